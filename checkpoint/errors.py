@@ -1,0 +1,37 @@
+"""The one exception family of the core; the CLI maps each class to an exit code (SPEC §2).
+
+Messages are shown to the officer as they are: one or two sentences naming the file, the row or line,
+and what to do. They must never contain a traveller's name or a document number.
+"""
+
+from __future__ import annotations
+
+
+class CheckpointError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    exit_code = 70
+
+
+class UsageError(CheckpointError):
+    """The options given do not make sense together."""
+
+    exit_code = 2
+
+
+class InputDataError(CheckpointError):
+    """An input file (manifest, registry export, MRZ) cannot be read or lacks what is required."""
+
+    exit_code = 3
+
+
+class ConfigError(CheckpointError):
+    """The registry store or a rule pack is missing or invalid."""
+
+    exit_code = 4
+
+
+class AuditError(CheckpointError):
+    """The audit log cannot be written or does not verify; the tool stops rather than screen unlogged."""
+
+    exit_code = 5

@@ -1,0 +1,32 @@
+"""Where checkpoint keeps its state: the registry store, the audit log and the error log.
+
+`$CHECKPOINT_HOME` if set, otherwise `~/.checkpoint`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_VAR = "CHECKPOINT_HOME"
+
+
+def home_dir() -> Path:
+    """The state folder (not created here: writers create what they need)."""
+    configured = os.environ.get(ENV_VAR, "").strip()
+    return Path(configured).expanduser() if configured else Path.home() / ".checkpoint"
+
+
+def registry_store_dir() -> Path:
+    """The folder holding registry snapshots made by `checkpoint registry import`."""
+    return home_dir() / "registry"
+
+
+def default_audit_log() -> Path:
+    """The audit log used when `--audit-log` is not given."""
+    return home_dir() / "audit" / "audit.jsonl"
+
+
+def error_log() -> Path:
+    """Where internal errors write their (redacted) traceback."""
+    return home_dir() / "logs" / "errors.log"

@@ -1,0 +1,163 @@
+"""Value objects shared by every part of checkpoint.
+
+Glossary (one word, one meaning, everywhere in the code):
+
+- **traveller**: one person about to depart, from the desk (typed or MRZ) or from a manifest row.
+- **manifest**: a list of travellers (airline API/PNR list, ferry list, agent's group list).
+- **record**: one placement record in the registry (SISKOP2MI / SIAPkerja proxy, SPEC §4.1).
+- **registry**: the columnar table of records, normalised once per snapshot.
+- **candidate**: a record that might be the traveller, with a confidence.
+- **match**: the claim that a traveller *is* a record (only above a high confidence).
+- **rule**: a supervisor-written YAML condition with a score and an explanation.
+- **hit**: a rule that fired for a traveller; **unknown**: a rule that could not be decided for missing data.
+- **verdict**: `clear`, `refer` or `hold`, from the scores and the pack's policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """What the tool recommends to the officer; ordered by gravity."""
+
+    CLEAR = "clear"
+    REFER = "refer"
+    HOLD = "hold"
+
+    @property
+    def rank(self) -> int:
+        return _VERDICT_RANK[self]
+
+    @classmethod
+    def worst(cls, *verdicts: Verdict) -> Verdict:
+        return max(verdicts, key=lambda v: v.rank, default=cls.CLEAR)
+
+
+_VERDICT_RANK = {Verdict.CLEAR: 0, Verdict.REFER: 1, Verdict.HOLD: 2}
+
+#: Traveller fields in the order of SPEC §4.2 (plus `nik`, which a desk officer may type).
+TRAVELLER_FIELDS: tuple[str, ...] = (
+    "pax_id",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "nik",
+    "passport_number",
+    "passport_expiry",
+    "passport_issue_date",
+    "destination",
+    "departure_date",
+    "return_date",
+    "ticket",
+    "visa_type",
+    "flight",
+    "port",
+    "booking_ref",
+    "group_code",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Traveller:
+    """One departing person, already cleaned: codes upper-case, dates parsed, blanks as None.
+
+    `row` is the 1-based position in the input (1 for a desk screening); `warnings` carries every problem
+    met while reading the row, so that nothing is lost silently.
+    """
+
+    pax_id: str
+    row: int
+    full_name: str | None = None
+    sex: str | None = None
+    date_of_birth: date | None = None
+    nationality: str | None = None
+    nik: str | None = None
+    passport_number: str | None = None
+    passport_expiry: date | None = None
+    passport_issue_date: date | None = None
+    destination: str | None = None
+    departure_date: date | None = None
+    return_date: date | None = None
+    ticket: str | None = None
+    visa_type: str | None = None
+    flight: str | None = None
+    port: str | None = None
+    booking_ref: str | None = None
+    group_code: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def screenable(self) -> bool:
+        """A row needs at least a name or a passport number to be looked up (SPEC §4.2)."""
+        return bool(self.full_name or self.passport_number)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A record that might be the traveller but is not claimed to be."""
+
+    record_id: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The claim that the traveller is this record, with per-field evidence (SPEC §5 `match`)."""
+
+    record_id: str
+    confidence: float
+    method: str
+    fields: Mapping[str, float | str]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOutcome:
+    """What the matcher found for one traveller.
+
+    `record` holds the matched record's registry fields (for the rules), or None when there is no match.
+    """
+
+    match: Match | None = None
+    candidates: tuple[Candidate, ...] = ()
+    record: Mapping[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule that fired for a traveller."""
+
+    rule: str
+    title: str
+    severity: str
+    score: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A rule that could not be decided because fields were missing."""
+
+    rule: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    """The verdict for one traveller, as written to every output format (SPEC §5)."""
+
+    traveller: Traveller
+    verdict: Verdict
+    risk_score: int
+    outcome: MatchOutcome = field(default_factory=MatchOutcome)
+    hits: tuple[Hit, ...] = ()
+    unknown: tuple[Unknown, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def pax_id(self) -> str:
+        return self.traveller.pax_id
