@@ -1,0 +1,49 @@
+"""Column headers as people write them, mapped to the field names of SPEC §4 (aliases in columns.csv).
+
+Headers match case-insensitively, ignoring spaces, dots, dashes and underscores: `Passport No.`,
+`passport_no` and `PASSPORT-NO` are the same header. An exact field name wins over an alias, and an alias
+only counts for the fields the caller asks about (registry and manifest share the table).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib.resources import files
+
+_IGNORED = re.compile(r"[\s._\-\ufeff]+")
+
+
+def header_key(header: object) -> str:
+    """The comparison form of a header: lower-case, without spaces, dots, dashes, underscores or BOM."""
+    return _IGNORED.sub("", str(header)).lower()
+
+
+@cache
+def _aliases() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    text = files("checkpoint").joinpath("columns.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        table.setdefault(header_key(row["alias"]), []).append(row["field"])
+    return {alias: tuple(fields) for alias, fields in table.items()}
+
+
+def resolve_headers(headers: Sequence[object], fields: Iterable[str]) -> dict[str, int]:
+    """Map each wanted field to the index of the first header naming it (exact names before aliases)."""
+    wanted = {header_key(field): field for field in fields}
+    keys = [header_key(header) for header in headers]
+    found: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key in wanted and wanted[key] not in found:
+            found[wanted[key]] = index
+    aliases = _aliases()
+    for index, key in enumerate(keys):
+        if index in found.values():
+            continue
+        for field in aliases.get(key, ()):
+            if field in wanted.values() and field not in found:
+                found[field] = index
+                break
+    return found

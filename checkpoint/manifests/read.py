@@ -1,0 +1,30 @@
+"""Read a manifest file of any supported format into travellers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from checkpoint.errors import InputDataError
+from checkpoint.manifests.travellers import travellers_from_table
+from checkpoint.models import Traveller
+from checkpoint.sources import read_table
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The travellers of one manifest file, in input order, and file-level notes."""
+
+    source: str
+    travellers: tuple[Traveller, ...]
+    notes: tuple[str, ...] = ()
+
+
+def read_manifest(path: Path, *, today: date) -> Manifest:
+    """Read a manifest; InputDataError when the file is unreadable or has no traveller rows."""
+    raw = read_table(path)
+    travellers = travellers_from_table(raw, today=today)
+    if not travellers:
+        raise InputDataError(f"{path.name} has a header but no traveller rows.")
+    return Manifest(source=raw.source, travellers=tuple(travellers), notes=raw.notes)

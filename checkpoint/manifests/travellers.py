@@ -1,0 +1,122 @@
+"""Turn manifest cells (or desk options) into clean `Traveller` values, with a warning for every doubt.
+
+One function, `build_traveller`, serves the desk and every manifest format, so a value is read the same
+way wherever it comes from. Nothing unreadable stops the batch: it becomes None plus a warning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+
+from checkpoint.columns import resolve_headers
+from checkpoint.dates import DateKind, DateProblem, parse_date
+from checkpoint.errors import InputDataError
+from checkpoint.geo import country_code
+from checkpoint.models import TRAVELLER_FIELDS, Traveller
+from checkpoint.names.normalise import airline_name
+from checkpoint.sources import RawTable
+from checkpoint.values import clean_text, document_number, nik_digits, read_sex
+
+_DATE_KINDS = {
+    "date_of_birth": DateKind.PAST,
+    "passport_issue_date": DateKind.PAST,
+    "passport_expiry": DateKind.NEAR,
+    "departure_date": DateKind.NEAR,
+    "return_date": DateKind.NEAR,
+}
+_UPPER = ("port", "flight", "booking_ref", "group_code")
+_LOWER = ("visa_type", "ticket")
+#: Headers a manifest may use besides the traveller fields themselves.
+_NAME_PARTS = ("name", "surname", "given_names")
+
+
+def _code(value: str) -> str:
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def _full_name(cells: Mapping[str, object]) -> str | None:
+    full = clean_text(cells.get("full_name"))
+    if full:
+        return airline_name(full) if "/" in full else full
+    airline = clean_text(cells.get("name"))
+    if airline:
+        return airline_name(airline)
+    parts = [clean_text(cells.get("given_names")), clean_text(cells.get("surname"))]
+    joined = " ".join(p for p in parts if p)
+    return airline_name(joined) if joined else None
+
+
+def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Traveller:
+    """A traveller from field-named cells (SPEC §4.2 names); problems become warnings, never errors."""
+    warnings: list[str] = []
+    values: dict[str, object] = {}
+    values["full_name"] = _full_name(cells)
+    raw_sex = clean_text(cells.get("sex"))
+    values["sex"] = read_sex(raw_sex)
+    if raw_sex and values["sex"] is None:
+        warnings.append(f"sex '{raw_sex}' is not M or F; treated as missing")
+    for name, kind in _DATE_KINDS.items():
+        raw = cells.get(name)
+        parsed = parse_date(raw, kind=kind, today=today)
+        if isinstance(parsed, DateProblem):
+            warnings.append(f"{name} '{clean_text(raw)}' {parsed.reason}; treated as missing")
+            parsed = None
+        if name == "date_of_birth" and parsed is not None and parsed > today:
+            warnings.append(f"date_of_birth '{clean_text(raw)}' is in the future; treated as missing")
+            parsed = None
+        values[name] = parsed
+    for name in ("nationality", "destination"):
+        raw_code = clean_text(cells.get(name))
+        values[name] = country_code(raw_code)
+        if raw_code and values[name] is None:
+            warnings.append(f"{name} '{raw_code}' is not a known country or airport code; treated as missing")
+    values["passport_number"] = document_number(cells.get("passport_number"))
+    raw_nik = clean_text(cells.get("nik"))
+    values["nik"] = nik_digits(raw_nik)
+    if raw_nik and values["nik"] is None:
+        warnings.append("nik is not 16 digits; treated as missing")
+    for name in _UPPER:
+        text = clean_text(cells.get(name))
+        values[name] = text.upper() if text else None
+    for name in _LOWER:
+        text = clean_text(cells.get(name))
+        values[name] = _code(text) if text else None
+    departure, back = values["departure_date"], values["return_date"]
+    if isinstance(departure, date) and isinstance(back, date) and back < departure:
+        warnings.append("return_date is before departure_date; return_date treated as missing")
+        values["return_date"] = None
+    pax_id = clean_text(cells.get("pax_id")) or str(row)
+    traveller = Traveller(pax_id=pax_id, row=row, warnings=tuple(warnings), **values)  # type: ignore[arg-type]
+    if not traveller.screenable:
+        extra = "row has neither a name nor a passport number; it cannot be looked up in the registry"
+        traveller = replace(traveller, warnings=(*traveller.warnings, extra))
+    return traveller
+
+
+def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:
+    """Every row of a manifest table as a traveller, in order; raise only if no name column exists."""
+    wanted = [*TRAVELLER_FIELDS, *_NAME_PARTS]
+    found = resolve_headers(list(raw.frame.columns), wanted)
+    if not ({"full_name", "name", "surname", "given_names", "passport_number"} & found.keys()):
+        raise InputDataError(
+            f"{raw.source} has no name or passport column; expected e.g. 'full_name', 'Name' "
+            f"(SURNAME/GIVEN), 'Surname' + 'Given Names', or 'Passport No.'."
+        )
+    columns = {field: raw.frame.iloc[:, index].tolist() for field, index in found.items()}
+    travellers = [
+        build_traveller({field: cells[position] for field, cells in columns.items()}, row=position + 1, today=today)
+        for position in range(len(raw.frame))
+    ]
+    counts = Counter(t.pax_id for t in travellers)
+    repeated = {pax for pax, n in counts.items() if n > 1}
+    if repeated:
+        travellers = [
+            replace(t, warnings=(*t.warnings, f"pax_id {t.pax_id} appears more than once"))
+            if t.pax_id in repeated
+            else t
+            for t in travellers
+        ]
+    return travellers

@@ -1,0 +1,72 @@
+"""Small field values shared by registry and manifests: sex, booleans, codes, document numbers.
+
+Each reader returns the clean value or None; the caller decides whether None is a warning or a reject.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEX = {
+    "M": "M", "MALE": "M", "L": "M", "LAKI": "M", "LAKILAKI": "M", "LAKI-LAKI": "M", "PRIA": "M", "MR": "M",
+    "F": "F", "FEMALE": "F", "P": "F", "PEREMPUAN": "F", "WANITA": "F", "W": "F", "MRS": "F", "MS": "F",
+}  # fmt: skip
+_TRUE = {"TRUE", "T", "YES", "Y", "YA", "1", "1.0", "AKTIF", "ACTIVE"}
+_FALSE = {"FALSE", "F", "NO", "N", "TIDAK", "0", "0.0", "NONAKTIF", "INACTIVE"}
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+# OCR and keying confusions in document numbers, folded to one class each for tolerant keys.
+_DOCUMENT_CONFUSIONS = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
+
+
+def clean_text(value: object) -> str | None:
+    """A stripped string, or None for blanks and NaN; numbers keep their digits (no `.0`)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer():
+            return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def read_sex(value: object) -> str | None:
+    """`M`/`F` from the many ways a sex is written (English, Indonesian L/P, titles); None if unreadable."""
+    text = clean_text(value)
+    return _SEX.get(text.upper().replace(" ", "")) if text else None
+
+
+def read_bool(value: object) -> bool | None:
+    """A boolean from yes/no, ya/tidak, true/false, 1/0; None if blank or unreadable."""
+    if isinstance(value, bool):
+        return value
+    text = clean_text(value)
+    if text is None:
+        return None
+    upper = text.upper()
+    return True if upper in _TRUE else False if upper in _FALSE else None
+
+
+def document_number(value: object) -> str | None:
+    """A passport number as compared: upper-case letters and digits only (MRZ fillers dropped)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    cleaned = _NOT_ALNUM.sub("", text.upper())
+    return cleaned or None
+
+
+def document_key(number: str) -> str:
+    """An OCR-tolerant key of a document number: O/0, I/1/L, S/5, B/8, Z/2 fall together."""
+    return number.translate(_DOCUMENT_CONFUSIONS)
+
+
+def nik_digits(value: object) -> str | None:
+    """A NIK as 16 digits, tolerating spaces, dots and an Excel `.0`; None when it is not 16 digits."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.removesuffix(".0")
+    digits = re.sub(r"[\s.\-]", "", text)
+    return digits if len(digits) == 16 and digits.isdigit() else None
