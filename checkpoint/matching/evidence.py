@@ -1,0 +1,122 @@
+"""Field-by-field comparison of a traveller with a record, and how much each outcome weighs.
+
+Weights are log-odds in the manner of Fellegi–Sunter: agreement on a discriminating field adds, a
+contradiction subtracts. A different passport number weighs little (passports are renewed); a different
+date of birth weighs a lot. They are a first calibration, to be measured on labelled data (benchmarks/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from checkpoint.models import Traveller
+from checkpoint.names import name_similarity, normalise_name
+from checkpoint.names.normalise import NormalisedName
+from checkpoint.values import document_key
+
+PRIOR = -5.5  # log-odds that a record sharing a blocking key is the traveller, before any evidence
+
+PASSPORT_WEIGHTS = {"exact": 8.0, "ocr": 6.0, "different": -0.5, "missing": 0.0}
+NIK_WEIGHTS = {"exact": 10.0, "different": -4.0, "missing": 0.0}
+DOB_WEIGHTS = {"exact": 5.0, "swapped": 2.0, "one_digit": 1.5, "different": -6.0, "missing": 0.0}
+SEX_WEIGHTS = {"agree": 0.5, "disagree": -3.0, "missing": 0.0}
+#: (lowest similarity, weight), highest first.
+NAME_WEIGHTS = ((0.97, 4.0), (0.9, 2.5), (0.8, 0.5), (0.7, -1.0), (0.0, -5.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The comparison of one traveller with one record."""
+
+    name: float | None
+    date_of_birth: str
+    sex: str
+    passport_number: str
+    nik: str
+
+    @property
+    def weight(self) -> float:
+        total = PRIOR
+        total += PASSPORT_WEIGHTS[self.passport_number] + NIK_WEIGHTS[self.nik]
+        total += DOB_WEIGHTS[self.date_of_birth] + SEX_WEIGHTS[self.sex]
+        if self.name is not None:
+            total += next(weight for floor, weight in NAME_WEIGHTS if self.name >= floor)
+        return total
+
+    @property
+    def method(self) -> str:
+        if self.nik == "exact":
+            return "nik"
+        if self.passport_number in ("exact", "ocr"):
+            return "passport"
+        return "name_dob"
+
+    def fields(self) -> dict[str, float | str]:
+        return {
+            "name": "missing" if self.name is None else round(self.name, 3),
+            "date_of_birth": self.date_of_birth,
+            "sex": self.sex,
+            "passport_number": self.passport_number,
+            "nik": self.nik,
+        }
+
+
+def compare_dates(a: date | None, b: date | None) -> str:
+    """exact, swapped (day/month), one_digit (one keying slip), different, or missing."""
+    if a is None or b is None:
+        return "missing"
+    if a == b:
+        return "exact"
+    if a.year == b.year and a.day == b.month and a.month == b.day:
+        return "swapped"
+    x, y = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    if sum(c != d for c, d in zip(x, y, strict=True)) == 1:
+        return "one_digit"
+    return "different"
+
+
+def compare_documents(a: str | None, b: str | None) -> str:
+    """exact, ocr (equal once look-alike characters are folded), different, or missing."""
+    if not a or not b:
+        return "missing"
+    if a == b:
+        return "exact"
+    return "ocr" if document_key(a) == document_key(b) else "different"
+
+
+def compare(traveller: Traveller, traveller_name: NormalisedName | None, record: dict[str, Any]) -> Evidence:
+    """Compare one traveller with one record (record = registry columns of that row)."""
+    name = None
+    if traveller_name is not None and not traveller_name.empty:
+        record_name = NormalisedName(
+            tuple(record["_name_tokens"].split()), tuple((record["_father_tokens"] or "").split())
+        )
+        name = name_similarity(traveller_name, record_name)
+    sex = (
+        "missing"
+        if not traveller.sex or not record["sex"]
+        else "agree"
+        if traveller.sex == record["sex"]
+        else "disagree"
+    )
+    nik = (
+        "missing"
+        if not traveller.nik or not record["nik"]
+        else "exact"
+        if traveller.nik == record["nik"]
+        else "different"
+    )
+    return Evidence(
+        name=name,
+        date_of_birth=compare_dates(traveller.date_of_birth, record["date_of_birth"]),
+        sex=sex,
+        passport_number=compare_documents(traveller.passport_number, record["passport_number"]),
+        nik=nik,
+    )
+
+
+def traveller_name(traveller: Traveller) -> NormalisedName | None:
+    """The traveller's normalised name, if any."""
+    return normalise_name(traveller.full_name) if traveller.full_name else None

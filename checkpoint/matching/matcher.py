@@ -1,0 +1,87 @@
+"""The evidence matcher: candidates by blocking keys, scored by field evidence, claimed only when sure.
+
+A `match` claims the traveller *is* the record; matching the wrong person can clear a trafficking victim,
+so a match needs a high confidence **and** a clear lead over the next candidate. Anything doubtful is
+reported as `candidates` instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from checkpoint.matching.candidates import candidate_pairs
+from checkpoint.matching.evidence import Evidence, compare, traveller_name
+from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
+from checkpoint.registry import Registry
+
+MATCH_THRESHOLD = 0.95  # confidence needed to claim a match
+LEAD_MARGIN = 0.10  # and how far ahead of the runner-up it must be
+CANDIDATE_FLOOR = 0.20  # below this, a record is not worth showing
+MAX_CANDIDATES = 3
+
+_COMPARED_COLUMNS = ("record_id", "sex", "date_of_birth", "nik", "passport_number", "_name_tokens", "_father_tokens")
+
+
+def confidence(evidence: Evidence) -> float:
+    """The logistic of the evidence weight: the probability-like confidence in [0, 1]."""
+    return 1.0 / (1.0 + math.exp(-evidence.weight))
+
+
+class EvidenceMatcher:
+    """Blocking + field evidence + a cautious decision."""
+
+    def match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
+        pairs = candidate_pairs(registry, travellers)
+        rows = sorted({row for found in pairs.values() for row in found})
+        compared = _rows(registry.table, rows)
+        outcomes: list[MatchOutcome] = []
+        for index, traveller in enumerate(travellers):
+            found = pairs.get(index)
+            if not found or not traveller.screenable:
+                outcomes.append(MatchOutcome())
+                continue
+            name = traveller_name(traveller)
+            scored = sorted(
+                (
+                    (confidence(evidence), row, evidence)
+                    for row in found
+                    for evidence in [compare(traveller, name, compared[row])]
+                ),
+                key=lambda item: (-item[0], compared[item[1]]["record_id"]),
+            )
+            outcomes.append(_decide(registry, scored, compared))
+        return outcomes
+
+
+def _rows(table: pa.Table, rows: list[int]) -> dict[int, dict[str, Any]]:
+    if not rows:
+        return {}
+    subset = table.select(list(_COMPARED_COLUMNS)).take(rows).to_pylist()
+    return dict(zip(rows, subset, strict=True))
+
+
+def _decide(
+    registry: Registry, scored: list[tuple[float, int, Evidence]], compared: dict[int, dict[str, Any]]
+) -> MatchOutcome:
+    best_confidence, best_row, best_evidence = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    claimed = best_confidence >= MATCH_THRESHOLD and best_confidence - runner_up >= LEAD_MARGIN
+    rest = scored[1:] if claimed else scored
+    candidates = tuple(
+        Candidate(compared[row]["record_id"], round(value, 3))
+        for value, row, _ in rest[:MAX_CANDIDATES]
+        if value >= CANDIDATE_FLOOR
+    )
+    if not claimed:
+        return MatchOutcome(candidates=candidates)
+    match = Match(
+        record_id=compared[best_row]["record_id"],
+        confidence=round(best_confidence, 3),
+        method=best_evidence.method,
+        fields=best_evidence.fields(),
+    )
+    return MatchOutcome(match=match, candidates=candidates, record=registry.record(best_row))

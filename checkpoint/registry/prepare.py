@@ -1,0 +1,140 @@
+"""From a raw registry export to a validated, normalised columnar snapshot (plus the rows rejected).
+
+Done once per snapshot: names are normalised and blocking keys built here, so that screening only joins
+and scores a small candidate set. Rows that cannot be used are returned with one reason each, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from checkpoint.columns import resolve_headers
+from checkpoint.dates import DateKind, DateProblem, parse_date
+from checkpoint.errors import InputDataError
+from checkpoint.geo import country_code
+from checkpoint.names import normalise_name, phonetic_key
+from checkpoint.registry import schema
+from checkpoint.sources import RawTable
+from checkpoint.values import clean_text, document_key, document_number, nik_digits, read_bool, read_sex
+
+
+@dataclass(frozen=True)
+class PreparedRegistry:
+    """A validated registry table and what was set aside."""
+
+    table: pa.Table
+    rejects: pd.DataFrame  # original cells + `source_row` + `reason`
+    notes: tuple[str, ...] = ()
+
+
+def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
+    """Validate and normalise a raw registry table; raise if required columns are absent."""
+    found = resolve_headers(list(raw.frame.columns), schema.COLUMNS)
+    missing = [name for name in schema.REQUIRED if name not in found]
+    if missing:
+        raise InputDataError(
+            f"{raw.source} lacks the required registry column(s) {', '.join(missing)}; "
+            f"see SPEC §4.1 for the columns and their accepted names."
+        )
+    source = raw.frame
+    frame = pd.DataFrame({name: source.iloc[:, index] for name, index in found.items()})
+    frame = frame.reindex(columns=list(schema.COLUMNS))
+    # Data rows start on line 2 of a file with a header.
+    source_row = pd.Series(range(2, len(frame) + 2), index=frame.index)
+    reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+    def reject(mask: pd.Series, reason: str) -> None:
+        reasons[mask & reasons.isna()] = reason
+
+    out = pd.DataFrame(index=frame.index)
+    out["record_id"] = _map(frame["record_id"], clean_text)
+    reject(out["record_id"].isna(), "record_id is missing")
+    duplicated = out["record_id"].notna() & out["record_id"].duplicated(keep="first")
+    reject(duplicated, "record_id appears earlier in the file")
+
+    out["full_name"] = _map(frame["full_name"], clean_text)
+    reject(out["full_name"].isna(), "full_name is missing")
+    out["sex"] = _map(frame["sex"], read_sex)
+    reject(out["sex"].isna(), "sex is missing or not M/F")
+    out["date_of_birth"] = _dates(frame["date_of_birth"], DateKind.PAST, today)
+    reject(out["date_of_birth"].isna(), "date_of_birth is missing or not a date")
+    reject(_map(out["date_of_birth"], lambda d: d is not None and d > today), "date_of_birth is in the future")
+    out["destination_country"] = _map(frame["destination_country"], lambda v: country_code(clean_text(v)))
+    reject(out["destination_country"].isna(), "destination_country is missing or not a country code")
+
+    for name in schema.OPTIONAL_TEXT:
+        out[name] = _map(frame[name], clean_text)
+    out["nik"] = _map(frame["nik"], nik_digits)
+    out["passport_number"] = _map(frame["passport_number"], document_number)
+    for name in ("status", "scheme"):
+        out[name] = _map(out[name], lambda v: v.upper() if v else None)
+    out["sector"] = _map(out["sector"], lambda v: v.lower() if v else None)
+    out["departure_port"] = _map(out["departure_port"], lambda v: v.upper() if v else None)
+    for name in schema.OPTIONAL_BOOL:
+        out[name] = _map(frame[name], read_bool)
+    for name in schema.OPTIONAL_DATE:
+        out[name] = _dates(frame[name], DateKind.NEAR, today)
+
+    notes: list[str] = []
+    bad_nik = _map(frame["nik"], clean_text).notna() & out["nik"].isna()
+    if bad_nik.any():
+        notes.append(f"{int(bad_nik.sum())} NIK value(s) are not 16 digits and were left blank")
+
+    keep = reasons.isna()
+    rejects = source.loc[~keep].copy()
+    rejects.insert(0, "source_row", source_row[~keep])
+    rejects["reason"] = reasons[~keep]
+    good = out.loc[keep].reset_index(drop=True)
+    return PreparedRegistry(table=_with_derived(good), rejects=rejects, notes=tuple(notes))
+
+
+def _map(column: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
+    """Apply a cell function, keeping Python objects and None (pandas would turn None into NaN)."""
+    return pd.Series([function(value) for value in column], index=column.index, dtype=object)
+
+
+def _dates(column: pd.Series, kind: DateKind, today: date) -> pd.Series:
+    """Parse a date column; ISO strings on the fast path, everything else through `parse_date`."""
+    iso = pd.to_datetime(column.where(column.map(lambda v: isinstance(v, str))), format="%Y-%m-%d", errors="coerce")
+    parsed = iso.dt.date.astype(object).where(iso.notna(), None)
+    slow = parsed.isna() & column.notna()
+    for index in column.index[slow]:
+        value = parse_date(column[index], kind=kind, today=today)
+        parsed[index] = None if isinstance(value, DateProblem) else value
+    return parsed
+
+
+def _with_derived(frame: pd.DataFrame) -> pa.Table:
+    """Add the normalised name columns and blocking keys, and convert to the snapshot schema."""
+    if frame.empty:
+        return schema.SCHEMA.empty_table()
+    names = _map(frame["full_name"], normalise_name)
+    frame["_name_tokens"] = names.map(lambda n: n.text)
+    frame["_father_tokens"] = names.map(lambda n: " ".join(n.father))
+    frame["_passport"] = frame["passport_number"]
+    frame["_passport_key"] = _map(frame["passport_number"], lambda v: document_key(v) if v else None)
+    frame["_dob_key"] = _map(frame["date_of_birth"], lambda d: d.strftime("%Y%m%d"))
+    frame["_dob_swap_key"] = _map(frame["date_of_birth"], swapped_dob_key)
+    years = _map(frame["date_of_birth"], lambda d: d.year)
+    frame["_name_year_keys"] = [name_year_keys(name.tokens, year) for name, year in zip(names, years, strict=True)]
+    return pa.Table.from_pandas(frame, schema=schema.SCHEMA, preserve_index=False)
+
+
+def swapped_dob_key(born: date | None) -> str | None:
+    """The date with day and month exchanged (a common keying error), when that is a different date."""
+    if born is None or born.day > 12 or born.day == born.month:
+        return None
+    return f"{born.year:04d}{born.day:02d}{born.month:02d}"
+
+
+def name_year_keys(tokens: tuple[str, ...], year: int | None) -> list[str]:
+    """Blocking keys: each token's phonetic key with the birth year."""
+    if year is None:
+        return []
+    return sorted({f"{phonetic_key(token)}|{year}" for token in tokens if len(token) > 1})

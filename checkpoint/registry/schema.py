@@ -1,0 +1,48 @@
+"""The registry's columns (SPEC §4.1) and the derived columns each snapshot stores beside them."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+REQUIRED = ("record_id", "full_name", "sex", "date_of_birth", "destination_country")
+OPTIONAL_TEXT = (
+    "nik",
+    "passport_number",
+    "status",
+    "scheme",
+    "agency",
+    "agency_licence",
+    "employer",
+    "job_title",
+    "sector",
+    "visa_number",
+    "epmi_number",
+    "departure_port",
+)
+OPTIONAL_BOOL = ("bpjs_active", "opp_completed")
+OPTIONAL_DATE = ("planned_departure",)
+COLUMNS = REQUIRED + OPTIONAL_TEXT + OPTIONAL_BOOL + OPTIONAL_DATE
+
+STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
+SCHEMES = ("G2G", "G2P", "P2P", "UKPS", "MANDIRI")
+SECTORS = ("formal", "informal", "domestic")
+
+#: Derived columns, computed once per snapshot (leading underscore: never shown, never imported).
+DERIVED = {
+    "_name_tokens": pa.string(),  # canonical tokens joined by spaces
+    "_father_tokens": pa.string(),  # BIN/BINTI tail
+    "_passport": pa.string(),  # document number, letters and digits only
+    "_passport_key": pa.string(),  # OCR-tolerant document key
+    "_dob_key": pa.string(),  # YYYYMMDD
+    "_dob_swap_key": pa.string(),  # day and month swapped, where that is a date
+    "_name_year_keys": pa.list_(pa.string()),  # phonetic token key + birth year, for blocking
+}
+
+SCHEMA = pa.schema(
+    [(name, pa.string()) for name in REQUIRED[:3]]
+    + [("date_of_birth", pa.date32()), ("destination_country", pa.string())]
+    + [(name, pa.string()) for name in OPTIONAL_TEXT]
+    + [(name, pa.bool_()) for name in OPTIONAL_BOOL]
+    + [(name, pa.date32()) for name in OPTIONAL_DATE]
+    + list(DERIVED.items())
+)

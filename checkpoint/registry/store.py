@@ -1,0 +1,231 @@
+"""The local registry store: immutable Parquet snapshots and a pointer to the current one.
+
+Layout under `$CHECKPOINT_HOME/registry/`:
+  snapshots/<snapshot_id>.parquet   normalised records + derived keys; metadata says where they came from
+  snapshots/<snapshot_id>.rejects.csv   rows of the export that could not be used, with a reason each
+  current.json                      which snapshot screening uses
+
+An import writes the new snapshot completely (temporary file, fsync, rename) before it moves the pointer,
+also by rename: a crash at any moment leaves the previous snapshot in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from checkpoint.errors import CheckpointError, ConfigError, InputDataError
+from checkpoint.registry.prepare import prepare_registry
+from checkpoint.registry.schema import COLUMNS, SCHEMA
+from checkpoint.sources import read_table
+
+_META_KEY = b"checkpoint.snapshot"
+_POINTER = "current.json"
+_KEEP_SNAPSHOTS = 3
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """Where a registry snapshot came from and what it holds."""
+
+    snapshot_id: str
+    source_name: str
+    source_sha256: str
+    rows: int
+    rejected: int
+    created: str  # UTC ISO-8601
+
+    def age_days(self, now: datetime | None = None) -> float:
+        created = datetime.fromisoformat(self.created)
+        return ((now or datetime.now(UTC)) - created).total_seconds() / 86400
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The records screening runs against: one columnar table, normalised once."""
+
+    table: pa.Table
+    info: SnapshotInfo
+    notes: tuple[str, ...] = ()
+
+    def record(self, row: int) -> dict[str, Any]:
+        """One record's SPEC §4.1 fields (no derived columns)."""
+        return {name: self.table.column(name)[row].as_py() for name in COLUMNS}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What `registry import` did."""
+
+    info: SnapshotInfo
+    snapshot_path: Path
+    rejects_path: Path | None
+    notes: tuple[str, ...]
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build_registry(path: Path, *, today: date) -> tuple[Registry, Any]:
+    """Read and prepare an export file into an in-memory registry; also return the rejected rows."""
+    sha = file_sha256(path)
+    prepared = prepare_registry(read_table(path), today=today)
+    created = datetime.now(UTC).replace(microsecond=0)
+    info = SnapshotInfo(
+        snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",
+        source_name=path.name,
+        source_sha256=sha,
+        rows=prepared.table.num_rows,
+        rejected=len(prepared.rejects),
+        created=created.isoformat(),
+    )
+    notes = prepared.notes
+    if info.rejected:
+        notes = (f"{info.rejected} registry row(s) could not be used and were set aside", *notes)
+    return Registry(table=prepared.table, info=info, notes=notes), prepared.rejects
+
+
+def load_registry_file(path: Path, *, today: date) -> Registry:
+    """A registry from a file: a snapshot written by the store as is, any other export prepared now."""
+    if not path.exists():
+        raise ConfigError(f"registry file {path} does not exist; check --registry.")
+    if path.suffix.lower() == ".parquet":
+        snapshot = _read_snapshot(path)
+        if snapshot is not None:
+            return snapshot
+    try:
+        registry, _ = build_registry(path, today=today)
+    except InputDataError as error:
+        raise ConfigError(f"the registry is unusable: {error}") from None
+    return registry
+
+
+def _read_snapshot(path: Path) -> Registry | None:
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (pa.ArrowException, OSError):
+        raise ConfigError(f"registry file {path} is not a readable Parquet file.") from None
+    if _META_KEY not in metadata:
+        return None
+    try:
+        info = SnapshotInfo(**json.loads(metadata[_META_KEY]))
+        table = pq.read_table(path, schema=SCHEMA)
+    except (pa.ArrowException, OSError, TypeError, ValueError):
+        raise ConfigError(
+            f"registry snapshot {path} is damaged or from an incompatible version; import the export again."
+        ) from None
+    return Registry(table=table, info=info)
+
+
+def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
+    """Prepare an export and make it the store's current snapshot, atomically."""
+    registry, rejects = build_registry(source, today=today)
+    if registry.info.rows == 0:
+        raise InputDataError(f"{source.name} has no usable registry rows; nothing was imported.")
+    snapshots = store / "snapshots"
+    try:
+        snapshots.mkdir(parents=True, exist_ok=True)
+        info_json = json.dumps(asdict(registry.info)).encode()
+        table = registry.table.replace_schema_metadata({_META_KEY: info_json})
+        snapshot_path = snapshots / f"{registry.info.snapshot_id}.parquet"
+        _write_atomically(snapshot_path, lambda handle: pq.write_table(table, handle, compression="zstd"))
+        rejects_path = None
+        if len(rejects):
+            rejects_path = snapshots / f"{registry.info.snapshot_id}.rejects.csv"
+            _write_atomically(rejects_path, lambda handle: handle.write(rejects.to_csv(index=False).encode()))
+        pointer = {"snapshot_id": registry.info.snapshot_id, "file": snapshot_path.name}
+        _write_atomically(store / _POINTER, lambda handle: handle.write(json.dumps(pointer, indent=2).encode()))
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write the registry store at {store} ({error.strerror}); check permissions."
+        ) from None
+    _prune(snapshots, keep=registry.info.snapshot_id)
+    return ImportReport(registry.info, snapshot_path, rejects_path, registry.notes)
+
+
+def _write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _prune(snapshots: Path, keep: str) -> None:
+    """Keep the newest few snapshots (ids sort by time) so the store does not grow without end."""
+    old = sorted(p for p in snapshots.glob("*.parquet") if not p.name.startswith("."))[:-_KEEP_SNAPSHOTS]
+    for path in old:
+        if path.stem != keep:
+            path.unlink(missing_ok=True)
+            path.with_name(f"{path.stem}.rejects.csv").unlink(missing_ok=True)
+
+
+def current_snapshot_path(store: Path) -> Path:
+    """The Parquet file the store's pointer names; ConfigError if the store has none."""
+    pointer = store / _POINTER
+    if not pointer.exists():
+        raise ConfigError(
+            f"no registry has been imported into {store}; run `checkpoint registry import FILE` "
+            f"or pass --registry FILE."
+        )
+    try:
+        name = json.loads(pointer.read_text(encoding="utf-8"))["file"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(f"{pointer} is damaged; run `checkpoint registry import FILE` again.") from None
+    path = store / "snapshots" / Path(name).name
+    if not path.exists():
+        raise ConfigError(f"the current registry snapshot {path.name} is missing; import the export again.")
+    return path
+
+
+def open_store(store: Path) -> Registry:
+    """The store's current snapshot."""
+    registry = _read_snapshot(current_snapshot_path(store))
+    if registry is None:
+        raise ConfigError(f"the registry store at {store} holds a file that is not a checkpoint snapshot.")
+    return registry
+
+
+def store_info(store: Path) -> SnapshotInfo:
+    """The current snapshot's description, read from its metadata only (no records loaded)."""
+    path = current_snapshot_path(store)
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        return SnapshotInfo(**json.loads(metadata[_META_KEY]))
+    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError):
+        raise ConfigError(f"registry snapshot {path} is damaged; import the export again.") from None
+
+
+def open_registry(path: Path | None, store: Path, *, today: date) -> Registry:
+    """The registry for screening: `path` (file or store folder) if given, else the default store."""
+    try:
+        if path is None:
+            return open_store(store)
+        if path.is_dir():
+            return open_store(path / "registry" if (path / "registry" / _POINTER).exists() else path)
+        return load_registry_file(path, today=today)
+    except ConfigError:
+        raise
+    except CheckpointError as error:
+        raise ConfigError(f"the registry is unusable: {error}") from None

@@ -1,0 +1,36 @@
+"""Shared fixtures: a small synthetic registry and manifest, and an isolated $CHECKPOINT_HOME."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+TODAY = date(2026, 11, 28)
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own state folder: no test touches the real ~/.checkpoint."""
+    home = tmp_path / "checkpoint-home"
+    monkeypatch.setenv("CHECKPOINT_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    return home
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def registry_csv() -> Path:
+    return FIXTURES / "registry_small.csv"
+
+
+@pytest.fixture
+def manifest_csv() -> Path:
+    return FIXTURES / "manifest_small.csv"
