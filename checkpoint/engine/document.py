@@ -1,0 +1,155 @@
+"""Safe YAML for rule packs: positions kept, nothing executed, nothing guessed.
+
+The file is only *composed* (parsed to nodes), never constructed, so no tag can run code. Every scalar
+stays the text the supervisor wrote: the rule engine types it by the field it is compared with, so `NO`
+(Norway) and `012345` stay strings and a score must be a whole number. Duplicate keys, explicit tags,
+anchors and aliases (a "billion laughs" vector) are errors, reported with their line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+#: The only tags a pack may carry: those YAML resolves by itself.
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A place in a pack file (1-based line and column)."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A scalar as written; `text` is None for a YAML null."""
+
+    text: str | None
+    mark: Mark
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A YAML sequence with its position."""
+
+    items: tuple[Value, ...]
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Map:
+    """A YAML mapping with string keys, in file order; `key_marks` says where each key was written."""
+
+    items: dict[str, Value]
+    mark: Mark
+    key_marks: dict[str, Mark] = field(default_factory=dict)
+
+
+Value = Scalar | Seq | Map
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a pack, printed as `PATH:LINE:COL: CODE message`."""
+
+    mark: Mark
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.mark}: {self.code} {self.message}"
+
+
+def load_document(path: Path, problems: list[Problem]) -> Value | None:
+    """Parse one pack file; append any problem and return None when it cannot be used at all."""
+    where = Mark(str(path), 1, 1)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(where, "E001", f"cannot read the file ({error.strerror})"))
+        return None
+    if len(data) > MAX_BYTES:
+        problems.append(Problem(where, "E001", f"the file is larger than {MAX_BYTES // 1024} KB"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem(where, "E001", "the file is not UTF-8 text"))
+        return None
+    try:
+        node = YAML(typ="safe", pure=True).compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        at = Mark(str(path), mark.line + 1, mark.column + 1) if mark else where
+        problems.append(Problem(at, "E002", f"YAML syntax error: {error.problem or error.context}"))
+        return None
+    except YAMLError as error:
+        problems.append(Problem(where, "E002", f"YAML syntax error: {type(error).__name__}"))
+        return None
+    if node is None:
+        problems.append(Problem(where, "E003", "the file is empty"))
+        return None
+    return _convert(node, str(path), problems)
+
+
+def _mark(node: Node, path: str) -> Mark:
+    return Mark(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node: Node, path: str, problems: list[Problem]) -> Value | None:
+    mark = _mark(node, path)
+    if getattr(node, "anchor", None):
+        problems.append(Problem(mark, "E004", "anchors and aliases (&, *) are not allowed in rule packs"))
+        return None
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(mark, "E005", f"the tag {node.tag!r} is not allowed (no tags in rule packs)"))
+        return None
+    if isinstance(node, ScalarNode):
+        quoted = node.style in ("'", '"')
+        text = None if (not quoted and node.value in _NULLS) else str(node.value)
+        return Scalar(text, mark, quoted)
+    if isinstance(node, SequenceNode):
+        items = [_convert(child, path, problems) for child in node.value]
+        return Seq(tuple(item for item in items if item is not None), mark)
+    if isinstance(node, MappingNode):
+        result = Map({}, mark, {})
+        for key_node, value_node in node.value:
+            key_mark = _mark(key_node, path)
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                problems.append(Problem(key_mark, "E006", "a key must be a plain word"))
+                continue
+            key = str(key_node.value)
+            if key in result.items or key in result.key_marks:
+                first = result.key_marks[key]
+                problems.append(Problem(key_mark, "E007", f"duplicate key '{key}' (first at line {first.line})"))
+                continue
+            result.key_marks[key] = key_mark
+            value = _convert(value_node, path, problems)
+            if value is not None:
+                result.items[key] = value
+        return result
+    problems.append(Problem(mark, "E005", "unsupported YAML node"))
+    return None

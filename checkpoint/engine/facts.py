@@ -1,0 +1,134 @@
+"""The facts rules test: traveller fields, derived fields, match evidence and group counts (fields.csv).
+
+One row per traveller, one column per field; None means missing, which makes a condition *unknown*.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from checkpoint.dates import age_on
+from checkpoint.engine.pack import field_catalogue
+from checkpoint.models import MatchOutcome, Traveller
+
+#: Indonesia issues 10-year adult passports from this date; 5-year ones before it, and to minors.
+TEN_YEAR_PASSPORTS_FROM = date(2022, 10, 12)
+
+_TRAVELLER_FACTS = (
+    "sex",
+    "nationality",
+    "destination",
+    "visa_type",
+    "ticket",
+    "port",
+    "flight",
+    "booking_ref",
+    "group_code",
+    "date_of_birth",
+    "return_date",
+    "passport_expiry",
+    "passport_issue_date",
+)
+_RECORD_FACTS = (
+    "status",
+    "scheme",
+    "sector",
+    "destination_country",
+    "agency",
+    "agency_licence",
+    "job_title",
+    "employer",
+    "visa_number",
+    "epmi_number",
+    "bpjs_active",
+    "opp_completed",
+    "planned_departure",
+)
+_GROUPS = (("booking", "booking_ref"), ("group", "group_code"))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def estimated_issue_date(expiry: date) -> date:
+    """The likely issue date of an Indonesian passport from its expiry (DOMAIN.md §5)."""
+    ten_years = _years_before(expiry, 10)
+    return ten_years if ten_years >= TEN_YEAR_PASSPORTS_FROM else _years_before(expiry, 5)
+
+
+def one_way(traveller: Traveller) -> bool | None:
+    """True for a one-way ticket, False for a return, None when nothing says which."""
+    ticket = (traveller.ticket or "").lower().replace("-", "_").replace(" ", "_")
+    if ticket in ("one_way", "oneway", "ow", "single"):
+        return True
+    if ticket in ("return", "round_trip", "rt", "roundtrip") or traveller.return_date is not None:
+        return False
+    return None
+
+
+def traveller_facts(traveller: Traveller, outcome: MatchOutcome, today: date) -> dict[str, Any]:
+    """The facts of one traveller, before group counts."""
+    facts: dict[str, Any] = {name: getattr(traveller, name) for name in _TRAVELLER_FACTS}
+    departure = traveller.departure_date or today
+    facts["departure_date"] = departure
+    born = traveller.date_of_birth
+    facts["age"] = float(age_on(born, departure)) if born else None
+    issued = traveller.passport_issue_date or (
+        estimated_issue_date(traveller.passport_expiry) if traveller.passport_expiry else None
+    )
+    facts["passport_age_days"] = float((departure - issued).days) if issued else None
+    facts["one_way"] = one_way(traveller)
+    back = traveller.return_date
+    facts["trip_days"] = float((back - departure).days) if back else None
+    match, record = outcome.match, outcome.record
+    facts["match.found"] = match is not None
+    facts["match.confidence"] = match.confidence if match else None
+    facts["match.method"] = match.method if match else None
+    facts["candidates.count"] = float(len(outcome.candidates))
+    facts.update(record_facts(record, traveller, departure))
+    return facts
+
+
+def record_facts(record: Mapping[str, Any] | None, traveller: Traveller, departure: date) -> dict[str, Any]:
+    """The `record.*` facts of the matched record (all missing when there is no match)."""
+    if record is None:
+        return {f"record.{name}": None for name in (*_RECORD_FACTS, "destination_agrees", "departure_gap_days", "age")}
+    facts = {f"record.{name}": record.get(name) for name in _RECORD_FACTS}
+    country = record.get("destination_country")
+    facts["record.destination_agrees"] = (
+        None if not country or not traveller.destination else country == traveller.destination
+    )
+    planned = record.get("planned_departure")
+    facts["record.departure_gap_days"] = float(abs((departure - planned).days)) if planned else None
+    born = record.get("date_of_birth")
+    facts["record.age"] = float(age_on(born, departure)) if born else None
+    return facts
+
+
+def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], today: date) -> pd.DataFrame:
+    """The facts table of a batch: one row per traveller, in order, with group counts."""
+    rows = [traveller_facts(t, o, today) for t, o in zip(travellers, outcomes, strict=True)]
+    for prefix, key in _GROUPS:
+        # A traveller without a booking reference or group code travels as a group of one.
+        members = [row[key] or f"\0alone-{index}" for index, row in enumerate(rows)]
+        sizes = Counter(members)
+        unregistered = Counter(m for m, row in zip(members, rows, strict=True) if not row["match.found"])
+        unregistered_one_way = Counter(
+            m for m, row in zip(members, rows, strict=True) if not row["match.found"] and row["one_way"] is True
+        )
+        for member, row in zip(members, rows, strict=True):
+            row[f"{prefix}.size"] = float(sizes[member])
+            row[f"{prefix}.unregistered"] = float(unregistered[member])
+            row[f"{prefix}.unregistered_one_way"] = float(unregistered_one_way[member])
+    columns = list(field_catalogue())
+    frame = pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    return frame.astype(object).where(frame.notna(), None)

@@ -1,0 +1,173 @@
+"""The rule pack as the engine uses it: rules, condition trees, named lists and the verdict policy."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources import files
+
+from checkpoint.engine.document import Mark
+from checkpoint.models import Verdict
+
+SEVERITIES = ("low", "medium", "high", "critical")
+STATUSES = ("active", "draft", "retired")
+EXPECTATIONS = ("fire", "no_fire", "unknown")
+LANGUAGES = ("en", "id")
+
+#: Which operators each field type accepts.
+OPERATORS: Mapping[str, frozenset[str]] = {
+    "text": frozenset({"eq", "ne", "in", "not_in", "in_list", "not_in_list", "matches", "exists", "missing"}),
+    "code": frozenset({"eq", "ne", "in", "not_in", "in_list", "not_in_list", "matches", "exists", "missing"}),
+    "number": frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between", "exists", "missing"}),
+    "date": frozenset({"eq", "ne", "lt", "le", "gt", "ge", "between", "exists", "missing"}),
+    "bool": frozenset({"eq", "ne", "exists", "missing"}),
+}
+ALL_OPERATORS = frozenset().union(*OPERATORS.values())
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A field a condition can test (fields.csv)."""
+
+    name: str
+    type: str
+    description: str
+
+
+@cache
+def field_catalogue() -> Mapping[str, FieldSpec]:
+    """Every field rules may use, by name."""
+    text = files("checkpoint.engine").joinpath("fields.csv").read_text(encoding="utf-8")
+    return {
+        row["name"]: FieldSpec(row["name"], row["type"], row["description"])
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """`field` `op` `value`, e.g. visa_type in [tourist, visit]; the value is already typed."""
+
+    field: str
+    op: str
+    value: object
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """True when every part is true."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """True when at least one part is true."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class NotOf:
+    """True when the part is false."""
+
+    part: Condition
+
+
+Condition = Leaf | AllOf | AnyOf | NotOf
+
+
+def leaves(condition: Condition) -> list[Leaf]:
+    """Every leaf of a condition tree, in order."""
+    if isinstance(condition, Leaf):
+        return [condition]
+    if isinstance(condition, NotOf):
+        return leaves(condition.part)
+    return [leaf for part in condition.parts for leaf in leaves(part)]
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """Values that belong to a named list from `start` (inclusive) until `end` (exclusive)."""
+
+    values: frozenset[str]
+    start: date | None
+    end: date | None
+
+
+@dataclass(frozen=True)
+class NamedList:
+    """A list with effective dates, e.g. the Middle East domestic-work moratorium countries."""
+
+    name: str
+    title: str
+    source: str
+    entries: tuple[ListEntry, ...]
+
+    def members_on(self, day: date) -> frozenset[str]:
+        """The values in force on a day."""
+        found: set[str] = set()
+        for entry in self.entries:
+            if (entry.start is None or entry.start <= day) and (entry.end is None or day < entry.end):
+                found |= entry.values
+        return frozenset(found)
+
+
+@dataclass(frozen=True)
+class RuleTest:
+    """A case embedded in a rule: a traveller (and optionally a record and fact overrides) and the expectation."""
+
+    name: str
+    traveller: Mapping[str, str | None]
+    record: Mapping[str, str | None] | None
+    facts: Mapping[str, str | None]
+    expect: str
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One supervisor-written rule."""
+
+    id: str
+    title: str
+    severity: str
+    score: int
+    status: str
+    family: str | None
+    explanation: Mapping[str, str]
+    when: Condition
+    tests: tuple[RuleTest, ...]
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How scores and hits become a verdict."""
+
+    language: str
+    refer_at: int
+    hold_at: int
+    force_severity: Mapping[str, Verdict]
+    force_rules: Mapping[str, Verdict]
+    unknown_verdicts: Mapping[str, Verdict]
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """A validated pack: what screening evaluates."""
+
+    name: str
+    version: str
+    sha256: str
+    policy: Policy
+    lists: Mapping[str, NamedList]
+    rules: tuple[Rule, ...]
+
+    @property
+    def active_rules(self) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.status == "active")
