@@ -1,0 +1,35 @@
+"""Result writers: turn screening results into a table, JSON, JSON Lines or CSV (SPEC §5).
+
+Each output format is one writer behind the `ResultWriter` protocol, looked up in `WRITERS`:
+`writer_for(fmt).write(results, sys.stdout)` for the screen, `write_report(results, fmt, path)` for
+`--output` (atomic: all or nothing). Only this package and the CLI import rich.
+"""
+
+from __future__ import annotations
+
+from checkpoint.report.atomic import write_atomically
+from checkpoint.report.csvfmt import CSV_COLUMNS, CsvWriter, escape_cell, result_to_row
+from checkpoint.report.formats import WRITERS, write_report, writer_for
+from checkpoint.report.interface import ConsoleWriter, OutputFormat, ResultWriter
+from checkpoint.report.jsonfmt import JsonLinesWriter, JsonWriter
+from checkpoint.report.records import result_to_dict, result_warnings
+from checkpoint.report.table import TableWriter
+
+__all__ = [
+    "CSV_COLUMNS",
+    "WRITERS",
+    "ConsoleWriter",
+    "CsvWriter",
+    "JsonLinesWriter",
+    "JsonWriter",
+    "OutputFormat",
+    "ResultWriter",
+    "TableWriter",
+    "escape_cell",
+    "result_to_dict",
+    "result_to_row",
+    "result_warnings",
+    "write_atomically",
+    "write_report",
+    "writer_for",
+]

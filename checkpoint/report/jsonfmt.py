@@ -1,0 +1,40 @@
+"""JSON (one array) and JSON Lines (one object per line) writers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from checkpoint.models import ScreeningResult
+from checkpoint.report.records import result_to_dict
+
+# JSON leaves these unescaped with ensure_ascii=False, but str.splitlines() and some JSON Lines readers
+# treat them as line breaks; inside JSON they can only occur in strings, so escaping them is always safe.
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _dumps(value: Any, *, indent: int | None) -> str:
+    # allow_nan=False: a NaN confidence is a bug upstream and must not produce invalid JSON.
+    separators = (",", ": ") if indent is not None else (",", ":")
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators)
+    return text.translate(_LINE_BREAKS)
+
+
+class JsonWriter:
+    """One JSON array of SPEC §5 objects, indented by two spaces, with a trailing newline."""
+
+    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
+        """Write all results as one pretty-printed JSON array."""
+        stream.write(_dumps([result_to_dict(result) for result in results], indent=2))
+        stream.write("\n")
+
+
+class JsonLinesWriter:
+    """One compact SPEC §5 object per line, so a long manifest can be processed line by line."""
+
+    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
+        """Write each result as one compact JSON object followed by a newline."""
+        for result in results:
+            stream.write(_dumps(result_to_dict(result), indent=None))
+            stream.write("\n")

@@ -1,0 +1,62 @@
+"""The SPEC §5 result object: one plain dict per traveller, shared by the JSON and CSV writers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from checkpoint.models import Candidate, Match, ScreeningResult, Verdict
+
+#: Confidences are rounded so outputs are stable and readable; three places is finer than any threshold.
+CONFIDENCE_PLACES = 3
+
+
+def result_warnings(result: ScreeningResult) -> tuple[str, ...]:
+    """The traveller's reading warnings, then the screening's warnings, without duplicates, order kept."""
+    return tuple(dict.fromkeys((*result.traveller.warnings, *result.warnings)))
+
+
+def result_to_dict(result: ScreeningResult) -> dict[str, Any]:
+    """The SPEC §5 object for one result, keys in the specified order, JSON-ready values."""
+    outcome = result.outcome
+    return {
+        "pax_id": str(result.pax_id),
+        "verdict": Verdict(result.verdict).value,
+        "risk_score": int(result.risk_score),
+        "match": None if outcome.match is None else _match_to_dict(outcome.match),
+        "candidates": [_candidate_to_dict(candidate) for candidate in outcome.candidates],
+        "hits": [
+            {
+                "rule": hit.rule,
+                "title": hit.title,
+                "severity": hit.severity,
+                "score": int(hit.score),
+                "explanation": hit.explanation,
+            }
+            for hit in result.hits
+        ],
+        "unknown": [{"rule": unknown.rule, "missing": list(unknown.missing)} for unknown in result.unknown],
+        "warnings": list(result_warnings(result)),
+    }
+
+
+def _confidence(value: float) -> float:
+    number = float(value)
+    if not math.isfinite(number):  # a matcher bug; refuse rather than write NaN into a report
+        raise ValueError(f"confidence {number} is not a finite number")
+    return round(number, CONFIDENCE_PLACES)
+
+
+def _match_to_dict(match: Match) -> dict[str, Any]:
+    # Field evidence is either a similarity (rounded like a confidence) or a word such as "exact".
+    fields = {name: _confidence(value) if isinstance(value, float) else value for name, value in match.fields.items()}
+    return {
+        "record_id": match.record_id,
+        "confidence": _confidence(match.confidence),
+        "method": match.method,
+        "fields": fields,
+    }
+
+
+def _candidate_to_dict(candidate: Candidate) -> dict[str, Any]:
+    return {"record_id": candidate.record_id, "confidence": _confidence(candidate.confidence)}

@@ -1,0 +1,212 @@
+"""The officer's view: a colour-coded manifest table, or a compact panel for one traveller at the desk."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from checkpoint.models import Hit, ScreeningResult, Verdict
+from checkpoint.report.records import result_warnings
+
+#: Colour carries the verdict at a glance; the upper-case word carries it without colour (NO_COLOR, print).
+VERDICT_STYLES: dict[Verdict, str] = {
+    Verdict.HOLD: "bold white on red",
+    Verdict.REFER: "black on yellow",
+    Verdict.CLEAR: "green",
+}
+
+#: What each verdict asks of the officer (SPEC §2), shown on the desk panel.
+VERDICT_MEANINGS: dict[Verdict, str] = {
+    Verdict.HOLD: "recommend postponing departure pending verification",
+    Verdict.REFER: "send to secondary inspection / interview",
+    Verdict.CLEAR: "nothing found that needs action",
+}
+
+# Most severe first; a severity a rule pack invents sorts after the known ones, then by score.
+_SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+
+#: Width used when the table goes to a file or a pipe: fits an 80-column terminal and a printed page.
+PLAIN_WIDTH = 80
+
+_PANEL_MAX_WIDTH = 100
+_TRAVELLER_MAX_WIDTH = 26
+# Zero-width (non-)joiners are format characters that some scripts need; they cannot reorder text.
+_JOINERS = frozenset("\u200c\u200d")
+_DIM = "dim"
+
+
+class TableWriter:
+    """Writes results for people: a table for a manifest, a panel for a single traveller."""
+
+    def __init__(self, plain_width: int = PLAIN_WIDTH) -> None:
+        """`plain_width` is the line width used when the stream is not a terminal."""
+        self.plain_width = plain_width
+
+    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
+        """Render onto `stream`: coloured on a terminal, plain text at a fixed width anywhere else."""
+        self.render(results, self._console_for(stream))
+
+    def render(self, results: Sequence[ScreeningResult], console: Console) -> None:
+        """Render onto a console the caller configured (colour, width)."""
+        if len(results) == 1:
+            console.print(result_panel(results[0], width=min(console.width, _PANEL_MAX_WIDTH)))
+            return
+        if results:
+            console.print(manifest_table(results))
+        console.print(verdict_summary(results))
+
+    def _console_for(self, stream: TextIO) -> Console:
+        # markup/emoji off: a name like "[red]" or ":flag:" is data, not formatting.
+        if _is_terminal(stream):
+            # rich honours NO_COLOR, FORCE_COLOR, COLUMNS and the terminal's width.
+            return Console(file=stream, markup=False, emoji=False, highlight=False)
+        # A file or pipe: never ANSI codes (whatever FORCE_COLOR says), and a width that does not
+        # depend on the terminal the command happened to be started from.
+        return Console(
+            file=stream,
+            markup=False,
+            emoji=False,
+            highlight=False,
+            force_terminal=False,
+            no_color=True,
+            color_system=None,
+            width=self.plain_width,
+        )
+
+
+def manifest_table(results: Sequence[ScreeningResult]) -> Table:
+    """One row per traveller, in input order: verdict and risk; pax id, name, passport, registry; reasons."""
+    # Three columns: on an 80-column terminal the reasons keep about half the width and wrap, never truncate.
+    table = Table(box=box.SQUARE, show_lines=True, padding=(0, 1))
+    table.add_column("Verdict", no_wrap=True)
+    table.add_column("Traveller", overflow="fold", max_width=_TRAVELLER_MAX_WIDTH)
+    table.add_column("Reasons", overflow="fold")
+    for result in results:
+        verdict = Text.assemble(verdict_badge(result.verdict), "\n", (f"risk {result.risk_score}", _DIM))
+        who = Text("\n").join(
+            [
+                Text(f"pax {_displayable(result.pax_id)}", style="bold"),
+                *_traveller_lines(result),
+                _registry_text(result, long=False),
+            ]
+        )
+        table.add_row(verdict, who, _reasons(result))
+    return table
+
+
+def result_panel(result: ScreeningResult, width: int | None = None) -> Panel:
+    """The desk view of one traveller: a big verdict line, who it is, the registry, and reasons as bullets."""
+    verdict = Verdict(result.verdict)
+    headline = Text.assemble(verdict_badge(verdict), "  ", (VERDICT_MEANINGS[verdict], "bold"))
+    identity = Text(" · ").join(_traveller_lines(result))
+    record = Text.assemble(("record: ", _DIM), _registry_text(result, long=True))
+    score = Text.assemble(("risk score: ", _DIM), str(result.risk_score))
+    parts: list[RenderableType] = [headline, Text(""), identity, record, score, Text("")]
+    parts.append(_reasons(result))
+    title = Text(f"pax {_displayable(result.pax_id)}")
+    return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, width=width, padding=(0, 1))
+
+
+def verdict_badge(verdict: Verdict) -> Text:
+    """The verdict as an upper-case word on its colour, padded so the colour reads as a badge."""
+    verdict = Verdict(verdict)
+    return Text(f" {verdict.value.upper()} ", style=VERDICT_STYLES[verdict])
+
+
+def verdict_summary(results: Sequence[ScreeningResult]) -> Text:
+    """One line under the table: how many travellers, and how many of each verdict (gravest first)."""
+    counts = Counter(Verdict(result.verdict) for result in results)
+    noun = "traveller" if len(results) == 1 else "travellers"
+    summary = Text(f"{len(results)} {noun}: ")
+    ordered = sorted(Verdict, key=lambda verdict: verdict.rank, reverse=True)
+    for index, verdict in enumerate(ordered):
+        if index:
+            summary.append(", ")
+        summary.append(f"{verdict.value} {counts[verdict]}", style=VERDICT_STYLES[verdict] if counts[verdict] else "")
+    return summary
+
+
+def hits_by_severity(hits: Iterable[Hit]) -> list[Hit]:
+    """Hits most severe first (severity, then score); ties keep the engine's order."""
+    return sorted(hits, key=lambda hit: (-_SEVERITY_RANK.get(hit.severity.lower(), -1), -hit.score))
+
+
+def _traveller_lines(result: ScreeningResult) -> list[Text]:
+    traveller = result.traveller
+    name = Text(_displayable(traveller.full_name)) if traveller.full_name else Text("no name", style=_DIM)
+    if traveller.passport_number:
+        passport = Text(f"passport {_displayable(traveller.passport_number)}")
+    else:
+        passport = Text("no passport number", style=_DIM)
+    return [name, passport]
+
+
+def _registry_text(result: ScreeningResult, *, long: bool) -> Text:
+    outcome = result.outcome
+    if outcome.match is not None:
+        match = outcome.match
+        detail = f"{match.confidence:.2f}, {match.method}" if long else f"{match.confidence:.2f}"
+        text = Text.assemble((_displayable(match.record_id), "bold"), f" ({_displayable(detail)})")
+    else:
+        text = Text("not in registry")
+    if outcome.candidates and long:
+        listed = ", ".join(f"{c.record_id} ({c.confidence:.2f})" for c in outcome.candidates)
+        text.append(f"; near misses: {_displayable(listed)}", style=_DIM)
+    elif outcome.candidates:
+        count = len(outcome.candidates)
+        text.append(f"\n{count} {'candidate' if count == 1 else 'candidates'}", style=_DIM)
+    return text
+
+
+def _reasons(result: ScreeningResult) -> RenderableType:
+    # A two-column grid gives each reason a hanging indent when it wraps; nothing is truncated.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for hit in hits_by_severity(result.hits):
+        line = Text.assemble((_displayable(hit.rule), "bold"), " ", _displayable(hit.title))
+        if hit.explanation:
+            line.append(f" — {_displayable(hit.explanation)}")
+        grid.add_row(Text("•"), line)
+    for unknown in result.unknown:
+        missing = ", ".join(unknown.missing)
+        line = Text(f"{_displayable(unknown.rule)} not decided: missing {_displayable(missing)}", style=_DIM)
+        grid.add_row(Text("?", style=_DIM), line)
+    for warning in result_warnings(result):
+        grid.add_row(Text("!", style=_DIM), Text(_displayable(warning), style=_DIM))
+    if not grid.rows:
+        return Text("no findings", style=_DIM)
+    return grid
+
+
+def _displayable(value: object) -> str:
+    """Text safe for a terminal: line breaks and tabs become spaces, other control characters become �.
+
+    Input files can carry escape sequences or bidirectional overrides that would repaint or reorder the
+    officer's screen; the JSON and CSV writers keep the exact value, the table shows what is safe.
+    """
+    characters = []
+    for character in str(value):
+        category = unicodedata.category(character)
+        if character.isspace() and category != "Zs":
+            characters.append(" ")
+        elif category in ("Cc", "Cf", "Cs", "Co", "Cn") and character not in _JOINERS:
+            characters.append("\ufffd")
+        else:
+            characters.append(character)
+    return "".join(characters)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or already closed
+        return False

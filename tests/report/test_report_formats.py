@@ -1,0 +1,42 @@
+"""The plug-in table: every output format has a writer that follows the protocol."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from checkpoint.errors import UsageError
+from checkpoint.models import ScreeningResult
+from checkpoint.report import WRITERS, ConsoleWriter, OutputFormat, ResultWriter, TableWriter, writer_for
+
+
+def test_every_output_format_has_a_writer() -> None:
+    assert set(WRITERS) == set(OutputFormat)
+    for output_format in OutputFormat:
+        assert isinstance(writer_for(output_format), ResultWriter)
+
+
+def test_format_values_are_the_cli_choices() -> None:
+    assert [member.value for member in OutputFormat] == ["table", "json", "jsonl", "csv"]
+
+
+def test_table_writer_can_render_to_a_console() -> None:
+    assert isinstance(writer_for(OutputFormat.TABLE), TableWriter)
+    assert isinstance(writer_for(OutputFormat.TABLE), ConsoleWriter)
+
+
+def test_writer_for_accepts_names_and_rejects_unknown_ones() -> None:
+    assert writer_for("csv") is WRITERS[OutputFormat.CSV]
+    with pytest.raises(UsageError, match="unknown output format 'xml'; choose one of table, json, jsonl, csv"):
+        writer_for("xml")
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat))
+def test_every_writer_writes_every_result(output_format: OutputFormat, sample_results: list[ScreeningResult]) -> None:
+    stream = io.StringIO(newline="")
+    writer_for(output_format).write(sample_results, stream)
+    text = stream.getvalue()
+    assert text.endswith("\n")
+    for result in sample_results[:5]:  # plain ids; quoting of awkward ones is covered per format
+        assert result.pax_id in text

@@ -1,0 +1,62 @@
+"""Every output format, byte for byte, against checked-in golden files.
+
+To regenerate after an intended change, run `UPDATE_GOLDEN=1 pytest tests/report` and review the diff
+of tests/golden/report/ before committing it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from checkpoint.models import ScreeningResult
+from checkpoint.report import OutputFormat, writer_for
+
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+GOLDEN_FILES = {
+    OutputFormat.JSON: "results.json",
+    OutputFormat.JSONL: "results.jsonl",
+    OutputFormat.CSV: "results.csv",
+    OutputFormat.TABLE: "results_table.txt",
+}
+
+
+def rendered(results: list[ScreeningResult], output_format: OutputFormat) -> str:
+    """What the writer produces on a non-terminal stream (so the table is plain, 80 columns)."""
+    stream = io.StringIO(newline="")
+    writer_for(output_format).write(results, stream)
+    return stream.getvalue()
+
+
+def assert_matches_golden(text: str, golden: Path) -> None:
+    """Compare exactly (line endings included), or rewrite the golden file when UPDATE_GOLDEN=1."""
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8", newline="")
+        return
+    assert golden.exists(), f"missing golden file {golden}; run with UPDATE_GOLDEN=1 to create it"
+    with golden.open(encoding="utf-8", newline="") as handle:  # newline="": compare line endings too
+        assert text == handle.read()
+
+
+@pytest.mark.parametrize("output_format", list(GOLDEN_FILES))
+def test_output_matches_golden(
+    output_format: OutputFormat, sample_results: list[ScreeningResult], golden_dir: Path
+) -> None:
+    assert_matches_golden(rendered(sample_results, output_format), golden_dir / GOLDEN_FILES[output_format])
+
+
+@pytest.mark.parametrize("index", [1, 2, 4])
+def test_single_traveller_panel_matches_golden(
+    index: int, sample_results: list[ScreeningResult], golden_dir: Path
+) -> None:
+    text = rendered([sample_results[index]], OutputFormat.TABLE)
+    assert_matches_golden(text, golden_dir / f"panel_pax_{sample_results[index].pax_id}.txt")
+
+
+def test_every_format_has_a_golden_file() -> None:
+    assert set(GOLDEN_FILES) == set(OutputFormat)
