@@ -1,0 +1,327 @@
+"""Reading a TD3 (passport) MRZ into fields and problems.
+
+Reading follows one principle: a character that can only be a digit (dates, check digits) or only a letter
+(names, country codes) is read as what it must be (an 'O' in a date is a misread '0'), and that reading is
+reported as a problem with the value it gives. Document number and optional data hold both letters and
+digits, so only their check digit can tell a '0' from an 'O': a repair is suggested when exactly one single
+OCR confusion makes the check digit hold, and the field keeps the value as printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from checkpoint.mrz import dates
+from checkpoint.mrz.checkdigit import (
+    check_digit,
+    read_as_digits,
+    read_as_letters,
+    single_confusion_repairs,
+)
+from checkpoint.mrz.layout import LETTERS_AND_FILLER, NAME_LENGTH, composite_text, normalise_lines
+
+
+@dataclass(frozen=True, slots=True)
+class MrzProblem:
+    """A failed check or an unreadable field; the message names the field but never quotes its value."""
+
+    field: str
+    message: str
+    repaired_value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MrzResult:
+    """The fields of a TD3 MRZ as read, and every problem met while reading them."""
+
+    document_type: str
+    issuing_state: str
+    primary_identifier: str
+    secondary_identifier: str
+    name_tokens: tuple[str, ...]
+    full_name: str
+    name_truncated: bool
+    document_number: str
+    nationality: str
+    birth_date: date | None
+    sex: str | None
+    expiry_date: date | None
+    optional_data: str
+    problems: tuple[MrzProblem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """True when the layout and every check digit hold and every field could be read."""
+        return not self.problems
+
+
+class _CheckedField(NamedTuple):
+    """A line-2 field followed by its own check digit."""
+
+    name: str
+    label: str
+    start: int  # 0-based index in line 2
+    length: int
+    numeric: bool
+
+    @property
+    def check_index(self) -> int:
+        return self.start + self.length
+
+
+_DOCUMENT_NUMBER = _CheckedField("document_number", "document number", 0, 9, numeric=False)
+_BIRTH_DATE = _CheckedField("birth_date", "birth date", 13, 6, numeric=True)
+_EXPIRY_DATE = _CheckedField("expiry_date", "expiry date", 21, 6, numeric=True)
+_OPTIONAL_DATA = _CheckedField("optional_data", "optional data", 28, 14, numeric=False)
+_SEX_INDEX = 20
+_COMPOSITE_INDEX = 43
+#: Line-2 indices that can only hold digits: dates and check digits.
+_NUMERIC_INDICES = frozenset([9, *range(13, 20), *range(21, 28), 42, 43])
+
+
+def parse_td3(line1: str, line2: str, *, today: date) -> MrzResult:
+    """Read a TD3 MRZ; raise InputDataError only when the layout makes reading impossible."""
+    line1, line2 = normalise_lines(line1, line2)
+    problems: list[MrzProblem] = []
+
+    document_type = _read_letters(line1, 1, 0, 2, "document_type", "document type", problems).rstrip("<")
+    issuing_state = _read_letters(line1, 1, 2, 3, "issuing_state", "issuing state", problems).strip("<")
+    name_field = _read_letters(line1, 1, 5, NAME_LENGTH, "name", "name", problems, present=_full_name)
+    primary, secondary = _split_name(name_field)
+    if not primary and not secondary:
+        problems.append(MrzProblem("name", "name field is empty."))
+
+    document_number, document_for_composite = _verify(_DOCUMENT_NUMBER, line2, problems)
+    if not document_number.strip("<"):
+        problems.append(MrzProblem("document_number", "document number is empty."))
+    nationality = _read_letters(line2, 2, 10, 3, "nationality", "nationality", problems).strip("<")
+    birth_digits, _ = _verify(_BIRTH_DATE, line2, problems)
+    birth_date = _read_date(_BIRTH_DATE, birth_digits, lambda y, m, d: dates.birth_date(y, m, d, today=today), problems)
+    sex = _read_sex(line2[_SEX_INDEX], problems)
+    expiry_digits, _ = _verify(_EXPIRY_DATE, line2, problems)
+    expiry_date = _read_date(
+        _EXPIRY_DATE, expiry_digits, lambda y, m, d: dates.expiry_date(y, m, d, today=today), problems
+    )
+    optional_data, optional_for_composite = _verify(_OPTIONAL_DATA, line2, problems)
+    _verify_composite(line2, document_for_composite, optional_for_composite, problems)
+
+    return MrzResult(
+        document_type=document_type,
+        issuing_state=issuing_state,
+        primary_identifier=" ".join(primary),
+        secondary_identifier=" ".join(secondary),
+        name_tokens=primary + secondary,
+        full_name=" ".join(primary + secondary),
+        name_truncated=not name_field.endswith("<"),
+        document_number=document_number.rstrip("<"),
+        nationality=nationality,
+        birth_date=birth_date,
+        sex=sex,
+        expiry_date=expiry_date,
+        optional_data=optional_data.rstrip("<"),
+        problems=tuple(problems),
+    )
+
+
+# --- fields -----------------------------------------------------------------------------------------------
+
+
+def _readings(raw: str, read: str, line: int, start: int) -> list[str]:
+    """Describe each character read as something else, by line and 1-based position."""
+    return [
+        f"the {before!r} at line {line}, position {start + index + 1} as {after!r}"
+        for index, (before, after) in enumerate(zip(raw, read, strict=True))
+        if before != after
+    ]
+
+
+def _read_letters(
+    line: str,
+    line_number: int,
+    start: int,
+    length: int,
+    field: str,
+    label: str,
+    problems: list[MrzProblem],
+    present: Callable[[str], str] = lambda value: value.strip("<"),
+) -> str:
+    """Read a letters-only field: a confusable digit is read as its letter; any other digit is a problem."""
+    raw = line[start : start + length]
+    read = read_as_letters(raw)
+    stray = [index for index, char in enumerate(read) if char not in LETTERS_AND_FILLER]
+    if stray:
+        problems.append(
+            MrzProblem(
+                field,
+                f"{label} has a digit that cannot appear there (line {line_number}, position {start + stray[0] + 1}).",
+            )
+        )
+        return raw
+    if read == raw:
+        return raw
+    readings = _readings(raw, read, line_number, start)
+    noun = "a digit" if len(readings) == 1 else "digits"
+    problems.append(
+        MrzProblem(
+            field,
+            f"{label} has {noun} where only letters belong; read {' and '.join(readings)}.",
+            present(read),
+        )
+    )
+    return read
+
+
+def _split_name(field: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Primary and secondary name tokens; either may be empty (mononyms are written both ways)."""
+    primary, _, secondary = field.partition("<<")
+    return (
+        tuple(token for token in primary.split("<") if token),
+        tuple(token for token in secondary.split("<") if token),
+    )
+
+
+def _full_name(field: str) -> str:
+    primary, secondary = _split_name(field)
+    return " ".join(primary + secondary)
+
+
+def _verify(spec: _CheckedField, line: str, problems: list[MrzProblem]) -> tuple[str, str]:
+    """Check a field against its check digit.
+
+    Returns the field as read (letters read as digits in numeric fields) and the field to use for the
+    composite check (with the unique repair, if one was found).
+    """
+    raw = line[spec.start : spec.start + spec.length]
+    raw_check = line[spec.check_index]
+    value = read_as_digits(raw) if spec.numeric else raw
+    check = read_as_digits(raw_check)
+    readings = _readings(raw + raw_check, value + check, 2, spec.start)
+    position = spec.check_index + 1
+
+    if spec is _OPTIONAL_DATA and set(value) == {"<"} and check in ("<", "0"):
+        holds = True  # ICAO 9303: an empty optional data field may have '<' or '0' as its check digit
+    elif not check.isdigit():
+        problems.append(
+            MrzProblem(spec.name, f"{spec.label} check digit (line 2, position {position}) is not a digit.")
+        )
+        return value, value
+    else:
+        holds = check_digit(value) == int(check)
+
+    if holds:
+        if readings:
+            where = "check digit is a letter" if value == raw else "has letters where digits belong"
+            problems.append(
+                MrzProblem(
+                    spec.name,
+                    f"{spec.label} {where}; reading {' and '.join(readings)}, its check digit holds.",
+                    _present(spec, value),
+                )
+            )
+        return value, value
+
+    failure = f"{spec.label} check digit does not hold"
+    if readings:
+        failure += f", even reading {' and '.join(readings)}"
+    if spec.numeric:
+        problems.append(MrzProblem(spec.name, f"{failure}."))
+        return value, value
+    repairs = single_confusion_repairs(value, int(check))
+    if len(repairs) == 1:
+        index, repaired = repairs[0]
+        (reading,) = _readings(value[index], repaired[index], 2, spec.start + index)
+        problems.append(
+            MrzProblem(
+                spec.name,
+                f"{failure}; reading {reading} makes it hold (a likely OCR confusion).",
+                _present(spec, repaired),
+            )
+        )
+        return value, repaired
+    if repairs:
+        problems.append(
+            MrzProblem(
+                spec.name,
+                f"{failure}; {len(repairs)} different single OCR confusions would each make it hold, "
+                "so the repair is ambiguous and none is suggested.",
+            )
+        )
+    else:
+        problems.append(MrzProblem(spec.name, f"{failure}, and no single OCR confusion explains it."))
+    return value, value
+
+
+def _present(spec: _CheckedField, value: str) -> str:
+    return value if spec.numeric else value.rstrip("<")
+
+
+def _verify_composite(line: str, document_number: str, optional_data: str, problems: list[MrzProblem]) -> None:
+    """Check the composite digit over the line as read, then over the line with the suggested repairs."""
+    read = "".join(read_as_digits(char) if i in _NUMERIC_INDICES else char for i, char in enumerate(line))
+    check = read[_COMPOSITE_INDEX]
+    if not check.isdigit():
+        problems.append(MrzProblem("composite", "composite check digit (line 2, position 44) is not a digit."))
+        return
+
+    def composite(text: str) -> int:
+        return check_digit(composite_text(text))
+
+    if composite(read) == int(check):
+        if check != line[_COMPOSITE_INDEX]:
+            (reading,) = _readings(line[_COMPOSITE_INDEX], check, 2, _COMPOSITE_INDEX)
+            problems.append(
+                MrzProblem("composite", f"composite check digit is a letter; reading {reading}, it holds.", check)
+            )
+        return
+    repaired = document_number + read[9:28] + optional_data + read[42:]
+    if repaired != read and composite(repaired) == int(check):
+        fields = [
+            label
+            for label, changed in (
+                ("document number", repaired[0:9] != read[0:9]),
+                ("optional data", repaired[28:42] != read[28:42]),
+            )
+            if changed
+        ]
+        problems.append(
+            MrzProblem(
+                "composite",
+                "composite check digit does not hold as read, "
+                f"but holds with the repair suggested for the {' and '.join(fields)}.",
+            )
+        )
+    else:
+        problems.append(MrzProblem("composite", "composite check digit does not hold."))
+
+
+def _read_sex(char: str, problems: list[MrzProblem]) -> str | None:
+    if char in ("M", "F"):
+        return char
+    if char not in ("<", "X"):
+        problems.append(MrzProblem("sex", "sex (line 2, position 21) is not M, F, X or '<'."))
+    return None
+
+
+def _read_date(
+    spec: _CheckedField,
+    digits: str,
+    choose: Callable[[int, int, int], date | None],
+    problems: list[MrzProblem],
+) -> date | None:
+    """Turn YYMMDD into a date, the century chosen by `choose`; anything else is a problem and None."""
+    if set(digits) == {"<"}:
+        reason = "is not given"
+    elif "<" in digits:
+        reason = "is only partly given (filler characters)"
+    elif not digits.isdigit():
+        reason = "has characters that are not digits"
+    else:
+        chosen = choose(int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
+        if chosen is not None:
+            return chosen
+        reason = "is not a calendar date"
+    problems.append(MrzProblem(spec.name, f"{spec.label} {reason}; treated as missing."))
+    return None
