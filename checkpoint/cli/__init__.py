@@ -1,0 +1,1 @@
+"""The command-line interface: the only place that imports typer, prints, and chooses exit codes."""

@@ -1,0 +1,81 @@
+"""The `checkpoint` command: joins the command groups and turns errors into exit codes (SPEC §2)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from checkpoint import __version__
+from checkpoint.cli import audit, mrz, registry, rules, screen, synth
+from checkpoint.cli.failures import report_internal_error
+from checkpoint.errors import CheckpointError
+
+
+class CheckpointGroup(TyperGroup):
+    """Root group: every command's CheckpointError becomes its exit code, anything else exit 70."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own exits and usage errors
+            raise
+        except CheckpointError as error:
+            typer.echo(f"checkpoint: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        except Exception as error:  # the last line of defence: never a traceback on screen
+            where = report_internal_error(error)
+            typer.echo(
+                f"checkpoint: internal error ({type(error).__name__}); nothing was written. "
+                f"Details for support are in {where}.",
+                err=True,
+            )
+            raise typer.Exit(70) from None
+
+
+app = typer.Typer(
+    cls=CheckpointGroup,
+    name="checkpoint",
+    help="Screen departing travellers against the PMI placement registry (SISKOP2MI / SIAPkerja).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"checkpoint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Screen departing travellers against the PMI placement registry (SISKOP2MI / SIAPkerja)."""
+
+
+for module in (screen, registry, rules, mrz, audit, synth):
+    module.register(app)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app(prog_name="checkpoint")
+    except SystemExit:
+        raise
+    except BaseException as error:  # e.g. a failure while printing the usage
+        if isinstance(error, KeyboardInterrupt):
+            typer.echo("checkpoint: interrupted; nothing was written.", err=True)
+            sys.exit(130)
+        where = report_internal_error(error)
+        typer.echo(f"checkpoint: internal error; details for support are in {where}.", err=True)
+        sys.exit(70)

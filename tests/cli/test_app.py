@@ -1,0 +1,64 @@
+"""The root command: every command documented with an example, no traceback ever on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from checkpoint.cli.app import app
+
+runner = CliRunner()
+
+
+def _leaf_commands() -> list[list[str]]:
+    root = get_command(app)
+    found: list[list[str]] = []
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(command, "commands", None)
+        if sub:
+            found.extend([name, child] for child in sub)
+        else:
+            found.append([name])
+    return found
+
+
+def test_the_spec_commands_exist() -> None:
+    names = {" ".join(path) for path in _leaf_commands()}
+    assert {
+        "screen", "registry import", "registry info", "rules check", "rules test", "mrz", "audit verify", "synth",
+    } <= names  # fmt: skip
+
+
+@pytest.mark.parametrize("path", _leaf_commands(), ids=lambda p: " ".join(p))
+def test_every_command_has_help_with_an_example(path: list[str]) -> None:
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("checkpoint ")
+
+
+def test_internal_error_exits_70_with_a_sentence_and_a_redacted_log(
+    registry_csv: Path, monkeypatch: pytest.MonkeyPatch, checkpoint_home: Path
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise ValueError("SITI AMINAH B1234567")  # personal data in an exception message
+
+    monkeypatch.setattr("checkpoint.cli.screen.screen", explode)
+    result = runner.invoke(app, ["screen", "--registry", str(registry_csv), "--name", "SITI AMINAH"])
+    assert result.exit_code == 70
+    assert "internal error" in result.stderr and "Traceback" not in result.stderr
+    assert "SITI" not in result.stderr
+    log = (checkpoint_home / "logs" / "errors.log").read_text(encoding="utf-8")
+    assert "ValueError" in log and "SITI" not in log and "B1234567" not in log
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["scren"])
+    assert result.exit_code == 2

@@ -1,0 +1,66 @@
+"""`checkpoint rules check|test` through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from checkpoint.cli.app import app
+
+runner = CliRunner()
+
+
+def test_the_default_pack_checks_and_its_tests_pass() -> None:
+    checked = runner.invoke(app, ["rules", "check"])
+    assert checked.exit_code == 0, checked.stdout
+    assert "is valid" in checked.stdout
+    tested = runner.invoke(app, ["rules", "test"])
+    assert tested.exit_code == 0, tested.stdout
+    assert "case(s) passed" in tested.stdout and "FAIL" not in tested.stdout
+
+
+def test_check_lists_every_problem_with_its_position(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "pack: {name: broken, version: '1'}\n"
+        "policy: {refer_at: 30, hold_at: 70}\n"
+        "rules:\n"
+        "  - id: NP-001\n"
+        "    title: t\n"
+        "    severity: hgh\n"
+        "    score: 10\n"
+        "    explanation: {en: 'x {visa_typ}', id: 'x'}\n"
+        "    when: {field: visa_tpe, eq: work}\n"
+        "    tests: [{traveller: {full_name: A}, expect: fire}]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rules", "check", str(pack)])
+    assert result.exit_code == 4
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{pack}:6:") and "did you mean 'high'" in line for line in lines)
+    assert any(":9:" in line and "E202" in line and "did you mean 'visa_type'" in line for line in lines)
+    assert any("E208" in line for line in lines)
+
+
+def test_failing_case_exits_1_naming_rule_and_line(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "pack: {name: p, version: '1'}\n"
+        "policy: {refer_at: 30, hold_at: 70}\n"
+        "rules:\n"
+        "  - id: XX-001\n"
+        "    title: Norway\n"
+        "    severity: low\n"
+        "    score: 10\n"
+        "    explanation: {en: 'to {destination}', id: 'ke {destination}'}\n"
+        "    when: {field: destination, eq: NOR}\n"
+        "    tests:\n"
+        "      - {traveller: {full_name: A, destination: NO}, expect: fire}\n"
+        "      - {traveller: {full_name: A, destination: SWE}, expect: fire}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rules", "test", str(pack)])
+    assert result.exit_code == 1
+    assert f"{pack}:12:" in result.stdout and "FAIL XX-001" in result.stdout
+    assert "1/2 case(s) passed" in result.stdout
