@@ -41,8 +41,10 @@ def register(app: typer.Typer) -> None:
 
 
 def mrz(
-    line1: Annotated[str, typer.Argument(help="First MRZ line: 44 characters, starting with P.", show_default=False)],
-    line2: Annotated[str, typer.Argument(help="Second MRZ line: 44 characters.", show_default=False)],
+    line1: Annotated[
+        str, typer.Argument(metavar="LINE1", help="First MRZ line: 44 characters, starting with P.", show_default=False)
+    ],
+    line2: Annotated[str, typer.Argument(metavar="LINE2", help="Second MRZ line: 44 characters.", show_default=False)],
     output_format: Annotated[
         MrzFormat, typer.Option("--format", help="text for the officer, json for scripts.")
     ] = MrzFormat.TEXT,

@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from hypothesis import assume, given, note
+from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from checkpoint.mrz import format_td3, parse_td3
@@ -95,6 +95,7 @@ def test_generated_mrzs_round_trip_and_are_valid(passport: Passport) -> None:
         assert result.full_name == " ".join(passport.primary + passport.secondary)
 
 
+@settings(max_examples=30)
 @given(passports())
 def test_lowercase_and_padding_do_not_change_the_reading(passport: Passport) -> None:
     line1, line2 = passport.lines()

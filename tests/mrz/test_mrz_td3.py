@@ -409,8 +409,8 @@ def test_optional_data_repair() -> None:
 
 
 def test_repairs_are_often_ambiguous_because_several_confusions_shift_a_check_digit_alike() -> None:
-    # 8/B, 5/S and 2/Z all change a character's value by 3 (mod 10): in ZE184226B an 'I' read for the
-    # '1' is fixed equally well by reading it back as '1' or by reading the '2' at position 6 as 'Z'
+    # Printed ZE184226B, read ZEI84226B. Reading the 'I' back as '1' (value -17) and reading the '2' at field
+    # position 6 as 'Z' (value +33) both shift the weighted sum by 3 mod 10 at weight 1: both repairs fit.
     result = parse(line2=with_char(LINE2, 30, "I"))
     problem = problem_for(result, "optional_data")
     assert problem.repaired_value is None
