@@ -77,7 +77,8 @@ def screen_travellers(
     assessments = evaluate(pack, facts, today)
     results: list[ScreeningResult] = []
     for traveller, outcome, assessment in zip(travellers, outcomes, assessments, strict=True):
-        verdict, extra = assessment.verdict, ()
+        verdict = assessment.verdict
+        extra: tuple[str, ...] = ()
         if not traveller.screenable:  # a row that cannot be looked up is never silently clear
             verdict, extra = Verdict.worst(verdict, Verdict.REFER), (UNSCREENABLE,)
         results.append(
