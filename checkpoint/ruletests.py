@@ -18,11 +18,11 @@ from checkpoint.engine.facts import build_facts
 from checkpoint.engine.pack import Rule, RulePack, RuleTest, field_catalogue, leaves
 from checkpoint.geo import country_code
 from checkpoint.manifests import build_traveller
-from checkpoint.models import Match, MatchOutcome
+from checkpoint.models import Match, MatchOutcome, Traveller
 from checkpoint.values import read_bool
 
 _RECORD_BOOLS = ("bpjs_active", "opp_completed")
-_RECORD_DATES = ("date_of_birth", "planned_departure")
+_RECORD_DATES = {"date_of_birth": DateKind.PAST, "planned_departure": DateKind.NEAR}
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class CaseResult:
     expected: str
     actual: str
     location: str
+    #: What could not be read in the case's traveller (e.g. a misspelt date, then treated as missing).
+    warnings: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -63,6 +65,8 @@ def _typed(name: str, text: str | None) -> object:
         return read_bool(text)
     if kind == "date":
         return date.fromisoformat(text)
+    if kind == "country":
+        return country_code(text)
     return text
 
 
@@ -70,8 +74,8 @@ def _record(cells: Mapping[str, str | None], today: date) -> dict[str, Any]:
     record: dict[str, Any] = dict(cells)
     for name in _RECORD_BOOLS:
         record[name] = read_bool(cells.get(name))
-    for name in _RECORD_DATES:
-        parsed = parse_date(cells.get(name), kind=DateKind.NEAR, today=today)
+    for name, kind in _RECORD_DATES.items():
+        parsed = parse_date(cells.get(name), kind=kind, today=today)
         record[name] = None if isinstance(parsed, DateProblem) else parsed
     record["destination_country"] = country_code(cells.get("destination_country"))
     if record.get("status"):
@@ -79,9 +83,18 @@ def _record(cells: Mapping[str, str | None], today: date) -> dict[str, Any]:
     return record
 
 
+def case_traveller(case: RuleTest, today: date) -> Traveller:
+    """The case's traveller, read as on its own departure date (`today` only when it gives none)."""
+    traveller = build_traveller(case.traveller, row=1, today=today)
+    if traveller.departure_date is not None and traveller.departure_date != today:
+        # Dates of birth "in the future" and two-digit years are judged from the screening date.
+        traveller = build_traveller(case.traveller, row=1, today=traveller.departure_date)
+    return traveller
+
+
 def run_case(pack: RulePack, rule: Rule, case: RuleTest, today: date) -> tuple[str, list[tuple[Any, Any]]]:
     """The case's outcome ('fire', 'no_fire' or 'unknown') and each leaf's (true, false) for coverage."""
-    traveller = build_traveller(case.traveller, row=1, today=today)
+    traveller = case_traveller(case, today)
     screening_date = traveller.departure_date or today
     outcome = MatchOutcome()
     if case.record is not None:
@@ -114,7 +127,8 @@ def run_pack_tests(pack: RulePack, *, today: date) -> PackTestReport:
         seen = [[False, False] for _ in leaves(rule.when)]
         for case in rule.tests:
             actual, leaf_truths = run_case(pack, rule, case, today)
-            cases.append(CaseResult(rule.id, case.name, case.expect, actual, str(case.mark)))
+            warnings = case_traveller(case, today).warnings
+            cases.append(CaseResult(rule.id, case.name, case.expect, actual, str(case.mark), warnings))
             for index, (true, false) in enumerate(leaf_truths):
                 seen[index][0] |= bool(true[0])
                 seen[index][1] |= bool(false[0])

@@ -8,14 +8,26 @@ the reverse; `not` swaps them. A rule fires only when surely true; an unknown ru
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from checkpoint.engine.pack import AllOf, AnyOf, Condition, Leaf, NotOf, Rule, RulePack, field_catalogue, leaves
+from checkpoint.engine.pack import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Leaf,
+    NamedList,
+    NotOf,
+    Rule,
+    RulePack,
+    field_catalogue,
+    leaves,
+)
 from checkpoint.models import Hit, Unknown, Verdict
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -35,32 +47,68 @@ class Assessment:
     unknown: tuple[Unknown, ...]
 
 
+_NOTHING_FOUND = Assessment(Verdict.CLEAR, 0, (), ())
+
+
 def placeholders(template: str) -> list[str]:
     """The field names a template refers to."""
     return _PLACEHOLDER.findall(template)
 
 
-def _text(column: pd.Series) -> pd.Series:
-    return column.map(lambda v: str(v).casefold() if v is not None else "")
+class _Columns:
+    """Fact columns converted once per batch (as text, numbers or day numbers), however many leaves use them."""
+
+    def __init__(self, facts: pd.DataFrame, today: date) -> None:
+        self.facts = facts
+        self.today = today
+        self._known: dict[str, np.ndarray] = {}
+        self._series: dict[tuple[str, str], pd.Series] = {}
+        self._departure_days: np.ndarray | None = None
+
+    def known(self, name: str) -> np.ndarray:
+        if name not in self._known:
+            self._known[name] = self.facts[name].notna().to_numpy(dtype=bool)
+        return self._known[name]
+
+    def converted(self, name: str, kind: str) -> pd.Series:
+        """The column as casefolded text, numbers, day numbers or strict booleans (by field type)."""
+        key = (name, kind)
+        if key not in self._series:
+            column = self.facts[name]
+            if kind in ("text", "code", "country"):
+                result = column.map(lambda v: str(v).casefold() if v is not None else "")
+            elif kind == "number":
+                result = pd.to_numeric(column, errors="coerce")
+            elif kind == "date":
+                result = column.map(lambda v: v.toordinal() if isinstance(v, date) else np.nan).astype(float)
+            else:  # bool: only a real boolean counts, never a truthy string
+                result = column.map(lambda v: bool(v) if isinstance(v, bool | np.bool_) else False)
+            self._series[key] = result
+        return self._series[key]
+
+    def departure_days(self) -> np.ndarray:
+        """Each traveller's departure day number (the screening date when not given): lists apply on it."""
+        if self._departure_days is None:
+            fallback = self.today.toordinal()
+            self._departure_days = np.array(
+                [v.toordinal() if isinstance(v, date) else fallback for v in self.facts["departure_date"]],
+                dtype=np.int64,
+            )
+        return self._departure_days
 
 
-def _number(column: pd.Series) -> pd.Series:
-    return pd.to_numeric(column, errors="coerce")
-
-
-def _leaf(leaf: Leaf, facts: pd.DataFrame, pack: RulePack, today: date) -> Truth:
-    column = facts[leaf.field]
-    known = column.notna().to_numpy(dtype=bool)
+def _leaf(leaf: Leaf, facts: pd.DataFrame, pack: RulePack, columns: _Columns) -> Truth:
+    known = columns.known(leaf.field)
     if leaf.op == "exists":
         return known, ~known
     if leaf.op == "missing":
         return ~known, known
     kind = field_catalogue()[leaf.field].type
     value = leaf.value
-    if kind in ("text", "code"):
-        values = _text(column)
+    values = columns.converted(leaf.field, kind)
+    if kind in ("text", "code", "country"):
         if leaf.op in ("in_list", "not_in_list"):
-            result = _in_list(values, facts, pack, str(value), today)
+            result = _in_list(values, columns.departure_days(), pack.lists[str(value)])
             if leaf.op == "not_in_list":
                 result = ~result
         elif leaf.op == "matches":
@@ -68,72 +116,76 @@ def _leaf(leaf: Leaf, facts: pd.DataFrame, pack: RulePack, today: date) -> Truth
             result = values.map(lambda v: bool(pattern.search(v[:_MAX_MATCHED_LENGTH]))).to_numpy(dtype=bool)
         else:
             result = _compare(values, leaf.op, value)
-    elif kind == "number":
-        result = _compare(_number(column), leaf.op, value)
     elif kind == "date":
-        days = column.map(lambda v: v.toordinal() if isinstance(v, date) else np.nan).astype(float)
         bound = tuple(d.toordinal() for d in value) if isinstance(value, tuple) else value.toordinal()  # type: ignore[attr-defined]
-        result = _compare(days, leaf.op, bound)
-    else:  # bool
-        result = _compare(column.map(lambda v: v is True), leaf.op, value)
+        result = _compare(values, leaf.op, bound)
+    else:  # number, bool
+        result = _compare(values, leaf.op, value)
     return known & result, known & ~result
 
 
-def _compare(values: pd.Series, op: str, value: object) -> np.ndarray:
+def _compare(values: pd.Series, op: str, value: Any) -> np.ndarray:
+    result: pd.Series
     if op == "eq":
         result = values == value
     elif op == "ne":
         result = values != value
     elif op == "in":
-        result = values.isin(value)  # type: ignore[arg-type]
+        result = values.isin(value)
     elif op == "not_in":
-        result = ~values.isin(value)  # type: ignore[arg-type]
+        result = ~values.isin(value)
     elif op == "between":
-        low, high = value  # type: ignore[misc]
+        low, high = value
         result = (values >= low) & (values <= high)
     else:
         result = {"lt": values < value, "le": values <= value, "gt": values > value, "ge": values >= value}[op]
-    return result.fillna(False).to_numpy(dtype=bool)
+    return np.asarray(result.fillna(False).to_numpy(dtype=bool))
 
 
-def _in_list(values: pd.Series, facts: pd.DataFrame, pack: RulePack, name: str, today: date) -> np.ndarray:
-    """Membership on each traveller's departure date, so a list's effective dates apply to the trip."""
-    named = pack.lists[name]
-    reference = facts["departure_date"].map(lambda d: d if isinstance(d, date) else today)
+def _in_list(values: pd.Series, days: np.ndarray, named: NamedList) -> np.ndarray:
+    """Membership on each traveller's departure day, so a list's effective dates apply to the trip."""
+    # Same meaning as NamedList.members_on, one entry at a time instead of one day at a time.
     result = np.zeros(len(values), dtype=bool)
-    for day in reference.unique():
-        rows = (reference == day).to_numpy(dtype=bool)
-        result[rows] = values[rows].isin(named.members_on(day)).to_numpy(dtype=bool)
+    for entry in named.entries:
+        inside = values.isin(entry.values).to_numpy(dtype=bool)
+        if entry.start is not None:
+            inside = inside & (days >= entry.start.toordinal())
+        if entry.end is not None:
+            inside = inside & (days < entry.end.toordinal())
+        result = result | inside
     return result
 
 
-def truth(condition: Condition, facts: pd.DataFrame, pack: RulePack, today: date) -> Truth:
+def truth(
+    condition: Condition, facts: pd.DataFrame, pack: RulePack, today: date, columns: _Columns | None = None
+) -> Truth:
     """Surely-true and surely-false columns of a condition over the batch."""
+    columns = columns or _Columns(facts, today)
     if isinstance(condition, Leaf):
-        return _leaf(condition, facts, pack, today)
+        return _leaf(condition, facts, pack, columns)
     if isinstance(condition, NotOf):
-        true, false = truth(condition.part, facts, pack, today)
+        true, false = truth(condition.part, facts, pack, today, columns)
         return false, true
-    parts = [truth(part, facts, pack, today) for part in condition.parts]
-    trues = np.array([p[0] for p in parts])
-    falses = np.array([p[1] for p in parts])
+    parts = [truth(part, facts, pack, today, columns) for part in condition.parts]
+    trues = np.array([p[0] for p in parts]).reshape(len(parts), len(facts))
+    falses = np.array([p[1] for p in parts]).reshape(len(parts), len(facts))
     if isinstance(condition, AllOf):
-        return trues.all(axis=0), falses.any(axis=0)
+        return np.asarray(trues.all(axis=0)), np.asarray(falses.any(axis=0))
     assert isinstance(condition, AnyOf)
-    return trues.any(axis=0), falses.all(axis=0)
+    return np.asarray(trues.any(axis=0)), np.asarray(falses.all(axis=0))
 
 
-def render(template: str, row: pd.Series) -> str:
+def render(template: str, row: Mapping[str, object]) -> str:
     """Fill an explanation template from one traveller's facts (missing values shown as '?')."""
 
     def value(match: re.Match[str]) -> str:
         found = row.get(match[1])
-        if found is None:
+        if found is None or (isinstance(found, float) and found != found):
             return "?"
+        if isinstance(found, bool | np.bool_):
+            return "yes" if found else "no"
         if isinstance(found, float) and found.is_integer():
             return str(int(found))
-        if isinstance(found, bool):
-            return "yes" if found else "no"
         return str(found)
 
     return _PLACEHOLDER.sub(value, template)
@@ -145,26 +197,41 @@ def evaluate(pack: RulePack, facts: pd.DataFrame, today: date, rules: Sequence[R
     hits: list[list[Hit]] = [[] for _ in range(count)]
     unknown: list[list[Unknown]] = [[] for _ in range(count)]
     language = pack.policy.language
+    columns = _Columns(facts, today)
     for rule in pack.active_rules if rules is None else rules:
-        true, false = truth(rule.when, facts, pack, today)
-        for row in np.flatnonzero(true):
-            explanation = render(rule.explanation[language], facts.iloc[row])
-            hits[row].append(Hit(rule.id, rule.title, rule.severity, rule.score, explanation))
+        true, false = truth(rule.when, facts, pack, today, columns)
+        fired = np.flatnonzero(true)
+        if len(fired):
+            template = rule.explanation[language]
+            used = {
+                name: facts[name].to_numpy(dtype=object)
+                for name in dict.fromkeys(placeholders(template))
+                if name in facts.columns
+            }
+            for row in fired:
+                explanation = render(template, {name: column[row] for name, column in used.items()})
+                hits[row].append(Hit(rule.id, rule.title, rule.severity, rule.score, explanation))
         undecided = np.flatnonzero(~true & ~false)
         if len(undecided):
-            fields = [leaf.field for leaf in leaves(rule.when) if leaf.op not in ("exists", "missing")]
-            missing = facts[list(dict.fromkeys(fields))].isna().to_numpy()
-            names = list(dict.fromkeys(fields))
-            for row in undecided:
-                absent = tuple(name for name, gone in zip(names, missing[row], strict=True) if gone)
-                unknown[row].append(Unknown(rule.id, absent))
-    return [_verdict(pack, tuple(h), tuple(u)) for h, u in zip(hits, unknown, strict=True)]
-
-
-def _verdict(pack: RulePack, hits: tuple[Hit, ...], unknown: tuple[Unknown, ...]) -> Assessment:
-    """Apply the policy: family-capped score, thresholds, forced outcomes."""
-    policy = pack.policy
+            tested = (leaf.field for leaf in leaves(rule.when) if leaf.op not in ("exists", "missing"))
+            names = list(dict.fromkeys(tested))
+            missing = np.column_stack([~columns.known(name) for name in names])[undecided]
+            # Rows missing the same fields share one Unknown: a handful of kinds, however large the batch.
+            kinds, which = np.unique(missing, axis=0, return_inverse=True)
+            shared = [Unknown(rule.id, tuple(n for n, gone in zip(names, kind, strict=True) if gone)) for kind in kinds]
+            for position, index in zip(undecided.tolist(), which.ravel().tolist(), strict=True):
+                unknown[position].append(shared[index])
     family_of = {rule.id: rule.family or rule.id for rule in pack.rules}
+    return [_verdict(pack, family_of, tuple(h), tuple(u)) for h, u in zip(hits, unknown, strict=True)]
+
+
+def _verdict(
+    pack: RulePack, family_of: Mapping[str, str], hits: tuple[Hit, ...], unknown: tuple[Unknown, ...]
+) -> Assessment:
+    """Apply the policy: family-capped score, thresholds, forced outcomes."""
+    if not hits and not unknown:  # most travellers: nothing to weigh
+        return _NOTHING_FOUND
+    policy = pack.policy
     best: dict[str, int] = {}
     for hit in hits:  # near-duplicate rules share a family: only the strongest counts
         family = family_of.get(hit.rule, hit.rule)
@@ -172,9 +239,10 @@ def _verdict(pack: RulePack, hits: tuple[Hit, ...], unknown: tuple[Unknown, ...]
     score = min(sum(best.values()), 100)
     verdict = Verdict.HOLD if score >= policy.hold_at else Verdict.REFER if score >= policy.refer_at else Verdict.CLEAR
     for hit in hits:
-        forced = policy.force_rules.get(hit.rule) or policy.force_severity.get(hit.severity)
-        if forced:
-            verdict = Verdict.worst(verdict, forced)
+        # Both kinds of force are floors: a rule entry does not hide its severity's entry.
+        for forced in (policy.force_rules.get(hit.rule), policy.force_severity.get(hit.severity)):
+            if forced:
+                verdict = Verdict.worst(verdict, forced)
     for item in unknown:
         if item.rule in policy.unknown_verdicts:
             verdict = Verdict.worst(verdict, policy.unknown_verdicts[item.rule])

@@ -5,9 +5,10 @@ One row per traveller, one column per field; None means missing, which makes a c
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -102,16 +103,22 @@ def record_facts(record: Mapping[str, Any] | None, traveller: Traveller, departu
     """The `record.*` facts of the matched record (all missing when there is no match)."""
     if record is None:
         return {f"record.{name}": None for name in (*_RECORD_FACTS, "destination_agrees", "departure_gap_days", "age")}
-    facts = {f"record.{name}": record.get(name) for name in _RECORD_FACTS}
-    country = record.get("destination_country")
+    # A record may come from a table: NaN, NaT and pd.NA are missing, a timestamp is its day.
+    clean = {name: _as_date(_none_if_missing(record.get(name))) for name in (*_RECORD_FACTS, "date_of_birth")}
+    facts = {f"record.{name}": clean[name] for name in _RECORD_FACTS}
+    country = clean["destination_country"]
     facts["record.destination_agrees"] = (
         None if not country or not traveller.destination else country == traveller.destination
     )
-    planned = record.get("planned_departure")
+    planned = clean["planned_departure"]
     facts["record.departure_gap_days"] = float(abs((departure - planned).days)) if planned else None
-    born = record.get("date_of_birth")
+    born = clean["date_of_birth"]
     facts["record.age"] = float(age_on(born, departure)) if born else None
     return facts
+
+
+def _as_date(value: Any) -> Any:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], today: date) -> pd.DataFrame:
@@ -130,5 +137,13 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
             row[f"{prefix}.unregistered"] = float(unregistered[member])
             row[f"{prefix}.unregistered_one_way"] = float(unregistered_one_way[member])
     columns = list(field_catalogue())
-    frame = pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
-    return frame.astype(object).where(frame.notna(), None)
+    # Object columns keep each value as Python made it (True stays True, 18.0 stays 18.0); NaN and NaT from
+    # a record become None, the one spelling of "missing".
+    cells = [[_none_if_missing(row.get(name)) for name in columns] for row in rows]
+    return pd.DataFrame(cells, columns=columns, dtype=object)
+
+
+def _none_if_missing(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    return None if isinstance(value, float) and math.isnan(value) else value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -35,6 +36,7 @@ from checkpoint.engine.pack import (
     field_catalogue,
 )
 from checkpoint.errors import ConfigError
+from checkpoint.geo import country_code
 from checkpoint.models import TRAVELLER_FIELDS, Verdict
 from checkpoint.registry.schema import COLUMNS as RECORD_COLUMNS
 
@@ -45,7 +47,7 @@ _LIST_KEYS = ("title", "source", "entries")
 _ENTRY_KEYS = ("values", "from", "until")
 _POLICY_KEYS = ("language", "refer_at", "hold_at", "force", "unknown")
 _ID = re.compile(r"[A-Z][A-Z0-9]*-[0-9]{3}")
-_NESTED_QUANTIFIER = re.compile(r"\([^)]*[+*][^)]*\)[+*{]")
+_BRACES = re.compile(r"\{(\d*)(,?)(\d*)\}")
 _MAX_PATTERN = 100
 _TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
 
@@ -55,19 +57,101 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _repetition_at(pattern: str, index: int) -> tuple[int, bool] | None:
+    """The length of a quantifier starting at `index`, and whether it can repeat more than once; else None."""
+    char = pattern[index]
+    if char in "*+":
+        return 1, True
+    if char == "?":
+        return 1, False
+    braces = _BRACES.match(pattern, index) if char == "{" else None
+    if braces is None or not (braces[1] or braces[3]):
+        return None  # a literal brace
+    high = (int(braces[3]) if braces[3] else None) if braces[2] else int(braces[1])
+    return braces.end() - index, high is None or high > 1
+
+
+def _class_end(pattern: str, index: int) -> int:
+    """The index just after the character class `[...]` opened at `index`."""
+    index += 1
+    if index < len(pattern) and pattern[index] == "^":
+        index += 1
+    if index < len(pattern) and pattern[index] == "]":
+        index += 1
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index + 1
+
+
+def nested_repetition(pattern: str) -> bool:
+    """True when a repeated group contains a repetition, e.g. `(a+)+` or `((\\w+\\s?))*`.
+
+    Python's `re` backtracks without limit, so such a pattern can take exponential time on a value that
+    almost matches; supervisors never need one to recognise a visa type or a code.
+    """
+    groups: list[bool] = []  # for each open group: does something inside it repeat?
+    after_repeating_group = False
+    index = 0
+    while index < len(pattern):
+        quantifier = _repetition_at(pattern, index)
+        if quantifier is not None:
+            length, repeats = quantifier
+            if repeats and after_repeating_group:
+                return True
+            if repeats and groups:
+                groups[-1] = True
+            index += length
+            if index < len(pattern) and pattern[index] in "?+":  # lazy or possessive
+                index += 1
+            after_repeating_group = False
+            continue
+        char = pattern[index]
+        after_repeating_group = False
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(pattern, index)
+            continue
+        if char == "(":
+            groups.append(False)
+        elif char == ")" and groups:
+            inner = groups.pop()
+            if inner and groups:
+                groups[-1] = True
+            after_repeating_group = inner
+        index += 1
+    return False
+
+
+def _country(text: str) -> tuple[str | None, str]:
+    """The ISO alpha-3 code a rule means by a country value (alpha-3 or alpha-2), or None and why not.
+
+    Airport codes are refused, not mapped: a three-letter guess such as `KSA` is an airport in Micronesia.
+    """
+    written = text.strip().upper()
+    code = country_code(written)
+    if code is None:
+        return None, f"'{text}' is not a country code (ISO alpha-3 such as SAU, or alpha-2 such as NO)"
+    if len(written) == 3 and code != written:
+        return None, f"'{text}' is an airport code (in {code}), not a country code; write the country's code"
+    return code, ""
+
+
 class _Reader:
     """Walks the documents, building the pack and recording problems."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.fields = field_catalogue()
+        self.country_lists: set[str] = set()  # lists already checked for alpha-3 codes
 
     def error(self, mark: Mark, code: str, message: str) -> None:
         self.problems.append(Problem(mark, code, message))
 
     # -- generic shapes ---------------------------------------------------------------------------------
     def keys(self, node: Map, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
-        for key in node.items.keys() | node.key_marks.keys():
+        for key in node.key_marks:  # every key written, in file order (even one whose value was rejected)
             if key not in allowed:
                 self.error(node.key_marks[key], "E101", f"unknown key '{key}' in {what}{_suggest(key, allowed)}")
         for key in required:
@@ -147,7 +231,7 @@ class _Reader:
             start = self.day(entry.items.get("from"), "from", entry.mark)
             end = self.day(entry.items.get("until"), "until", entry.mark)
             if start and end and end <= start:
-                self.error(entry.mark, "E105", "'until' must be after 'from'")
+                self.error(entry.items["until"].mark, "E105", f"'until' ({end}) must be after 'from' ({start})")
             entries.append(ListEntry(frozenset(t.casefold() for t in texts if t), start, end))
         title = self.text(body.items.get("title"), "title", body.mark) or name
         source = self.text(body.items.get("source"), "source", body.mark) or ""
@@ -158,18 +242,22 @@ class _Reader:
         body = self.mapping(node, "a condition", node.mark)
         if body is None:
             return None
-        groups = [key for key in ("all", "any", "not") if key in body.items]
+        groups = [key for key in ("all", "any", "not") if key in body.key_marks]
         if groups:
-            if len(body.items) != 1:
+            if len(body.key_marks) != 1:
                 self.error(body.mark, "E106", "a condition is either all/any/not or one field test, not both")
                 return None
             key = groups[0]
+            if key not in body.items:  # its value was unusable and has been reported
+                return None
             if key == "not":
                 part = self.condition(body.items["not"], lists)
                 return NotOf(part) if part else None
             seq = self.sequence(body.items[key], f"'{key}'", body.mark)
-            if seq is None or not seq.items:
-                self.error(body.mark, "E106", f"'{key}' needs a list of at least one condition")
+            if seq is None:
+                return None
+            if not seq.items:
+                self.error(seq.mark, "E106", f"'{key}' needs a list of at least one condition")
                 return None
             parts = [self.condition(item, lists) for item in seq.items]
             if any(part is None for part in parts):
@@ -179,31 +267,57 @@ class _Reader:
         return self.leaf(body, lists)
 
     def leaf(self, body: Map, lists: dict[str, Value]) -> Leaf | None:
-        name = self.text(body.items.get("field"), "field", body.mark)
-        if name is None:
+        if "field" not in body.key_marks:
             self.error(body.mark, "E102", "a condition needs 'field' (or all/any/not)")
             return None
-        ops = [key for key in body.items if key != "field"]
-        for key in ops:
-            if key not in ALL_OPERATORS and key != "is":
-                self.error(body.key_marks[key], "E203", f"unknown operator '{key}'{_suggest(key, ALL_OPERATORS)}")
-                return None
+        # The field and the operator are both checked, so that one pass reports both mistakes.
+        name = self.text(body.items.get("field"), "field", body.key_marks["field"])
+        spec = self.fields.get(name) if name is not None else None
+        if name is not None and spec is None:
+            self.error(body.items["field"].mark, "E202", f"unknown field '{name}'{_suggest(name, self.fields)}")
+        ops = [key for key in body.key_marks if key != "field"]
+        unknown = [key for key in ops if key not in ALL_OPERATORS and key != "is"]
+        for key in unknown:
+            self.error(body.key_marks[key], "E203", f"unknown operator '{key}'{_suggest(key, ALL_OPERATORS)}")
+        if spec is None or unknown:
+            return None
         if len(ops) != 1:
             self.error(body.mark, "E106", "a field test needs exactly one operator")
             return None
         op = "eq" if ops[0] == "is" else ops[0]
-        spec = self.fields.get(name)
-        field_mark = body.items["field"].mark
-        if spec is None:
-            self.error(field_mark, "E202", f"unknown field '{name}'{_suggest(name, self.fields)}")
-            return None
         if op not in OPERATORS[spec.type]:
-            self.error(body.key_marks[ops[0]], "E204", f"operator '{op}' does not apply to {spec.type} field '{name}'")
+            allowed = ", ".join(sorted(OPERATORS[spec.type]))
+            self.error(
+                body.key_marks[ops[0]],
+                "E204",
+                f"operator '{op}' does not apply to {spec.type} field '{name}' (use one of: {allowed})",
+            )
+            return None
+        if ops[0] not in body.items:  # its value was unusable and has been reported
             return None
         value = self.operand(op, spec.type, body.items[ops[0]], lists)
         if value is _INVALID:
             return None
-        return Leaf(name, op, value, body.mark)
+        if spec.type == "country" and op in ("in_list", "not_in_list"):
+            self.country_list(str(value), lists)
+        return Leaf(spec.name, op, value, body.mark)
+
+    def country_list(self, name: str, lists: dict[str, Value]) -> None:
+        """A list compared with a country field must hold alpha-3 codes, as the traveller's facts do."""
+        if name in self.country_lists:
+            return
+        self.country_lists.add(name)
+        body = lists[name]
+        entries = body.items.get("entries") if isinstance(body, Map) else None
+        for entry in entries.items if isinstance(entries, Seq) else ():
+            values = entry.items.get("values") if isinstance(entry, Map) else None
+            for value in values.items if isinstance(values, Seq) else ():
+                if not isinstance(value, Scalar) or value.text is None:
+                    continue  # reported where the list is read
+                code, problem = _country(value.text)
+                if code != value.text.strip().upper():
+                    hint = f"write {code}" if code else problem
+                    self.error(value.mark, "E205", f"list '{name}' is compared with countries (ISO alpha-3): {hint}")
 
     def operand(self, op: str, kind: str, node: Value, lists: dict[str, Value]) -> object:
         if op in ("exists", "missing"):
@@ -227,6 +341,9 @@ class _Reader:
             values = [self.typed(item, kind) for item in seq.items]
             if any(v is _INVALID for v in values):
                 return _INVALID
+            if not values:
+                self.error(node.mark, "E205", f"'{op}' needs at least one value")
+                return _INVALID
             if op == "between":
                 if len(values) != 2 or values[0] > values[1]:  # type: ignore[operator]
                     self.error(node.mark, "E205", "'between' takes [low, high] with low <= high")
@@ -241,16 +358,25 @@ class _Reader:
             return _INVALID
         if kind == "number":
             try:
-                return float(text)
+                number = float(text)
             except ValueError:
+                number = math.nan
+            if not math.isfinite(number):  # nan and inf compare false with everything: surely a mistake
                 self.error(node.mark, "E205", f"'{text}' is not a number")
                 return _INVALID
+            return number
         if kind == "date":
             try:
                 return date.fromisoformat(text)
             except ValueError:
                 self.error(node.mark, "E205", f"'{text}' is not a date YYYY-MM-DD")
                 return _INVALID
+        if kind == "country":
+            code, problem = _country(text)
+            if code is None:
+                self.error(node.mark, "E205", problem)
+                return _INVALID
+            return code.casefold()
         if kind == "bool":
             if text.lower() in _TRUE | _FALSE:
                 return text.lower() in _TRUE
@@ -262,14 +388,23 @@ class _Reader:
         text = self.text(node, "matches", node.mark)
         if text is None:
             return _INVALID
-        if len(text) > _MAX_PATTERN or _NESTED_QUANTIFIER.search(text):
-            self.error(node.mark, "E207", "the pattern is too long or has nested repetition (slow to match)")
+        if len(text) > _MAX_PATTERN:
+            self.error(node.mark, "E207", f"the pattern is longer than {_MAX_PATTERN} characters")
             return _INVALID
         try:
-            return re.compile(text, re.IGNORECASE)
+            compiled = re.compile(text, re.IGNORECASE)
         except re.error as error:
             self.error(node.mark, "E207", f"the pattern is not a valid regular expression ({error.msg})")
             return _INVALID
+        if nested_repetition(text):
+            self.error(
+                node.mark,
+                "E207",
+                "the pattern repeats a group that itself repeats, e.g. (a+)+, which can take hours to match; "
+                "write the repetition once",
+            )
+            return _INVALID
+        return compiled
 
 
 class _Invalid:
@@ -285,6 +420,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 class _PackReader(_Reader):
     """Reads the whole pack: lists first (rules refer to them), then rules, then the policy."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Where each rule id was first written, invalid rules included (so the policy may name them).
+        self.rule_ids: dict[str, Mark] = {}
+
     def rule(self, node: Value, lists: dict[str, Value]) -> Rule | None:
         body = self.mapping(node, "a rule", node.mark)
         if body is None:
@@ -295,6 +435,12 @@ class _PackReader(_Reader):
             self.error(
                 body.items["id"].mark, "E211", f"rule id '{rule_id}' must look like NP-001 (letters, dash, 3 digits)"
             )
+        duplicate = rule_id is not None and rule_id in self.rule_ids
+        if duplicate:
+            first = self.rule_ids[rule_id]  # type: ignore[index]
+            self.error(body.mark, "E201", f"duplicate rule id '{rule_id}' (first at {first})")
+        elif rule_id is not None:
+            self.rule_ids[rule_id] = body.mark
         title = self.text(body.items.get("title"), "title", body.mark)
         severity = self.choice(body.items.get("severity"), SEVERITIES, "severity", body.mark)
         score = self.integer(body.items.get("score"), "score", body.mark)
@@ -305,7 +451,7 @@ class _PackReader(_Reader):
         explanation = self.explanation(body.items.get("explanation"), body.mark)
         when = self.condition(body.items["when"], lists) if "when" in body.items else None
         tests = self.tests(body.items.get("tests"), body, rule_id)
-        if None in (rule_id, title, severity, score, explanation, when):
+        if duplicate or None in (rule_id, title, severity, score, explanation, when):
             return None
         return Rule(rule_id, title, severity, score, status, family, explanation, when, tests, body.mark)  # type: ignore[arg-type]
 
@@ -346,7 +492,12 @@ class _PackReader(_Reader):
             traveller = self.flat(body.items.get("traveller"), set(TRAVELLER_FIELDS), "traveller")
             record_node = body.items.get("record")
             record = self.flat(record_node, set(RECORD_COLUMNS), "record") if record_node is not None else None
-            facts = self.flat(body.items.get("facts"), set(self.fields), "facts")
+            facts_node = body.items.get("facts")
+            facts = self.flat(facts_node, set(self.fields), "facts")
+            if facts and isinstance(facts_node, Map):  # typed now, so `rules test` cannot stumble on one later
+                for key, text in facts.items():
+                    if text is not None:
+                        self.typed(facts_node.items[key], self.fields[key].type)
             if expect is None or traveller is None:
                 continue
             name = self.text(body.items.get("name"), "name", body.mark) or f"case at line {body.mark.line}"
@@ -370,7 +521,7 @@ class _PackReader(_Reader):
                 self.error(value.mark, "E103", f"{what} field '{key}' must be a single value")
         return values
 
-    def policy(self, node: Value, rule_ids: set[str]) -> Policy | None:
+    def policy(self, node: Value) -> Policy | None:
         body = self.mapping(node, "policy", node.mark)
         if body is None:
             return None
@@ -378,8 +529,11 @@ class _PackReader(_Reader):
         language = self.choice(body.items.get("language"), LANGUAGES, "language", body.mark) or "en"
         refer_at = self.integer(body.items.get("refer_at"), "refer_at", body.mark)
         hold_at = self.integer(body.items.get("hold_at"), "hold_at", body.mark)
-        if refer_at is not None and hold_at is not None and not 0 < refer_at < hold_at:
-            self.error(body.mark, "E301", f"thresholds must satisfy 0 < refer_at ({refer_at}) < hold_at ({hold_at})")
+        if refer_at is not None and hold_at is not None and not 0 < refer_at < hold_at <= 100:
+            # Scores are capped at 100, so a higher hold_at could never be reached.
+            self.error(
+                body.mark, "E301", f"thresholds must satisfy 0 < refer_at ({refer_at}) < hold_at ({hold_at}) <= 100"
+            )
         force_severity: dict[str, Verdict] = {}
         force_rules: dict[str, Verdict] = {}
         for item in (self.sequence(body.items.get("force"), "force", body.mark) or Seq((), body.mark)).items:
@@ -388,12 +542,14 @@ class _PackReader(_Reader):
                 continue
             self.keys(entry, ("severity", "rule", "verdict"), ("verdict",), "a force entry")
             verdict = self.verdict(entry)
-            if "severity" in entry.items:
+            if "severity" in entry.key_marks and "rule" in entry.key_marks:
+                self.error(entry.mark, "E106", "a force entry names a 'severity' or a 'rule', not both")
+            elif "severity" in entry.items:
                 severity = self.choice(entry.items["severity"], SEVERITIES, "severity", entry.mark)
                 if severity and verdict:
                     force_severity[severity] = verdict
             elif "rule" in entry.items:
-                rule = self.rule_ref(entry, rule_ids)
+                rule = self.rule_ref(entry)
                 if rule and verdict:
                     force_rules[rule] = verdict
             else:
@@ -404,7 +560,7 @@ class _PackReader(_Reader):
             if entry is None:
                 continue
             self.keys(entry, ("rule", "verdict"), ("rule", "verdict"), "an unknown entry")
-            rule, verdict = self.rule_ref(entry, rule_ids), self.verdict(entry)
+            rule, verdict = self.rule_ref(entry), self.verdict(entry)
             if rule and verdict:
                 unknown[rule] = verdict
         if refer_at is None or hold_at is None:
@@ -415,18 +571,28 @@ class _PackReader(_Reader):
         text = self.choice(entry.items.get("verdict"), ("refer", "hold"), "verdict", entry.mark)
         return Verdict(text) if text else None
 
-    def rule_ref(self, entry: Map, rule_ids: set[str]) -> str | None:
+    def rule_ref(self, entry: Map) -> str | None:
         rule = self.text(entry.items.get("rule"), "rule", entry.mark)
-        if rule is not None and rule not in rule_ids:
-            self.error(entry.items["rule"].mark, "E212", f"unknown rule '{rule}'{_suggest(rule, rule_ids)}")
+        if rule is not None and rule not in self.rule_ids:
+            self.error(entry.items["rule"].mark, "E212", f"unknown rule '{rule}'{_suggest(rule, self.rule_ids)}")
             return None
         return rule
 
 
 def pack_files(path: Path) -> list[Path]:
-    """The YAML files of a pack: the file itself, or every .yaml/.yml under the folder, sorted."""
+    """The YAML files of a pack: the file itself, or every .yaml/.yml under the folder, sorted.
+
+    Hidden files and folders (`.git`, editor backups, the `._x.yaml` files macOS leaves on USB sticks) are
+    not part of a pack.
+    """
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in (".yaml", ".yml")
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
     return [path]
 
 
@@ -472,27 +638,24 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
             list_nodes[name] = value
     lists = {name: named for name, node in list_nodes.items() if (named := reader.named_list(name, node))}
     rules: list[Rule] = []
-    seen: dict[str, Mark] = {}
     for node in sections["rules"]:
         for item in (reader.sequence(node, "rules", node.mark) or Seq((), node.mark)).items:
             rule = reader.rule(item, list_nodes)
-            if rule is None:
-                continue
-            if rule.id in seen:
-                reader.error(rule.mark, "E201", f"duplicate rule id '{rule.id}' (first at {seen[rule.id]})")
-                continue
-            seen[rule.id] = rule.mark
-            rules.append(rule)
-    policy = reader.policy(policy_node, set(seen)) if policy_node is not None else None
-    name = version = None
+            if rule is not None:
+                rules.append(rule)
+    policy = reader.policy(policy_node) if policy_node is not None else None
+    pack_name: str | None = None
+    version: str | None = None
     if meta is not None and (body := reader.mapping(meta, "pack", meta.mark)) is not None:
         reader.keys(body, ("name", "version", "description"), ("name", "version"), "pack")
-        name = reader.text(body.items.get("name"), "name", body.mark)
+        pack_name = reader.text(body.items.get("name"), "name", body.mark)
         version = reader.text(body.items.get("version"), "version", body.mark)
-    if reader.problems or policy is None or name is None or version is None:
+    # In file and line order, as a compiler reports them (sorting is stable: same place, order found).
+    reader.problems.sort(key=lambda problem: (problem.mark.path, problem.mark.line, problem.mark.column))
+    if reader.problems or policy is None or pack_name is None or version is None:
         return None, reader.problems
     root = path if path.is_dir() else path.parent
-    pack = RulePack(name, version, pack_hash(files, root if path.is_dir() else path), policy, lists, tuple(rules))
+    pack = RulePack(pack_name, version, pack_hash(files, root if path.is_dir() else path), policy, lists, tuple(rules))
     return pack, reader.problems
 
 

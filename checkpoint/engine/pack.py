@@ -21,6 +21,8 @@ LANGUAGES = ("en", "id")
 OPERATORS: Mapping[str, frozenset[str]] = {
     "text": frozenset({"eq", "ne", "in", "not_in", "in_list", "not_in_list", "matches", "exists", "missing"}),
     "code": frozenset({"eq", "ne", "in", "not_in", "in_list", "not_in_list", "matches", "exists", "missing"}),
+    # A country is compared as its ISO alpha-3 code, however the rule writes it (NO, NOR, an airport such as JED).
+    "country": frozenset({"eq", "ne", "in", "not_in", "in_list", "not_in_list", "matches", "exists", "missing"}),
     "number": frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between", "exists", "missing"}),
     "date": frozenset({"eq", "ne", "lt", "le", "gt", "ge", "between", "exists", "missing"}),
     "bool": frozenset({"eq", "ne", "exists", "missing"}),

@@ -1,0 +1,237 @@
+"""The facts table: derived traveller facts, the matched record's facts and group counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from checkpoint.engine import build_facts
+from checkpoint.engine.facts import estimated_issue_date, one_way
+from checkpoint.engine.pack import field_catalogue
+from checkpoint.manifests import build_traveller
+from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
+
+TODAY = date(2026, 11, 28)
+
+
+def traveller(**fields: Any) -> Traveller:
+    fields.setdefault("full_name", "SITI AMINAH")
+    return Traveller(pax_id=str(fields.pop("pax_id", "1")), row=1, **fields)
+
+
+def matched(record: dict[str, Any], confidence: float = 0.98) -> MatchOutcome:
+    return MatchOutcome(
+        match=Match("SP2MI-000001", confidence, "passport", {}),
+        candidates=(Candidate("SP2MI-000002", 0.4),),
+        record={"record_id": "SP2MI-000001", **record},
+    )
+
+
+def facts_of(t: Traveller, outcome: MatchOutcome | None = None, today: date = TODAY) -> dict[str, Any]:
+    return build_facts([t], [outcome or MatchOutcome()], today).iloc[0].to_dict()
+
+
+def test_the_table_has_every_catalogue_field_in_order_and_missing_is_none() -> None:
+    facts = build_facts([traveller(), traveller(pax_id="2")], [MatchOutcome(), MatchOutcome()], TODAY)
+    assert list(facts.columns) == list(field_catalogue())
+    assert len(facts) == 2
+    assert facts["age"].tolist() == [None, None]  # None, never NaN
+    assert facts["record.status"].tolist() == [None, None]
+
+
+def test_an_empty_batch_still_has_the_columns() -> None:
+    facts = build_facts([], [], TODAY)
+    assert list(facts.columns) == list(field_catalogue()) and len(facts) == 0
+
+
+def test_travellers_and_outcomes_must_pair_up() -> None:
+    with pytest.raises(ValueError):
+        build_facts([traveller()], [], TODAY)
+
+
+# -- ages and dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "departure", "age"),
+    [
+        (date(2008, 12, 1), date(2026, 11, 30), 17.0),
+        (date(2008, 12, 1), date(2026, 12, 1), 18.0),  # the birthday itself counts
+        (date(2008, 2, 29), date(2026, 2, 28), 17.0),
+        (date(2008, 2, 29), date(2026, 3, 1), 18.0),
+    ],
+)
+def test_age_is_taken_on_the_departure_date(born: date, departure: date, age: float) -> None:
+    facts = facts_of(traveller(date_of_birth=born, departure_date=departure), today=date(2020, 1, 1))
+    assert facts["age"] == age
+    assert facts["departure_date"] == departure
+
+
+def test_without_a_departure_date_the_screening_date_is_used() -> None:
+    facts = facts_of(traveller(date_of_birth=date(2008, 12, 1)), today=date(2026, 12, 1))
+    assert facts["departure_date"] == date(2026, 12, 1)
+    assert facts["age"] == 18.0
+
+
+def test_passport_age_from_the_issue_date_wins_over_the_expiry() -> None:
+    facts = facts_of(
+        traveller(
+            passport_issue_date=date(2026, 10, 29), passport_expiry=date(2030, 1, 1), departure_date=date(2026, 11, 28)
+        )
+    )
+    assert facts["passport_age_days"] == 30.0
+
+
+@pytest.mark.parametrize(
+    ("expiry", "issued"),
+    [
+        (date(2036, 10, 1), date(2026, 10, 1)),  # a 10-year passport
+        (date(2032, 10, 12), date(2022, 10, 12)),  # issued on the first day of 10-year passports
+        (date(2032, 10, 11), date(2027, 10, 11)),  # a day earlier would be before it: 5 years
+        (date(2027, 6, 1), date(2022, 6, 1)),  # an old 5-year passport
+        (date(2036, 2, 29), date(2026, 2, 28)),  # no 29 February ten years earlier
+        (date(2024, 2, 29), date(2019, 2, 28)),
+    ],
+)
+def test_issue_date_estimated_from_expiry(expiry: date, issued: date) -> None:
+    assert estimated_issue_date(expiry) == issued
+
+
+def test_passport_age_estimated_from_expiry() -> None:
+    ten_year = facts_of(traveller(passport_expiry=date(2036, 10, 1), departure_date=date(2026, 11, 28)))
+    five_year = facts_of(traveller(passport_expiry=date(2027, 6, 1), departure_date=date(2026, 11, 28)))
+    assert ten_year["passport_age_days"] == 58.0
+    assert five_year["passport_age_days"] == float((date(2026, 11, 28) - date(2022, 6, 1)).days)
+    assert facts_of(traveller())["passport_age_days"] is None
+
+
+def test_trip_days() -> None:
+    facts = facts_of(traveller(departure_date=date(2026, 11, 28), return_date=date(2026, 12, 10)))
+    assert facts["trip_days"] == 12.0
+    assert facts_of(traveller(departure_date=date(2026, 11, 28)))["trip_days"] is None
+
+
+# -- one way -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"ticket": "one_way"}, True),
+        ({"ticket": "one_way", "return_date": date(2026, 12, 1)}, True),  # the ticket type is what was sold
+        ({"ticket": "return"}, False),
+        ({"ticket": "round_trip"}, False),
+        ({"return_date": date(2026, 12, 1)}, False),
+        ({}, None),  # nothing says which: unknown, never assumed one way
+        ({"ticket": "open_jaw"}, None),
+    ],
+)
+def test_one_way(fields: dict[str, Any], expected: bool | None) -> None:
+    t = traveller(**fields)
+    assert one_way(t) is expected
+    assert facts_of(t)["one_way"] is expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [("One-Way", True), ("ONE WAY", True), ("OW", True), ("RT", False)])
+def test_one_way_as_written_in_manifests(written: str, expected: bool) -> None:
+    t = build_traveller({"full_name": "SITI AMINAH", "ticket": written}, row=1, today=TODAY)
+    assert facts_of(t)["one_way"] is expected
+
+
+# -- match and record facts --------------------------------------------------------------------------------
+
+
+def test_without_a_match_every_record_fact_is_missing() -> None:
+    facts = facts_of(traveller(), MatchOutcome(candidates=(Candidate("SP2MI-9", 0.3), Candidate("SP2MI-8", 0.2))))
+    assert facts["match.found"] is False
+    assert facts["match.confidence"] is None and facts["match.method"] is None
+    assert facts["candidates.count"] == 2.0
+    record_facts = {name: value for name, value in facts.items() if name.startswith("record.")}
+    assert record_facts and set(record_facts.values()) == {None}
+
+
+def test_record_facts_of_a_match() -> None:
+    record = {
+        "status": "READY",
+        "scheme": "P2P",
+        "sector": "domestic",
+        "destination_country": "TWN",
+        "bpjs_active": True,
+        "opp_completed": False,
+        "visa_number": None,
+        "planned_departure": date(2026, 12, 8),
+        "date_of_birth": date(2000, 11, 29),
+    }
+    facts = facts_of(traveller(destination="TWN", departure_date=date(2026, 11, 28)), matched(record))
+    assert facts["match.found"] is True
+    assert (facts["match.confidence"], facts["match.method"], facts["candidates.count"]) == (0.98, "passport", 1.0)
+    assert facts["record.status"] == "READY" and facts["record.sector"] == "domestic"
+    assert facts["record.bpjs_active"] is True and facts["record.opp_completed"] is False
+    assert facts["record.visa_number"] is None
+    assert facts["record.destination_agrees"] is True
+    assert facts["record.departure_gap_days"] == 10.0
+    assert facts["record.age"] == 25.0  # the day before the 26th birthday
+
+
+def test_blank_record_values_from_a_table_are_missing() -> None:
+    record = {"status": pd.NA, "sector": np.nan, "planned_departure": pd.NaT, "bpjs_active": None, "scheme": "P2P"}
+    facts = facts_of(traveller(), matched(record))
+    assert [facts[f"record.{name}"] for name in record] == [None, None, None, None, "P2P"]
+    assert facts["record.departure_gap_days"] is None
+    stamped = facts_of(
+        traveller(departure_date=date(2026, 11, 28)), matched({"planned_departure": pd.Timestamp("2026-12-01")})
+    )
+    assert stamped["record.planned_departure"] == date(2026, 12, 1)
+    assert stamped["record.departure_gap_days"] == 3.0
+
+
+def test_the_record_destination_disagrees_or_is_unknown() -> None:
+    elsewhere = facts_of(traveller(destination="MYS"), matched({"destination_country": "TWN"}))
+    assert elsewhere["record.destination_agrees"] is False
+    not_given = facts_of(traveller(), matched({"destination_country": "TWN"}))
+    assert not_given["record.destination_agrees"] is None
+    late = facts_of(traveller(departure_date=date(2026, 12, 20)), matched({"planned_departure": date(2026, 12, 8)}))
+    assert late["record.departure_gap_days"] == 12.0  # absolute: early or late
+
+
+# -- groups ---------------------------------------------------------------------------------------------
+
+
+def test_group_counts_on_a_booking_and_an_agent_group() -> None:
+    ready = matched({"status": "READY"})
+    batch = [
+        (traveller(pax_id="1", booking_ref="ABC123", group_code="UMR-7", ticket="one_way"), MatchOutcome()),
+        (traveller(pax_id="2", booking_ref="ABC123", group_code="UMR-7", ticket="one_way"), MatchOutcome()),
+        (traveller(pax_id="3", booking_ref="ABC123", ticket="one_way"), MatchOutcome()),
+        (traveller(pax_id="4", booking_ref="ABC123", group_code="UMR-7", ticket="return"), MatchOutcome()),
+        (traveller(pax_id="5", booking_ref="ABC123", ticket="one_way"), ready),
+        (traveller(pax_id="6", booking_ref="XYZ999", group_code="UMR-7"), MatchOutcome()),
+    ]
+    facts = build_facts([t for t, _ in batch], [o for _, o in batch], TODAY)
+    assert facts["booking.size"].tolist() == [5.0] * 5 + [1.0]
+    assert facts["booking.unregistered"].tolist() == [4.0] * 5 + [1.0]
+    assert facts["booking.unregistered_one_way"].tolist() == [3.0] * 5 + [0.0]
+    assert facts["group.size"].tolist() == [4.0, 4.0, 1.0, 4.0, 1.0, 4.0]
+    assert facts["group.unregistered"].tolist() == [4.0, 4.0, 1.0, 4.0, 0.0, 4.0]
+    assert facts["group.unregistered_one_way"].tolist() == [2.0, 2.0, 1.0, 2.0, 0.0, 2.0]
+
+
+def test_travellers_without_a_booking_are_each_a_group_of_one() -> None:
+    batch = [traveller(pax_id=str(i), ticket="one_way") for i in range(5)]
+    facts = build_facts(batch, [MatchOutcome()] * 5, TODAY)
+    assert facts["booking.size"].tolist() == [1.0] * 5
+    assert facts["booking.unregistered_one_way"].tolist() == [1.0] * 5  # each counts only themself
+    assert facts["group.size"].tolist() == [1.0] * 5
+
+
+def test_a_registered_one_way_traveller_does_not_count_as_unregistered() -> None:
+    facts = facts_of(traveller(booking_ref="ABC123", ticket="one_way"), matched({"status": "READY"}))
+    assert (facts["booking.size"], facts["booking.unregistered"], facts["booking.unregistered_one_way"]) == (
+        1.0,
+        0.0,
+        0.0,
+    )

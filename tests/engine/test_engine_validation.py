@@ -1,0 +1,321 @@
+"""`rules check`: every mistake in a pack reported in one pass, placed, with a did-you-mean where one helps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checkpoint.engine import default_pack_path, load_pack, read_pack
+from checkpoint.engine.document import Problem
+from checkpoint.engine.load import nested_repetition
+from checkpoint.errors import ConfigError
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "packs"
+
+
+def codes(problems: list[Problem]) -> list[str]:
+    return [problem.code for problem in problems]
+
+
+def only(problems: list[Problem], code: str) -> Problem:
+    """The single problem of a test that makes one mistake."""
+    assert codes(problems) == [code], [str(problem) for problem in problems]
+    return problems[0]
+
+
+# -- valid packs -----------------------------------------------------------------------------------------
+
+
+def test_the_default_pack_is_valid() -> None:
+    pack, problems = read_pack(default_pack_path())
+    assert problems == []
+    assert pack is not None and pack.name == "default"
+    assert len(pack.rules) == len({rule.id for rule in pack.rules}) >= 10
+
+
+def test_the_minimal_fixture_is_valid_as_a_file() -> None:
+    pack, problems = read_pack(FIXTURES / "engine_minimal_pack.yaml")
+    assert problems == [] and pack is not None
+    assert [rule.id for rule in pack.rules] == ["MN-001"]
+    assert len(pack.sha256) == 64
+
+
+def test_the_hash_changes_with_any_byte(write_pack) -> None:
+    text = (FIXTURES / "engine_minimal_pack.yaml").read_text("utf-8")
+    first, _ = read_pack(write_pack({"pack.yaml": text}))
+    same, _ = read_pack(write_pack({"pack.yaml": text}))
+    changed, _ = read_pack(write_pack({"pack.yaml": text.replace("score: 50", "score: 51")}))
+    assert first and same and changed
+    assert first.sha256 == same.sha256 != changed.sha256
+
+
+# -- one pass, every problem ---------------------------------------------------------------------------
+
+#: file, line, column, code and a part of the message, for every mistake planted in engine_many_errors/.
+MANY_ERRORS = [
+    ("many_errors_policy.yaml", 5, 3, "E101", "unknown key 'descripton' in pack; did you mean 'description'?"),
+    ("many_errors_policy.yaml", 7, 3, "E301", "refer_at (70) < hold_at (30)"),
+    ("many_errors_policy.yaml", 10, 18, "E104", "severity 'critcal' is not one of"),
+    ("many_errors_policy.yaml", 11, 14, "E212", "unknown rule 'NP-099'"),
+    ("many_errors_policy.yaml", 12, 7, "E106", "'severity' or a 'rule', not both"),
+    ("many_errors_policy.yaml", 14, 14, "E212", "unknown rule 'NP-00l'; did you mean"),
+    ("many_errors_policy.yaml", 20, 16, "E105", "'until' (2019-01-01) must be after 'from' (2020-01-01)"),
+    ("many_errors_rules.yaml", 5, 12, "E103", "score must be a whole number, not 'high'"),
+    ("many_errors_rules.yaml", 6, 23, "E208", "placeholder '{visa}' is not a field; did you mean 'visa_type'?"),
+    ("many_errors_rules.yaml", 9, 18, "E202", "unknown field 'visa'; did you mean 'visa_type'?"),
+    ("many_errors_rules.yaml", 12, 11, "E203", "unknown operator 'betwen'; did you mean 'between'?"),
+    ("many_errors_rules.yaml", 14, 20, "E206", "unknown list 'guff'; did you mean 'gulf'?"),
+    ("many_errors_rules.yaml", 18, 5, "E102", "a rule needs 'severity'"),
+    ("many_errors_rules.yaml", 20, 5, "E101", "unknown key 'sevrity' in a rule; did you mean 'severity'?"),
+    ("many_errors_rules.yaml", 21, 12, "E205", "score must be between 0 and 100"),
+    ("many_errors_rules.yaml", 22, 18, "E102", "explanation needs 'id'"),
+    ("many_errors_rules.yaml", 26, 11, "E204", "operator 'lt' does not apply to text field 'visa_type'"),
+    ("many_errors_rules.yaml", 28, 20, "E205", "'between' takes [low, high] with low <= high"),
+    ("many_errors_rules.yaml", 30, 20, "E205", "'between' takes [low, high] with low <= high"),
+    ("many_errors_rules.yaml", 32, 62, "E205", "'many' is not a number"),
+    ("many_errors_rules.yaml", 34, 5, "E209", "rule NP-003 has no test cases"),
+    ("many_errors_rules.yaml", 42, 20, "E207", "not a valid regular expression"),
+    ("many_errors_rules.yaml", 44, 20, "E207", "repeats a group that itself repeats"),
+    ("many_errors_rules.yaml", 47, 5, "E102", "a rule needs 'tests'"),
+    ("many_errors_rules.yaml", 47, 9, "E211", "rule id 'np_4' must look like NP-001"),
+    ("many_errors_rules.yaml", 49, 15, "E104", "severity 'sever' is not one of"),
+    ("many_errors_rules.yaml", 52, 32, "E205", "'maybe' is not true or false"),
+    ("many_errors_zmore.yaml", 2, 5, "E201", "duplicate rule id 'NP-003' (first at "),
+]
+
+
+def test_every_problem_of_a_broken_pack_is_reported_in_one_pass() -> None:
+    folder = FIXTURES / "engine_many_errors"
+    pack, problems = read_pack(folder)
+    assert pack is None
+    found = [(Path(p.mark.path).name, p.mark.line, p.mark.column, p.code) for p in problems]
+    assert found == [entry[:4] for entry in MANY_ERRORS]
+    for problem, (*_, fragment) in zip(problems, MANY_ERRORS, strict=True):
+        assert fragment in problem.message, str(problem)
+    duplicate = problems[-1].message
+    assert f"{folder / 'many_errors_rules.yaml'}:34:5" in duplicate
+
+
+def test_load_pack_raises_a_config_error_naming_the_first_problems() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_pack(FIXTURES / "engine_many_errors")
+    message = str(raised.value)
+    assert "many_errors_policy.yaml:5:3: E101" in message
+    assert f"(and {len(MANY_ERRORS) - 3} more)" in message
+    assert "checkpoint rules check" in message
+    assert raised.value.exit_code == 4
+
+
+# -- one mistake at a time ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "code", "message"),
+    [
+        ("{field: destnation, eq: SAU}", "E202", "unknown field 'destnation'; did you mean 'destination'?"),
+        ("{field: destination, not_inlist: gulf}", "E203", "did you mean 'not_in_list'?"),
+        ("{field: destination, in_list: gulff}", "E206", "unknown list 'gulff'; did you mean 'gulf'?"),
+        ("{field: visa_type, lt: work}", "E204", "operator 'lt' does not apply to text field 'visa_type'"),
+        ("{field: one_way, gt: 1}", "E204", "operator 'gt' does not apply to bool field 'one_way'"),
+        ("{field: departure_date, in: [2026-01-01]}", "E204", "does not apply to date field"),
+        ("{field: age, between: [45, 18]}", "E205", "low <= high"),
+        ("{field: departure_date, between: [2026-12-01, 2026-11-01]}", "E205", "low <= high"),
+        ("{field: age, between: [18]}", "E205", "'between' takes [low, high]"),
+        ("{field: age, between: 18}", "E103", "between must be a list"),
+        ("{field: age, gt: eighteen}", "E205", "'eighteen' is not a number"),
+        ("{field: age, gt: .nan}", "E205", "is not a number"),
+        ("{field: age, lt: inf}", "E205", "is not a number"),
+        ("{field: departure_date, lt: 28/11/2026}", "E205", "'28/11/2026' is not a date YYYY-MM-DD"),
+        ("{field: one_way, is: maybe}", "E205", "'maybe' is not true or false"),
+        ("{field: destination, eq: Narnia}", "E205", "'Narnia' is not a country code"),
+        ("{field: nationality, in: [IDN, 012345]}", "E205", "'012345' is not a country code"),
+        ("{field: destination, eq: KSA}", "E205", "'KSA' is an airport code (in FSM), not a country code"),
+        ("{field: destination, eq: JED}", "E205", "'JED' is an airport code (in SAU)"),
+        ("{field: age, exists: false}", "E205", "'exists' takes 'true'"),
+        ("{field: visa_type, in: []}", "E205", "'in' needs at least one value"),
+        ("{field: age, gt: 1, lt: 5}", "E106", "exactly one operator"),
+        ("{field: age}", "E106", "exactly one operator"),
+        ("{all: [{field: age, gt: 1}], field: age}", "E106", "either all/any/not or one field test"),
+        ("{any: []}", "E106", "'any' needs a list of at least one condition"),
+        ("{all: {field: age, gt: 1}}", "E103", "'all' must be a list"),
+        ("{eq: 5}", "E102", "a condition needs 'field'"),
+        ("[{field: age, gt: 1}]", "E103", "a condition must be a mapping"),
+        ("{field: flight, matches: '[GA'}", "E207", "not a valid regular expression"),
+        ("{field: flight, matches: '(GA\\d+)+$'}", "E207", "repeats a group that itself repeats"),
+        ("{field: flight, matches: '" + "A" * 101 + "'}", "E207", "longer than 100 characters"),
+    ],
+)
+def test_a_condition_mistake(check_pack, rule, when: str, code: str, message: str) -> None:
+    problem = only(check_pack(rule("T-001", when)), code)
+    assert message in problem.message
+    assert Path(problem.mark.path).name == "pack.yaml"
+    assert problem.mark.line == 18  # the `when:` line of the rule (see PACK_TEMPLATE and rule_yaml)
+
+
+def test_an_unknown_field_and_an_unknown_operator_in_one_test_are_both_reported(check_pack, rule) -> None:
+    problems = check_pack(rule("T-001", "{field: visa, equals: work}"))
+    assert codes(problems) == ["E202", "E203"]
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "code", "message"),
+    [
+        ("status:", "stauts:", "E101", "unknown key 'stauts' in a rule; did you mean 'status'?"),
+        ("score: 40", "score: high", "E103", "score must be a whole number, not 'high'"),
+        ("score: 40", "score: 12.5", "E103", "whole number"),
+        ("score: 40", "score: 101", "E205", "score must be between 0 and 100"),
+        ("score: 40", "score: -1", "E205", "score must be between 0 and 100"),
+        ("severity: high", "severity: hihg", "E104", "did you mean 'high'?"),
+        ("status: active", "status: live", "E104", "status 'live' is not one of active, draft, retired"),
+        ("id: T-001", "id: rule one", "E211", "must look like NP-001"),
+        ("en: 'rule fired'", "en: 'age {umur}'", "E208", "placeholder '{umur}' is not a field"),
+        ("en: 'rule fired'", "en: 'from {pasport_expiry}'", "E208", "did you mean 'passport_expiry'?"),
+        ("en: 'rule fired', ", "", "E102", "explanation needs 'en'"),
+        (", id: 'aturan'", "", "E102", "explanation needs 'id'"),
+        ("expect: no_fire", "expect: nofire", "E104", "did you mean 'no_fire'?"),
+        ("traveller: {full_name: SITI}", "traveller: {full_name: SITI, visa: work}", "E101", "unknown traveller"),
+        ("traveller: {full_name: SITI}", "traveller: {full_name: SITI}, record: {stat: READY}", "E101", "'status'?"),
+        (
+            "traveller: {full_name: SITI}",
+            "traveller: {full_name: SITI}, facts: {booking.sise: '4'}",
+            "E101",
+            "did you mean 'booking.size'?",
+        ),
+        ("traveller: {full_name: SITI}", "traveller: {full_name: SITI}, facts: {age: old}", "E205", "not a number"),
+        ("traveller: {full_name: SITI}", "traveller: {full_name: SITI}, facts: {one_way: '1'}", "E205", "true or"),
+        ("traveller: {full_name: SITI}", "facts: {age: '40'}", "E102", "a test case needs 'traveller'"),
+    ],
+)
+def test_a_rule_mistake(check_pack, rule, replace: str, by: str, code: str, message: str) -> None:
+    text = rule("T-001", "{field: age, gt: 1}")
+    assert replace in text
+    problem = only(check_pack(text.replace(replace, by, 1)), code)
+    assert message in problem.message
+
+
+def test_a_rule_without_tests(check_pack, rule) -> None:
+    text = rule("T-001", "{field: age, gt: 1}")
+    without = text[: text.index("    tests:")]
+    assert "a rule needs 'tests'" in only(check_pack(without), "E102").message
+    empty = without + "    tests: []\n"
+    assert "rule T-001 has no test cases" in only(check_pack(empty), "E209").message
+
+
+def test_duplicate_rule_ids_across_files(check_pack, rule) -> None:
+    other = "rules:\n" + rule("T-001", "{field: age, gt: 2}")
+    problem = only(check_pack(rule("T-001", "{field: age, gt: 1}"), extra={"zz_more.yaml": other}), "E201")
+    assert Path(problem.mark.path).name == "zz_more.yaml"
+    assert problem.mark.line == 2
+    assert "pack.yaml:12:5" in problem.message
+
+
+def test_a_list_defined_in_two_files(check_pack, rule) -> None:
+    other = "lists:\n  gulf:\n    entries:\n      - values: [QAT]\n"
+    problems = check_pack(rule("T-001", "{field: age, gt: 1}"), extra={"zz_lists.yaml": other})
+    assert "list 'gulf' is defined twice" in only(problems, "E213").message
+
+
+def test_two_policies(check_pack, rule) -> None:
+    other = "policy:\n  refer_at: 10\n  hold_at: 20\n"
+    problems = check_pack(rule("T-001", "{field: age, gt: 1}"), extra={"zz_policy.yaml": other})
+    assert "'policy' is defined more than once" in only(problems, "E213").message
+
+
+def test_a_pack_without_policy_or_pack_section(write_pack) -> None:
+    _, problems = read_pack(write_pack({"rules.yaml": "rules: []\n"}))
+    assert sorted(problem.message for problem in problems) == [
+        "the pack needs a 'pack' section",
+        "the pack needs a 'policy' section",
+    ]
+
+
+@pytest.mark.parametrize(("refer_at", "hold_at"), [(70, 30), (50, 50), (0, 50), (30, 101)])
+def test_thresholds_out_of_order(write_pack, refer_at: int, hold_at: int) -> None:
+    text = (FIXTURES / "engine_minimal_pack.yaml").read_text("utf-8")
+    text = text.replace("refer_at: 30", f"refer_at: {refer_at}").replace("hold_at: 70", f"hold_at: {hold_at}")
+    _, problems = read_pack(write_pack({"pack.yaml": text}))
+    assert "thresholds must satisfy 0 < refer_at" in only(problems, "E301").message
+
+
+@pytest.mark.parametrize(
+    ("policy", "code", "message"),
+    [
+        ("  force:\n    - {rule: T-002, verdict: hold}", "E212", "unknown rule 'T-002'; did you mean 'T-001'?"),
+        ("  unknown:\n    - {rule: T-01, verdict: refer}", "E212", "unknown rule 'T-01'; did you mean 'T-001'?"),
+        ("  force:\n    - {severity: urgent, verdict: hold}", "E104", "severity 'urgent' is not one of"),
+        ("  force:\n    - {severity: high, verdict: clear}", "E104", "verdict 'clear' is not one of refer, hold"),
+        ("  force:\n    - {verdict: hold}", "E102", "needs 'severity' or 'rule'"),
+        ("  unknown:\n    - {rule: T-001}", "E102", "an unknown entry needs 'verdict'"),
+        ("  language: jv", "E104", "language 'jv' is not one of en, id"),
+        ("  refer_after: 3", "E101", "did you mean 'refer_at'?"),
+    ],
+)
+def test_a_policy_mistake(check_pack, rule, policy: str, code: str, message: str) -> None:
+    problem = only(check_pack(rule("T-001", "{field: age, gt: 1}"), policy=policy), code)
+    assert message in problem.message
+
+
+def test_a_force_entry_may_name_a_rule_that_has_its_own_mistake(check_pack, rule) -> None:
+    # Only the rule's own mistake is reported, not a follow-on "unknown rule" in the policy.
+    problems = check_pack(rule("T-001", "{field: age, gt: old}"), policy="  force:\n    - {rule: T-001, verdict: hold}")
+    assert codes(problems) == ["E205"]
+
+
+def test_list_mistakes(check_pack, rule) -> None:
+    lists = (
+        "  scam:\n    entries:\n      - values: [KHM]\n        form: 2020-01-01\n      - {values: [MMR], until: soon}\n"
+    )
+    problems = check_pack(rule("T-001", "{field: destination, in_list: scam}"), lists=lists)
+    assert codes(problems) == ["E101", "E103"]
+    assert "did you mean 'from'?" in problems[0].message
+    assert "until must be a date YYYY-MM-DD, not 'soon'" in problems[1].message
+
+
+def test_a_list_compared_with_countries_holds_alpha3_codes(check_pack, rule) -> None:
+    lists = "  trips:\n    entries:\n      - values: [SAU, JED, SA, Narnia]\n"
+    problems = check_pack(
+        rule("T-001", "{field: destination, in_list: trips}"),
+        rule("T-002", "{field: record.destination_country, not_in_list: trips}"),  # reported once, not twice
+        rule("T-003", "{field: visa_type, in_list: trips}"),  # any text will do for visa types
+        lists=lists,
+    )
+    assert [(p.code, p.mark.line, p.mark.column) for p in problems] == [("E205", 12, n) for n in (23, 28, 32)]
+    messages = [
+        problem.message.removeprefix("list 'trips' is compared with countries (ISO alpha-3): ") for problem in problems
+    ]
+    assert messages == [
+        "'JED' is an airport code (in SAU), not a country code; write the country's code",
+        "write SAU",
+        "'Narnia' is not a country code (ISO alpha-3 such as SAU, or alpha-2 such as NO)",
+    ]
+
+
+def test_problems_come_out_in_file_and_line_order(check_pack, rule) -> None:
+    problems = check_pack(
+        rule("T-002", "{field: age, gt: x}"),
+        rule("T-001", "{field: ag, gt: 1}", score=500),
+        policy="  force:\n    - {rule: T-009, verdict: hold}",
+    )
+    places = [(problem.mark.path, problem.mark.line, problem.mark.column) for problem in problems]
+    assert places == sorted(places)
+    assert codes(problems) == ["E212", "E205", "E205", "E202"]
+
+
+# -- the nested-repetition guard -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(a+)+", "((a+))+", r"(\w+\s?)*", r"(?:\d+-)+", "(a{2,})+", "(x(ab)+)*", "(a*)*b", "(a+){2,5}", "(a+b+)+?"],
+)
+def test_nested_repetition_is_found(pattern: str) -> None:
+    assert nested_repetition(pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"^(GA|QZ)8\d+$", "[(a+)]+", r"\(a+\)+", "(ab)+", "a{2}b+", "(a+)b", "(a+){1}", "(ab)?", "umrah|ziarah", "x{,}"],
+)
+def test_ordinary_patterns_pass(pattern: str) -> None:
+    assert not nested_repetition(pattern)
