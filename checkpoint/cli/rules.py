@@ -51,6 +51,9 @@ def test_command(
     """
     loaded = load_pack(pack or default_pack_path())
     report = run_pack_tests(loaded, today=parse_today(today))
+    for case in report.cases:
+        for warning in case.warnings:
+            typer.echo(f"{case.location}: warning {case.rule} '{case.case}': {warning}")
     for case in report.failures:
         typer.echo(f"{case.location}: FAIL {case.rule} '{case.case}': expected {case.expected}, got {case.actual}")
     passed = len(report.cases) - len(report.failures)
