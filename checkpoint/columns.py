@@ -27,7 +27,18 @@ def _aliases() -> dict[str, tuple[str, ...]]:
     text = files("checkpoint").joinpath("columns.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(text.splitlines()):
         table.setdefault(header_key(row["alias"]), []).append(row["field"])
-    return {alias: tuple(fields) for alias, fields in table.items()}
+    return {alias: tuple(dict.fromkeys(fields)) for alias, fields in table.items()}
+
+
+@cache
+def _known_keys() -> frozenset[str]:
+    aliases = _aliases()
+    return frozenset(aliases) | {header_key(field) for fields in aliases.values() for field in fields}
+
+
+def is_known_header(header: object) -> bool:
+    """True when a header names some field or alias (used to tell a header row from a title above it)."""
+    return header_key(header) in _known_keys()
 
 
 def resolve_headers(headers: Sequence[object], fields: Iterable[str]) -> dict[str, int]:

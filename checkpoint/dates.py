@@ -1,10 +1,12 @@
 """Dates as they arrive in registries, manifests and documents (SPEC §4).
 
-Accepted: `YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`, `DDMMMYY`, `DD MMM YYYY` (e.g. `17MAY90`,
-`17 May 1990`), `YYMMDD`, `YYYYMMDD`, and date/datetime values from Excel or Parquet. Day-first is the
-Indonesian convention, so `03/04/1990` is 3 April. Two-digit years are placed in a century by what the date
-is: a birth date is never in the future; an expiry or a travel date is near today. Anything else is a
-`DateProblem`: the caller turns it into a warning and treats the date as missing, never a crash.
+Accepted: `YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`, `DD/MM/YY`, `DDMMMYY`, `DD MMM YYYY` (e.g.
+`17MAY90`, `17 May 1990`, `17 Mei 1990`), `YYMMDD`, `YYYYMMDD` (or `DDMMYYYY` when that is the only reading),
+and date/datetime values from Excel or Parquet (including pandas `Timestamp` and numpy `datetime64`). Day-first
+is the Indonesian convention, so `03/04/1990` is 3 April. Two-digit years are placed in a century by what the
+date is: a birth date is never in the future; an expiry or a travel date is near today. Numbers that lost a
+leading zero in a spreadsheet (`50517` for `050517`) get it back. Anything else is a `DateProblem`: the caller
+turns it into a warning and treats the date as missing, never a crash.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from numbers import Integral
+
+from checkpoint.values import is_missing
 
 _MONTHS = {
     name: number
@@ -35,12 +40,41 @@ _MONTHS = {
     )
     for name in names
 }
+#: Full month names (English and Indonesian) also accepted; any other word is an unknown month.
+_MONTH_WORDS = {
+    **_MONTHS,
+    **{
+        word: number
+        for number, words in enumerate(
+            (
+                ("JANUARY", "JANUARI"),
+                ("FEBRUARY", "FEBRUARI", "PEBRUARI"),
+                ("MARCH", "MARET"),
+                ("APRIL",),
+                (),
+                ("JUNE", "JUNI"),
+                ("JULY", "JULI"),
+                ("AUGUST", "AGUSTUS"),
+                ("SEPT", "SEPTEMBER"),
+                ("OCTOBER", "OKTOBER"),
+                ("NOVEMBER", "NOPEMBER"),
+                ("DECEMBER", "DESEMBER"),
+            ),
+            start=1,
+        )
+        for word in words
+    },
+}
+#: Four-digit years outside this range are typos (`0990`, `19990`), not dates of living travellers.
+_FIRST_YEAR = 1900
+_YEARS_AHEAD = 100
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 _YEAR_FIRST_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-_MONTH_NAME = re.compile(r"(\d{1,2})[ \-]?([A-Z]{3})[A-Z]*[ \-]?(\d{4}|\d{2})")
-_DIGITS = re.compile(r"\d{6}|\d{8}")
+_MONTH_NAME = re.compile(r"(\d{1,2})[ \-]?([A-Z]{3,9})\.?[ \-]?(\d{4}|\d{2})")
+_DIGITS = re.compile(r"\d{5,8}")
+_EXCEL_INTEGER = re.compile(r"(\d{5,8})\.0+")
 
 
 class DateKind(Enum):
@@ -59,31 +93,43 @@ class DateProblem:
 
 def parse_date(value: object, *, kind: DateKind, today: date) -> date | DateProblem | None:
     """Read one date value; None for a blank, a DateProblem for anything unreadable or impossible."""
-    if value is None:
+    if is_missing(value):  # None, NaN, pandas NaT/NA, numpy NaT
         return None
-    if isinstance(value, datetime):
-        return value.date()
+    if isinstance(value, datetime):  # pandas Timestamp is a datetime subclass
+        return _plausible(value.date(), today)
     if isinstance(value, date):
-        return value
+        return _plausible(value, today)
+    if type(value).__name__ == "datetime64":  # numpy, without importing numpy here
+        day = value.astype("datetime64[D]").item()  # type: ignore[attr-defined]
+        return _plausible(day, today) if isinstance(day, date) else DateProblem("has an implausible year")
+    if isinstance(value, bool):
+        return DateProblem("is not in a recognised date format")
     if isinstance(value, float):
-        if value != value:  # NaN from pandas
-            return None
         # Excel turned YYMMDD or YYYYMMDD into a number (leading zero lost); a fraction is not a date.
         if not value.is_integer():
             return DateProblem("is a number, not a date")
         value = int(value)
-    if isinstance(value, int):
-        text = str(value)
-        if len(text) in (5, 7):  # a lost leading zero of YYMMDD (e.g. 2000s births) or DDMMYYYY
-            text = "0" + text
+    if isinstance(value, Integral):
+        text = str(int(value))
+        if 3 <= len(text) <= 4:  # `000101` (1 Jan 2000) stored as the number 101: zeros lost, not digits
+            text = text.zfill(6)
     else:
         text = str(value).strip().upper()
     if not text:
         return None
+    if m := _EXCEL_INTEGER.fullmatch(text):  # `900517.0`: a number written out by a spreadsheet tool
+        text = m[1]
     try:
-        return _parse_text(text, kind=kind, today=today)
+        parsed = _parse_text(text, kind=kind, today=today)
     except ValueError:
         return DateProblem("is not a real calendar date")
+    return parsed if isinstance(parsed, DateProblem) else _plausible(parsed, today)
+
+
+def _plausible(value: date, today: date) -> date | DateProblem:
+    if not _FIRST_YEAR <= value.year <= today.year + _YEARS_AHEAD:
+        return DateProblem("has an implausible year")
+    return value
 
 
 def _parse_text(text: str, *, kind: DateKind, today: date) -> date | DateProblem:
@@ -92,26 +138,39 @@ def _parse_text(text: str, *, kind: DateKind, today: date) -> date | DateProblem
     if m := _YEAR_FIRST_SLASH.fullmatch(text):
         return date(int(m[1]), int(m[2]), int(m[3]))
     if m := _DAY_FIRST.fullmatch(text):
-        return date(int(m[3]), int(m[2]), int(m[1]))
+        return _with_year(m[4], int(m[3]), int(m[1]), kind=kind, today=today)
     if m := _MONTH_NAME.fullmatch(text):
-        month = _MONTHS.get(m[2][:3])
+        month = _MONTH_WORDS.get(m[2])
         if month is None:
             return DateProblem("has an unknown month name")
         return _with_year(m[3], month, int(m[1]), kind=kind, today=today)
     if _DIGITS.fullmatch(text):
+        if len(text) in (5, 7):  # a spreadsheet dropped the leading zero of `050517` or `01051990`
+            text = "0" + text
         if len(text) == 8:
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            return _eight_digits(text)
         return _with_year(text[:2], int(text[2:4]), int(text[4:]), kind=kind, today=today)
     return DateProblem("is not in a recognised date format")
+
+
+def _eight_digits(text: str) -> date:
+    """`YYYYMMDD`, else `DDMMYYYY`: never both valid, as a `DDMMYYYY` year puts 19 or 20 in the month."""
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        if text[4:6] not in ("19", "20"):
+            raise
+        return date(int(text[4:]), int(text[2:4]), int(text[:2]))
 
 
 def _with_year(year_text: str, month: int, day: int, *, kind: DateKind, today: date) -> date:
     if len(year_text) == 4:
         return date(int(year_text), month, day)
-    placed = date(century_year(int(year_text), kind=kind, today=today), month, day)
-    if kind is DateKind.PAST and placed > today:  # later this year means a century ago
-        placed = date(placed.year - 100, month, day)
-    return placed
+    year = century_year(int(year_text), kind=kind, today=today)
+    # Later this year means a century ago; compared before building the date, so 29 February survives.
+    if kind is DateKind.PAST and (year, month, day) > (today.year, today.month, today.day):
+        year -= 100
+    return date(year, month, day)
 
 
 def century_year(two_digits: int, *, kind: DateKind, today: date) -> int:

@@ -1,8 +1,8 @@
 """Countries and airports: every destination becomes an ISO 3166-1 alpha-3 code (as in the MRZ).
 
-Country codes come from `pycountry`; airports from the maintained `airportsdata` set (IATA code → ISO
-alpha-2 → alpha-3). A three-letter value that is a country code is read as a country first (`SGP`, `MYS`),
-otherwise as an airport (`KUL` → MYS, `JED` → SAU, `PNH` → KHM).
+Country codes and names come from `pycountry`; airports from the maintained `airportsdata` set (IATA code →
+ISO alpha-2 → alpha-3). A three-letter value that is a country code is read as a country first (`SGP`, `MYS`),
+otherwise as an airport (`KUL` → MYS, `JED` → SAU, `KTI` → KHM). A nationality is a country, never an airport.
 """
 
 from __future__ import annotations
@@ -11,8 +11,17 @@ from functools import cache
 
 import pycountry
 
-# ICAO 9303 uses a few codes that are not ISO 3166-1 (Germany as `D`, British nationals' variants, …).
-_ICAO_EXTRA = {"D": "DEU", "GBD": "GBR", "GBN": "GBR", "GBO": "GBR", "GBP": "GBR", "GBS": "GBR", "RKS": "XKX"}
+# ICAO 9303 uses a few codes that are not ISO 3166-1 (Germany as `D`, British nationals' variants, Kosovo),
+# and people write `UK` for the United Kingdom (an ISO "exceptionally reserved" code).
+_ICAO_EXTRA = {
+    "D": "DEU", "GBD": "GBR", "GBN": "GBR", "GBO": "GBR", "GBP": "GBR", "GBS": "GBR",
+    "RKS": "XKX", "XKX": "XKX", "XK": "XKX", "UK": "GBR",
+}  # fmt: skip
+# ICAO 9303 nationality codes for people without one country: stateless, refugees, UN and EU documents.
+_ICAO_NATIONALITIES = frozenset({"XXA", "XXB", "XXC", "XXX", "UNO", "UNA", "UNK", "EUE"})
+# Airports that officers still write but the dataset no longer lists (Phnom Penh's PNH closed in 2025 when
+# Techo International, KTI, opened); used only when the installed dataset does not know the code.
+_RETIRED_AIRPORTS = {"PNH": "KHM", "KTI": "KHM"}
 
 
 @cache
@@ -37,22 +46,46 @@ def _airport_countries() -> dict[str, str]:
     }
 
 
-def country_code(value: str | None) -> str | None:
-    """ISO alpha-3 for a country code (alpha-3, alpha-2, ICAO variant) or IATA airport code; else None."""
-    if not value:
-        return None
-    code = value.strip().upper().replace("<", "")
+def _country(code: str) -> str | None:
+    """Alpha-3 for an upper-case country code (alpha-3, alpha-2, ICAO variant) or an English country name."""
     if len(code) == 3 and code in _alpha3_codes():
         return code
     if code in _ICAO_EXTRA:
         return _ICAO_EXTRA[code]
     if len(code) == 2:
         return _alpha2_to_alpha3().get(code)
-    if len(code) == 3:
-        return _airport_countries().get(code)
+    if len(code) > 3:
+        try:
+            return str(pycountry.countries.lookup(code).alpha_3)
+        except LookupError:
+            return None
     return None
+
+
+def _normalise(value: str) -> str:
+    return " ".join(value.upper().replace("<", " ").split())
+
+
+def country_code(value: str | None) -> str | None:
+    """ISO alpha-3 for a country code (alpha-3, alpha-2, ICAO variant), country name or IATA airport code."""
+    if not value:
+        return None
+    code = _normalise(value)
+    found = _country(code)
+    if found is None and len(code) == 3:
+        found = _airport_countries().get(code) or _RETIRED_AIRPORTS.get(code)
+    return found
+
+
+def nationality_code(value: str | None) -> str | None:
+    """ISO alpha-3 (or an ICAO code such as `XXA`, stateless) for a nationality; airports are not nationalities."""
+    if not value:
+        return None
+    code = _normalise(value)
+    return code if code in _ICAO_NATIONALITIES else _country(code)
 
 
 def is_airport(value: str) -> bool:
     """True when the value is a known IATA airport code."""
-    return value.strip().upper() in _airport_countries()
+    code = value.strip().upper()
+    return code in _airport_countries() or code in _RETIRED_AIRPORTS

@@ -8,25 +8,38 @@ from __future__ import annotations
 import re
 
 _SEX = {
-    "M": "M", "MALE": "M", "L": "M", "LAKI": "M", "LAKILAKI": "M", "LAKI-LAKI": "M", "PRIA": "M", "MR": "M",
-    "F": "F", "FEMALE": "F", "P": "F", "PEREMPUAN": "F", "WANITA": "F", "W": "F", "MRS": "F", "MS": "F",
+    "M": "M", "MALE": "M", "L": "M", "LK": "M", "LAKI": "M", "LAKILAKI": "M", "LAKI2": "M", "PRIA": "M",
+    "MR": "M", "MSTR": "M",
+    "F": "F", "FEMALE": "F", "P": "F", "PR": "F", "PEREMPUAN": "F", "WANITA": "F", "W": "F", "MRS": "F", "MS": "F",
+    "MISS": "F",
 }  # fmt: skip
-_TRUE = {"TRUE", "T", "YES", "Y", "YA", "1", "1.0", "AKTIF", "ACTIVE"}
-_FALSE = {"FALSE", "F", "NO", "N", "TIDAK", "0", "0.0", "NONAKTIF", "INACTIVE"}
+_TRUE = {"TRUE", "T", "YES", "Y", "YA", "1", "1.0", "AKTIF", "ACTIVE", "SUDAH"}
+_FALSE = {"FALSE", "F", "NO", "N", "TIDAK", "0", "0.0", "NONAKTIF", "TIDAKAKTIF", "INACTIVE", "BELUM"}
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+_SEPARATORS = re.compile(r"[\s.\-_]+")
+_WORD_BREAKS = re.compile(r"[\s\-_]+")
+#: Floats at or above 2**53 cannot hold every integer: a 16-digit NIK stored as one may have lost digits.
+EXACT_FLOAT_LIMIT = 2.0**53
 # OCR and keying confusions in document numbers, folded to one class each for tolerant keys.
 _DOCUMENT_CONFUSIONS = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
 
 
-def clean_text(value: object) -> str | None:
-    """A stripped string, or None for blanks and NaN; numbers keep their digits (no `.0`)."""
+def is_missing(value: object) -> bool:
+    """True for None, NaN, pandas NA/NaT and numpy NaT: the values that are not equal to themselves."""
     if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):  # pandas NA refuses to be a boolean
+        return True
+
+
+def clean_text(value: object) -> str | None:
+    """A stripped string, or None for blanks, NaN and NA; numbers keep their digits (no `.0`)."""
+    if is_missing(value):
         return None
-    if isinstance(value, float):
-        if value != value:
-            return None
-        if value.is_integer():
-            return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     text = str(value).strip()
     return text or None
 
@@ -34,7 +47,7 @@ def clean_text(value: object) -> str | None:
 def read_sex(value: object) -> str | None:
     """`M`/`F` from the many ways a sex is written (English, Indonesian L/P, titles); None if unreadable."""
     text = clean_text(value)
-    return _SEX.get(text.upper().replace(" ", "")) if text else None
+    return _SEX.get(_SEPARATORS.sub("", text.upper())) if text else None
 
 
 def read_bool(value: object) -> bool | None:
@@ -44,7 +57,7 @@ def read_bool(value: object) -> bool | None:
     text = clean_text(value)
     if text is None:
         return None
-    upper = text.upper()
+    upper = _WORD_BREAKS.sub("", text.upper())
     return True if upper in _TRUE else False if upper in _FALSE else None
 
 
@@ -63,10 +76,12 @@ def document_key(number: str) -> str:
 
 
 def nik_digits(value: object) -> str | None:
-    """A NIK as 16 digits, tolerating spaces, dots and an Excel `.0`; None when it is not 16 digits."""
+    """A NIK as 16 digits, tolerating spaces, dots, an Excel `.0` or `'`; None when it is not 16 digits."""
+    if isinstance(value, float) and abs(value) >= EXACT_FLOAT_LIMIT:
+        return None  # rounded on the way in: the last digits cannot be trusted
     text = clean_text(value)
     if text is None:
         return None
-    text = text.removesuffix(".0")
+    text = text.removeprefix("'").removesuffix(".0")
     digits = re.sub(r"[\s.\-]", "", text)
     return digits if len(digits) == 16 and digits.isdigit() else None

@@ -14,11 +14,11 @@ from datetime import date
 from checkpoint.columns import resolve_headers
 from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.errors import InputDataError
-from checkpoint.geo import country_code
+from checkpoint.geo import country_code, nationality_code
 from checkpoint.models import TRAVELLER_FIELDS, Traveller
 from checkpoint.names.normalise import airline_name
 from checkpoint.sources import RawTable
-from checkpoint.values import clean_text, document_number, nik_digits, read_sex
+from checkpoint.values import EXACT_FLOAT_LIMIT, clean_text, document_number, nik_digits, read_sex
 
 _DATE_KINDS = {
     "date_of_birth": DateKind.PAST,
@@ -64,19 +64,24 @@ def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Tr
         if isinstance(parsed, DateProblem):
             warnings.append(f"{name} '{clean_text(raw)}' {parsed.reason}; treated as missing")
             parsed = None
-        if name == "date_of_birth" and parsed is not None and parsed > today:
-            warnings.append(f"date_of_birth '{clean_text(raw)}' is in the future; treated as missing")
+        if kind is DateKind.PAST and parsed is not None and parsed > today:
+            warnings.append(f"{name} '{clean_text(raw)}' is in the future; treated as missing")
             parsed = None
         values[name] = parsed
-    for name in ("nationality", "destination"):
-        raw_code = clean_text(cells.get(name))
-        values[name] = country_code(raw_code)
-        if raw_code and values[name] is None:
-            warnings.append(f"{name} '{raw_code}' is not a known country or airport code; treated as missing")
+    raw_nationality = clean_text(cells.get("nationality"))
+    values["nationality"] = nationality_code(raw_nationality)
+    if raw_nationality and values["nationality"] is None:
+        warnings.append(f"nationality '{raw_nationality}' is not a known country code; treated as missing")
+    raw_destination = clean_text(cells.get("destination"))
+    values["destination"] = country_code(raw_destination)
+    if raw_destination and values["destination"] is None:
+        warnings.append(f"destination '{raw_destination}' is not a known country or airport code; treated as missing")
     values["passport_number"] = document_number(cells.get("passport_number"))
-    raw_nik = clean_text(cells.get("nik"))
+    raw_nik = cells.get("nik")
     values["nik"] = nik_digits(raw_nik)
-    if raw_nik and values["nik"] is None:
+    if isinstance(raw_nik, float) and abs(raw_nik) >= EXACT_FLOAT_LIMIT:
+        warnings.append("nik was stored as a number too long to keep exactly; treated as missing")
+    elif values["nik"] is None and clean_text(raw_nik):
         warnings.append("nik is not 16 digits; treated as missing")
     for name in _UPPER:
         text = clean_text(cells.get(name))

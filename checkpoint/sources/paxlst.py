@@ -1,0 +1,614 @@
+"""UN/EDIFACT PAXLST passenger lists (airline advance passenger data) read into one row per passenger.
+
+Two layers: a small EDIFACT tokenizer (`service_chars`, `split_segments`) that knows only the syntax
+(ISO 9735: separators, the release character, segment terminators), and a PAXLST walk that knows the
+message (DOMAIN.md §6): flight-level TDT/LOC/DTM, then one group per passenger starting at `NAD+FL`.
+
+A damaged message still yields a row for every passenger group found; what looked wrong becomes a file
+note. Only a file that is not EDIFACT at all, or holds no passenger, is an error. Notes and errors name
+segments, qualifiers and counts, never a name or a document number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from checkpoint.errors import InputDataError
+from checkpoint.sources.interface import RawTable
+
+# --- EDIFACT syntax -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceChars:
+    """The six characters of a UNA service string advice; the defaults are those of a file without UNA."""
+
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    reserved: str = " "  # the repetition separator in syntax version 4; kept as a plain character here
+    terminator: str = "'"
+
+
+DEFAULT_CHARS = ServiceChars()
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_LINE_BREAKS = ("\r", "\n")
+_TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
+
+
+class EdifactError(ValueError):
+    """The text cannot be read as a PAXLST; the message is a predicate about the file, never quoting data."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One segment: its tag and its data elements, each a tuple of components (release characters resolved)."""
+
+    tag: str
+    elements: tuple[tuple[str, ...], ...]
+    terminated: bool = True
+
+    def value(self, element: int, component: int = 0) -> str | None:
+        """One component (0-based, after the tag), stripped; None when absent or blank."""
+        if element >= len(self.elements) or component >= len(self.elements[element]):
+            return None
+        return self.elements[element][component].strip() or None
+
+    def components(self, element: int) -> tuple[str, ...]:
+        """Every component of one data element (empty when the element is absent)."""
+        return self.elements[element] if element < len(self.elements) else ()
+
+
+def decode_edifact(data: bytes) -> tuple[str, str]:
+    """Text of an EDIFACT file and the encoding used: UTF-8 (BOM stripped), else Latin-1 (UNOA/UNOB/UNOC)."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise EdifactError("is not readable UTF-16 text; ask the sender for a new export") from None
+    data = data.removeprefix(_UTF8_BOM)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"  # every byte is a Latin-1 character
+
+
+def looks_like_edifact(text: str) -> bool:
+    """True when text (after a BOM and whitespace) opens with a UNA advice, or UNB/UNH and the default separator."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if start.startswith("UNA"):
+        advice = start[3:9]
+        return len(advice) == 6 and not any(ch.isalnum() for ch in advice[:2] + advice[5])
+    return start.startswith(("UNB+", "UNH+"))
+
+
+def service_chars(text: str) -> tuple[ServiceChars, str]:
+    """The separators a leading UNA declares (the defaults without one) and the text after the advice."""
+    if not text.startswith("UNA"):
+        return DEFAULT_CHARS, text
+    advice = text[3:9]
+    if len(advice) < 6:
+        raise EdifactError("has a UNA service string advice shorter than six characters; it is cut short")
+    chars = ServiceChars(*advice)
+    separators = [chars.component, chars.element, chars.terminator]
+    if chars.release != " ":  # a space says "no release character" (ISO 9735)
+        separators.append(chars.release)
+    if len(set(separators)) < len(separators) or any(ch.isalnum() for ch in separators):
+        raise EdifactError("declares unusable separators in its UNA service string advice")
+    return chars, text[9:]
+
+
+def _cut(text: str, at: str, release: str | None) -> list[str]:
+    """Split text at every `at` that is not released (release pairs are left in place for `_unescape`)."""
+    if release is None or release not in text:
+        return text.split(at)
+    pieces: list[str] = []
+    start = 0
+    for match in re.finditer(f"{re.escape(release)}.|{re.escape(at)}", text, re.DOTALL):
+        if match[0] == at:
+            pieces.append(text[start : match.start()])
+            start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def _unescape(text: str, release: str | None) -> str:
+    if release is None or release not in text:
+        return text
+    return re.sub(f"{re.escape(release)}(.)", r"\1", text, flags=re.DOTALL)
+
+
+def split_segments(text: str, chars: ServiceChars = DEFAULT_CHARS) -> list[Segment]:
+    """The segments of EDIFACT text (after any UNA): elements and components split, releases resolved.
+
+    Line breaks are not data in a PAXLST: senders put one after each segment or wrap at a fixed width, so
+    every CR and LF is dropped (unless the UNA makes it a separator) before splitting. Blank segments are
+    skipped; a last segment without terminator is kept with `terminated=False`. Raises EdifactError when the
+    text ends with a release character that escapes nothing.
+    """
+    breaks = [ch for ch in _LINE_BREAKS if ch not in (chars.component, chars.element, chars.terminator)]
+    text = text.translate({ord(ch): None for ch in breaks})
+    release = None if chars.release == " " else chars.release  # a space says "no release character"
+    if release is not None and (len(text) - len(text.rstrip(release))) % 2:
+        raise EdifactError(
+            f"ends with a release character ({release!r}) that escapes nothing; the file is cut short or "
+            "damaged, ask the sender for a new copy"
+        )
+    pieces = _cut(text, chars.terminator, release)
+    segments: list[Segment] = []
+    for position, piece in enumerate(pieces):
+        if not piece.strip():
+            continue
+        if release is None or release not in piece:  # the common case, at the speed of str.split
+            elements = tuple(tuple(element.split(chars.component)) for element in piece.split(chars.element))
+        else:
+            elements = tuple(
+                tuple(_unescape(part, release) for part in _cut(element, chars.component, release))
+                for element in _cut(piece, chars.element, release)
+            )
+        tag = elements[0][0].strip().upper()
+        segments.append(Segment(tag=tag, elements=elements[1:], terminated=position < len(pieces) - 1))
+    return segments
+
+
+def parse_edifact(text: str) -> list[Segment]:
+    """Segments of a whole EDIFACT text: BOM and leading whitespace skipped, UNA honoured and not returned."""
+    text = text.lstrip("\ufeff \t\r\n")
+    if not text.startswith(("UNA", "UNB+", "UNH+")):
+        raise EdifactError("does not start with an EDIFACT UNA, UNB or UNH segment, so it is not a PAXLST manifest")
+    chars, rest = service_chars(text)
+    return split_segments(rest, chars)
+
+
+# --- PAXLST messages -------------------------------------------------------------------------------------
+
+#: Output columns: SPEC §4.2 field names, which `checkpoint.columns` resolves without aliases.
+COLUMNS: tuple[str, ...] = (
+    "pax_id",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "passport_number",
+    "passport_expiry",
+    "passport_issue_date",
+    "booking_ref",
+    "flight",
+    "port",
+    "destination",
+    "departure_date",
+)
+_PASSENGER_PARTIES = frozenset({"FL", "DDU"})  # passenger, in-transit passenger
+_CREW_PARTIES = frozenset({"FM", "DDT"})  # crew member, in-transit crew member
+_REPORTING_PARTY = "MS"
+_PASSENGER_LIST, _CREW_LIST = "745", "250"
+_BOOKING_QUALIFIERS = ("AVF", "ABO")  # reservation number first, then the originator's reference
+#: Segments a PAXLST may carry that checkpoint does not use; any other tag is noted as unknown.
+_UNUSED_TAGS = frozenset({"UNG", "UNE", "COM", "CTA", "MEA", "GEI", "FTX", "EMP", "CPI", "QTY", "GID", "AUT"})
+
+
+def _date_text(value: str | None) -> str | None:
+    """A DTM value as a date: `YYMMDDHHMM` (format 201) and `CCYYMMDDHHMM` (203) lose their time."""
+    if value is None or not value.isdigit():
+        return value
+    if len(value) == 10:
+        return value[:6]
+    if len(value) == 12:
+        return value[:8]
+    return value
+
+
+def _flight(segment: Segment) -> str | None:
+    """`TDT+20+GA820'` → GA820; `TDT+20+820+++GA'` → GA820 (carrier from the carrier composite)."""
+    journey, carrier = segment.value(1), segment.value(4)
+    if journey and carrier and not journey.upper().startswith(carrier.upper()):
+        return f"{carrier}{journey}"
+    return journey
+
+
+def _name(segment: Segment) -> str | None:
+    """`NAD+FL+++SURNAME:GIVEN:MIDDLE'` as `GIVEN MIDDLE SURNAME`; empty components are skipped."""
+    parts = segment.components(3)
+    if not parts:
+        return None
+    ordered = [*parts[1:], parts[0]]
+    words = " ".join(part.strip() for part in ordered if part.strip()).split()
+    return " ".join(words) or None
+
+
+@dataclass
+class _Document:
+    """A DOC group: the document and the dates that follow it."""
+
+    kind: str | None
+    number: str | None
+    expiry: str | None = None
+    issued: str | None = None
+
+    @property
+    def is_passport(self) -> bool:
+        return self.kind is None or self.kind.upper().startswith("P")
+
+
+@dataclass
+class _Passenger:
+    """One passenger group (the NAD and the segments after it) as read so far."""
+
+    name: str | None = None
+    sex: str | None = None
+    birth: str | None = None
+    nationality: str | None = None
+    embarkation: str | None = None
+    debarkation: str | None = None
+    references: dict[str, str] = field(default_factory=dict)
+    documents: list[_Document] = field(default_factory=list)
+    expiry: str | None = None  # a DTM+36 or DTM+182 met before any DOC
+    issued: str | None = None
+
+    @property
+    def passport(self) -> _Document | None:
+        return next((doc for doc in self.documents if doc.is_passport), None)
+
+
+@dataclass
+class _Message:
+    """One UNH…UNT message: the flight it describes and its passengers."""
+
+    number: int
+    reference: str | None = None
+    explicit: bool = True  # False when the segments came without a UNH
+    segments: int = 0
+    document_code: str | None = None
+    flight: str | None = None
+    departure_port: str | None = None
+    arrival_port: str | None = None
+    departure: str | None = None
+    declared: str | None = None
+    crew: int = 0
+    passengers: list[_Passenger] = field(default_factory=list)
+
+    @property
+    def crew_list(self) -> bool:
+        return self.document_code == _CREW_LIST
+
+    @property
+    def label(self) -> str:
+        return f"message {self.number}" + (f" (flight {self.flight})" if self.flight else "")
+
+
+class _PaxlstWalk:
+    """Walks the segments of one interchange, message by message, collecting passenger rows and notes."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, str | None]] = []
+        self.notes: list[str] = []
+        self.messages = 0
+        self.interchange_messages = 0  # since the last UNB, for the UNZ count
+        self.passenger_nads = 0
+        self.functional_groups = False
+        self.message: _Message | None = None
+        self.passenger: _Passenger | None = None
+        self.other_party = False  # inside the NAD group of the reporting party or a crew member
+        self.counts: Counter[str] = Counter()
+        self.unknown_tags: Counter[str] = Counter()
+
+    # message boundaries
+
+    def _open(self, segment: Segment | None) -> _Message:
+        if self.message is not None:
+            self._close(trailer=None)
+        self.messages += 1
+        self.interchange_messages += 1
+        self.message = _Message(number=self.messages, explicit=segment is not None)
+        if segment is not None:
+            self.message.reference = segment.value(0)
+        self.passenger, self.other_party = None, False
+        return self.message
+
+    def _current(self) -> _Message:
+        return self.message if self.message is not None else self._open(None)
+
+    def _close(self, trailer: Segment | None) -> None:
+        message = self.message
+        if message is None:
+            return
+        self.message, self.passenger, self.other_party = None, None, False
+        if trailer is None:
+            if message.explicit:
+                self.notes.append(f"{message.label} has no UNT trailer; the file may be cut short")
+        else:
+            counted = trailer.value(0)
+            if message.explicit and not (counted and counted.isdigit() and int(counted) == message.segments):
+                self.notes.append(
+                    f"{message.label}: UNT counts {counted or 'no'} segments, {message.segments} found; "
+                    "the message may be incomplete"
+                )
+        if message.crew_list and not message.passengers:
+            self.counts["crew list"] += 1
+            self.notes.append(
+                f"{message.label} is a crew list (BGM+250); its {message.crew} crew member(s) were not read "
+                "(crew lists are not screened)"
+            )
+        elif message.crew:
+            self.notes.append(f"{message.label}: {message.crew} crew member(s) not read (crew are not screened)")
+        if message.declared is not None and not message.crew_list:
+            found = len(message.passengers)
+            if not message.declared.isdigit():
+                self.notes.append(f"{message.label}: CNT passenger count is not a number")
+            elif int(message.declared) != found:
+                self.notes.append(f"{message.label}: CNT says {int(message.declared)} passengers, {found} found")
+        for passenger in message.passengers:
+            if passenger.documents and passenger.passport is None:
+                self.counts["no passport"] += 1
+            self.rows.append(self._row(message, passenger, pax_id=len(self.rows) + 1))
+
+    @staticmethod
+    def _row(message: _Message, passenger: _Passenger, *, pax_id: int) -> dict[str, str | None]:
+        passport = passenger.passport
+        booking = next((passenger.references[q] for q in _BOOKING_QUALIFIERS if q in passenger.references), None)
+        return {
+            "pax_id": str(pax_id),
+            "full_name": passenger.name,
+            "sex": passenger.sex,
+            "date_of_birth": passenger.birth,
+            "nationality": passenger.nationality,
+            "passport_number": passport.number if passport else None,
+            "passport_expiry": (passport.expiry if passport else None) or passenger.expiry,
+            "passport_issue_date": (passport.issued if passport else None) or passenger.issued,
+            "booking_ref": booking,
+            "flight": message.flight,
+            "port": passenger.embarkation or message.departure_port,
+            "destination": passenger.debarkation or message.arrival_port,
+            "departure_date": message.departure,
+        }
+
+    def _holder(self, *, repeated: bool = False) -> _Passenger | None:
+        """The passenger a passenger-level segment belongs to; a new unnamed one when its NAD was lost."""
+        if self.other_party:
+            return None
+        message = self._current()
+        if self.passenger is None or repeated:
+            if message.crew_list:
+                return None
+            self.passenger = _Passenger()
+            message.passengers.append(self.passenger)
+            self.counts["unnamed"] += 1
+        return self.passenger
+
+    # segments
+
+    def feed(self, segment: Segment) -> None:
+        """Take one segment (in file order)."""
+        if self.message is not None:
+            self.message.segments += 1
+        handler = _HANDLERS.get(segment.tag)
+        if handler is not None:
+            handler(self, segment)
+        elif segment.tag in _UNUSED_TAGS:
+            self.functional_groups |= segment.tag == "UNG"
+        elif _TAG.fullmatch(segment.tag):
+            self.unknown_tags[segment.tag] += 1
+        else:
+            self.counts["garbled"] += 1
+
+    def _unh(self, segment: Segment) -> None:
+        self._open(segment)
+        assert self.message is not None
+        self.message.segments = 1
+
+    def _unt(self, segment: Segment) -> None:
+        if self.message is None:
+            self.counts["stray UNT"] += 1
+            return
+        self._close(trailer=segment)
+
+    def _unz(self, segment: Segment) -> None:
+        self._close(trailer=None)
+        counted = segment.value(0)
+        if self.functional_groups or counted is None:
+            return
+        if not (counted.isdigit() and int(counted) == self.interchange_messages):
+            self.notes.append(
+                f"UNZ counts {counted} messages, {self.interchange_messages} found; the file may be incomplete"
+            )
+
+    def _unb(self, segment: Segment) -> None:
+        self._close(trailer=None)
+        self.interchange_messages = 0
+        self.functional_groups = False
+
+    def _bgm(self, segment: Segment) -> None:
+        message = self._current()
+        message.document_code = segment.value(0)
+        if message.document_code not in (_PASSENGER_LIST, _CREW_LIST):
+            self.notes.append(
+                f"{message.label}: BGM document code {message.document_code or '(none)'} is not 745 "
+                "(passenger list); read as one"
+            )
+
+    def _tdt(self, segment: Segment) -> None:
+        message = self._current()
+        message.flight = message.flight or _flight(segment)
+        self.passenger, self.other_party = None, False
+
+    def _nad(self, segment: Segment) -> None:
+        message = self._current()
+        qualifier = (segment.value(0) or "").upper()
+        self.passenger = None
+        if qualifier in _CREW_PARTIES or (message.crew_list and qualifier not in _PASSENGER_PARTIES):
+            message.crew += 1
+            self.other_party = True
+            return
+        if qualifier == _REPORTING_PARTY or (qualifier not in _PASSENGER_PARTIES and message.flight is None):
+            self.other_party = True  # the sender's contact (group 1), before the flight
+            return
+        if qualifier not in _PASSENGER_PARTIES:
+            self.counts["unexpected NAD"] += 1
+        elif qualifier == "DDU":
+            self.counts["in-transit"] += 1
+        self.other_party = False
+        self.passenger = _Passenger(name=_name(segment))
+        message.passengers.append(self.passenger)
+        self.passenger_nads += 1
+
+    def _att(self, segment: Segment) -> None:
+        if segment.value(0) != "2":
+            return
+        sex = segment.value(2) or segment.value(1)
+        passenger = self._holder(repeated=self.passenger is not None and self.passenger.sex is not None)
+        if passenger is not None:
+            passenger.sex = sex
+
+    def _nat(self, segment: Segment) -> None:
+        passenger = self._holder()
+        if passenger is not None and passenger.nationality is None:
+            passenger.nationality = segment.value(1)
+
+    def _rff(self, segment: Segment) -> None:
+        qualifier = (segment.value(0) or "").upper()
+        if qualifier not in _BOOKING_QUALIFIERS or self.message is None or self.passenger is None:
+            return  # a message reference (RFF+TN) or one of a party that is not a passenger
+        reference = segment.value(0, 1)
+        if reference:
+            self.passenger.references.setdefault(qualifier, reference)
+
+    def _doc(self, segment: Segment) -> None:
+        passenger = self._holder()
+        if passenger is not None:
+            passenger.documents.append(_Document(kind=segment.value(0), number=segment.value(1)))
+
+    def _dtm(self, segment: Segment) -> None:
+        qualifier, value = segment.value(0), _date_text(segment.value(0, 1))
+        if qualifier == "189":
+            message = self._current()
+            message.departure = message.departure or value
+        elif qualifier == "329":
+            already = self.passenger is not None and self.passenger.birth is not None
+            passenger = self._holder(repeated=already)
+            if passenger is not None:
+                passenger.birth = value
+        elif qualifier in ("36", "182") and self.passenger is not None and not self.other_party:
+            target: _Document | _Passenger = (
+                self.passenger.documents[-1] if self.passenger.documents else self.passenger
+            )
+            if qualifier == "36":
+                target.expiry = target.expiry or value
+            else:
+                target.issued = target.issued or value
+
+    def _loc(self, segment: Segment) -> None:
+        qualifier, place = segment.value(0), segment.value(1)
+        if qualifier in ("125", "87"):
+            message = self._current()
+            if qualifier == "125":
+                message.departure_port = message.departure_port or place
+            else:
+                message.arrival_port = message.arrival_port or place
+        elif qualifier in ("178", "179"):
+            passenger = self._holder()
+            if passenger is None:
+                return
+            if qualifier == "178":
+                passenger.embarkation = passenger.embarkation or place
+            else:
+                passenger.debarkation = passenger.debarkation or place
+
+    def _cnt(self, segment: Segment) -> None:
+        if segment.value(0) == "42":
+            self._current().declared = segment.value(0, 1)
+
+    def finish(self) -> None:
+        """Close what is open and turn the counters into notes; raise if no passenger was found."""
+        self._close(trailer=None)
+        if self.passenger_nads == 0:
+            if self.counts["crew list"]:
+                raise EdifactError("holds a crew list (BGM+250) and no passengers; checkpoint screens passenger lists")
+            raise EdifactError(
+                "holds no passenger (NAD+FL) segment, so it is not a readable passenger list; ask the sender for "
+                "a new export"
+            )
+        wording = {
+            "in-transit": "in-transit passenger(s) (NAD+DDU) read as passengers",
+            "unexpected NAD": "NAD segment(s) with an unexpected party qualifier read as passengers",
+            "unnamed": "passenger group(s) without a readable NAD+FL kept as rows without a name",
+            "no passport": "passenger(s) carry travel documents but no passport (DOC+P); passport number left blank",
+            "garbled": "garbled segment(s) ignored",
+            "stray UNT": "UNT segment(s) outside a message ignored",
+        }
+        self.notes.extend(f"{self.counts[key]} {text}" for key, text in wording.items() if self.counts[key])
+        if self.unknown_tags:
+            tags = ", ".join(sorted(self.unknown_tags))
+            self.notes.append(f"{sum(self.unknown_tags.values())} segment(s) of unknown type ignored ({tags})")
+
+
+_Handler = Callable[[_PaxlstWalk, Segment], None]
+_HANDLERS: dict[str, _Handler] = {
+    "UNB": _PaxlstWalk._unb,
+    "UNH": _PaxlstWalk._unh,
+    "UNT": _PaxlstWalk._unt,
+    "UNZ": _PaxlstWalk._unz,
+    "BGM": _PaxlstWalk._bgm,
+    "TDT": _PaxlstWalk._tdt,
+    "NAD": _PaxlstWalk._nad,
+    "ATT": _PaxlstWalk._att,
+    "NAT": _PaxlstWalk._nat,
+    "RFF": _PaxlstWalk._rff,
+    "DOC": _PaxlstWalk._doc,
+    "DTM": _PaxlstWalk._dtm,
+    "LOC": _PaxlstWalk._loc,
+    "CNT": _PaxlstWalk._cnt,
+}
+
+
+def read_paxlst(text: str) -> tuple[list[dict[str, str | None]], list[str]]:
+    """Passenger rows (COLUMNS as keys, in message order) and file notes from PAXLST text; EdifactError if none."""
+    segments = parse_edifact(text)
+    if not any(segment.terminated for segment in segments):
+        raise EdifactError("has no segment terminator, so it is not a readable EDIFACT file")
+    walk = _PaxlstWalk()
+    for segment in segments:
+        if segment.terminated or segment.tag in ("UNT", "UNZ"):
+            walk.feed(segment)
+        else:  # a segment cut off by the end of the file: its last value is likely incomplete
+            walk.notes.append("the file ends in the middle of a segment; it may be cut short (that segment not read)")
+    walk.finish()
+    return walk.rows, walk.notes
+
+
+class PaxlstReader:
+    """Reads UN/EDIFACT PAXLST passenger lists, recognised by content (UNA, UNB or UNH) or a `.edi` name."""
+
+    name = "paxlst"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """True for text opening with an EDIFACT service segment, whatever the extension, or a `.edi` file."""
+        if path.suffix.lower() in {".edi", ".edifact"}:
+            return True
+        if head.startswith(_UTF16_BOMS):
+            start = head[:512].decode("utf-16", errors="ignore")
+        else:
+            start = head.removeprefix(_UTF8_BOM)[:512].decode("latin-1")
+        return looks_like_edifact(start)
+
+    def read(self, path: Path) -> RawTable:
+        """One row per passenger, every cell a string or None; InputDataError naming the file if unreadable."""
+        try:
+            text, encoding = decode_edifact(path.read_bytes())
+            if "\x00" in text:
+                raise EdifactError("is a binary file, not an EDIFACT text; ask the sender for a new export")
+            rows, notes = read_paxlst(text)
+        except EdifactError as error:
+            raise InputDataError(f"{path.name} {error}.") from None
+        frame = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
+        frame = frame.astype(object).where(frame.notna(), None)
+        if encoding != "utf-8":
+            notes.insert(0, f"read as {encoding} text (not UTF-8)")
+        return RawTable(frame=frame, source=path.name, notes=tuple(f"{path.name}: {note}" for note in notes))

@@ -1,0 +1,242 @@
+"""One manifest row (or the desk's options) as a clean Traveller: names, codes, dates, and a warning per doubt."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from checkpoint.errors import InputDataError
+from checkpoint.manifests import build_traveller, travellers_from_table
+from checkpoint.models import Traveller
+from checkpoint.sources import RawTable
+
+TODAY = date(2026, 11, 28)
+NO_KEY = "row has neither a name nor a passport number; it cannot be looked up in the registry"
+
+
+def build(**cells: object) -> Traveller:
+    return build_traveller(cells, row=7, today=TODAY)
+
+
+def table(columns: list[str], *rows: list[object], source: str = "pax.csv") -> RawTable:
+    return RawTable(frame=pd.DataFrame(list(rows), columns=columns, dtype=object), source=source)
+
+
+class TestNames:
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("AMINAH/SITI MRS", "SITI AMINAH"),
+            ("AMINAH/SITI NURUL MS", "SITI NURUL AMINAH"),
+            ("SANTOSO/BUDI MR", "BUDI SANTOSO"),
+            ("WIJAYA/KEVIN MSTR", "KEVIN WIJAYA"),
+            ("HARYANTI/FNU", "HARYANTI"),
+            ("LNU/HARYANTI", "HARYANTI"),
+            ("HARYANTI/HARYANTI MRS", "HARYANTI"),  # a mononym doubled to fill both fields
+            ("HARYANTI/HARYANTI", "HARYANTI"),
+        ],
+    )
+    def test_airline_names(self, name: str, expected: str) -> None:
+        assert build(name=name).full_name == expected
+
+    def test_an_airline_name_in_the_full_name_column(self) -> None:
+        assert build(full_name="AMINAH/SITI MRS").full_name == "SITI AMINAH"
+
+    def test_a_plain_full_name_is_kept(self) -> None:
+        assert build(full_name="SITI AMINAH BINTI KARSO").full_name == "SITI AMINAH BINTI KARSO"
+
+    def test_surname_and_given_names(self) -> None:
+        assert build(surname="Aminah", given_names="Siti Nurul").full_name == "Siti Nurul Aminah"
+        assert build(surname="AMINAH").full_name == "AMINAH"
+        assert build(given_names="SUSILAWATI").full_name == "SUSILAWATI"
+        assert build(surname="FNU", given_names="SUSILAWATI").full_name == "SUSILAWATI"
+
+    def test_full_name_wins_over_the_parts(self) -> None:
+        assert build(full_name="SITI AMINAH", name="OTHER/NAME", surname="X").full_name == "SITI AMINAH"
+
+
+class TestUnscreenableRows:
+    @pytest.mark.parametrize("cells", [{}, {"name": "   "}, {"full_name": None, "sex": "F"}, {"surname": float("nan")}])
+    def test_a_row_without_name_or_passport_is_kept_with_a_warning(self, cells: dict[str, object]) -> None:
+        traveller = build_traveller(cells, row=4, today=TODAY)
+        assert traveller.pax_id == "4"
+        assert not traveller.screenable
+        assert traveller.warnings[-1] == NO_KEY
+
+    def test_a_passport_alone_is_enough(self) -> None:
+        traveller = build(passport_number="b 123 4567")
+        assert traveller.passport_number == "B1234567"
+        assert traveller.screenable
+        assert traveller.warnings == ()
+
+
+class TestValues:
+    def test_a_clean_row_has_no_warnings(self) -> None:
+        traveller = build(
+            pax_id="17",
+            name="AMINAH/SITI MRS",
+            sex="Perempuan",
+            date_of_birth="17MAY90",
+            nationality="id",
+            nik="3201015705900001.0",
+            passport_number="b1234567",
+            passport_expiry="01APR32",
+            passport_issue_date="01/04/2022",
+            destination="KUL",
+            departure_date="2026-11-28",
+            return_date="05/12/2026",
+            ticket="One Way",
+            visa_type="Tourist",
+            flight="ga820",
+            port="cgk",
+            booking_ref="abc123",
+            group_code="umr-77",
+        )
+        assert traveller == Traveller(
+            pax_id="17",
+            row=7,
+            full_name="SITI AMINAH",
+            sex="F",
+            date_of_birth=date(1990, 5, 17),
+            nationality="IDN",
+            nik="3201015705900001",
+            passport_number="B1234567",
+            passport_expiry=date(2032, 4, 1),
+            passport_issue_date=date(2022, 4, 1),
+            destination="MYS",
+            departure_date=date(2026, 11, 28),
+            return_date=date(2026, 12, 5),
+            ticket="one_way",
+            visa_type="tourist",
+            flight="GA820",
+            port="CGK",
+            booking_ref="ABC123",
+            group_code="UMR-77",
+        )
+
+    def test_spreadsheet_typed_cells(self) -> None:
+        traveller = build(
+            pax_id=3.0,
+            full_name="SITI",
+            date_of_birth=pd.Timestamp("1990-05-17"),
+            passport_expiry=datetime(2032, 4, 1),
+            departure_date=pd.NaT,
+            passport_number=1234567,
+            nik=3201015705900001,
+        )
+        assert (traveller.pax_id, traveller.date_of_birth, traveller.passport_expiry) == ("3", date(1990, 5, 17),
+                                                                                          date(2032, 4, 1))  # fmt: skip
+        assert traveller.departure_date is None
+        assert (traveller.passport_number, traveller.nik) == ("1234567", "3201015705900001")
+        assert traveller.warnings == ()
+
+    def test_two_digit_years_follow_the_kind_of_date(self) -> None:
+        traveller = build(full_name="X", date_of_birth="01JAN30", passport_expiry="01JAN30")
+        assert traveller.date_of_birth == date(1930, 1, 1)
+        assert traveller.passport_expiry == date(2030, 1, 1)
+
+
+class TestWarnings:
+    def test_an_impossible_date_names_the_field_and_the_value(self) -> None:
+        traveller = build(full_name="SITI", date_of_birth="31/02/1990")
+        assert traveller.date_of_birth is None
+        assert traveller.warnings == ("date_of_birth '31/02/1990' is not a real calendar date; treated as missing",)
+
+    @pytest.mark.parametrize(
+        ("field", "value", "warning"),
+        [
+            ("passport_expiry", "soon",
+             "passport_expiry 'soon' is not in a recognised date format; treated as missing"),
+            ("departure_date", "17XYZ26", "departure_date '17XYZ26' has an unknown month name; treated as missing"),
+            ("return_date", "0990-01-01", "return_date '0990-01-01' has an implausible year; treated as missing"),
+            ("date_of_birth", "2027-01-01", "date_of_birth '2027-01-01' is in the future; treated as missing"),
+            ("passport_issue_date", "2027-01-01",
+             "passport_issue_date '2027-01-01' is in the future; treated as missing"),
+            ("sex", "X", "sex 'X' is not M or F; treated as missing"),
+            ("nationality", "KUL", "nationality 'KUL' is not a known country code; treated as missing"),
+            ("destination", "XYZ", "destination 'XYZ' is not a known country or airport code; treated as missing"),
+            ("nik", "12345", "nik is not 16 digits; treated as missing"),
+            ("nik", 12345.0, "nik is not 16 digits; treated as missing"),
+        ],
+    )  # fmt: skip
+    def test_each_unreadable_value_is_one_warning_and_missing(self, field: str, value: str, warning: str) -> None:
+        traveller = build(full_name="SITI", **{field: value})
+        assert getattr(traveller, field) is None
+        assert traveller.warnings == (warning,)
+
+    def test_a_nik_warning_does_not_repeat_the_number(self) -> None:
+        assert "1234" not in build(full_name="SITI", nik="1234").warnings[0]
+
+    def test_a_nik_rounded_by_a_spreadsheet_float_is_not_used(self) -> None:
+        traveller = build(full_name="SITI", nik=float(9101015705900001))
+        assert traveller.nik is None
+        assert traveller.warnings == ("nik was stored as a number too long to keep exactly; treated as missing",)
+
+    def test_return_before_departure(self) -> None:
+        traveller = build(full_name="SITI", departure_date="2026-12-01", return_date="2026-11-20")
+        assert traveller.departure_date == date(2026, 12, 1)
+        assert traveller.return_date is None
+        assert traveller.warnings == ("return_date is before departure_date; return_date treated as missing",)
+
+    def test_same_day_return_is_fine(self) -> None:
+        traveller = build(full_name="SITI", departure_date="2026-12-01", return_date="01/12/2026")
+        assert traveller.return_date == date(2026, 12, 1)
+        assert traveller.warnings == ()
+
+    def test_several_problems_are_all_reported_in_field_order(self) -> None:
+        traveller = build(sex="?", date_of_birth="31/02/1990", destination="XYZ")
+        assert [w.split(" ", 1)[0] for w in traveller.warnings] == ["sex", "date_of_birth", "destination", "row"]
+
+
+class TestTable:
+    def test_every_row_in_order_with_row_numbers_and_default_pax_ids(self) -> None:
+        raw = table(
+            ["Name", "Passport No.", "DOB"],
+            ["AMINAH/SITI MRS", "B1234567", "17MAY90"],
+            [None, None, None],
+            ["SANTOSO/BUDI MR", None, "31/02/1990"],
+        )
+        travellers = travellers_from_table(raw, today=TODAY)
+        assert [(t.row, t.pax_id, t.full_name) for t in travellers] == [
+            (1, "1", "SITI AMINAH"),
+            (2, "2", None),
+            (3, "3", "BUDI SANTOSO"),
+        ]
+        assert travellers[1].warnings == (NO_KEY,)
+        assert travellers[2].warnings == ("date_of_birth '31/02/1990' is not a real calendar date; treated as missing",)
+
+    def test_pax_id_from_the_file_and_blanks_defaulting_to_the_row(self) -> None:
+        raw = table(["No.", "Name"], ["17", "A/B"], [None, "C/D"], [5.0, "E/F"])
+        assert [t.pax_id for t in travellers_from_table(raw, today=TODAY)] == ["17", "2", "5"]
+
+    def test_a_repeated_pax_id_is_warned_on_each_row(self) -> None:
+        raw = table(["pax_id", "full_name"], ["7", "SITI"], ["8", "BUDI"], ["7", "AGUS"])
+        travellers = travellers_from_table(raw, today=TODAY)
+        assert [t.warnings for t in travellers] == [("pax_id 7 appears more than once",), (),
+                                                    ("pax_id 7 appears more than once",)]  # fmt: skip
+
+    def test_a_default_pax_id_can_collide_with_a_given_one(self) -> None:
+        raw = table(["pax_id", "full_name"], ["2", "SITI"], [None, "BUDI"])
+        travellers = travellers_from_table(raw, today=TODAY)
+        assert all("pax_id 2 appears more than once" in t.warnings for t in travellers)
+
+    def test_surname_and_given_names_columns(self) -> None:
+        raw = table(["Surname", "Given Names", "Gender"], ["AMINAH", "SITI", "P"], ["SANTOSO", "BUDI", "L"])
+        travellers = travellers_from_table(raw, today=TODAY)
+        assert [(t.full_name, t.sex) for t in travellers] == [("SITI AMINAH", "F"), ("BUDI SANTOSO", "M")]
+
+    def test_a_passport_column_alone_is_enough(self) -> None:
+        travellers = travellers_from_table(table(["Passport No."], ["B1234567"]), today=TODAY)
+        assert travellers[0].passport_number == "B1234567"
+
+    def test_no_name_or_passport_column_is_an_input_error(self) -> None:
+        raw = table(["Sex", "DOB", "Destination"], ["F", "17MAY90", "KUL"], source="gate3.csv")
+        with pytest.raises(InputDataError, match=r"^gate3\.csv has no name or passport column") as caught:
+            travellers_from_table(raw, today=TODAY)
+        assert "\n" not in str(caught.value)
+
+    def test_unknown_columns_are_ignored(self) -> None:
+        raw = table(["Name", "Transit", "Remarks"], ["A/B", "SIN", "wheelchair"])
+        assert travellers_from_table(raw, today=TODAY)[0].warnings == ()
