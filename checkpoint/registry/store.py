@@ -84,8 +84,9 @@ def file_sha256(path: Path) -> str:
 
 def build_registry(path: Path, *, today: date) -> tuple[Registry, Any]:
     """Read and prepare an export file into an in-memory registry; also return the rejected rows."""
+    raw = read_table(path)  # first: it says clearly when the file is missing or unreadable
     sha = file_sha256(path)
-    prepared = prepare_registry(read_table(path), today=today)
+    prepared = prepare_registry(raw, today=today)
     created = datetime.now(UTC).replace(microsecond=0)
     info = SnapshotInfo(
         snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",

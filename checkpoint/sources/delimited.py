@@ -69,7 +69,11 @@ def _rows(sample: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the most sample rows into the same number (≥ 2) of cells; comma if none."""
+    """The delimiter whose most common row width (≥ 2) covers the most cells in the sample; comma if none.
+
+    Counting cells rather than rows keeps a wide header with its rows ahead of a delimiter that happens
+    to split a few quoted cells consistently.
+    """
     sample = _first_lines(text, _SAMPLE_LINES)
     best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
@@ -77,8 +81,8 @@ def sniff_delimiter(text: str) -> str:
         if not widths:
             continue
         width, count = widths.most_common(1)[0]
-        if width >= 2 and (count, width) > best_score:
-            best, best_score = delimiter, (count, width)
+        if width >= 2 and (count * width, width) > best_score:
+            best, best_score = delimiter, (count * width, width)
     return best
 
 

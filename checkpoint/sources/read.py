@@ -8,9 +8,10 @@ from checkpoint.errors import InputDataError
 from checkpoint.sources.binary import JsonReader, ParquetReader, XlsxReader
 from checkpoint.sources.delimited import DelimitedReader
 from checkpoint.sources.interface import RawTable, TableReader
+from checkpoint.sources.paxlst import PaxlstReader
 
 #: Content-recognisable formats first; delimited text last, as the fallback.
-READERS: tuple[TableReader, ...] = (ParquetReader(), XlsxReader(), JsonReader(), DelimitedReader())
+READERS: tuple[TableReader, ...] = (ParquetReader(), XlsxReader(), JsonReader(), PaxlstReader(), DelimitedReader())
 
 #: Larger inputs are refused rather than risk exhausting memory at a desk machine.
 MAX_BYTES = 2 * 1024**3
@@ -48,4 +49,4 @@ def read_table(path: Path, readers: tuple[TableReader, ...] = READERS) -> RawTab
                 return reader.read(path)
             except OSError as error:
                 raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
-    raise InputDataError(f"{path.name} is not a format checkpoint reads (CSV, XLSX, Parquet, JSON).")
+    raise InputDataError(f"{path.name} is not a format checkpoint reads (CSV, XLSX, Parquet, JSON, PAXLST).")
