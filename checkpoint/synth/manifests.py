@@ -1,0 +1,172 @@
+"""Labelled manifests (SPEC §4.2): a plan of scenarios becomes a manifest table and its labels sidecar.
+
+`generate_manifest(kind, …)` writes one of the sample trips of `tables/manifests.yaml`;
+`generate_travellers(registry, plan, …)` does the same for any plan shaped like those entries, so that
+benchmarks can scale the scenario counts. The manifest never holds a label column.
+"""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from checkpoint.errors import ConfigError
+from checkpoint.synth import tables, variants
+from checkpoint.synth.registry import SAMPLE_TODAY
+from checkpoint.synth.scenarios import SCENARIOS
+from checkpoint.synth.travellers import LABEL_COLUMNS, RecordPool, Row, Scene, Trip
+
+#: How the traveller's name is written, per layout.
+NAME_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "full_name": ("full_name",),
+    "airline": ("name",),
+    "surname_given": ("surname", "given_names"),
+}
+#: Manifest columns after the name, in SPEC §4.2 order.
+TRAVEL_COLUMNS: tuple[str, ...] = (
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "passport_number",
+    "passport_expiry",
+    "passport_issue_date",
+    "destination",
+    "departure_date",
+    "return_date",
+    "ticket",
+    "visa_type",
+    "flight",
+    "port",
+    "booking_ref",
+    "group_code",
+)
+DATE_FORMATS = ("ISO", "DD/MM/YYYY", "DDMMMYY")
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_STREAM = 2
+
+
+def manifest_kinds() -> tuple[str, ...]:
+    """The sample manifests that can be generated: `flight`, `ferry`, `umrah`."""
+    return tuple(tables.manifest_plans())
+
+
+def manifest_plan(kind: str) -> dict[str, Any]:
+    """A copy of one sample manifest's plan (trip context and scenario counts), free to modify."""
+    plans = tables.manifest_plans()
+    if kind not in plans:
+        raise ValueError(f"unknown manifest kind {kind!r}; choose from {', '.join(plans)}")
+    return copy.deepcopy(dict(plans[kind]))
+
+
+def format_date(value: date | None, style: str) -> str | None:
+    """A date written as a manifest writes it: `ISO`, `DD/MM/YYYY` or `DDMMMYY` (17MAY90)."""
+    if value is None:
+        return None
+    if style == "ISO":
+        return value.isoformat()
+    if style == "DD/MM/YYYY":
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    if style == "DDMMMYY":
+        return f"{value.day:02d}{_MONTHS[value.month - 1]}{value.year % 100:02d}"
+    raise ValueError(f"unknown date format {style!r}; choose from {', '.join(DATE_FORMATS)}")
+
+
+def _name_cells(row: Row, layout: str, rng: np.random.Generator) -> tuple[str, ...]:
+    if layout == "airline":
+        return (variants.airline_name(row.name, rng, sex=row.sex, age=row.age),)
+    if layout == "surname_given":
+        return variants.split_surname(row.name)
+    return (row.name,)
+
+
+def render(rows: Sequence[Row], trip: Trip, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(manifest, labels) for travellers in order; pax_id is the 1-based position."""
+    if trip.layout not in NAME_COLUMNS:
+        raise ValueError(f"unknown layout {trip.layout!r}; choose from {', '.join(NAME_COLUMNS)}")
+    written: list[tuple[Any, ...]] = []
+    labels: list[tuple[str, ...]] = []
+    for number, row in enumerate(rows, start=1):
+        blank_issue = row.expected != "non_procedural" and rng.random() < trip.issue_date_blank_rate
+        written.append(
+            (
+                str(number),
+                *_name_cells(row, trip.layout, rng),
+                row.sex,
+                format_date(row.date_of_birth, trip.date_format),
+                row.nationality,
+                row.passport_number,
+                format_date(row.passport_expiry, trip.date_format),
+                None if blank_issue else format_date(row.passport_issue_date, trip.date_format),
+                row.destination,
+                format_date(row.departure_date, trip.date_format),
+                format_date(row.return_date, trip.date_format),
+                row.ticket,
+                row.visa_type,
+                trip.flight or None,
+                trip.port,
+                row.booking_ref,
+                row.group_code,
+            )
+        )
+        labels.append(
+            (
+                str(number),
+                row.scenario,
+                row.expected,
+                row.true_record_id,
+                row.name_variation,
+                row.dob_variation,
+                row.passport_variation,
+                row.related_record_id,
+            )
+        )
+    columns = ["pax_id", *NAME_COLUMNS[trip.layout], *TRAVEL_COLUMNS]
+    manifest = pd.DataFrame(written, columns=columns, dtype="str")
+    return manifest, pd.DataFrame(labels, columns=list(LABEL_COLUMNS), dtype="str")
+
+
+def random_stream(seed: int, kind: str) -> np.random.Generator:
+    """The random stream of one kind of output for a seed (kinds never share draws)."""
+    return np.random.default_rng([seed, _STREAM, zlib.crc32(kind.encode())])
+
+
+def generate_travellers(
+    registry: pd.DataFrame,
+    plan: Mapping[str, Any],
+    seed: int,
+    today: date = SAMPLE_TODAY,
+    *,
+    kind: str = "custom",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(manifest, labels) for a plan: trip context plus `scenarios: {name: count}` (see manifests.yaml).
+
+    Bookings are shuffled so that scenarios interleave, but travellers on one booking stay together.
+    Scenarios needing a kind of record the registry lacks (e.g. no under-18 record) yield fewer rows.
+    """
+    unknown = [name for name in plan.get("scenarios", {}) if name not in SCENARIOS]
+    if unknown:
+        raise ConfigError(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}.")
+    rng = random_stream(seed, kind)
+    trip = Trip.from_plan(kind, plan, departure=today)
+    scene = Scene(trip, RecordPool(registry, today), rng, today)
+    bookings = [
+        booking
+        for name, count in plan["scenarios"].items()
+        for booking in SCENARIOS[name].build(scene, int(count))
+        if booking
+    ]
+    order = rng.permutation(len(bookings))
+    return render([row for at in order for row in bookings[at]], trip, rng)
+
+
+def generate_manifest(
+    kind: str, registry: pd.DataFrame, seed: int, today: date = SAMPLE_TODAY
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(manifest, labels) of one sample manifest kind (`flight`, `ferry`, `umrah`) against `registry`."""
+    return generate_travellers(registry, manifest_plan(kind), seed, today, kind=kind)
