@@ -22,6 +22,11 @@ def registry_store_dir() -> Path:
     return home_dir() / "registry"
 
 
+def registry_cache_dir() -> Path:
+    """Prepared forms of registry export files given with --registry (safe to delete)."""
+    return home_dir() / "cache" / "registry"
+
+
 def default_audit_log() -> Path:
     """The audit log used when `--audit-log` is not given."""
     return home_dir() / "audit" / "audit.jsonl"

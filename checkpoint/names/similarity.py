@@ -7,6 +7,8 @@ drop parts of names far more often than they replace them.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import JaroWinkler
 
 from checkpoint.names.normalise import NormalisedName
@@ -59,18 +61,20 @@ def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return max(score, 0.97 * max(joined, concatenated) if max(joined, concatenated) > 0.95 else 0.0)
 
 
+@lru_cache(maxsize=100_000)
 def name_similarity(a: NormalisedName, b: NormalisedName) -> float:
     """Similarity of two names in [0, 1]; BIN/BINTI tails count only when both sides carry them."""
-    core = _tokens_similarity(a.keys, b.keys)
-    # One side may have folded the father's name into the given names (SUMIATI KARSO vs SUMIATI BINTI KARSO).
-    with_tail = max(
-        _tokens_similarity(a.keys + a.father_keys, b.keys + b.father_keys),
-        _tokens_similarity(a.keys + a.father_keys, b.keys),
-        _tokens_similarity(a.keys, b.keys + b.father_keys),
-    )
-    score = max(core, with_tail)
-    if a.father and b.father:
-        father = _tokens_similarity(a.father_keys, b.father_keys)
-        if father < _TOKEN_FLOOR:  # siblings share a father; different fathers means different people
-            score *= 0.8
+    a_keys, b_keys = a.keys, b.keys
+    score = _tokens_similarity(a_keys, b_keys)
+    if a.father or b.father:
+        a_father, b_father = a.father_keys, b.father_keys
+        # One side may have folded the father's name into the given names (SUMIATI KARSO vs SUMIATI BINTI KARSO).
+        score = max(
+            score,
+            _tokens_similarity(a_keys + a_father, b_keys + b_father),
+            _tokens_similarity(a_keys + a_father, b_keys),
+            _tokens_similarity(a_keys, b_keys + b_father),
+        )
+        if a_father and b_father and _tokens_similarity(a_father, b_father) < _TOKEN_FLOOR:
+            score *= 0.8  # siblings share a father; different fathers means different people
     return round(min(score, 1.0), 4)

@@ -23,6 +23,9 @@ from checkpoint.registry import schema
 from checkpoint.sources import RawTable
 from checkpoint.values import clean_text, document_key, document_number, nik_digits, read_bool, read_sex
 
+#: Bump when the derived columns change, so cached and stored snapshots are rebuilt.
+PREPARE_VERSION = 1
+
 
 @dataclass(frozen=True)
 class PreparedRegistry:
@@ -95,8 +98,20 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
 
 
 def _map(column: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
-    """Apply a cell function, keeping Python objects and None (pandas would turn None into NaN)."""
-    return pd.Series([function(value) for value in column], index=column.index, dtype=object)
+    """Apply a cell function once per distinct value, keeping Python objects and None (not NaN).
+
+    Registries repeat values massively (statuses, countries, very common names), so each distinct
+    value is worked out once.
+    """
+    cache: dict[Any, Any] = {}
+    results = []
+    for value in column.tolist():
+        try:
+            result = cache[value]
+        except KeyError:
+            result = cache[value] = function(value)
+        results.append(result)
+    return pd.Series(results, index=column.index, dtype=object)
 
 
 def _dates(column: pd.Series, kind: DateKind, today: date) -> pd.Series:

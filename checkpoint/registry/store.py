@@ -24,8 +24,10 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from checkpoint import __version__
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
-from checkpoint.registry.prepare import prepare_registry
+from checkpoint.home import registry_cache_dir
+from checkpoint.registry.prepare import PREPARE_VERSION, prepare_registry
 from checkpoint.registry.schema import COLUMNS, SCHEMA
 from checkpoint.sources import read_table
 
@@ -110,11 +112,42 @@ def load_registry_file(path: Path, *, today: date) -> Registry:
         snapshot = _read_snapshot(path)
         if snapshot is not None:
             return snapshot
+    cached = _cache_path(path, today)
+    if cached is not None and cached.exists():
+        snapshot = _read_snapshot(cached)
+        if snapshot is not None:
+            return snapshot
     try:
         registry, _ = build_registry(path, today=today)
     except InputDataError as error:
         raise ConfigError(f"the registry is unusable: {error}") from None
+    if cached is not None:
+        try:  # a cache that cannot be written only costs time next run
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            _save_snapshot(registry, cached)
+        except OSError:
+            pass
     return registry
+
+
+def _cache_path(path: Path, today: date) -> Path | None:
+    """Where the prepared form of an export file is kept, keyed by its content, the code and the date.
+
+    An export given with --registry is normalised once and reused while the file, the tool version and
+    the screening date (birth dates are checked against it) stay the same.
+    """
+    try:
+        digest = file_sha256(path)
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{digest}|{__version__}|{PREPARE_VERSION}|{today.isoformat()}".encode()).hexdigest()
+    return registry_cache_dir() / f"{key[:32]}.parquet"
+
+
+def _save_snapshot(registry: Registry, path: Path) -> None:
+    info_json = json.dumps(asdict(registry.info)).encode()
+    table = registry.table.replace_schema_metadata({_META_KEY: info_json})
+    _write_atomically(path, lambda handle: pq.write_table(table, handle, compression="zstd"))
 
 
 def _read_snapshot(path: Path) -> Registry | None:
@@ -142,10 +175,8 @@ def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
     snapshots = store / "snapshots"
     try:
         snapshots.mkdir(parents=True, exist_ok=True)
-        info_json = json.dumps(asdict(registry.info)).encode()
-        table = registry.table.replace_schema_metadata({_META_KEY: info_json})
         snapshot_path = snapshots / f"{registry.info.snapshot_id}.parquet"
-        _write_atomically(snapshot_path, lambda handle: pq.write_table(table, handle, compression="zstd"))
+        _save_snapshot(registry, snapshot_path)
         rejects_path = None
         if len(rejects):
             rejects_path = snapshots / f"{registry.info.snapshot_id}.rejects.csv"
@@ -161,15 +192,21 @@ def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
 
 
 def _write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
+    """Write a file completely (temporary file in the same folder, fsync) and only then rename it."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False) as handle:
+        temporary = Path(handle.name)
+        try:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        except BaseException:
+            handle.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    try:
+        os.replace(temporary, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
