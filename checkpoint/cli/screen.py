@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -83,6 +84,8 @@ def screen_command(
     if manifest is None and not (name or passport or mrz):
         raise UsageError("give --manifest FILE, or a traveller with --name/--passport or --mrz LINE1 LINE2.")
     screening_date = parse_today(today)
+    if output is not None:
+        _check_writable(output)
     store = open_registry(registry, registry_store_dir(), today=screening_date)
     pack = load_pack(rules or default_pack_path())
     if manifest is not None:
@@ -101,6 +104,15 @@ def screen_command(
     )
     _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)
+
+
+def _check_writable(output: Path) -> None:
+    """Refuse an --output that cannot be written before screening, so nothing is logged for nothing."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise UsageError(f"--output {output} is a folder; give a file name.")
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write output file {output}: the folder does not exist or is not writable.")
 
 
 def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:

@@ -122,3 +122,11 @@ def test_mrz_desk_screening_uses_the_passport(registry_csv: Path) -> None:
     assert result.exit_code in (0, 1), result.stderr
     [item] = json.loads(result.stdout)
     assert item["match"]["record_id"] == "SP2MI-0000001"
+
+
+def test_unwritable_output_is_refused_before_screening(
+    registry_csv: Path, manifest_csv: Path, tmp_path: Path, checkpoint_home: Path
+) -> None:
+    result = screen("--registry", registry_csv, "--manifest", manifest_csv, "--output", tmp_path / "no" / "out.json")
+    assert result.exit_code == 2 and "cannot write output file" in result.stderr
+    assert not (checkpoint_home / "audit" / "audit.jsonl").exists()  # nothing screened, nothing logged
