@@ -3,7 +3,8 @@
 Each key type is one vectorised pass over a registry column (`pyarrow.compute.index_in` against the set
 of keys in the batch); the union of the key types' hits is the candidate set. Key types: passport number
 (OCR-tolerant), NIK, date of birth, date of birth with day and month swapped, and each name token's
-phonetic key with the birth year.
+phonetic key with the birth year, and with the birth month and day (so one slipped digit anywhere in the
+date of birth still finds the record through the name).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pyarrow.compute as pc
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name
 from checkpoint.registry import Registry
-from checkpoint.registry.prepare import name_year_keys, swapped_dob_key
+from checkpoint.registry.prepare import name_day_keys, name_year_keys, swapped_dob_key
 from checkpoint.values import document_key
 
 #: Which registry column each traveller key is looked up in.
@@ -27,6 +28,7 @@ KEY_COLUMNS = {
     "dob": "_dob_key",
     "dob_swap": "_dob_swap_key",
     "name_year": "_name_year_keys",
+    "name_day": "_name_day_keys",
 }
 
 
@@ -44,7 +46,9 @@ def traveller_keys(traveller: Traveller) -> dict[str, list[str]]:
         if swapped:
             keys["dob"].append(swapped)
         if traveller.full_name:
-            keys["name_year"] = name_year_keys(normalise_name(traveller.full_name).tokens, born.year)
+            tokens = normalise_name(traveller.full_name).tokens
+            keys["name_year"] = name_year_keys(tokens, born.year)
+            keys["name_day"] = name_day_keys(tokens, born)
     return keys
 
 

@@ -7,6 +7,9 @@ date of birth weighs a lot. They are a first calibration, to be measured on labe
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,14 +19,21 @@ from checkpoint.names import name_similarity, normalise_name
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.values import document_key
 
-PRIOR = -5.5  # log-odds that a record sharing a blocking key is the traveller, before any evidence
+PRIOR = -5.0  # log-odds that a record sharing a blocking key is the traveller, before any evidence
 
 PASSPORT_WEIGHTS = {"exact": 8.0, "ocr": 6.0, "different": -0.5, "missing": 0.0}
 NIK_WEIGHTS = {"exact": 10.0, "different": -4.0, "missing": 0.0}
-DOB_WEIGHTS = {"exact": 5.0, "swapped": 2.0, "one_digit": 1.5, "different": -6.0, "missing": 0.0}
+DOB_WEIGHTS = {"exact": 5.0, "swapped": 3.5, "one_digit": 3.0, "different": -6.0, "missing": 0.0}
 SEX_WEIGHTS = {"agree": 0.5, "disagree": -3.0, "missing": 0.0}
-#: (lowest similarity, weight), highest first.
-NAME_WEIGHTS = ((0.97, 4.0), (0.9, 2.5), (0.8, 0.5), (0.7, -1.0), (0.0, -5.0))
+#: Name similarity -> weight, linear between these points: a near-identical name adds, a different one
+#: subtracts strongly (two people rarely share a date of birth *and* a name).
+NAME_POINTS = ((0.0, -5.0), (0.7, -1.0), (0.8, 0.5), (0.9, 2.8), (0.95, 3.6), (1.0, 4.0))
+#: Similarity from which a name counts as agreeing (and its rarity adds).
+NAME_AGREES = 0.85
+#: A name that agrees counts more when it is rare (Fellegi–Sunter frequency-based weights): the bonus is
+#: (rarity - RARITY_PIVOT) / RARITY_SCALE, clipped, where rarity = sum over the record's name tokens of
+#: ln(records / records carrying the token). SITI AMINAH sits near the pivot; a rare clan name far above.
+RARITY_PIVOT, RARITY_SCALE, RARITY_BONUS = 8.0, 4.0, (-1.5, 2.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,7 @@ class Evidence:
     """The comparison of one traveller with one record."""
 
     name: float | None
+    rarity: float
     date_of_birth: str
     sex: str
     passport_number: str
@@ -42,7 +53,10 @@ class Evidence:
         total += PASSPORT_WEIGHTS[self.passport_number] + NIK_WEIGHTS[self.nik]
         total += DOB_WEIGHTS[self.date_of_birth] + SEX_WEIGHTS[self.sex]
         if self.name is not None:
-            total += next(weight for floor, weight in NAME_WEIGHTS if self.name >= floor)
+            total += name_weight(self.name)
+            if self.name >= NAME_AGREES:
+                low, high = RARITY_BONUS
+                total += min(max((self.rarity - RARITY_PIVOT) / RARITY_SCALE, low), high)
         return total
 
     @property
@@ -61,6 +75,14 @@ class Evidence:
             "passport_number": self.passport_number,
             "nik": self.nik,
         }
+
+
+def name_weight(similarity: float) -> float:
+    """The log-odds weight of a name similarity (piecewise linear through NAME_POINTS)."""
+    for (x0, y0), (x1, y1) in itertools.pairwise(NAME_POINTS):
+        if similarity <= x1:
+            return y0 + (y1 - y0) * (similarity - x0) / (x1 - x0)
+    return NAME_POINTS[-1][1]
 
 
 def compare_dates(a: date | None, b: date | None) -> str:
@@ -86,14 +108,35 @@ def compare_documents(a: str | None, b: str | None) -> str:
     return "ocr" if document_key(a) == document_key(b) else "different"
 
 
-def compare(traveller: Traveller, traveller_name: NormalisedName | None, record: dict[str, Any]) -> Evidence:
+#: Token frequencies are smoothed towards a typical frequency as if this many records had been seen,
+#: so a small registry (where every token looks common or unique) does not swing the weights.
+PRIOR_RECORDS, PRIOR_FREQUENCY = 1000, 1 / 200
+
+
+def name_rarity(tokens: tuple[str, ...], counts: Mapping[str, int], records: int) -> float:
+    """How unusual a name is: the sum over its tokens of -ln(smoothed share of records carrying it)."""
+    total = records + PRIOR_RECORDS
+    prior = PRIOR_RECORDS * PRIOR_FREQUENCY
+    return sum(-math.log((counts.get(token, 0) + prior) / total) for token in tokens)
+
+
+def compare(
+    traveller: Traveller,
+    traveller_name: NormalisedName | None,
+    record: dict[str, Any],
+    counts: Mapping[str, int] | None = None,
+    records: int = 0,
+) -> Evidence:
     """Compare one traveller with one record (record = registry columns of that row)."""
     name = None
+    rarity = RARITY_PIVOT
     if traveller_name is not None and not traveller_name.empty:
         record_name = NormalisedName(
             tuple(record["_name_tokens"].split()), tuple((record["_father_tokens"] or "").split())
         )
         name = name_similarity(traveller_name, record_name)
+        if counts is not None:
+            rarity = name_rarity(record_name.tokens, counts, records)
     sex = (
         "missing"
         if not traveller.sex or not record["sex"]
@@ -110,6 +153,7 @@ def compare(traveller: Traveller, traveller_name: NormalisedName | None, record:
     )
     return Evidence(
         name=name,
+        rarity=rarity,
         date_of_birth=compare_dates(traveller.date_of_birth, record["date_of_birth"]),
         sex=sex,
         passport_number=compare_documents(traveller.passport_number, record["passport_number"]),

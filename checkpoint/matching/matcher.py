@@ -19,7 +19,7 @@ from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
 from checkpoint.registry import Registry
 
 MATCH_THRESHOLD = 0.95  # confidence needed to claim a match
-LEAD_MARGIN = 0.10  # and how far ahead of the runner-up it must be
+LEAD_LOG_ODDS = 2.0  # and how far ahead of the runner-up: e^2 ≈ 7 times likelier (in log-odds)
 CANDIDATE_FLOOR = 0.20  # below this, a record is not worth showing
 MAX_CANDIDATES = 3
 
@@ -38,6 +38,7 @@ class EvidenceMatcher:
         pairs = candidate_pairs(registry, travellers)
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)
+        counts, records = registry.token_counts, registry.table.num_rows
         outcomes: list[MatchOutcome] = []
         for index, traveller in enumerate(travellers):
             found = pairs.get(index)
@@ -45,12 +46,9 @@ class EvidenceMatcher:
                 outcomes.append(MatchOutcome())
                 continue
             name = traveller_name(traveller)
+            evidences = ((row, compare(traveller, name, compared[row], counts, records)) for row in found)
             scored = sorted(
-                (
-                    (confidence(evidence), row, evidence)
-                    for row in found
-                    for evidence in [compare(traveller, name, compared[row])]
-                ),
+                ((confidence(evidence), row, evidence) for row, evidence in evidences),
                 key=lambda item: (-item[0], compared[item[1]]["record_id"]),
             )
             outcomes.append(_decide(registry, scored, compared))
@@ -68,8 +66,8 @@ def _decide(
     registry: Registry, scored: list[tuple[float, int, Evidence]], compared: dict[int, dict[str, Any]]
 ) -> MatchOutcome:
     best_confidence, best_row, best_evidence = scored[0]
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    claimed = best_confidence >= MATCH_THRESHOLD and best_confidence - runner_up >= LEAD_MARGIN
+    lead = best_evidence.weight - scored[1][2].weight if len(scored) > 1 else math.inf
+    claimed = best_confidence >= MATCH_THRESHOLD and lead >= LEAD_LOG_ODDS
     rest = scored[1:] if claimed else scored
     candidates = tuple(
         Candidate(compared[row]["record_id"], round(value, 3))

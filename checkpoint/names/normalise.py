@@ -78,24 +78,25 @@ class NormalisedName:
         return not self.tokens
 
 
-def _table(name: str) -> list[dict[str, str]]:
+def table(name: str) -> list[dict[str, str]]:
+    """Rows of one of the name tables in `tables/` (CSV with a header)."""
     source = files("checkpoint.names").joinpath("tables", name).read_text(encoding="utf-8")
     return list(csv.DictReader(source.splitlines()))
 
 
 @cache
 def _titles() -> frozenset[str]:
-    return frozenset(row["token"] for row in _table("titles.csv"))
+    return frozenset(row["token"] for row in table("titles.csv"))
 
 
 @cache
 def _patronymics() -> frozenset[str]:
-    return frozenset(row["token"] for row in _table("particles.csv") if row["kind"] == "patronymic")
+    return frozenset(row["token"] for row in table("particles.csv") if row["kind"] == "patronymic")
 
 
 @cache
 def _canonical() -> dict[str, str]:
-    return {row["variant"]: row["canonical"] for row in _table("given_variants.csv")}
+    return {row["variant"]: row["canonical"] for row in table("given_variants.csv")}
 
 
 def _chunks(raw: str) -> list[str]:
@@ -109,10 +110,29 @@ def _chunks(raw: str) -> list[str]:
     return [chunk for chunk in _SEPARATORS.split(text) if chunk]
 
 
+_DEGREE_SUFFIX = re.compile(r"^[A-Z]{1,4}(?:\.[A-Z]{1,4})*\.?$")
+
+
+def _without_degrees(raw: str) -> str:
+    """Drop academic degrees written after a comma on the KTP (`DWI NURHAYATI, S.KEP`, `X, S.E., M.M.`)."""
+    if "," not in raw or "/" in raw:
+        return raw
+    head, *tail = raw.split(",")
+    parts = [part.strip().upper().replace(" ", "") for part in tail]
+    titles = _titles()
+
+    def is_degree(part: str) -> bool:  # `S.KEP` or a known title; a bare word (`SITI`) is a given name
+        return not part or (bool(_DEGREE_SUFFIX.match(part)) and ("." in part or part in titles))
+
+    if head.strip() and all(is_degree(part) for part in parts):
+        return head
+    return raw
+
+
 def _tokens(raw: str) -> list[str]:
     titles = _titles()
     tokens: list[str] = []
-    for chunk in _chunks(raw):
+    for chunk in _chunks(_without_degrees(raw)):
         undotted = chunk.replace(".", "")
         if undotted in titles:  # S.PD, H., HJ., DRS. — titles keep or lose their dots
             continue
@@ -159,7 +179,7 @@ def phonetic_key(token: str) -> str:
 
 def airline_name(text: str) -> str:
     """`SURNAME/GIVEN MR` (or `HARYANTI/FNU`) as a plain name `GIVEN SURNAME`, airline titles dropped."""
-    titles = {row["token"] for row in _table("titles.csv") if row["kind"] in ("airline", "placeholder")}
+    titles = {row["token"] for row in table("titles.csv") if row["kind"] in ("airline", "placeholder")}
     surname, _, given = text.partition("/")
     words = [w for w in f"{given} {surname}".split() if w.upper().strip(".") not in titles]
     if len(words) == 2 and words[0].upper() == words[1].upper():  # HARYANTI HARYANTI: a doubled mononym

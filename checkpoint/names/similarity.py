@@ -1,35 +1,53 @@
 """How alike two normalised names are, in [0, 1], tolerant of order, omissions, merges and truncation.
 
-Tokens are compared by their phonetic keys. A token present on one side only (a dropped particle, a
+Tokens are compared through their phonetic keys. A token present on one side only (a dropped particle, a
 missing father's name) costs less than two tokens that contradict each other: passports and manifests
 drop parts of names far more often than they replace them.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import Indel
 
-from checkpoint.names.normalise import NormalisedName
+from checkpoint.names.normalise import NormalisedName, phonetic_key, table
 
 _OMITTED_WEIGHT = 0.35  # an unmatched token counts this much of a contradiction
+_OMITTED_LAST_WEIGHT = 0.2  # … less when it ends the longer name: a folded father's name or a surname
+_OMITTED_PARTICLE_WEIGHT = 0.05  # … and almost nothing for a particle (Balinese I / NI)
 _TOKEN_FLOOR = 0.75  # below this, two tokens are different words, not variants
 
 
-def _token_score(a: str, b: str) -> float:
-    if a == b:
+@cache
+def _particle_keys() -> frozenset[str]:
+    return frozenset(phonetic_key(row["token"]) for row in table("particles.csv") if row["kind"] == "particle")
+
+
+def _token_score(a: str, b: str, *, a_last: bool, b_last: bool) -> float:
+    """Similarity of two written tokens: equal keys 1.0; a truncated last token 0.9; else edit similarity.
+
+    Edit (Indel) similarity on the phonetic keys, not Jaro-Winkler: JW rewards a shared first letter so
+    much that different names (VERONIKA / FRANSISKA) look alike.
+    """
+    key_a, key_b = phonetic_key(a), phonetic_key(b)
+    if key_a == key_b:
         return 1.0
-    # A truncated field (MRZ 39, PAXLST 35 characters) leaves a prefix of the last token.
-    if len(a) >= 3 and len(b) >= 3 and (a.startswith(b) or b.startswith(a)):
+    # A truncated field (MRZ 39, PAXLST 35 characters) leaves a prefix of the written last token.
+    if (a_last and len(a) >= 2 and b.startswith(a)) or (b_last and len(b) >= 2 and a.startswith(b)):
         return 0.9
-    return JaroWinkler.normalized_similarity(a, b)
+    return max(Indel.normalized_similarity(key_a, key_b), Indel.normalized_similarity(a, b))
 
 
-def _align(short: list[str], long: list[str]) -> tuple[float, int]:
-    """Greedy best-first alignment; returns the summed score of aligned pairs and how many aligned."""
+def _align(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, int, set[int]]:
+    """Greedy best-first alignment: summed score of aligned pairs, how many aligned, which long ones."""
+    last_short, last_long = len(short) - 1, len(long) - 1
     pairs = sorted(
-        ((_token_score(a, b), i, j) for i, a in enumerate(short) for j, b in enumerate(long)),
+        (
+            (_token_score(a, b, a_last=i == last_short, b_last=j == last_long), i, j)
+            for i, a in enumerate(short)
+            for j, b in enumerate(long)
+        ),
         reverse=True,
     )
     used_short: set[int] = set()
@@ -43,31 +61,49 @@ def _align(short: list[str], long: list[str]) -> tuple[float, int]:
         used_short.add(i)
         used_long.add(j)
         total += score
-    return total, len(used_short)
+    return total, len(used_short), used_long
+
+
+def _omission_cost(long: tuple[str, ...], unused: set[int]) -> float:
+    particles = _particle_keys()
+    cost = 0.0
+    for index in unused:
+        if phonetic_key(long[index]) in particles:
+            cost += _OMITTED_PARTICLE_WEIGHT
+        elif index == len(long) - 1:
+            cost += _OMITTED_LAST_WEIGHT
+        else:
+            cost += _OMITTED_WEIGHT
+    return cost
 
 
 def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Similarity of two token sequences (written tokens; compared through their phonetic keys)."""
     if not a or not b:
         return 0.0
-    short, long = (list(a), list(b)) if len(a) <= len(b) else (list(b), list(a))
-    total, aligned = _align(short, long)
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    total, aligned, used_long = _align(short, long)
     contradicted = len(short) - aligned
-    omitted = len(long) - len(short)
-    denominator = aligned + contradicted + _OMITTED_WEIGHT * omitted
+    unused = set(range(len(long))) - used_long
+    # Unaligned tokens of the longer name beyond the contradicted ones are omissions.
+    omitted = sorted(unused, key=lambda index: _omission_cost(long, {index}))[contradicted:]
+    denominator = aligned + contradicted + _omission_cost(long, set(omitted))
     score = total / denominator if denominator else 0.0
-    # Merged or split tokens (NURHAYATI / NUR HAYATI): compare the concatenations as well.
-    joined = JaroWinkler.normalized_similarity("".join(sorted(a)), "".join(sorted(b)))
-    concatenated = JaroWinkler.normalized_similarity("".join(a), "".join(b))
-    return max(score, 0.97 * max(joined, concatenated) if max(joined, concatenated) > 0.95 else 0.0)
+    if len(a) != len(b):
+        # Merged or split tokens (NURHAYATI / NUR HAYATI): the same letters in the same order.
+        merged = Indel.normalized_similarity(phonetic_key("".join(a)), phonetic_key("".join(b)))
+        if merged >= 0.95:
+            score = max(score, 0.97 * merged)
+    return score
 
 
 @lru_cache(maxsize=100_000)
 def name_similarity(a: NormalisedName, b: NormalisedName) -> float:
     """Similarity of two names in [0, 1]; BIN/BINTI tails count only when both sides carry them."""
-    a_keys, b_keys = a.keys, b.keys
+    a_keys, b_keys = a.tokens, b.tokens
     score = _tokens_similarity(a_keys, b_keys)
     if a.father or b.father:
-        a_father, b_father = a.father_keys, b.father_keys
+        a_father, b_father = a.father, b.father
         # One side may have folded the father's name into the given names (SUMIATI KARSO vs SUMIATI BINTI KARSO).
         score = max(
             score,

@@ -24,7 +24,7 @@ from checkpoint.sources import RawTable
 from checkpoint.values import clean_text, document_key, document_number, nik_digits, read_bool, read_sex
 
 #: Bump when the derived columns change, so cached and stored snapshots are rebuilt.
-PREPARE_VERSION = 1
+PREPARE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,9 @@ def _with_derived(frame: pd.DataFrame) -> pa.Table:
     frame["_dob_swap_key"] = _map(frame["date_of_birth"], swapped_dob_key)
     years = _map(frame["date_of_birth"], lambda d: d.year)
     frame["_name_year_keys"] = [name_year_keys(name.tokens, year) for name, year in zip(names, years, strict=True)]
+    frame["_name_day_keys"] = [
+        name_day_keys(name.tokens, born) for name, born in zip(names, frame["date_of_birth"], strict=True)
+    ]
     return pa.Table.from_pandas(frame, schema=schema.SCHEMA, preserve_index=False)
 
 
@@ -146,6 +149,13 @@ def swapped_dob_key(born: date | None) -> str | None:
     if born is None or born.day > 12 or born.day == born.month:
         return None
     return f"{born.year:04d}{born.day:02d}{born.month:02d}"
+
+
+def name_day_keys(tokens: tuple[str, ...], born: date | None) -> list[str]:
+    """Blocking keys: each token's phonetic key with the birth month and day, for a mistyped year."""
+    if born is None:
+        return []
+    return sorted({f"{phonetic_key(token)}|{born.month:02d}{born.day:02d}" for token in tokens if len(token) > 1})
 
 
 def name_year_keys(tokens: tuple[str, ...], year: int | None) -> list[str]:

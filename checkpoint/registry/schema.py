@@ -36,6 +36,7 @@ DERIVED = {
     "_dob_key": pa.string(),  # YYYYMMDD
     "_dob_swap_key": pa.string(),  # day and month swapped, where that is a date
     "_name_year_keys": pa.list_(pa.string()),  # phonetic token key + birth year, for blocking
+    "_name_day_keys": pa.list_(pa.string()),  # phonetic token key + birth month and day (a slipped year)
 }
 
 SCHEMA = pa.schema(

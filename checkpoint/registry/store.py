@@ -18,10 +18,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from checkpoint import __version__
@@ -59,6 +61,15 @@ class Registry:
     table: pa.Table
     info: SnapshotInfo
     notes: tuple[str, ...] = ()
+
+    @cached_property
+    def token_counts(self) -> dict[str, int]:
+        """How many records carry each normalised name token (for the rarity of a name), computed once."""
+        if self.table.num_rows == 0:
+            return {}
+        tokens = pc.list_flatten(pc.utf8_split_whitespace(self.table.column("_name_tokens")))
+        counts = pc.value_counts(tokens)
+        return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True))
 
     def record(self, row: int) -> dict[str, Any]:
         """One record's SPEC §4.1 fields (no derived columns)."""

@@ -46,14 +46,20 @@ def test_old_spelling_and_no_passport_matches_by_name_and_date(registry: Registr
 
 def test_two_equally_likely_records_give_candidates_not_a_match(registry: Registry, today: date) -> None:
     # SITI AMINAH born 1993-08-09 and another SITI AMINAH born 1993-09-08 (a day/month swap away):
-    # a traveller with a swapped-looking date must not be claimed as either.
+    # either could be the traveller, so neither is claimed; both are shown as candidates.
     found = EvidenceMatcher().match(registry, [traveller(today, full_name="SITI AMINAH", sex="F")])[0]
     assert found.match is None
     ambiguous = EvidenceMatcher().match(
         registry, [traveller(today, full_name="SITI AMINAH", date_of_birth="1993-08-09", sex="F")]
     )[0]
-    assert ambiguous.match is not None and ambiguous.match.record_id == "SP2MI-0000004"
-    assert [c.record_id for c in ambiguous.candidates] == ["SP2MI-0000005"]
+    assert ambiguous.match is None
+    assert [c.record_id for c in ambiguous.candidates] == ["SP2MI-0000004", "SP2MI-0000005"]
+    # the passport settles it
+    settled = EvidenceMatcher().match(
+        registry,
+        [traveller(today, full_name="SITI AMINAH", date_of_birth="1993-08-09", sex="F", passport_number="B7777777")],
+    )[0]
+    assert settled.match is not None and settled.match.record_id == "SP2MI-0000004"
 
 
 def test_same_passport_but_a_different_person_is_not_a_match(registry: Registry, today: date) -> None:

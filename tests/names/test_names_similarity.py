@@ -1,0 +1,50 @@
+"""Name similarity: variants score high, different people score low."""
+
+from __future__ import annotations
+
+import pytest
+
+from checkpoint.names import name_similarity, normalise_name
+
+
+def similarity(a: str, b: str) -> float:
+    return name_similarity(normalise_name(a), normalise_name(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("JOKO WIDODO", "DJOKO WIDODO"),
+        ("MUHAMMAD FIRMAN", "M. FIRMAN"),
+        ("AHMAD FAUZI", "ACHMAD FAUZI"),
+        ("DEWI LESTARI", "LESTARI DEWI"),
+        ("SUMIATI", "SUMIATI BINTI KARSO"),
+        ("SUMIATI KARSO", "SUMIATI BINTI KARSO"),
+        ("LUH PUTU SRI ARTINI", "NI LUH PUTU SRI ARTINI"),
+        ("ANISA NUR AISYAH SEPTIANI BINTI MUK", "ANISA NUR AISYAH SEPTIANI BINTI MUKHTAR"),  # truncated at 35
+        ("SITI NUR HAYATI", "SITI NURHAYATI"),
+    ],
+)
+def test_variants_of_one_name_agree(a: str, b: str) -> None:
+    assert similarity(a, b) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("VERONIKA SEMBIRING", "FRANSISKA SEMBIRING"),  # twins share a clan name, not a given name
+        ("SITI AMINAH", "SITI ROHMAH"),
+        ("BUDI SANTOSO", "AGUS SANTOSO"),
+        ("SUMIATI BINTI KARSO", "SUMIATI BINTI WAGIMAN"),  # same given name, different fathers
+    ],
+)
+def test_different_people_do_not_agree(a: str, b: str) -> None:
+    assert similarity(a, b) < 0.85
+
+
+def test_an_omitted_part_costs_less_than_a_contradicting_one() -> None:
+    assert similarity("SITI AMINAH", "AMINAH") > similarity("SITI AMINAH", "DEWI AMINAH")
+
+
+def test_single_typo_keeps_a_high_score() -> None:
+    assert 0.9 <= similarity("KUMIATI", "KUSMIATI") < 1.0
