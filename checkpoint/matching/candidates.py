@@ -10,13 +10,16 @@ date of birth still finds the record through the name).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from datetime import date
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz import fuzz
 
 from checkpoint.models import Traveller
-from checkpoint.names import normalise_name
+from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
 from checkpoint.registry.prepare import name_day_keys, name_year_keys, swapped_dob_key
 from checkpoint.values import document_key
@@ -52,25 +55,92 @@ def traveller_keys(traveller: Traveller) -> dict[str, list[str]]:
     return keys
 
 
-def _hits(column: pa.ChunkedArray, wanted: list[str]) -> Iterable[tuple[int, int]]:
-    """(registry row, index into `wanted`) for every row whose key is wanted."""
-    if not wanted:
-        return []
+#: A name key shared by more records than this (SITI|1990 in a large registry) is too common to block
+#: on: the traveller is still found through the date of birth and through the rarer tokens of the name.
+MAX_NAME_BLOCK = 300
+_NAME_KEY_TYPES = ("name_year", "name_day")
+
+
+def _hits(column: pa.ChunkedArray, wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(registry rows, indexes into `wanted`) of every row whose key is wanted: one vectorised pass."""
     value_set = pa.array(wanted, type=pa.string())
     if pa.types.is_list(column.type):
-        flat = pc.list_flatten(column)
-        parents = pc.list_parent_indices(column)
-        found = pc.index_in(flat, value_set=value_set)
+        found = pc.index_in(pc.list_flatten(column), value_set=value_set)
         mask = pc.is_valid(found)
-        return zip(pc.filter(parents, mask).to_pylist(), pc.filter(found, mask).to_pylist(), strict=True)
+        rows = pc.filter(pc.list_parent_indices(column), mask)
+        return rows.to_numpy(), pc.filter(found, mask).to_numpy()
     found = pc.index_in(column, value_set=value_set)
     rows = pc.indices_nonzero(pc.is_valid(found))
-    return zip(rows.to_pylist(), pc.take(found, rows).to_pylist(), strict=True)
+    return rows.to_numpy(), pc.take(found, rows).to_numpy()
 
 
 def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict[int, set[int]]:
-    """For each traveller index, the registry rows sharing at least one blocking key with it."""
+    """For each traveller index, the registry rows worth comparing field by field.
+
+    Stage 1 (blocking): rows sharing at least one key with the traveller. Stage 2 (pruning, cheap): a row
+    found only through the name or the date of birth is kept when the dates of birth are within one slip
+    (equal, day/month swapped, one digit) and the names share enough letters; a row found through the
+    passport or NIK is always kept. Pruned rows could never be a match: a different date of birth with no
+    document agreeing outweighs any name.
+    """
+    blocked, documented = _blocked_pairs(registry, travellers)
     pairs: dict[int, set[int]] = defaultdict(set)
+    if not blocked:
+        return pairs
+    people = np.fromiter((index for index, _ in blocked), dtype=np.int64, count=len(blocked))
+    rows = np.fromiter((row for _, row in blocked), dtype=np.int64, count=len(blocked))
+    born = np.array([_dob_number(t.date_of_birth) for t in travellers], dtype=np.int64)
+    for person, row in documented:
+        pairs[person].add(row)
+    close = dates_within_one_slip(born[people], registry_dob_numbers(registry)[rows])
+    people, rows = people[close], rows[close]
+    names = registry.table.column("_name_tokens").take(pa.array(rows)).to_pylist()
+    # Compared through phonetic keys, so old and new spellings (DJOKO / JOKO) pass.
+    written = [" ".join(normalise_name(t.full_name).keys) if t.full_name else "" for t in travellers]
+    for person, row, name in zip(people.tolist(), rows.tolist(), names, strict=True):
+        keys = " ".join(phonetic_key(token) for token in (name or "").split())
+        if fuzz.token_set_ratio(written[person], keys) >= NAME_PREFILTER:
+            pairs[person].add(row)
+    return pairs
+
+
+#: token_set_ratio (0–100) of the normalised names below which a pair is not compared further.
+NAME_PREFILTER = 60
+
+
+def _dob_number(born: date | None) -> int:
+    return born.year * 10000 + born.month * 100 + born.day if born else -1
+
+
+def registry_dob_numbers(registry: Registry) -> np.ndarray:
+    """The registry's dates of birth as YYYYMMDD integers (computed once per registry object)."""
+    cached = _DOB_NUMBERS.get(id(registry.table))
+    if cached is None:
+        keys = registry.table.column("_dob_key")
+        cached = pc.cast(keys, pa.int64()).to_numpy() if len(keys) else np.zeros(0, dtype=np.int64)
+        _DOB_NUMBERS.clear()  # one registry at a time is in use
+        _DOB_NUMBERS[id(registry.table)] = cached
+    return cached
+
+
+_DOB_NUMBERS: dict[int, np.ndarray] = {}
+
+
+def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise: YYYYMMDD numbers equal, one digit apart, or with day and month swapped."""
+    differing = np.zeros(len(a), dtype=np.int64)
+    for power in range(8):
+        differing += (a // 10**power % 10) != (b // 10**power % 10)
+    swapped = (a // 10000 == b // 10000) & (a // 100 % 100 == b % 100) & (a % 100 == b // 100 % 100)
+    return (a >= 0) & ((differing <= 1) | swapped)
+
+
+def _blocked_pairs(
+    registry: Registry, travellers: Sequence[Traveller]
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """All (traveller, row) pairs sharing a blocking key, and those sharing a document key."""
+    blocked: set[tuple[int, int]] = set()
+    documented: set[tuple[int, int]] = set()
     by_type: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, traveller in enumerate(travellers):
         for key_type, keys in traveller_keys(traveller).items():
@@ -82,7 +152,13 @@ def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict
         # A traveller's date of birth also finds records whose day and month were swapped at entry.
         sources = [column, registry.table.column(KEY_COLUMNS["dob_swap"])] if key_type == "dob" else [column]
         for source in sources:
-            for row, position in _hits(source, wanted):
+            rows, positions = _hits(source, wanted)
+            if key_type in _NAME_KEY_TYPES and len(positions):
+                sizes = np.bincount(positions, minlength=len(wanted))
+                keep = sizes[positions] <= MAX_NAME_BLOCK
+                rows, positions = rows[keep], positions[keep]
+            target = documented if key_type in ("passport", "nik") else blocked
+            for row, position in zip(rows.tolist(), positions.tolist(), strict=True):
                 for traveller_index in owners[wanted[position]]:
-                    pairs[traveller_index].add(row)
-    return pairs
+                    target.add((traveller_index, row))
+    return blocked | documented, documented
