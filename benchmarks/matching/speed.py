@@ -1,0 +1,152 @@
+"""Screening speed at registry scale, beside a brute-force baseline measured in the same run.
+
+    python benchmarks/matching/speed.py [--records 1000000] [--sizes 500,50000] [--data /tmp/checkpoint-bench]
+
+What it measures (the issue's targets in brackets):
+- `checkpoint screen` on a manifest, as a separate process, from process start to the output file written,
+  with the process's peak memory [500 travellers <= 1.0 s; 50,000 <= 10 s; peak <= 3 GB];
+- one traveller matched in-process once the registry is loaded [<= 20 ms];
+- the brute-force baseline: rapidfuzz `token_sort_ratio` of each traveller against every registry name
+  (all cores), timed on a sample of travellers and scaled to the manifest size (stated as such).
+
+Data comes from `checkpoint synth` (fixed seeds) and is kept in --data between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from checkpoint.manifests import read_manifest
+from checkpoint.matching import EvidenceMatcher
+from checkpoint.registry import import_registry, open_registry
+
+TODAY = date(2026, 11, 28)
+
+
+def ensure_data(folder: Path, records: int, sizes: list[int]) -> tuple[Path, dict[int, Path]]:
+    """The synthetic registry export and manifests, generated once and reused."""
+    from checkpoint.synth import generate_matching_set, generate_registry
+
+    folder.mkdir(parents=True, exist_ok=True)
+    registry_path = folder / f"registry_{records}.parquet"
+    frame = None
+    if not registry_path.exists():
+        frame = generate_registry(records, 5, TODAY)
+        frame.to_parquet(registry_path, index=False)
+    manifests = {}
+    for size in sizes:
+        path = folder / f"manifest_{records}_{size}.csv"
+        if not path.exists():
+            frame = frame if frame is not None else pd.read_parquet(registry_path)
+            manifest, labels = generate_matching_set(frame, size, 7, TODAY, layout="airline")
+            manifest.to_csv(path, index=False)
+            labels.to_csv(path.with_suffix(".labels.csv"), index=False)
+        manifests[size] = path
+    return registry_path, manifests
+
+
+def run_screen(store: Path, manifest: Path, home: Path) -> tuple[float, float, int]:
+    """Wall seconds and peak RSS (MB) of one `checkpoint screen` process, and its exit code."""
+    out = home / f"{manifest.stem}.jsonl"
+    command = [
+        sys.executable, "-m", "checkpoint", "screen", "--registry", str(store), "--manifest", str(manifest),
+        "--format", "jsonl", "--output", str(out), "--today", TODAY.isoformat(),
+        "--audit-log", str(home / "audit.jsonl"),
+    ]  # fmt: skip
+    env = {**os.environ, "CHECKPOINT_HOME": str(home)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"screen failed ({result.returncode}): {result.stderr.decode()[:500]}")
+    return elapsed, max(peak, before) / 1024, result.returncode
+
+
+def brute_force_seconds_per_traveller(store: Path, manifest: Path, sample: int) -> float:
+    """The baseline: every traveller's name against every registry name (token_sort_ratio, all cores)."""
+    registry = open_registry(store, store, today=TODAY)
+    names = [" ".join(str(n).split()) for n in registry.table.column("full_name").to_pylist()]
+    travellers = [t for t in read_manifest(manifest, today=TODAY).travellers if t.full_name][:sample]
+    started = time.perf_counter()
+    for traveller in travellers:
+        process.cdist([traveller.full_name], names, scorer=fuzz.token_sort_ratio, score_cutoff=85, workers=-1)
+    return (time.perf_counter() - started) / len(travellers)
+
+
+def single_traveller_ms(store: Path, manifest: Path, count: int) -> tuple[float, float]:
+    """Median and 95th-percentile milliseconds to match one traveller with the registry loaded."""
+    registry = open_registry(store, store, today=TODAY)
+    travellers = read_manifest(manifest, today=TODAY).travellers[:count]
+    matcher = EvidenceMatcher()
+    matcher.match(registry, travellers[:1])  # warm: token counts, caches
+    timings = []
+    for traveller in travellers:
+        started = time.perf_counter()
+        matcher.match(registry, [traveller])
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--sizes", default="500,50000")
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "checkpoint-bench")
+    parser.add_argument("--baseline-sample", type=int, default=20)
+    parser.add_argument("--markdown", type=Path)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    registry_path, manifests = ensure_data(args.data, args.records, sizes)
+    store = args.data / f"store_{args.records}"
+    started = time.perf_counter()
+    if not (store / "current.json").exists():
+        import_registry(registry_path, store, today=TODAY)
+    import_seconds = time.perf_counter() - started
+
+    lines = [f"# Screening speed: {args.records:,} records ({os.cpu_count()} cores)", ""]
+    lines.append(f"registry import (normalise + keys, once per snapshot): {import_seconds:.1f} s (0 if reused)")
+    lines += [
+        "",
+        "| travellers | checkpoint screen, process start to file | peak memory | brute force (scaled) | ratio |",
+    ]
+    lines.append("|---:|---:|---:|---:|---:|")
+    per_traveller = brute_force_seconds_per_traveller(store, manifests[sizes[0]], args.baseline_sample)
+    with tempfile.TemporaryDirectory() as home:
+        for size in sizes:
+            seconds, peak_mb, _ = run_screen(store, manifests[size], Path(home))
+            brute = per_traveller * size
+            lines.append(
+                f"| {size:,} | {seconds:.2f} s | {peak_mb:,.0f} MB | {brute:,.0f} s | {brute / seconds:,.0f}× |"
+            )
+    median, p95 = single_traveller_ms(store, manifests[sizes[0]], 200)
+    lines += [
+        "",
+        f"one traveller, registry loaded: median {median:.1f} ms, p95 {p95:.1f} ms "
+        f"(brute force: {per_traveller * 1000:,.0f} ms)",
+        f"brute force timed on {args.baseline_sample} travellers against all {args.records:,} names and scaled",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
