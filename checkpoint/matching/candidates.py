@@ -99,13 +99,18 @@ def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict
     written = [" ".join(normalise_name(t.full_name).keys) if t.full_name else "" for t in travellers]
     for person, row, name in zip(people.tolist(), rows.tolist(), names, strict=True):
         keys = " ".join(phonetic_key(token) for token in (name or "").split())
-        if fuzz.token_set_ratio(written[person], keys) >= NAME_PREFILTER:
+        if name_prefilter(written[person], keys) >= NAME_PREFILTER:
             pairs[person].add(row)
     return pairs
 
 
 #: token_set_ratio (0–100) of the normalised names below which a pair is not compared further.
 NAME_PREFILTER = 60
+
+
+def name_prefilter(a: str, b: str) -> float:
+    """A cheap 0–100 likeness of two names: shared tokens in any order, or the same letters run together."""
+    return max(fuzz.token_set_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
 
 
 def _dob_number(born: date | None) -> int:
