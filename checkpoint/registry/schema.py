@@ -22,6 +22,29 @@ OPTIONAL_TEXT = (
 OPTIONAL_BOOL = ("bpjs_active", "opp_completed")
 OPTIONAL_DATE = ("planned_departure",)
 COLUMNS = REQUIRED + OPTIONAL_TEXT + OPTIONAL_BOOL + OPTIONAL_DATE
+#: The same columns in the order SPEC §4.1 lists them (for exports people read).
+SPEC_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "destination_country",
+    "nik",
+    "passport_number",
+    "status",
+    "scheme",
+    "agency",
+    "agency_licence",
+    "employer",
+    "job_title",
+    "sector",
+    "visa_number",
+    "epmi_number",
+    "bpjs_active",
+    "opp_completed",
+    "planned_departure",
+    "departure_port",
+)
 
 STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
 SCHEMES = ("G2G", "G2P", "P2P", "UKPS", "MANDIRI")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from checkpoint.errors import ConfigError
+from checkpoint.models import TRAVELLER_FIELDS
 from checkpoint.synth import tables, variants
 from checkpoint.synth.registry import SAMPLE_TODAY
 from checkpoint.synth.scenarios import SCENARIOS
@@ -29,23 +30,7 @@ NAME_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "surname_given": ("surname", "given_names"),
 }
 #: Manifest columns after the name, in SPEC §4.2 order.
-TRAVEL_COLUMNS: tuple[str, ...] = (
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "passport_number",
-    "passport_expiry",
-    "passport_issue_date",
-    "destination",
-    "departure_date",
-    "return_date",
-    "ticket",
-    "visa_type",
-    "flight",
-    "port",
-    "booking_ref",
-    "group_code",
-)
+TRAVEL_COLUMNS: tuple[str, ...] = tuple(f for f in TRAVELLER_FIELDS if f not in ("pax_id", "full_name", "nik"))
 DATE_FORMATS = ("ISO", "DD/MM/YYYY", "DDMMMYY")
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _STREAM = 2

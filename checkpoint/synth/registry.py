@@ -14,32 +14,12 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from checkpoint.registry.schema import SPEC_COLUMNS
 from checkpoint.synth import tables
 from checkpoint.synth.names import Bools, Ints, Names, Strings, sample_names
 
 #: The registry columns, in SPEC §4.1 order.
-REGISTRY_COLUMNS: tuple[str, ...] = (
-    "record_id",
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "destination_country",
-    "nik",
-    "passport_number",
-    "status",
-    "scheme",
-    "agency",
-    "agency_licence",
-    "employer",
-    "job_title",
-    "sector",
-    "visa_number",
-    "epmi_number",
-    "bpjs_active",
-    "opp_completed",
-    "planned_departure",
-    "departure_port",
-)
+REGISTRY_COLUMNS = SPEC_COLUMNS
 
 #: The fixed screening date of the shipped sample data.
 SAMPLE_TODAY = date(2026, 11, 28)
