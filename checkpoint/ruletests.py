@@ -1,8 +1,9 @@
 """Run the test cases embedded in a rule pack through the real screening path (`checkpoint rules test`).
 
 Each case's traveller is read by the same `build_traveller` that reads manifests; a case's `record`
-stands for a matched placement record; `facts` overrides derived facts (e.g. group counts). The case's
-own departure date is the screening date, so a case means the same thing whenever it is run.
+stands for a matched placement record; `facts` overrides derived facts (e.g. the match confidence). The
+case's own departure date is the screening date, so a case means the same thing whenever it is run. A
+`manifest` case screens several travellers together, so group rules count them as a manifest would.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from datetime import date
 from typing import Any
 
 from checkpoint.dates import DateKind, DateProblem, parse_date
-from checkpoint.engine.evaluate import evaluate, truth
+from checkpoint.engine.conditions import Truth
+from checkpoint.engine.evaluate import evaluate, leaf_truths
 from checkpoint.engine.facts import build_facts
-from checkpoint.engine.pack import Rule, RulePack, RuleTest, field_catalogue, leaves
+from checkpoint.engine.pack import CaseTraveller, Rule, RulePack, RuleTest, field_catalogue, rule_leaves
 from checkpoint.geo import country_code
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Match, MatchOutcome, Traveller
@@ -83,38 +85,54 @@ def _record(cells: Mapping[str, str | None], today: date) -> dict[str, Any]:
     return record
 
 
-def case_traveller(case: RuleTest, today: date) -> Traveller:
-    """The case's traveller, read as on its own departure date (`today` only when it gives none)."""
-    traveller = build_traveller(case.traveller, row=1, today=today)
+def case_traveller(entry: CaseTraveller, today: date, row: int = 1) -> Traveller:
+    """A case's traveller, read as on its own departure date (`today` only when it gives none)."""
+    traveller = build_traveller(entry.traveller, row=row, today=today)
     if traveller.departure_date is not None and traveller.departure_date != today:
         # Dates of birth "in the future" and two-digit years are judged from the screening date.
-        traveller = build_traveller(case.traveller, row=1, today=traveller.departure_date)
+        traveller = build_traveller(entry.traveller, row=row, today=traveller.departure_date)
     return traveller
 
 
-def run_case(pack: RulePack, rule: Rule, case: RuleTest, today: date) -> tuple[str, list[tuple[Any, Any]]]:
-    """The case's outcome ('fire', 'no_fire' or 'unknown') and each leaf's (true, false) for coverage."""
-    traveller = case_traveller(case, today)
-    screening_date = traveller.departure_date or today
-    outcome = MatchOutcome()
-    if case.record is not None:
-        record = _record(case.record, screening_date)
-        record.setdefault("record_id", "TEST-RECORD")
-        outcome = MatchOutcome(match=Match(str(record["record_id"]), 1.0, "test", {}), record=record)
-    facts = build_facts([traveller], [outcome], screening_date)
-    for name, text in case.facts.items():
-        facts.at[0, name] = _typed(name, text)
-    assessment = evaluate(pack, facts, screening_date, rules=[rule])[0]
-    leaf_truths = [truth(leaf, facts, pack, screening_date) for leaf in leaves(rule.when)]
-    if any(hit.rule == rule.id for hit in assessment.hits):
-        return "fire", leaf_truths
-    if any(item.rule == rule.id for item in assessment.unknown):
-        return "unknown", leaf_truths
-    return "no_fire", leaf_truths
+def run_case(pack: RulePack, rule: Rule, case: RuleTest, today: date) -> tuple[list[str], list[Truth]]:
+    """Each traveller's outcome ('fire', 'no_fire' or 'unknown') and each leaf's truth, for coverage.
+
+    The travellers of a case are screened as one batch, so a manifest case forms its groups as a manifest
+    would; the first departure date given is the batch's screening date.
+    """
+    travellers = [case_traveller(entry, today, row) for row, entry in enumerate(case.travellers, start=1)]
+    screening_date = next((t.departure_date for t in travellers if t.departure_date is not None), today)
+    outcomes = [_outcome(entry, screening_date) for entry in case.travellers]
+    facts = build_facts(travellers, outcomes, screening_date)
+    for row, entry in enumerate(case.travellers):
+        for name, text in entry.facts.items():
+            facts.at[row, name] = _typed(name, text)
+    assessments = evaluate(pack, facts, screening_date, rules=[rule])
+    actual = [
+        "fire"
+        if any(hit.rule == rule.id for hit in assessment.hits)
+        else "unknown"
+        if any(item.rule == rule.id for item in assessment.unknown)
+        else "no_fire"
+        for assessment in assessments
+    ]
+    return actual, leaf_truths(rule, facts, pack, screening_date)
+
+
+def _outcome(entry: CaseTraveller, screening_date: date) -> MatchOutcome:
+    """No match, or a match to the entry's `record`."""
+    if entry.record is None:
+        return MatchOutcome()
+    record = _record(entry.record, screening_date)
+    record.setdefault("record_id", "TEST-RECORD")
+    return MatchOutcome(match=Match(str(record["record_id"]), 1.0, "test", {}), record=record)
 
 
 def run_pack_tests(pack: RulePack, *, today: date) -> PackTestReport:
-    """Run every embedded case of every rule (drafts included: a draft is tested before it goes live)."""
+    """Run every embedded case of every rule (drafts included: a draft is tested before it goes live).
+
+    A manifest case gives one result per traveller, named after the case and the traveller's position.
+    """
     cases: list[CaseResult] = []
     untested: list[str] = []
     one_sided: list[str] = []
@@ -124,15 +142,18 @@ def run_pack_tests(pack: RulePack, *, today: date) -> PackTestReport:
         if not rule.tests:
             untested.append(rule.id)
             continue
-        seen = [[False, False] for _ in leaves(rule.when)]
+        tested = rule_leaves(rule)
+        seen = [[False, False] for _ in tested]
         for case in rule.tests:
-            actual, leaf_truths = run_case(pack, rule, case, today)
-            warnings = case_traveller(case, today).warnings
-            cases.append(CaseResult(rule.id, case.name, case.expect, actual, str(case.mark), warnings))
-            for index, (true, false) in enumerate(leaf_truths):
-                seen[index][0] |= bool(true[0])
-                seen[index][1] |= bool(false[0])
-        for leaf, (was_true, was_false) in zip(leaves(rule.when), seen, strict=True):
+            actual, truths = run_case(pack, rule, case, today)
+            for row, (entry, outcome) in enumerate(zip(case.travellers, actual, strict=True), start=1):
+                warnings = case_traveller(entry, today, row).warnings
+                name = f"{case.name} [traveller {row}]" if case.manifest else case.name
+                cases.append(CaseResult(rule.id, name, entry.expect, outcome, str(entry.mark), warnings))
+            for index, (true, false) in enumerate(truths):
+                seen[index][0] |= bool(true.any())
+                seen[index][1] |= bool(false.any())
+        for leaf, (was_true, was_false) in zip(tested, seen, strict=True):
             if not (was_true and was_false):
                 one_sided.append(f"{rule.id} {leaf.field} {leaf.op} ({leaf.mark})")
     return PackTestReport(tuple(cases), tuple(untested), tuple(one_sided))

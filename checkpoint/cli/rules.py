@@ -47,6 +47,8 @@ def test_command(
 ) -> None:
     """Run the test cases embedded in each rule; exit 0 if all pass, 1 if any fails, 4 if the pack is invalid.
 
+    A manifest case (several travellers screened together, for group rules) counts once per traveller.
+
     Example: checkpoint rules test rules/
     """
     loaded = load_pack(pack or default_pack_path())

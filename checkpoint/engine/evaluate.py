@@ -1,8 +1,9 @@
-"""Evaluate a pack over a whole batch at once, in three-valued (Kleene) logic, and apply the policy.
+"""Evaluate a pack over a whole batch at once and apply the verdict policy.
 
-Every condition yields two boolean columns: *surely true* and *surely false*; rows in neither are
-*unknown* (a field was missing). `all` is true when every part is true and false when any is false; `any`
-the reverse; `not` swaps them. A rule fires only when surely true; an unknown rule lists the missing fields.
+Conditions are decided in three-valued (Kleene) logic over the whole batch (`conditions.py`); a rule fires
+only where it is surely true, and lists the missing fields where it is unknown. A group rule's outcome for
+a traveller is its member condition *and* its group's test (`groups.py`). The policy, too, is applied
+column-wise; only travellers with a hit or an unknown get Python objects of their own.
 """
 
 from __future__ import annotations
@@ -16,25 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from checkpoint.engine.pack import (
-    AllOf,
-    AnyOf,
-    Condition,
-    Leaf,
-    NamedList,
-    NotOf,
-    Rule,
-    RulePack,
-    field_catalogue,
-    leaves,
-)
+from checkpoint.engine.conditions import Columns, Truth, truth
+from checkpoint.engine.groups import OTHER_MEMBERS, GroupFacts, group_facts
+from checkpoint.engine.pack import Rule, RulePack, leaves
 from checkpoint.models import Hit, Unknown, Verdict
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-_MAX_MATCHED_LENGTH = 200  # patterns only ever see this much of a value
-
-Truth = tuple[np.ndarray, np.ndarray]  # (surely true, surely false)
 
 
 @dataclass(frozen=True)
@@ -48,6 +37,7 @@ class Assessment:
 
 
 _NOTHING_FOUND = Assessment(Verdict.CLEAR, 0, (), ())
+_BY_RANK = sorted(Verdict, key=lambda verdict: verdict.rank)
 
 
 def placeholders(template: str) -> list[str]:
@@ -55,196 +45,207 @@ def placeholders(template: str) -> list[str]:
     return _PLACEHOLDER.findall(template)
 
 
-class _Columns:
-    """Fact columns converted once per batch (as text, numbers or day numbers), however many leaves use them."""
+@dataclass(frozen=True)
+class RuleTruth:
+    """A rule over the batch: its truth per traveller and, for a group rule, its group facts and group test."""
 
-    def __init__(self, facts: pd.DataFrame, today: date) -> None:
-        self.facts = facts
-        self.today = today
-        self._known: dict[str, np.ndarray] = {}
-        self._series: dict[tuple[str, str], pd.Series] = {}
-        self._departure_days: np.ndarray | None = None
-
-    def known(self, name: str) -> np.ndarray:
-        if name not in self._known:
-            self._known[name] = self.facts[name].notna().to_numpy(dtype=bool)
-        return self._known[name]
-
-    def converted(self, name: str, kind: str) -> pd.Series:
-        """The column as casefolded text, numbers, day numbers or strict booleans (by field type)."""
-        key = (name, kind)
-        if key not in self._series:
-            column = self.facts[name]
-            if kind in ("text", "code", "country"):
-                result = column.map(lambda v: str(v).casefold() if v is not None else "")
-            elif kind == "number":
-                result = pd.to_numeric(column, errors="coerce")
-            elif kind == "date":
-                result = column.map(lambda v: v.toordinal() if isinstance(v, date) else np.nan).astype(float)
-            else:  # bool: only a real boolean counts, never a truthy string
-                result = column.map(lambda v: bool(v) if isinstance(v, bool | np.bool_) else False)
-            self._series[key] = result
-        return self._series[key]
-
-    def departure_days(self) -> np.ndarray:
-        """Each traveller's departure day number (the screening date when not given): lists apply on it."""
-        if self._departure_days is None:
-            fallback = self.today.toordinal()
-            self._departure_days = np.array(
-                [v.toordinal() if isinstance(v, date) else fallback for v in self.facts["departure_date"]],
-                dtype=np.int64,
-            )
-        return self._departure_days
+    true: np.ndarray
+    false: np.ndarray
+    group: GroupFacts | None = None
+    group_test: Truth | None = None
 
 
-def _leaf(leaf: Leaf, facts: pd.DataFrame, pack: RulePack, columns: _Columns) -> Truth:
-    known = columns.known(leaf.field)
-    if leaf.op == "exists":
-        return known, ~known
-    if leaf.op == "missing":
-        return ~known, known
-    kind = field_catalogue()[leaf.field].type
-    value = leaf.value
-    values = columns.converted(leaf.field, kind)
-    if kind in ("text", "code", "country"):
-        if leaf.op in ("in_list", "not_in_list"):
-            result = _in_list(values, columns.departure_days(), pack.lists[str(value)])
-            if leaf.op == "not_in_list":
-                result = ~result
-        elif leaf.op == "matches":
-            pattern: re.Pattern[str] = value  # type: ignore[assignment]
-            result = values.map(lambda v: bool(pattern.search(v[:_MAX_MATCHED_LENGTH]))).to_numpy(dtype=bool)
-        else:
-            result = _compare(values, leaf.op, value)
-    elif kind == "date":
-        bound = tuple(d.toordinal() for d in value) if isinstance(value, tuple) else value.toordinal()  # type: ignore[attr-defined]
-        result = _compare(values, leaf.op, bound)
-    else:  # number, bool
-        result = _compare(values, leaf.op, value)
-    return known & result, known & ~result
+def rule_truth(rule: Rule, facts: pd.DataFrame, pack: RulePack, columns: Columns) -> RuleTruth:
+    """Where a rule is surely true and surely false (a group rule: member condition and group test)."""
+    if rule.group is None:
+        return RuleTruth(*truth(rule.when, facts, pack, columns.today, columns))
+    group = group_facts(rule.group, facts, pack, columns)
+    group_true, group_false = truth(rule.when, facts, pack, columns.today, columns, group)
+    if rule.group.lands_on == "everyone":
+        return RuleTruth(group_true, group_false, group, (group_true, group_false))
+    member_true, member_false = group.member_truth
+    return RuleTruth(member_true & group_true, member_false | group_false, group, (group_true, group_false))
 
 
-def _compare(values: pd.Series, op: str, value: Any) -> np.ndarray:
-    result: pd.Series
-    if op == "eq":
-        result = values == value
-    elif op == "ne":
-        result = values != value
-    elif op == "in":
-        result = values.isin(value)
-    elif op == "not_in":
-        result = ~values.isin(value)
-    elif op == "between":
-        low, high = value
-        result = (values >= low) & (values <= high)
+def leaf_truths(rule: Rule, facts: pd.DataFrame, pack: RulePack, today: date) -> list[Truth]:
+    """Each leaf's truth (member condition first, then `when`), for `rules test` coverage."""
+    columns = Columns(facts, today)
+    group = rule_truth(rule, facts, pack, columns).group
+    members = rule.group.members if rule.group is not None and rule.group.members is not None else None
+    return [
+        *(truth(leaf, facts, pack, today, columns) for leaf in (leaves(members) if members is not None else [])),
+        *(truth(leaf, facts, pack, today, columns, group) for leaf in leaves(rule.when)),
+    ]
+
+
+def _missing(rule: Rule, undecided: np.ndarray, columns: Columns, outcome: RuleTruth) -> tuple[list[str], np.ndarray]:
+    """The fields an undecided rule may list, and which of them each undecided row misses (rows x fields).
+
+    A group rule lists the member fields the traveller lacks and, where the group's test is undecided,
+    as `members.<field>`, those lacking on another traveller of the group whose member condition is
+    therefore undecided (any traveller, itself included, when the hit lands on everyone).
+    """
+    condition = rule.when if rule.group is None else rule.group.members
+    tested = (leaf.field for leaf in leaves(condition) if leaf.op not in ("exists", "missing")) if condition else ()
+    names = list(dict.fromkeys(tested))
+    gone = [~columns.known(name) for name in names]
+    group, test = outcome.group, outcome.group_test
+    if rule.group is None or group is None or test is None:
+        labels, flags = names, gone
     else:
-        result = {"lt": values < value, "le": values <= value, "gt": values > value, "ge": values >= value}[op]
-    return np.asarray(result.fillna(False).to_numpy(dtype=bool))
+        true, false = group.member_truth
+        open_member = ~true & ~false
+        open_group = ~test[0] & ~test[1]
+        everyone = rule.group.lands_on == "everyone"
+        mine = [] if everyone else [lacking & open_member for lacking in gone]
+        others = []
+        for lacking in gone:
+            flagged = lacking & open_member
+            in_group = group.in_group(flagged)
+            others.append(open_group & ((in_group if everyone else in_group - flagged) > 0))
+        labels = [*(names if not everyone else []), *(OTHER_MEMBERS + name for name in names)]
+        flags = [*mine, *others]
+    if not flags:
+        return [], np.zeros((len(undecided), 0), dtype=bool)
+    return labels, np.column_stack(flags)[undecided]
 
 
-def _in_list(values: pd.Series, days: np.ndarray, named: NamedList) -> np.ndarray:
-    """Membership on each traveller's departure day, so a list's effective dates apply to the trip."""
-    # Same meaning as NamedList.members_on, one entry at a time instead of one day at a time.
-    result = np.zeros(len(values), dtype=bool)
-    for entry in named.entries:
-        inside = values.isin(entry.values).to_numpy(dtype=bool)
-        if entry.start is not None:
-            inside = inside & (days >= entry.start.toordinal())
-        if entry.end is not None:
-            inside = inside & (days < entry.end.toordinal())
-        result = result | inside
-    return result
-
-
-def truth(
-    condition: Condition, facts: pd.DataFrame, pack: RulePack, today: date, columns: _Columns | None = None
-) -> Truth:
-    """Surely-true and surely-false columns of a condition over the batch."""
-    columns = columns or _Columns(facts, today)
-    if isinstance(condition, Leaf):
-        return _leaf(condition, facts, pack, columns)
-    if isinstance(condition, NotOf):
-        true, false = truth(condition.part, facts, pack, today, columns)
-        return false, true
-    parts = [truth(part, facts, pack, today, columns) for part in condition.parts]
-    trues = np.array([p[0] for p in parts]).reshape(len(parts), len(facts))
-    falses = np.array([p[1] for p in parts]).reshape(len(parts), len(facts))
-    if isinstance(condition, AllOf):
-        return np.asarray(trues.all(axis=0)), np.asarray(falses.any(axis=0))
-    assert isinstance(condition, AnyOf)
-    return np.asarray(trues.any(axis=0)), np.asarray(falses.all(axis=0))
+def _shown(found: object) -> str:
+    """A fact as an explanation shows it: missing as '?', booleans as yes/no, whole numbers without '.0'."""
+    if found is None or (isinstance(found, float) and found != found):
+        return "?"
+    if isinstance(found, bool | np.bool_):
+        return "yes" if found else "no"
+    if isinstance(found, float) and found.is_integer():
+        return str(int(found))
+    return str(found)
 
 
 def render(template: str, row: Mapping[str, object]) -> str:
     """Fill an explanation template from one traveller's facts (missing values shown as '?')."""
+    return _PLACEHOLDER.sub(lambda match: _shown(row.get(match[1])), template)
 
-    def value(match: re.Match[str]) -> str:
-        found = row.get(match[1])
-        if found is None or (isinstance(found, float) and found != found):
-            return "?"
-        if isinstance(found, bool | np.bool_):
-            return "yes" if found else "no"
-        if isinstance(found, float) and found.is_integer():
-            return str(int(found))
-        return str(found)
 
-    return _PLACEHOLDER.sub(value, template)
+def _explanations(template: str, shown: Mapping[str, np.ndarray], rows: np.ndarray) -> list[str]:
+    """`render` for many rows at once, from each placeholder's values already shown as text (per traveller)."""
+    parts = _PLACEHOLDER.split(template)  # literal, name, literal, …, literal
+    literals, names = parts[0::2], parts[1::2]
+    columns: list[Sequence[str]] = [literals[0:1] * len(rows)]
+    for name, literal in zip(names, literals[1:], strict=True):
+        columns.append(shown[name][rows] if name in shown else ["?"] * len(rows))
+        columns.append([literal] * len(rows))
+    return ["".join(pieces) for pieces in zip(*columns, strict=True)]
+
+
+def _shown_all(values: np.ndarray) -> np.ndarray:
+    """`_shown` of every value, each distinct value once."""
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return np.asarray(np.array([*(_shown(value) for value in distinct), "?"], dtype=object)[codes])
 
 
 def evaluate(pack: RulePack, facts: pd.DataFrame, today: date, rules: Sequence[Rule] | None = None) -> list[Assessment]:
-    """Hits, unknowns, score and verdict for every traveller in the facts table, in order."""
+    """Hits, unknowns, score and verdict for every traveller in the facts table, in order.
+
+    The policy is applied column-wise too: per family the best score of the rules that fired, summed and
+    capped at 100, thresholds, then forced verdicts as floors. Hits and unknowns are gathered as arrays
+    (row, order, object) and split per traveller once; only travellers with one get objects of their own.
+    """
     count = len(facts)
-    hits: list[list[Hit]] = [[] for _ in range(count)]
-    unknown: list[list[Unknown]] = [[] for _ in range(count)]
-    language = pack.policy.language
-    columns = _Columns(facts, today)
-    for rule in pack.active_rules if rules is None else rules:
-        true, false = truth(rule.when, facts, pack, today, columns)
+    policy = pack.policy
+    chosen = list(pack.active_rules if rules is None else rules)
+    # Hits come out graver first; unknowns in pack order.
+    hit_rank = {rule.id: rank for rank, rule in enumerate(sorted(chosen, key=_hit_order))}
+    found: dict[str, list[np.ndarray]] = {"hit_rows": [], "hit_ranks": [], "hits": []}
+    gaps: dict[str, list[np.ndarray]] = {"rows": [], "ranks": [], "unknown": []}
+    best: dict[str, np.ndarray] = {}  # family -> best score per traveller (near-duplicates do not stack)
+    floor = np.zeros(count, dtype=np.int64)  # the verdict rank forced on each traveller
+    columns = Columns(facts, today)
+    shown = _Shown(columns)
+    for position, rule in enumerate(chosen):
+        outcome = rule_truth(rule, facts, pack, columns)
+        true, false = outcome.true, outcome.false
         fired = np.flatnonzero(true)
         if len(fired):
-            template = rule.explanation[language]
-            used = {
-                name: facts[name].to_numpy(dtype=object)
-                for name in dict.fromkeys(placeholders(template))
-                if name in facts.columns
-            }
-            for row in fired:
-                explanation = render(template, {name: column[row] for name, column in used.items()})
-                hits[row].append(Hit(rule.id, rule.title, rule.severity, rule.score, explanation))
-        undecided = np.flatnonzero(~true & ~false)
+            family = rule.family or rule.id
+            best[family] = np.maximum(best.get(family, 0), np.where(true, rule.score, 0))
+            # Both kinds of force are floors: a rule entry does not hide its severity's entry.
+            for forced in (policy.force_rules.get(rule.id), policy.force_severity.get(rule.severity)):
+                if forced:
+                    floor = np.maximum(floor, np.where(true, forced.rank, 0))
+            found["hit_rows"].append(fired)
+            found["hit_ranks"].append(np.full(len(fired), hit_rank[rule.id]))
+            found["hits"].append(_hits(rule, policy.language, shown, outcome.group, fired))
+        undecided_rows = ~true & ~false
+        undecided = np.flatnonzero(undecided_rows)
         if len(undecided):
-            tested = (leaf.field for leaf in leaves(rule.when) if leaf.op not in ("exists", "missing"))
-            names = list(dict.fromkeys(tested))
-            missing = np.column_stack([~columns.known(name) for name in names])[undecided]
+            if rule.id in policy.unknown_verdicts:
+                floor = np.maximum(floor, np.where(undecided_rows, policy.unknown_verdicts[rule.id].rank, 0))
+            names, missing = _missing(rule, undecided, columns, outcome)
             # Rows missing the same fields share one Unknown: a handful of kinds, however large the batch.
             kinds, which = np.unique(missing, axis=0, return_inverse=True)
-            shared = [Unknown(rule.id, tuple(n for n, gone in zip(names, kind, strict=True) if gone)) for kind in kinds]
-            for position, index in zip(undecided.tolist(), which.ravel().tolist(), strict=True):
-                unknown[position].append(shared[index])
-    family_of = {rule.id: rule.family or rule.id for rule in pack.rules}
-    return [_verdict(pack, family_of, tuple(h), tuple(u)) for h, u in zip(hits, unknown, strict=True)]
+            shared = _objects(
+                [Unknown(rule.id, tuple(n for n, gone in zip(names, kind, strict=True) if gone)) for kind in kinds]
+            )
+            gaps["rows"].append(undecided)
+            gaps["ranks"].append(np.full(len(undecided), position))
+            gaps["unknown"].append(shared[which.ravel()])
+    score = np.minimum(np.sum(list(best.values()), axis=0) if best else np.zeros(count, dtype=np.int64), 100)
+    level = np.maximum(np.where(score >= policy.hold_at, 2, np.where(score >= policy.refer_at, 1, 0)), floor)
+    hits = _per_row(found["hit_rows"], found["hit_ranks"], found["hits"])
+    unknown = _per_row(gaps["rows"], gaps["ranks"], gaps["unknown"])
+    verdicts, scores = level.tolist(), score.tolist()
+    results = [_NOTHING_FOUND] * count
+    for row in hits.keys() | unknown.keys():
+        results[row] = Assessment(_BY_RANK[verdicts[row]], scores[row], hits.get(row, ()), unknown.get(row, ()))
+    return results
 
 
-def _verdict(
-    pack: RulePack, family_of: Mapping[str, str], hits: tuple[Hit, ...], unknown: tuple[Unknown, ...]
-) -> Assessment:
-    """Apply the policy: family-capped score, thresholds, forced outcomes."""
-    if not hits and not unknown:  # most travellers: nothing to weigh
-        return _NOTHING_FOUND
-    policy = pack.policy
-    best: dict[str, int] = {}
-    for hit in hits:  # near-duplicate rules share a family: only the strongest counts
-        family = family_of.get(hit.rule, hit.rule)
-        best[family] = max(best.get(family, 0), hit.score)
-    score = min(sum(best.values()), 100)
-    verdict = Verdict.HOLD if score >= policy.hold_at else Verdict.REFER if score >= policy.refer_at else Verdict.CLEAR
-    for hit in hits:
-        # Both kinds of force are floors: a rule entry does not hide its severity's entry.
-        for forced in (policy.force_rules.get(hit.rule), policy.force_severity.get(hit.severity)):
-            if forced:
-                verdict = Verdict.worst(verdict, forced)
-    for item in unknown:
-        if item.rule in policy.unknown_verdicts:
-            verdict = Verdict.worst(verdict, policy.unknown_verdicts[item.rule])
-    ordered = tuple(sorted(hits, key=lambda h: (_SEVERITY_ORDER.get(h.severity, 9), -h.score, h.rule)))
-    return Assessment(verdict, score, ordered, unknown)
+def _hit_order(rule: Rule) -> tuple[int, int, str]:
+    """Graver first: severity, then score, then id."""
+    return (_SEVERITY_ORDER.get(rule.severity, 9), -rule.score, rule.id)
+
+
+def _objects(items: Sequence[object]) -> np.ndarray:
+    """An object array holding `items` as they are (numpy would unpack tuples)."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
+def _hits(rule: Rule, language: str, shown: _Shown, group: GroupFacts | None, fired: np.ndarray) -> np.ndarray:
+    """The rule's hit on each fired row; rows with the same explanation share one Hit."""
+    template = rule.explanation[language]
+    used = {
+        name: group.shown(name) if name.startswith("group.") and group is not None else shown(name)
+        for name in dict.fromkeys(placeholders(template))
+    }
+    texts = _explanations(template, {name: values for name, values in used.items() if values is not None}, fired)
+    codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
+    made = _objects([Hit(rule.id, rule.title, rule.severity, rule.score, str(text)) for text in distinct])
+    return np.asarray(made[codes])
+
+
+class _Shown:
+    """Each fact column as explanations show it, made once per batch for all the rules that quote it."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        self.made: dict[str, np.ndarray | None] = {}
+
+    def __call__(self, name: str) -> np.ndarray | None:
+        if name not in self.made:
+            known = name in self.columns.facts.columns
+            self.made[name] = self.columns.per_distinct(name, _shown, "?", object) if known else None
+        return self.made[name]
+
+
+def _per_row(rows: list[np.ndarray], ranks: list[np.ndarray], items: list[np.ndarray]) -> dict[int, tuple[Any, ...]]:
+    """Items gathered rule by rule, regrouped per traveller in rank order."""
+    if not rows:
+        return {}
+    row, rank, item = np.concatenate(rows), np.concatenate(ranks), np.concatenate(items)
+    order = np.lexsort((rank, row))
+    row, item = row[order], item[order]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    ends = np.r_[starts[1:], len(row)]
+    return {at: tuple(item[start:end]) for at, start, end in zip(row[starts].tolist(), starts, ends, strict=True)}

@@ -1,12 +1,12 @@
-"""The facts rules test: traveller fields, derived fields, match evidence and group counts (fields.csv).
+"""The facts rules test: traveller fields, derived fields and match evidence (fields.csv, scope `traveller`).
 
-One row per traveller, one column per field; None means missing, which makes a condition *unknown*.
+One row per traveller, one column per field; None means missing, which makes a condition *unknown*. Group
+facts (`group.*`) depend on each group rule's member condition, so `evaluate` computes them per rule.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from checkpoint.dates import age_on
-from checkpoint.engine.pack import field_catalogue
+from checkpoint.engine.pack import fields_of
 from checkpoint.models import MatchOutcome, Traveller
 
 #: Indonesia issues 10-year adult passports from this date; 5-year ones before it, and to minors.
@@ -50,7 +50,8 @@ _RECORD_FACTS = (
     "opp_completed",
     "planned_departure",
 )
-_GROUPS = (("booking", "booking_ref"), ("group", "group_code"))
+#: The nationality of the travellers the placement registry is about.
+INDONESIAN = "IDN"
 
 
 def _years_before(day: date, years: int) -> date:
@@ -77,7 +78,7 @@ def one_way(traveller: Traveller) -> bool | None:
 
 
 def traveller_facts(traveller: Traveller, outcome: MatchOutcome, today: date) -> dict[str, Any]:
-    """The facts of one traveller, before group counts."""
+    """The facts of one traveller."""
     facts: dict[str, Any] = {name: getattr(traveller, name) for name in _TRAVELLER_FACTS}
     departure = traveller.departure_date or today
     facts["departure_date"] = departure
@@ -90,6 +91,8 @@ def traveller_facts(traveller: Traveller, outcome: MatchOutcome, today: date) ->
     facts["one_way"] = one_way(traveller)
     back = traveller.return_date
     facts["trip_days"] = float((back - departure).days) if back else None
+    # Known to be foreign, so never missing: a traveller without a nationality is not excused by it.
+    facts["foreign_national"] = traveller.nationality is not None and traveller.nationality != INDONESIAN
     match, record = outcome.match, outcome.record
     facts["match.found"] = match is not None
     facts["match.confidence"] = match.confidence if match else None
@@ -122,21 +125,9 @@ def _as_date(value: Any) -> Any:
 
 
 def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], today: date) -> pd.DataFrame:
-    """The facts table of a batch: one row per traveller, in order, with group counts."""
+    """The facts table of a batch: one row per traveller, in order, one column per traveller field."""
     rows = [traveller_facts(t, o, today) for t, o in zip(travellers, outcomes, strict=True)]
-    for prefix, key in _GROUPS:
-        # A traveller without a booking reference or group code travels as a group of one.
-        members = [row[key] or f"\0alone-{index}" for index, row in enumerate(rows)]
-        sizes = Counter(members)
-        unregistered = Counter(m for m, row in zip(members, rows, strict=True) if not row["match.found"])
-        unregistered_one_way = Counter(
-            m for m, row in zip(members, rows, strict=True) if not row["match.found"] and row["one_way"] is True
-        )
-        for member, row in zip(members, rows, strict=True):
-            row[f"{prefix}.size"] = float(sizes[member])
-            row[f"{prefix}.unregistered"] = float(unregistered[member])
-            row[f"{prefix}.unregistered_one_way"] = float(unregistered_one_way[member])
-    columns = list(field_catalogue())
+    columns = list(fields_of("traveller"))
     # Object columns keep each value as Python made it (True stays True, 18.0 stays 18.0); NaN and NaT from
     # a record become None, the one spelling of "missing".
     cells = [[_none_if_missing(row.get(name)) for name in columns] for row in rows]

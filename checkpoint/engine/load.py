@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -18,13 +18,18 @@ from checkpoint.engine.document import Map, Mark, Problem, Scalar, Seq, Value, l
 from checkpoint.engine.pack import (
     ALL_OPERATORS,
     EXPECTATIONS,
+    GROUP_KEYS,
+    LANDS_ON,
     LANGUAGES,
     OPERATORS,
+    SCOPES,
     SEVERITIES,
     STATUSES,
     AllOf,
     AnyOf,
+    CaseTraveller,
     Condition,
+    GroupSpec,
     Leaf,
     ListEntry,
     NamedList,
@@ -34,20 +39,49 @@ from checkpoint.engine.pack import (
     RulePack,
     RuleTest,
     field_catalogue,
+    fields_of,
 )
+from checkpoint.engine.patterns import nested_repetition
 from checkpoint.errors import ConfigError
 from checkpoint.geo import country_code
 from checkpoint.models import TRAVELLER_FIELDS, Verdict
 from checkpoint.registry.schema import COLUMNS as RECORD_COLUMNS
 
 _TOP_KEYS = ("pack", "policy", "lists", "rules")
-_RULE_KEYS = ("id", "title", "severity", "score", "status", "family", "explanation", "when", "tests")
-_TEST_KEYS = ("name", "traveller", "record", "facts", "expect")
+_RULE_KEYS = (
+    "id",
+    "title",
+    "severity",
+    "score",
+    "status",
+    "family",
+    "scope",
+    "group_by",
+    "members",
+    "lands_on",
+    "explanation",
+    "when",
+    "tests",
+)
+_GROUP_RULE_KEYS = ("group_by", "members", "lands_on")
+_CASE_KEYS = ("name", "traveller", "record", "facts", "expect")
+_MANIFEST_CASE_KEYS = ("name", "shared", "manifest")
+_MANIFEST_ENTRY_KEYS = ("traveller", "record", "facts", "expect")
+#: Fields of earlier packs that group rules replaced, with what to write instead.
+_REPLACED_FIELDS = {
+    **{
+        f"booking.{count}": "group counts are written as a group rule: scope: group, group_by: booking_ref"
+        for count in ("size", "unregistered", "unregistered_one_way")
+    },
+    **{
+        f"group.{count}": "group counts are written as a group rule: scope: group, group_by: group_code"
+        for count in ("unregistered", "unregistered_one_way")
+    },
+}
 _LIST_KEYS = ("title", "source", "entries")
 _ENTRY_KEYS = ("values", "from", "until")
 _POLICY_KEYS = ("language", "refer_at", "hold_at", "force", "unknown")
 _ID = re.compile(r"[A-Z][A-Z0-9]*-[0-9]{3}")
-_BRACES = re.compile(r"\{(\d*)(,?)(\d*)\}")
 _MAX_PATTERN = 100
 _TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
 
@@ -55,73 +89,6 @@ _TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _repetition_at(pattern: str, index: int) -> tuple[int, bool] | None:
-    """The length of a quantifier starting at `index`, and whether it can repeat more than once; else None."""
-    char = pattern[index]
-    if char in "*+":
-        return 1, True
-    if char == "?":
-        return 1, False
-    braces = _BRACES.match(pattern, index) if char == "{" else None
-    if braces is None or not (braces[1] or braces[3]):
-        return None  # a literal brace
-    high = (int(braces[3]) if braces[3] else None) if braces[2] else int(braces[1])
-    return braces.end() - index, high is None or high > 1
-
-
-def _class_end(pattern: str, index: int) -> int:
-    """The index just after the character class `[...]` opened at `index`."""
-    index += 1
-    if index < len(pattern) and pattern[index] == "^":
-        index += 1
-    if index < len(pattern) and pattern[index] == "]":
-        index += 1
-    while index < len(pattern) and pattern[index] != "]":
-        index += 2 if pattern[index] == "\\" else 1
-    return index + 1
-
-
-def nested_repetition(pattern: str) -> bool:
-    """True when a repeated group contains a repetition, e.g. `(a+)+` or `((\\w+\\s?))*`.
-
-    Python's `re` backtracks without limit, so such a pattern can take exponential time on a value that
-    almost matches; supervisors never need one to recognise a visa type or a code.
-    """
-    groups: list[bool] = []  # for each open group: does something inside it repeat?
-    after_repeating_group = False
-    index = 0
-    while index < len(pattern):
-        quantifier = _repetition_at(pattern, index)
-        if quantifier is not None:
-            length, repeats = quantifier
-            if repeats and after_repeating_group:
-                return True
-            if repeats and groups:
-                groups[-1] = True
-            index += length
-            if index < len(pattern) and pattern[index] in "?+":  # lazy or possessive
-                index += 1
-            after_repeating_group = False
-            continue
-        char = pattern[index]
-        after_repeating_group = False
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(pattern, index)
-            continue
-        if char == "(":
-            groups.append(False)
-        elif char == ")" and groups:
-            inner = groups.pop()
-            if inner and groups:
-                groups[-1] = True
-            after_repeating_group = inner
-        index += 1
-    return False
 
 
 def _country(text: str) -> tuple[str | None, str]:
@@ -238,7 +205,8 @@ class _Reader:
         return NamedList(name, title, source, tuple(entries))
 
     # -- conditions --------------------------------------------------------------------------------------
-    def condition(self, node: Value, lists: dict[str, Value]) -> Condition | None:
+    def condition(self, node: Value, lists: dict[str, Value], where: str = "traveller") -> Condition | None:
+        """A condition tree; `where` is what it tests: `traveller`, a group rule's `members`, or its `group`."""
         body = self.mapping(node, "a condition", node.mark)
         if body is None:
             return None
@@ -251,7 +219,7 @@ class _Reader:
             if key not in body.items:  # its value was unusable and has been reported
                 return None
             if key == "not":
-                part = self.condition(body.items["not"], lists)
+                part = self.condition(body.items["not"], lists, where)
                 return NotOf(part) if part else None
             seq = self.sequence(body.items[key], f"'{key}'", body.mark)
             if seq is None:
@@ -259,14 +227,14 @@ class _Reader:
             if not seq.items:
                 self.error(seq.mark, "E106", f"'{key}' needs a list of at least one condition")
                 return None
-            parts = [self.condition(item, lists) for item in seq.items]
+            parts = [self.condition(item, lists, where) for item in seq.items]
             if any(part is None for part in parts):
                 return None
             clean = tuple(part for part in parts if part is not None)
             return AllOf(clean) if key == "all" else AnyOf(clean)
-        return self.leaf(body, lists)
+        return self.leaf(body, lists, where)
 
-    def leaf(self, body: Map, lists: dict[str, Value]) -> Leaf | None:
+    def leaf(self, body: Map, lists: dict[str, Value], where: str = "traveller") -> Leaf | None:
         if "field" not in body.key_marks:
             self.error(body.mark, "E102", "a condition needs 'field' (or all/any/not)")
             return None
@@ -274,7 +242,10 @@ class _Reader:
         name = self.text(body.items.get("field"), "field", body.key_marks["field"])
         spec = self.fields.get(name) if name is not None else None
         if name is not None and spec is None:
-            self.error(body.items["field"].mark, "E202", f"unknown field '{name}'{_suggest(name, self.fields)}")
+            hint = f"; {_REPLACED_FIELDS[name]}" if name in _REPLACED_FIELDS else _suggest(name, self.fields)
+            self.error(body.items["field"].mark, "E202", f"unknown field '{name}'{hint}")
+        elif spec is not None and not self.in_scope(spec.scope, where, name, body.items["field"].mark):
+            spec = None
         ops = [key for key in body.key_marks if key != "field"]
         unknown = [key for key in ops if key not in ALL_OPERATORS and key != "is"]
         for key in unknown:
@@ -300,7 +271,30 @@ class _Reader:
             return None
         if spec.type == "country" and op in ("in_list", "not_in_list"):
             self.country_list(str(value), lists)
+        if spec.name == "group.share" and any(not 0 <= bound <= 1 for bound in _bounds(value)):
+            self.error(body.items[ops[0]].mark, "E205", "group.share is a fraction from 0 to 1: write 0.5 for half")
+            return None
         return Leaf(spec.name, op, value, body.mark)
+
+    def in_scope(self, scope: str, where: str, name: str | None, mark: Mark) -> bool:
+        """A group fact only in a group rule's `when`, a traveller's field everywhere else."""
+        if where == "group" and scope != "group":
+            group_fields = ", ".join(fields_of("group"))
+            self.error(
+                mark,
+                "E214",
+                f"the 'when' of a group rule tests the group ({group_fields}); test '{name}' under 'members'",
+            )
+            return False
+        if where != "group" and scope == "group":
+            hint = (
+                "test it under 'when'; 'members' tests each traveller"
+                if where == "members"
+                else "use it in a group rule (scope: group)"
+            )
+            self.error(mark, "E214", f"'{name}' is a fact of a group of travellers: {hint}")
+            return False
+        return True
 
     def country_list(self, name: str, lists: dict[str, Value]) -> None:
         """A list compared with a country field must hold alpha-3 codes, as the traveller's facts do."""
@@ -356,7 +350,7 @@ class _Reader:
         text = self.text(node, "a value", node.mark)
         if text is None:
             return _INVALID
-        if kind == "number":
+        if kind in ("number", "count"):
             try:
                 number = float(text)
             except ValueError:
@@ -411,6 +405,11 @@ class _Invalid:
     pass
 
 
+def _bounds(value: object) -> tuple[float, ...]:
+    """The numbers of an operand: one, or the two of `between`."""
+    return tuple(value) if isinstance(value, tuple) else (value,)  # type: ignore[return-value]
+
+
 _INVALID = _Invalid()
 
 
@@ -448,31 +447,74 @@ class _PackReader(_Reader):
             self.error(body.items["score"].mark, "E205", "score must be between 0 and 100")
         status = self.choice(body.items.get("status"), STATUSES, "status", body.mark) or "active"
         family = self.text(body.items.get("family"), "family", body.mark)
-        explanation = self.explanation(body.items.get("explanation"), body.mark)
-        when = self.condition(body.items["when"], lists) if "when" in body.items else None
+        scope = self.choice(body.items.get("scope"), SCOPES, "scope", body.mark)
+        misspelt = "scope" in body.key_marks and scope is None
+        if scope is None:  # a misspelt scope is read as the group keys suggest, so no follow-on problems
+            scope = "group" if misspelt and any(key in body.key_marks for key in _GROUP_RULE_KEYS) else "traveller"
+        group = self.group(body, lists) if scope == "group" else self.no_group(body)
+        explanation = self.explanation(body.items.get("explanation"), body.mark, scope)
+        when = self.condition(body.items["when"], lists, scope) if "when" in body.items else None
         tests = self.tests(body.items.get("tests"), body, rule_id)
-        if duplicate or None in (rule_id, title, severity, score, explanation, when):
+        if duplicate or misspelt or group is _INVALID or None in (rule_id, title, severity, score, explanation, when):
             return None
-        return Rule(rule_id, title, severity, score, status, family, explanation, when, tests, body.mark)  # type: ignore[arg-type]
+        return Rule(
+            rule_id,  # type: ignore[arg-type]
+            title,  # type: ignore[arg-type]
+            severity,  # type: ignore[arg-type]
+            score,  # type: ignore[arg-type]
+            status,
+            family,
+            explanation,  # type: ignore[arg-type]
+            when,  # type: ignore[arg-type]
+            tests,
+            body.mark,
+            group,  # type: ignore[arg-type]
+        )
 
-    def explanation(self, node: Value | None, mark: Mark) -> dict[str, str] | None:
+    def group(self, body: Map, lists: dict[str, Value]) -> GroupSpec | _Invalid:
+        """`group_by`, `members` and `lands_on` of a group rule."""
+        # Every part is read even when one is wrong, so that one pass reports every mistake.
+        if "group_by" not in body.key_marks:
+            self.error(body.mark, "E102", f"a group rule needs 'group_by' (one of {', '.join(GROUP_KEYS)})")
+        by = self.choice(body.items.get("group_by"), GROUP_KEYS, "group_by", body.mark)
+        members = self.condition(body.items["members"], lists, "members") if "members" in body.items else None
+        lands_on = self.choice(body.items.get("lands_on"), LANDS_ON, "lands_on", body.mark)
+        if (
+            by is None
+            or ("members" in body.key_marks and members is None)
+            or ("lands_on" in body.key_marks and lands_on is None)
+        ):
+            return _INVALID
+        return GroupSpec(by, members, lands_on or "members")
+
+    def no_group(self, body: Map) -> _Invalid | None:
+        """A traveller rule must not carry the keys of a group rule."""
+        written = [key for key in _GROUP_RULE_KEYS if key in body.key_marks]
+        for key in written:
+            self.error(body.key_marks[key], "E106", f"'{key}' belongs to group rules: add 'scope: group'")
+        return _INVALID if written else None
+
+    def explanation(self, node: Value | None, mark: Mark, scope: str = "traveller") -> dict[str, str] | None:
         body = self.mapping(node, "explanation", mark)
         if body is None:
             return None
         self.keys(body, LANGUAGES, LANGUAGES, "explanation")
         result: dict[str, str] = {}
-        allowed = set(self.fields)  # names and document numbers are deliberately not available
+        # Names and document numbers are deliberately not available; group facts only in group rules.
+        allowed = set(self.fields) if scope == "group" else set(fields_of("traveller"))
         for language in LANGUAGES:
             template = self.text(body.items.get(language), f"explanation.{language}", body.mark)
             if template is None:
                 continue
             for name in _PLACEHOLDER.findall(template):
-                if name not in allowed:
-                    self.error(
-                        body.items[language].mark,
-                        "E208",
-                        f"placeholder '{{{name}}}' is not a field{_suggest(name, allowed)}",
-                    )
+                if name in allowed:
+                    continue
+                hint = (
+                    ": group facts are only known in group rules (scope: group)"
+                    if name in self.fields
+                    else _suggest(name, allowed)
+                )
+                self.error(body.items[language].mark, "E208", f"placeholder '{{{name}}}' is not a field{hint}")
             result[language] = template
         return result if len(result) == len(LANGUAGES) else None
 
@@ -487,24 +529,60 @@ class _PackReader(_Reader):
             body = self.mapping(item, "a test case", item.mark)
             if body is None:
                 continue
-            self.keys(body, _TEST_KEYS, ("traveller", "expect"), "a test case")
-            expect = self.choice(body.items.get("expect"), EXPECTATIONS, "expect", body.mark)
-            traveller = self.flat(body.items.get("traveller"), set(TRAVELLER_FIELDS), "traveller")
-            record_node = body.items.get("record")
-            record = self.flat(record_node, set(RECORD_COLUMNS), "record") if record_node is not None else None
-            facts_node = body.items.get("facts")
-            facts = self.flat(facts_node, set(self.fields), "facts")
-            if facts and isinstance(facts_node, Map):  # typed now, so `rules test` cannot stumble on one later
-                for key, text in facts.items():
-                    if text is not None:
-                        self.typed(facts_node.items[key], self.fields[key].type)
-            if expect is None or traveller is None:
-                continue
             name = self.text(body.items.get("name"), "name", body.mark) or f"case at line {body.mark.line}"
-            result.append(RuleTest(name, traveller, record, facts or {}, expect, body.mark))
+            if "manifest" not in body.key_marks:
+                single = self.case_traveller(body, {}, "a test case", _CASE_KEYS, ("traveller", "expect"))
+                if single is not None:
+                    result.append(RuleTest(name, (single,), body.mark))
+                continue
+            self.keys(body, _MANIFEST_CASE_KEYS, ("manifest",), "a manifest case")
+            shared = self.flat(body.items.get("shared"), set(TRAVELLER_FIELDS), "shared")
+            listed = self.sequence(body.items.get("manifest"), "manifest", body.mark)
+            if listed is not None and not listed.items:
+                self.error(listed.mark, "E106", "a manifest case needs at least one traveller")
+            entries: list[CaseTraveller | None] = []
+            for entry in listed.items if listed is not None else ():
+                cells = self.mapping(entry, "a manifest traveller", entry.mark)
+                entries.append(
+                    self.case_traveller(cells, shared or {}, "a manifest traveller", _MANIFEST_ENTRY_KEYS, ("expect",))
+                    if cells is not None
+                    else None
+                )
+            if entries and shared is not None and None not in entries:
+                travellers = tuple(entry for entry in entries if entry is not None)
+                result.append(RuleTest(name, travellers, body.mark, manifest=True))
         return tuple(result)
 
-    def flat(self, node: Value | None, allowed: set[str], what: str) -> dict[str, str | None] | None:
+    def case_traveller(
+        self,
+        body: Map,
+        shared: Mapping[str, str | None],
+        what: str,
+        allowed: tuple[str, ...],
+        required: tuple[str, ...],
+    ) -> CaseTraveller | None:
+        """One traveller of a case: its cells (over the case's `shared` ones), record, fact overrides, expectation."""
+        self.keys(body, allowed, required, what)
+        expect = self.choice(body.items.get("expect"), EXPECTATIONS, "expect", body.mark)
+        traveller = self.flat(body.items.get("traveller"), set(TRAVELLER_FIELDS), "traveller")
+        record_node = body.items.get("record")
+        record = self.flat(record_node, set(RECORD_COLUMNS), "record") if record_node is not None else None
+        facts_node = body.items.get("facts")
+        computed = {
+            name: "group facts are counted from the travellers of a 'manifest' case" for name in fields_of("group")
+        }
+        facts = self.flat(facts_node, set(fields_of("traveller")), "facts", {**computed, **_REPLACED_FIELDS})
+        if facts and isinstance(facts_node, Map):  # typed now, so `rules test` cannot stumble on one later
+            for key, text in facts.items():
+                if text is not None:
+                    self.typed(facts_node.items[key], self.fields[key].type)
+        if expect is None or traveller is None or (record_node is not None and record is None) or facts is None:
+            return None
+        return CaseTraveller({**shared, **traveller}, record, facts, expect, body.mark)
+
+    def flat(
+        self, node: Value | None, allowed: set[str], what: str, hints: Mapping[str, str] | None = None
+    ) -> dict[str, str | None] | None:
         if node is None:
             return {}
         body = self.mapping(node, what, node.mark)
@@ -513,7 +591,8 @@ class _PackReader(_Reader):
         values: dict[str, str | None] = {}
         for key, value in body.items.items():
             if key not in allowed:
-                self.error(body.key_marks[key], "E101", f"unknown {what} field '{key}'{_suggest(key, allowed)}")
+                hint = f"; {hints[key]}" if hints and key in hints else _suggest(key, allowed)
+                self.error(body.key_marks[key], "E101", f"unknown {what} field '{key}'{hint}")
                 continue
             if isinstance(value, Scalar):
                 values[key] = value.text

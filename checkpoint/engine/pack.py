@@ -16,6 +16,12 @@ SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("active", "draft", "retired")
 EXPECTATIONS = ("fire", "no_fire", "unknown")
 LANGUAGES = ("en", "id")
+#: Rules test one traveller, or a group of travellers who travel together.
+SCOPES = ("traveller", "group")
+#: What travellers of one batch share to form a group (a flight is a flight on one departure date).
+GROUP_KEYS = ("booking_ref", "group_code", "flight")
+#: Who a group rule's hit lands on: the members meeting its member condition, or everyone in the group.
+LANDS_ON = ("members", "everyone")
 
 #: Which operators each field type accepts.
 OPERATORS: Mapping[str, frozenset[str]] = {
@@ -26,16 +32,19 @@ OPERATORS: Mapping[str, frozenset[str]] = {
     "number": frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between", "exists", "missing"}),
     "date": frozenset({"eq", "ne", "lt", "le", "gt", "ge", "between", "exists", "missing"}),
     "bool": frozenset({"eq", "ne", "exists", "missing"}),
+    # Group counts are always known, though a count of members may be only partly known: no exists/missing.
+    "count": frozenset({"eq", "ne", "lt", "le", "gt", "ge", "between"}),
 }
 ALL_OPERATORS = frozenset().union(*OPERATORS.values())
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """A field a condition can test (fields.csv)."""
+    """A field a condition can test (fields.csv): a traveller's own, or a fact of the traveller's group."""
 
     name: str
     type: str
+    scope: str
     description: str
 
 
@@ -44,9 +53,14 @@ def field_catalogue() -> Mapping[str, FieldSpec]:
     """Every field rules may use, by name."""
     text = files("checkpoint.engine").joinpath("fields.csv").read_text(encoding="utf-8")
     return {
-        row["name"]: FieldSpec(row["name"], row["type"], row["description"])
+        row["name"]: FieldSpec(row["name"], row["type"], row["scope"], row["description"])
         for row in csv.DictReader(text.splitlines())
     }
+
+
+def fields_of(scope: str) -> Mapping[str, FieldSpec]:
+    """The fields of one scope: `traveller` (a column of the facts table) or `group` (computed per rule)."""
+    return {name: spec for name, spec in field_catalogue().items() if spec.scope == scope}
 
 
 @dataclass(frozen=True)
@@ -120,10 +134,9 @@ class NamedList:
 
 
 @dataclass(frozen=True)
-class RuleTest:
-    """A case embedded in a rule: a traveller (and optionally a record and fact overrides) and the expectation."""
+class CaseTraveller:
+    """One traveller of a test case (optionally a matched record and fact overrides) and what to expect."""
 
-    name: str
     traveller: Mapping[str, str | None]
     record: Mapping[str, str | None] | None
     facts: Mapping[str, str | None]
@@ -132,8 +145,29 @@ class RuleTest:
 
 
 @dataclass(frozen=True)
+class RuleTest:
+    """A case embedded in a rule: one traveller, or a small manifest (for group rules) screened together."""
+
+    name: str
+    travellers: tuple[CaseTraveller, ...]
+    mark: Mark
+    #: True when written as a `manifest`; its travellers are reported one by one.
+    manifest: bool = False
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """What makes a rule a group rule: how travellers are grouped, and which of them count as members."""
+
+    by: str
+    #: The member condition: which travellers of the group count (None: every traveller does).
+    members: Condition | None
+    lands_on: str
+
+
+@dataclass(frozen=True)
 class Rule:
-    """One supervisor-written rule."""
+    """One supervisor-written rule; `when` tests the traveller, or, in a group rule, the traveller's group."""
 
     id: str
     title: str
@@ -145,6 +179,17 @@ class Rule:
     when: Condition
     tests: tuple[RuleTest, ...]
     mark: Mark
+    group: GroupSpec | None = None
+
+    @property
+    def scope(self) -> str:
+        return "traveller" if self.group is None else "group"
+
+
+def rule_leaves(rule: Rule) -> list[Leaf]:
+    """Every leaf a rule tests: the member condition's (of a group rule), then `when`'s."""
+    members = rule.group.members if rule.group is not None and rule.group.members is not None else None
+    return [*(leaves(members) if members is not None else []), *leaves(rule.when)]
 
 
 @dataclass(frozen=True)

@@ -64,3 +64,52 @@ def test_failing_case_exits_1_naming_rule_and_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{pack}:12:" in result.stdout and "FAIL XX-001" in result.stdout
     assert "1/2 case(s) passed" in result.stdout
+
+
+GROUP_PACK = """\
+pack: {name: p, version: '1'}
+policy: {refer_at: 30, hold_at: 70}
+rules:
+  - id: GR-001
+    title: Four one-way travellers on one booking
+    severity: high
+    score: 40
+    scope: group
+    group_by: booking_ref
+    members: {field: one_way, is: true}
+    when: {field: group.members, ge: 4}
+    explanation: {en: '{group.members} of {group.size} on {booking_ref}', id: 'x'}
+    tests:
+      - name: four of five
+        shared: {booking_ref: QX7P2A, ticket: one_way}
+        manifest:
+          - {traveller: {full_name: A}, expect: fire}
+          - {traveller: {full_name: B}, expect: fire}
+          - {traveller: {full_name: C}, expect: fire}
+          - {traveller: {full_name: D}, expect: fire}
+          - {traveller: {full_name: E, ticket: return}, expect: fire}
+"""
+
+
+def test_a_manifest_case_fails_at_the_travellers_line(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(GROUP_PACK, encoding="utf-8")
+    checked = runner.invoke(app, ["rules", "check", str(pack)])
+    assert checked.exit_code == 0, checked.stdout
+    result = runner.invoke(app, ["rules", "test", str(pack)])
+    assert result.exit_code == 1
+    assert f"{pack}:21:13: FAIL GR-001 'four of five [traveller 5]': expected fire, got no_fire" in result.stdout
+    assert "4/5 case(s) passed in 1 rule(s)" in result.stdout
+
+
+def test_check_reports_group_rule_mistakes(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    broken = GROUP_PACK.replace("group_by: booking_ref", "group_by: bookng_ref").replace(
+        "when: {field: group.members, ge: 4}", "when: {field: one_way, is: true}"
+    )
+    pack.write_text(broken, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(pack)])
+    assert result.exit_code == 4
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{pack}:9:15: E104") and "did you mean 'booking_ref'?" in line for line in lines)
+    assert any(line.startswith(f"{pack}:11:19: E214") and "test 'one_way' under 'members'" in line for line in lines)

@@ -13,7 +13,7 @@ import pytest
 
 from checkpoint.engine import Assessment, RulePack, build_facts, default_pack_path, evaluate, load_pack, read_pack
 from checkpoint.engine.document import Problem
-from checkpoint.engine.pack import field_catalogue
+from checkpoint.engine.pack import fields_of
 from checkpoint.models import MatchOutcome, Traveller
 
 TODAY = date(2026, 11, 28)
@@ -44,15 +44,20 @@ def rule_yaml(
     family: str | None = None,
     en: str = "rule fired",
     status: str = "active",
+    extra: Mapping[str, str] | None = None,
 ) -> str:
-    """One rule as YAML (a list item), with `when` in flow style, e.g. `{field: age, gt: 30}`."""
+    """One rule as YAML (a list item), with `when` in flow style, e.g. `{field: age, gt: 30}`.
+
+    `extra`: more keys in flow style, e.g. `{"scope": "group", "group_by": "booking_ref"}`.
+    """
     family_line = f"\n    family: {family}" if family else ""
+    extra_lines = "".join(f"\n    {key}: {value}" for key, value in (extra or {}).items())
     return (
         f"  - id: {rule_id}\n"
         f"    title: rule {rule_id}\n"
         f"    severity: {severity}\n"
         f"    score: {score}\n"
-        f"    status: {status}{family_line}\n"
+        f"    status: {status}{family_line}{extra_lines}\n"
         f"    explanation: {{en: '{en}', id: 'aturan'}}\n"
         f"    when: {when}\n"
         f"    tests:\n"
@@ -117,10 +122,10 @@ def rule() -> Callable[..., str]:
 
 @pytest.fixture
 def facts_table() -> Callable[[Sequence[Mapping[str, Any]]], pd.DataFrame]:
-    """A facts table in the engine's shape: every catalogue field a column, unspecified facts missing."""
+    """A facts table in the engine's shape: every traveller field a column, unspecified facts missing."""
 
     def table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-        columns = list(field_catalogue())
+        columns = list(fields_of("traveller"))
         for row in rows:
             unknown = set(row) - set(columns)
             assert not unknown, f"not catalogue fields: {unknown}"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from checkpoint.engine import build_facts, evaluate
 from checkpoint.manifests import build_traveller
-from checkpoint.models import Match, MatchOutcome, Traveller, Verdict
+from checkpoint.models import Candidate, Match, MatchOutcome, Traveller, Verdict
 from checkpoint.ruletests import run_pack_tests
 
 TODAY = date(2026, 11, 28)
@@ -63,14 +63,15 @@ def screen(pack, batch: list[tuple[Traveller, MatchOutcome]]):
 def test_every_embedded_case_passes(default_pack) -> None:
     report = run_pack_tests(default_pack, today=TODAY)
     assert [f"{case.rule} {case.case}: {case.actual}" for case in report.failures] == []
-    assert len(report.cases) == sum(len(rule.tests) for rule in default_pack.rules)
+    assert len(report.cases) == sum(len(case.travellers) for rule in default_pack.rules for case in rule.tests)
     assert report.untested_rules == ()
     assert all(case.warnings == () for case in report.cases)
 
 
 # -- ordinary departures --------------------------------------------------------------------------------
 
-ORDINARY_KINDS = ["pilgrim", "tourist", "student", "business", "family", "worker"]
+ORDINARY_KINDS = ["pilgrim", "tourist", "student", "business", "family", "worker", "going_home"]
+HOMES = {"MYS": "KUL", "SGP": "SIN", "SAU": "JED", "KHM": "PNH", "THA": "BKK", "ARE": "DXB"}
 ORDINARY_ABROAD = ["SIN", "KUL", "BKK", "PNH", "NRT", "ICN", "HKG", "SYD", "AMS", "JED", "DXB"]
 WORKER_COUNTRIES = {"TWN": "formal", "HKG": "domestic", "MYS": "informal", "KOR": "formal", "JPN": "formal"}
 
@@ -164,6 +165,24 @@ def ordinary_party(draw: st.DrawFn, row: int) -> list[tuple[Traveller, MatchOutc
                 ),
                 MatchOutcome(),
             )
+        ]
+    if kind == "going_home":  # foreign nationals going home: one way, young, any visa, often a group
+        nationality = draw(st.sampled_from(sorted(HOMES)))
+        size = draw(st.integers(1, 6))
+        return [
+            (
+                person(
+                    row + i,
+                    nationality=nationality,
+                    visa_type=draw(st.sampled_from(["none", "tourist", "work"])),
+                    destination=HOMES[nationality],
+                    date_of_birth=born(draw(st.integers(18, 40))),
+                    ticket="one_way",
+                    **common,
+                ),
+                MatchOutcome(),
+            )
+            for i in range(size)
         ]
     country = draw(st.sampled_from(sorted(WORKER_COUNTRIES)))
     age = draw(st.integers(21, 45))
@@ -260,7 +279,7 @@ def test_an_escorted_group_of_new_passports_on_one_booking(default_pack) -> None
     for assessment in screen(default_pack, batch):
         assert assessment.verdict is not Verdict.CLEAR
         assert {"NP-013", "NP-011"} <= rules_hit(assessment)
-        assert "5 travellers on booking QX7P2A" in " ".join(hit.explanation for hit in assessment.hits)
+        assert "5 travellers on booking QX7P2A (of 5)" in " ".join(hit.explanation for hit in assessment.hits)
 
 
 def test_a_couple_on_one_booking_is_not_a_group(default_pack) -> None:
@@ -279,6 +298,70 @@ def test_a_couple_on_one_booking_is_not_a_group(default_pack) -> None:
         for i in range(1, 3)
     ]
     assert [a.verdict for a in screen(default_pack, batch)] == [Verdict.CLEAR, Verdict.CLEAR]
+
+
+def test_a_flight_of_unrelated_one_way_travellers_is_not_a_group(default_pack) -> None:
+    # CGK-KUL: many travel one way with no placement record, visa-free; each on a booking of their own.
+    batch = [
+        (
+            person(
+                i,
+                visa_type="none",
+                destination="KUL",
+                ticket="one_way",
+                flight="GA820",
+                booking_ref=f"PNR{i:03d}",
+                date_of_birth=born(50),
+            ),
+            MatchOutcome(),
+        )
+        for i in range(1, 41)
+    ]
+    assert {a.verdict for a in screen(default_pack, batch)} == {Verdict.CLEAR}
+
+
+def test_one_way_members_slipped_into_an_umrah_group(default_pack) -> None:
+    pilgrims = [
+        (
+            person(
+                i,
+                visa_type="umrah",
+                destination="JED",
+                return_date=days(12),
+                group_code="AMN-07",
+                date_of_birth=born(60),
+            ),
+            MatchOutcome(),
+        )
+        for i in range(1, 9)
+    ]
+    slipped = [
+        (
+            person(
+                i, visa_type="umrah", destination="JED", ticket="one_way", group_code="AMN-07", date_of_birth=born(24)
+            ),
+            MatchOutcome(),
+        )
+        for i in range(9, 13)
+    ]
+    results = screen(default_pack, pilgrims + slipped)
+    assert {a.verdict for a in results[:8]} == {Verdict.CLEAR}
+    for assessment in results[8:]:
+        assert {"NP-014", "NP-003"} <= rules_hit(assessment)
+        assert "4 travellers in group AMN-07 (of 12)" in " ".join(hit.explanation for hit in assessment.hits)
+
+
+def test_a_doubtful_match_on_a_one_way_visitor_trip_is_referred(default_pack) -> None:
+    doubtful = MatchOutcome(candidates=(Candidate("SP2MI-000123", 0.6),))
+    [alone, holiday] = screen(
+        default_pack,
+        [
+            (person(1, visa_type="tourist", destination="KUL", ticket="one_way", date_of_birth=born(50)), doubtful),
+            (person(2, visa_type="tourist", destination="KUL", return_date=days(5), date_of_birth=born(50)), doubtful),
+        ],
+    )
+    assert alone.verdict is Verdict.REFER and rules_hit(alone) == {"NP-015"}
+    assert holiday.verdict is Verdict.CLEAR
 
 
 def test_umrah_visa_one_way_unregistered(default_pack) -> None:

@@ -1,4 +1,4 @@
-"""The facts table: derived traveller facts, the matched record's facts and group counts."""
+"""The facts table: derived traveller facts and the matched record's facts (group facts: test_engine_groups)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from checkpoint.engine import build_facts
 from checkpoint.engine.facts import estimated_issue_date, one_way
-from checkpoint.engine.pack import field_catalogue
+from checkpoint.engine.pack import field_catalogue, fields_of
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
 
@@ -37,7 +37,8 @@ def facts_of(t: Traveller, outcome: MatchOutcome | None = None, today: date = TO
 
 def test_the_table_has_every_catalogue_field_in_order_and_missing_is_none() -> None:
     facts = build_facts([traveller(), traveller(pax_id="2")], [MatchOutcome(), MatchOutcome()], TODAY)
-    assert list(facts.columns) == list(field_catalogue())
+    assert list(facts.columns) == list(fields_of("traveller"))
+    assert set(field_catalogue()) - set(facts.columns) == set(fields_of("group"))  # counted per group rule
     assert len(facts) == 2
     assert facts["age"].tolist() == [None, None]  # None, never NaN
     assert facts["record.status"].tolist() == [None, None]
@@ -45,7 +46,7 @@ def test_the_table_has_every_catalogue_field_in_order_and_missing_is_none() -> N
 
 def test_an_empty_batch_still_has_the_columns() -> None:
     facts = build_facts([], [], TODAY)
-    assert list(facts.columns) == list(field_catalogue()) and len(facts) == 0
+    assert list(facts.columns) == list(fields_of("traveller")) and len(facts) == 0
 
 
 def test_travellers_and_outcomes_must_pair_up() -> None:
@@ -198,40 +199,10 @@ def test_the_record_destination_disagrees_or_is_unknown() -> None:
     assert late["record.departure_gap_days"] == 12.0  # absolute: early or late
 
 
-# -- groups ---------------------------------------------------------------------------------------------
+# -- nationality -----------------------------------------------------------------------------------------
 
 
-def test_group_counts_on_a_booking_and_an_agent_group() -> None:
-    ready = matched({"status": "READY"})
-    batch = [
-        (traveller(pax_id="1", booking_ref="ABC123", group_code="UMR-7", ticket="one_way"), MatchOutcome()),
-        (traveller(pax_id="2", booking_ref="ABC123", group_code="UMR-7", ticket="one_way"), MatchOutcome()),
-        (traveller(pax_id="3", booking_ref="ABC123", ticket="one_way"), MatchOutcome()),
-        (traveller(pax_id="4", booking_ref="ABC123", group_code="UMR-7", ticket="return"), MatchOutcome()),
-        (traveller(pax_id="5", booking_ref="ABC123", ticket="one_way"), ready),
-        (traveller(pax_id="6", booking_ref="XYZ999", group_code="UMR-7"), MatchOutcome()),
-    ]
-    facts = build_facts([t for t, _ in batch], [o for _, o in batch], TODAY)
-    assert facts["booking.size"].tolist() == [5.0] * 5 + [1.0]
-    assert facts["booking.unregistered"].tolist() == [4.0] * 5 + [1.0]
-    assert facts["booking.unregistered_one_way"].tolist() == [3.0] * 5 + [0.0]
-    assert facts["group.size"].tolist() == [4.0, 4.0, 1.0, 4.0, 1.0, 4.0]
-    assert facts["group.unregistered"].tolist() == [4.0, 4.0, 1.0, 4.0, 0.0, 4.0]
-    assert facts["group.unregistered_one_way"].tolist() == [2.0, 2.0, 1.0, 2.0, 0.0, 2.0]
-
-
-def test_travellers_without_a_booking_are_each_a_group_of_one() -> None:
-    batch = [traveller(pax_id=str(i), ticket="one_way") for i in range(5)]
-    facts = build_facts(batch, [MatchOutcome()] * 5, TODAY)
-    assert facts["booking.size"].tolist() == [1.0] * 5
-    assert facts["booking.unregistered_one_way"].tolist() == [1.0] * 5  # each counts only themself
-    assert facts["group.size"].tolist() == [1.0] * 5
-
-
-def test_a_registered_one_way_traveller_does_not_count_as_unregistered() -> None:
-    facts = facts_of(traveller(booking_ref="ABC123", ticket="one_way"), matched({"status": "READY"}))
-    assert (facts["booking.size"], facts["booking.unregistered"], facts["booking.unregistered_one_way"]) == (
-        1.0,
-        0.0,
-        0.0,
-    )
+@pytest.mark.parametrize(("nationality", "foreign"), [("IDN", False), ("MYS", True), ("SAU", True), (None, False)])
+def test_a_foreign_national_is_one_known_to_be_foreign(nationality: str | None, foreign: bool) -> None:
+    # Never missing: a traveller without a nationality is not excused from the rules for Indonesians.
+    assert facts_of(traveller(nationality=nationality))["foreign_national"] is foreign

@@ -8,7 +8,7 @@ import pytest
 
 from checkpoint.engine import default_pack_path, load_pack, read_pack
 from checkpoint.engine.document import Problem
-from checkpoint.engine.load import nested_repetition
+from checkpoint.engine.patterns import nested_repetition
 from checkpoint.errors import ConfigError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "packs"
@@ -73,7 +73,7 @@ MANY_ERRORS = [
     ("many_errors_rules.yaml", 26, 11, "E204", "operator 'lt' does not apply to text field 'visa_type'"),
     ("many_errors_rules.yaml", 28, 20, "E205", "'between' takes [low, high] with low <= high"),
     ("many_errors_rules.yaml", 30, 20, "E205", "'between' takes [low, high] with low <= high"),
-    ("many_errors_rules.yaml", 32, 62, "E205", "'many' is not a number"),
+    ("many_errors_rules.yaml", 32, 53, "E205", "'many' is not a number"),
     ("many_errors_rules.yaml", 34, 5, "E209", "rule NP-003 has no test cases"),
     ("many_errors_rules.yaml", 42, 20, "E207", "not a valid regular expression"),
     ("many_errors_rules.yaml", 44, 20, "E207", "repeats a group that itself repeats"),
@@ -178,9 +178,21 @@ def test_an_unknown_field_and_an_unknown_operator_in_one_test_are_both_reported(
         ("traveller: {full_name: SITI}", "traveller: {full_name: SITI}, record: {stat: READY}", "E101", "'status'?"),
         (
             "traveller: {full_name: SITI}",
-            "traveller: {full_name: SITI}, facts: {booking.sise: '4'}",
+            "traveller: {full_name: SITI}, facts: {candidates.cont: '4'}",
             "E101",
-            "did you mean 'booking.size'?",
+            "did you mean 'candidates.count'?",
+        ),
+        (
+            "traveller: {full_name: SITI}",
+            "traveller: {full_name: SITI}, facts: {group.size: '4'}",
+            "E101",
+            "group facts are counted from the travellers of a 'manifest' case",
+        ),
+        (
+            "traveller: {full_name: SITI}",
+            "traveller: {full_name: SITI}, facts: {booking.unregistered_one_way: '4'}",
+            "E101",
+            "written as a group rule: scope: group, group_by: booking_ref",
         ),
         ("traveller: {full_name: SITI}", "traveller: {full_name: SITI}, facts: {age: old}", "E205", "not a number"),
         ("traveller: {full_name: SITI}", "traveller: {full_name: SITI}, facts: {one_way: '1'}", "E205", "true or"),
@@ -319,3 +331,98 @@ def test_nested_repetition_is_found(pattern: str) -> None:
 )
 def test_ordinary_patterns_pass(pattern: str) -> None:
     assert not nested_repetition(pattern)
+
+
+# -- group rules -------------------------------------------------------------------------------------------
+
+GROUP = {"scope": "group", "group_by": "booking_ref", "members": "{field: one_way, is: true}"}
+GROUP_WHEN = "{field: group.members, ge: 4}"
+MANIFEST_CASE = "{name: m, manifest: [{traveller: {full_name: A}, expect: no_fire}]}"
+
+
+def test_a_group_rule_is_valid(check_pack, rule) -> None:
+    assert check_pack(rule("G-001", GROUP_WHEN, extra=GROUP)) == []
+    assert check_pack(rule("G-001", GROUP_WHEN, extra={**GROUP, "lands_on": "everyone"})) == []
+    assert (
+        check_pack(rule("G-001", "{field: group.size, ge: 10}", extra={"scope": "group", "group_by": "flight"})) == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "when", "code", "message"),
+    [
+        ({**GROUP, "group_by": "booking"}, GROUP_WHEN, "E104", "group_by 'booking' is not one of booking_ref"),
+        ({**GROUP, "group_by": "group_cod"}, GROUP_WHEN, "E104", "did you mean 'group_code'?"),
+        ({"scope": "group"}, GROUP_WHEN, "E102", "a group rule needs 'group_by' (one of booking_ref, group_code"),
+        ({**GROUP, "scope": "groups"}, GROUP_WHEN, "E104", "did you mean 'group'?"),
+        ({**GROUP, "lands_on": "all"}, GROUP_WHEN, "E104", "lands_on 'all' is not one of members, everyone"),
+        ({**GROUP, "members": "{field: one_wya, is: true}"}, GROUP_WHEN, "E202", "did you mean 'one_way'?"),
+        ({**GROUP, "members": "{field: one_way, is: perhaps}"}, GROUP_WHEN, "E205", "not true or false"),
+        ({**GROUP, "members": "{field: group.size, ge: 2}"}, GROUP_WHEN, "E214", "test it under 'when'"),
+        (GROUP, "{field: visa_type, eq: work}", "E214", "test 'visa_type' under 'members'"),
+        (GROUP, "{field: group.membres, ge: 4}", "E202", "did you mean 'group.members'?"),
+        (GROUP, "{field: group.members, ge: many}", "E205", "'many' is not a number"),
+        (GROUP, "{field: group.members, in: [4, 5]}", "E204", "operator 'in' does not apply to count field"),
+        (GROUP, "{field: group.members, exists: true}", "E204", "operator 'exists' does not apply"),
+        (GROUP, "{field: group.share, ge: 50}", "E205", "group.share is a fraction from 0 to 1"),
+        (GROUP, "{field: group.share, between: [0.5, 2]}", "E205", "group.share is a fraction from 0 to 1"),
+        ({}, GROUP_WHEN, "E214", "'group.members' is a fact of a group of travellers: use it in a group rule"),
+        ({"group_by": "booking_ref"}, "{field: age, gt: 1}", "E106", "'group_by' belongs to group rules"),
+        ({"members": "{field: age, gt: 1}"}, "{field: age, gt: 1}", "E106", "'members' belongs to group rules"),
+        ({}, "{field: booking.unregistered_one_way, ge: 4}", "E202", "scope: group, group_by: booking_ref"),
+        ({}, "{field: group.unregistered, ge: 4}", "E202", "scope: group, group_by: group_code"),
+    ],
+)
+def test_a_group_rule_mistake(check_pack, rule, extra: dict[str, str], when: str, code: str, message: str) -> None:
+    problem = only(check_pack(rule("G-001", when, extra=extra)), code)
+    assert message in problem.message, problem.message
+
+
+def test_group_placeholders_only_in_group_rules(check_pack, rule) -> None:
+    assert check_pack(rule("G-001", GROUP_WHEN, extra=GROUP, en="{group.members} of {group.size}, {group.share}")) == []
+    problem = only(check_pack(rule("T-001", "{field: age, gt: 1}", en="{group.size}")), "E208")
+    assert "group facts are only known in group rules" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "message"),
+    [
+        (MANIFEST_CASE, None, ""),
+        (
+            "{manifest: [{traveller: {full_name: A}, expect: fire}], shared: {booking_ref: X, ticket: one_way}}",
+            None,
+            "",
+        ),
+        ("{manifest: []}", "E106", "a manifest case needs at least one traveller"),
+        ("{manifest: [{traveller: {full_name: A}}]}", "E102", "a manifest traveller needs 'expect'"),
+        ("{manifest: [{traveller: {full_name: A}, expect: fires}]}", "E104", "did you mean 'fire'?"),
+        ("{manifest: [{travller: {full_name: A}, expect: fire}]}", "E101", "did you mean 'traveller'?"),
+        ("{manifest: [{traveller: {full_name: A}, expect: fire}], expect: fire}", "E101", "in a manifest case"),
+        ("{manifest: [{traveller: {full_name: A}, expect: fire}], shared: {bookingref: X}}", "E101", "'booking_ref'?"),
+        ("{manifest: [{facts: {group.size: '3'}, expect: fire}]}", "E101", "counted from the travellers"),
+        ("{manifest: [{record: {stauts: READY}, expect: fire}]}", "E101", "did you mean 'status'?"),
+        ("{manifest: {traveller: {full_name: A}, expect: fire}}", "E103", "manifest must be a list"),
+        ("{manifest: [SITI], expect: fire}", "E103", "a manifest traveller must be a mapping"),
+        ("{traveller: {full_name: A}, shared: {booking_ref: X}, expect: fire}", "E101", "unknown key 'shared'"),
+    ],
+)
+def test_manifest_case_mistakes(check_pack, rule, case: str, code: str | None, message: str) -> None:
+    text = rule("G-001", GROUP_WHEN, extra=GROUP).replace("{traveller: {full_name: SITI}, expect: no_fire}", case)
+    problems = check_pack(text)
+    if code is None:
+        assert problems == []
+    else:
+        problem = only(problems, code) if code != "E103" or len(problems) == 1 else problems[0]
+        assert problem.code == code and message in problem.message, [str(p) for p in problems]
+
+
+def test_a_single_traveller_case_may_test_a_group_rule(make_pack, rule) -> None:
+    pack = make_pack(rule("G-001", GROUP_WHEN, extra=GROUP))
+    [case] = pack.rules[0].tests
+    assert not case.manifest and len(case.travellers) == 1
+
+
+def test_every_group_rule_mistake_is_reported_in_one_pass(check_pack, rule) -> None:
+    extra = {"scope": "group", "members": "{field: one_wya, is: true}", "lands_on": "all"}
+    problems = check_pack(rule("G-001", "{field: age, gt: 1}", extra=extra))
+    assert codes(problems) == ["E102", "E202", "E104", "E214"]
