@@ -92,7 +92,7 @@ def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict
     born = np.array([_dob_number(t.date_of_birth) for t in travellers], dtype=np.int64)
     for person, row in documented:
         pairs[person].add(row)
-    close = dates_within_one_slip(born[people], registry_dob_numbers(registry)[rows])
+    close = dates_within_one_slip(born[people], registry.dob_numbers[rows])
     people, rows = people[close], rows[close]
     names = registry.table.column("_name_tokens").take(pa.array(rows)).to_pylist()
     # Compared through phonetic keys, so old and new spellings (DJOKO / JOKO) pass.
@@ -117,27 +117,13 @@ def _dob_number(born: date | None) -> int:
     return born.year * 10000 + born.month * 100 + born.day if born else -1
 
 
-def registry_dob_numbers(registry: Registry) -> np.ndarray:
-    """The registry's dates of birth as YYYYMMDD integers (computed once per registry object)."""
-    cached = _DOB_NUMBERS.get(id(registry.table))
-    if cached is None:
-        keys = registry.table.column("_dob_key")
-        cached = pc.cast(keys, pa.int64()).to_numpy() if len(keys) else np.zeros(0, dtype=np.int64)
-        _DOB_NUMBERS.clear()  # one registry at a time is in use
-        _DOB_NUMBERS[id(registry.table)] = cached
-    return cached
-
-
-_DOB_NUMBERS: dict[int, np.ndarray] = {}
-
-
 def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Element-wise: YYYYMMDD numbers equal, one digit apart, or with day and month swapped."""
     differing = np.zeros(len(a), dtype=np.int64)
     for power in range(8):
         differing += (a // 10**power % 10) != (b // 10**power % 10)
     swapped = (a // 10000 == b // 10000) & (a // 100 % 100 == b % 100) & (a % 100 == b // 100 % 100)
-    return (a >= 0) & ((differing <= 1) | swapped)
+    return np.asarray((a >= 0) & ((differing <= 1) | swapped), dtype=bool)
 
 
 def _blocked_pairs(

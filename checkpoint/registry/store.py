@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 from checkpoint import __version__
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
+from checkpoint.registry import prepare as prepare_module
 from checkpoint.registry.prepare import PREPARE_VERSION, prepare_registry
 from checkpoint.registry.schema import COLUMNS, SCHEMA
 from checkpoint.sources import read_table
@@ -70,6 +72,12 @@ class Registry:
         tokens = pc.list_flatten(pc.utf8_split_whitespace(self.table.column("_name_tokens")))
         counts = pc.value_counts(tokens)
         return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True))
+
+    @cached_property
+    def dob_numbers(self) -> np.ndarray:
+        """Dates of birth as YYYYMMDD integers, for vectorised date comparisons."""
+        keys = self.table.column("_dob_key")
+        return pc.cast(keys, pa.int64()).to_numpy() if len(keys) else np.zeros(0, dtype=np.int64)
 
     def record(self, row: int) -> dict[str, Any]:
         """One record's SPEC §4.1 fields (no derived columns)."""
@@ -151,7 +159,8 @@ def _cache_path(path: Path, today: date) -> Path | None:
         digest = file_sha256(path)
     except OSError:
         return None
-    key = hashlib.sha256(f"{digest}|{__version__}|{PREPARE_VERSION}|{today.isoformat()}".encode()).hexdigest()
+    code = hashlib.sha256(Path(prepare_module.__file__).read_bytes()).hexdigest()  # a changed preparer rebuilds
+    key = hashlib.sha256(f"{digest}|{__version__}|{PREPARE_VERSION}|{code}|{today.isoformat()}".encode()).hexdigest()
     return registry_cache_dir() / f"{key[:32]}.parquet"
 
 
