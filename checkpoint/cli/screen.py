@@ -29,7 +29,9 @@ Opt = typer.Option
 
 
 def screen_command(
-    manifest: Annotated[Path | None, Opt("--manifest", help="Manifest file (CSV, XLSX, Parquet, JSON).")] = None,
+    manifest: Annotated[
+        Path | None, Opt("--manifest", help="Manifest file (CSV, XLSX, Parquet, JSON, PAXLST).")
+    ] = None,
     registry: Annotated[
         Path | None, Opt("--registry", help="Registry file or store (default: the store under $CHECKPOINT_HOME).")
     ] = None,

@@ -22,8 +22,8 @@ class Manifest:
 
 
 def read_manifest(path: Path, *, today: date) -> Manifest:
-    """Read a manifest; InputDataError when the file is unreadable or has no traveller rows."""
-    raw = read_table(path)
+    """Read a manifest; InputDataError when the file is unreadable, too large or has no traveller rows."""
+    raw = read_table(path)  # the default limit, sources.read.MANIFEST_MAX_BYTES, is the manifest's
     travellers = travellers_from_table(raw, today=today)
     if not travellers:
         raise InputDataError(f"{path.name} has a header but no traveller rows.")

@@ -1,7 +1,9 @@
 """Turn manifest cells (or desk options) into clean `Traveller` values, with a warning for every doubt.
 
 One function, `build_traveller`, serves the desk and every manifest format, so a value is read the same
-way wherever it comes from. Nothing unreadable stops the batch: it becomes None plus a warning.
+way wherever it comes from. Nothing unreadable stops the batch: it becomes None plus a warning. A
+manifest row's warnings start with where the row is in the file (`line 7: …`, `row 12: …` in a
+spreadsheet, `passenger 3: …` in a PAXLST), so that whoever fixes the file finds it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ _UPPER = ("port", "flight", "booking_ref", "group_code")
 _LOWER = ("visa_type", "ticket")
 #: Headers a manifest may use besides the traveller fields themselves.
 _NAME_PARTS = ("name", "surname", "given_names")
+#: No field of a traveller is longer (an MRZ name holds 39 characters, a KTP name a few dozen); a longer
+#: cell is a mistake or an attack, and reading it (names are compared token by token) would only cost time.
+MAX_CELL_CHARS = 200
 
 
 def _code(value: str) -> str:
@@ -49,9 +54,22 @@ def _full_name(cells: Mapping[str, object]) -> str | None:
     return airline_name(joined) if joined else None
 
 
+def _without_overlong(cells: Mapping[str, object], warnings: list[str]) -> Mapping[str, object]:
+    """The cells with every text longer than MAX_CELL_CHARS blanked, and a warning (not quoting it) for each."""
+    overlong = {
+        name: len(value)
+        for name, value in cells.items()
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS and len(value.strip()) > MAX_CELL_CHARS
+    }
+    for name, length in overlong.items():
+        warnings.append(f"{name} is {length:,} characters long (at most {MAX_CELL_CHARS} read); treated as missing")
+    return {**cells, **dict.fromkeys(overlong)} if overlong else cells
+
+
 def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Traveller:
     """A traveller from field-named cells (SPEC §4.2 names); problems become warnings, never errors."""
     warnings: list[str] = []
+    cells = _without_overlong(cells, warnings)
     values: dict[str, object] = {}
     values["full_name"] = _full_name(cells)
     raw_sex = clean_text(cells.get("sex"))
@@ -102,7 +120,10 @@ def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Tr
 
 
 def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:
-    """Every row of a manifest table as a traveller, in order; raise only if no name column exists."""
+    """Every row of a manifest table as a traveller, in order; raise only if no name column exists.
+
+    Each row's warnings start with its place in the file (`RawTable.where`).
+    """
     wanted = [*TRAVELLER_FIELDS, *_NAME_PARTS]
     found = resolve_headers(list(raw.frame.columns), wanted)
     if not ({"full_name", "name", "surname", "given_names", "passport_number"} & found.keys()):
@@ -124,4 +145,7 @@ def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:
             else t
             for t in travellers
         ]
-    return travellers
+    return [
+        replace(t, warnings=tuple(f"{raw.unit} {line}: {warning}" for warning in t.warnings)) if t.warnings else t
+        for t, line in zip(travellers, raw.row_lines(), strict=True)
+    ]

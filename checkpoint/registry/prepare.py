@@ -48,8 +48,8 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
     source = raw.frame
     frame = pd.DataFrame({name: source.iloc[:, index] for name, index in found.items()})
     frame = frame.reindex(columns=list(schema.COLUMNS))
-    # Data rows start on line 2 of a file with a header.
-    source_row = pd.Series(range(2, len(frame) + 2), index=frame.index)
+    # Where each row is in the export (file line, sheet row…), so that a supervisor finds a reject.
+    source_row = pd.Series(raw.row_lines(), index=frame.index)
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
     def reject(mask: pd.Series, reason: str) -> None:

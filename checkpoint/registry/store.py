@@ -33,7 +33,7 @@ from checkpoint.home import registry_cache_dir
 from checkpoint.registry import prepare as prepare_module
 from checkpoint.registry.prepare import PREPARE_VERSION, prepare_registry
 from checkpoint.registry.schema import COLUMNS, SCHEMA
-from checkpoint.sources import read_table
+from checkpoint.sources import REGISTRY_MAX_BYTES, read_table
 
 _META_KEY = b"checkpoint.snapshot"
 _POINTER = "current.json"
@@ -105,7 +105,7 @@ def file_sha256(path: Path) -> str:
 
 def build_registry(path: Path, *, today: date) -> tuple[Registry, Any]:
     """Read and prepare an export file into an in-memory registry; also return the rejected rows."""
-    raw = read_table(path)  # first: it says clearly when the file is missing or unreadable
+    raw = read_table(path, max_bytes=REGISTRY_MAX_BYTES)  # first: it says clearly when the file is unreadable
     sha = file_sha256(path)
     prepared = prepare_registry(raw, today=today)
     created = datetime.now(UTC).replace(microsecond=0)
@@ -117,7 +117,7 @@ def build_registry(path: Path, *, today: date) -> tuple[Registry, Any]:
         rejected=len(prepared.rejects),
         created=created.isoformat(),
     )
-    notes = prepared.notes
+    notes = (*raw.notes, *prepared.notes)
     if info.rejected:
         notes = (f"{info.rejected} registry row(s) could not be used and were set aside", *notes)
     return Registry(table=prepared.table, info=info, notes=notes), prepared.rejects

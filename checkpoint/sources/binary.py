@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import zipfile
+from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from checkpoint.errors import InputDataError
 from checkpoint.sources.header import HEADER_SEARCH_ROWS, column_names, find_header_row, is_blank_cell, known_columns
 from checkpoint.sources.interface import RawTable
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Third-party parsers given arbitrary bytes raise more than their documented errors (zlib, struct, XML,
 # KeyError from a ZIP without the expected member…); each reader turns whatever they raise into one sentence.
@@ -35,12 +42,29 @@ class ParquetReader:
         import pyarrow.parquet as pq
 
         try:
+            table = _trimmed(pq.read_table(path))
             # Integers stay integers even beside nulls: a 16-digit NIK must not pass through a float.
-            frame = pq.read_table(path).to_pandas(integer_object_nulls=True, date_as_object=True)
+            frame = table.to_pandas(integer_object_nulls=True, date_as_object=True)
         except Exception:  # see the module note
             raise InputDataError(f"{path.name} is not a readable Parquet file; export it again.") from None
         frame.columns = column_names(list(frame.columns))
-        return RawTable(frame=_as_cells(frame), source=path.name)
+        return RawTable(frame=_as_cells(frame), source=path.name, unit="row")  # numbered as if exported to CSV
+
+
+def _trimmed(table: pa.Table) -> pa.Table:
+    """Text columns stripped and empty text made null, as the other readers leave text cells (in Arrow, fast).
+
+    Exports often write a blank as `""`; left as it is, it would be read as a value (a date that is not one).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for index, column in enumerate(table.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            stripped = pc.utf8_trim_whitespace(column)
+            blank = pa.scalar(None, type=column.type)
+            table = table.set_column(index, table.field(index), pc.if_else(pc.equal(stripped, ""), blank, stripped))
+    return table
 
 
 def _is_workbook(path: Path) -> bool:
@@ -51,19 +75,31 @@ def _is_workbook(path: Path) -> bool:
         return False
 
 
-def _sheet_table(sheet: pd.DataFrame) -> tuple[int, int, pd.DataFrame] | None:
-    """A sheet read without a header as (known columns, rows above the header, table), or None if empty."""
+@dataclass(frozen=True)
+class _Sheet:
+    """The table found on one sheet."""
+
+    score: int  # known columns in its header
+    above: int  # non-blank rows above the header
+    table: pd.DataFrame
+    rows: tuple[int, ...]  # the spreadsheet row number of each table row
+
+
+def _sheet_table(sheet: pd.DataFrame) -> _Sheet | None:
+    """A sheet read without a header (index 0 = spreadsheet row 1) as its table, or None if empty."""
     sheet = sheet.dropna(how="all").dropna(axis=1, how="all")
     if sheet.empty:
         return None
     rows = sheet.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist()
     at = find_header_row(rows)
     score = known_columns(rows[at])
-    table = sheet.iloc[at + 1 :].reset_index(drop=True)
+    table = sheet.iloc[at + 1 :]
+    numbers = [int(index) + 1 for index in table.index]
+    table = table.reset_index(drop=True)
     table.columns = column_names(rows[at])
     table = table.map(lambda v: (v.strip() or None) if isinstance(v, str) else v)
-    table = table[~table.map(is_blank_cell).all(axis=1)].reset_index(drop=True)
-    return score, at, table
+    keep = ~table.map(is_blank_cell).all(axis=1)
+    return _Sheet(score, at, table[keep].reset_index(drop=True), tuple(compress(numbers, keep.to_numpy())))
 
 
 class XlsxReader:
@@ -86,15 +122,22 @@ class XlsxReader:
         tables = {name: found for name, sheet in sheets.items() if (found := _sheet_table(sheet)) is not None}
         if not tables:
             raise InputDataError(f"{path.name} has no sheet with a header row and data.")
-        chosen = max(tables, key=lambda name: tables[name][0])  # the first of equals, in workbook order
-        _, above, table = tables[chosen]
+        chosen = max(tables, key=lambda name: tables[name].score)  # the first of equals, in workbook order
+        found = tables[chosen]
         notes = [f"{path.name}: sheet {chosen!r} read"]
-        if above:
-            notes.append(f"{path.name}: {above} row(s) above the header skipped")
+        if found.above:
+            notes.append(f"{path.name}: {found.above} row(s) above the header skipped")
         if len(tables) > 1:
             others = ", ".join(repr(name) for name in tables if name != chosen)
             notes.append(f"{path.name}: other sheet(s) with data not read: {others}")
-        return RawTable(frame=_as_cells(table), source=path.name, notes=tuple(notes))
+        return RawTable(
+            frame=_as_cells(found.table), source=path.name, notes=tuple(notes), lines=found.rows, unit="row"
+        )
+
+
+#: Where JSON Lines break; not `str.splitlines`, which also breaks at U+2028 and other characters a JSON
+#: string may hold as they are.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _json_cell(value: object) -> object:
@@ -114,25 +157,32 @@ def _json_cell(value: object) -> object:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _json_rows(text: str, source: str) -> list[object]:
-    """The rows of a JSON array, of an object holding one array, of a single object, or of JSON Lines."""
+def _json_rows(text: str, source: str) -> tuple[list[object], tuple[int, ...], str]:
+    """Rows of a JSON array, of an object holding one array, of a single object, or of JSON Lines.
+
+    Also where each row is: its 1-based item number in the array (unit `item`), or its line (unit `line`).
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as whole:
         if text.lstrip().startswith("["):
             raise InputDataError(f"{source} is not valid JSON (line {whole.lineno}).") from None
         rows: list[object] = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        lines: list[int] = []
+        for number, line in enumerate(_LINE_BREAK.split(text), start=1):
             if line.strip():
                 try:
                     rows.append(json.loads(line))
                 except json.JSONDecodeError:
                     raise InputDataError(f"{source} is not valid JSON Lines (line {number}).") from None
-        return rows
+                lines.append(number)
+        return rows, tuple(lines), "line"
     if isinstance(data, dict):
         lists = [value for value in data.values() if isinstance(value, list)]
-        return lists[0] if len(lists) == 1 else [data]  # {"passengers": [...]} or one row
-    return data if isinstance(data, list) else [data]
+        data = lists[0] if len(lists) == 1 else [data]  # {"passengers": [...]} or one row
+    elif not isinstance(data, list):
+        data = [data]
+    return data, tuple(range(1, len(data) + 1)), "item"
 
 
 class JsonReader:
@@ -141,16 +191,18 @@ class JsonReader:
     name = "json"
 
     def detect(self, path: Path, head: bytes) -> bool:
-        suffix = path.suffix.lower()
-        if suffix in {".csv", ".tsv", ".txt"}:  # a header such as `[No],Name` is still a CSV
+        """True when the content opens like JSON, whatever the extension (a CSV saved as `.json` is a CSV)."""
+        if path.suffix.lower() in {".csv", ".tsv", ".txt"}:  # a header such as `[No],Name` is still a CSV
             return False
-        return suffix in {".json", ".jsonl", ".ndjson"} or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"[", b"{"))
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return head.decode("utf-16", errors="ignore").lstrip("\ufeff \t\r\n").startswith(("[", "{"))
+        return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith((b"[", b"{"))
 
     def read(self, path: Path) -> RawTable:
         from checkpoint.sources.delimited import decode
 
         text, _ = decode(path.read_bytes(), path.name)
-        rows = _json_rows(text, path.name)
+        rows, lines, unit = _json_rows(text, path.name)
         objects = [row for row in rows if isinstance(row, dict)]
         if len(objects) != len(rows):
             raise InputDataError(f"{path.name} must hold a list of objects, one per row.")
@@ -160,4 +212,24 @@ class JsonReader:
         cells = {column: [_json_cell(row.get(column)) for row in objects] for column in columns}
         frame = pd.DataFrame(cells, columns=columns, dtype=object)
         frame.columns = column_names(columns)
-        return RawTable(frame=frame, source=path.name)
+        return RawTable(frame=frame, source=path.name, lines=lines, unit=unit)
+
+
+def parquet_cells(path: Path) -> int | None:
+    """Rows × columns of a Parquet file, from its footer alone; None when the footer is unreadable."""
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_metadata(path)
+    except Exception:  # see the module note; the reader then says the file is unreadable
+        return None
+    return int(metadata.num_rows) * int(metadata.num_columns)
+
+
+def zip_unpacked_bytes(path: Path) -> int | None:
+    """The total uncompressed size a ZIP archive (an XLSX workbook) declares; None when it is not one."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None

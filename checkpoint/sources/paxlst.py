@@ -611,4 +611,10 @@ class PaxlstReader:
         frame = frame.astype(object).where(frame.notna(), None)
         if encoding != "utf-8":
             notes.insert(0, f"read as {encoding} text (not UTF-8)")
-        return RawTable(frame=frame, source=path.name, notes=tuple(f"{path.name}: {note}" for note in notes))
+        return RawTable(
+            frame=frame,
+            source=path.name,
+            notes=tuple(f"{path.name}: {note}" for note in notes),
+            lines=range(1, len(frame) + 1),
+            unit="passenger",
+        )

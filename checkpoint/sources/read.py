@@ -1,11 +1,29 @@
-"""Pick the reader for a file by its content first, then its extension, and read it."""
+"""Pick the reader for a file by its content first, then its extension, and read it.
+
+Size limits: every reader holds the whole table in memory as Python objects, and a delimited file costs
+about ten times its size while read (measured: an 85 MB registry export of 400,000 records peaks at
+0.8 GB). `read_table` therefore refuses, with one sentence and before reading anything, a file whose data
+exceeds `max_bytes`. The data is measured as a reader would unpack it: the file's size for text (CSV,
+JSON, PAXLST), the uncompressed size of all parts of an XLSX workbook (a ZIP archive; this also stops a
+"ZIP bomb"), and for Parquet, which compresses many times over, its rows × columns × 12 bytes (what the
+same cells take as CSV).
+
+- `MANIFEST_MAX_BYTES`, 200 MiB, the default: a flight's manifest is kilobytes and a day of PAXLST
+  messages a few megabytes; 200 MiB of CSV is about a million passengers and 2 GB of memory.
+- `REGISTRY_MAX_BYTES`, 1 GiB, for registry exports: about 5 million placement records of some 210 bytes
+  (more than a decade of placements at a few hundred thousand a year), and about 10 GB of memory while
+  the export is read and prepared — what a 24 GB desk machine can spare. A larger registry would have to
+  be read in chunks, which checkpoint does not do; converting it to Parquet saves disk and time, not
+  memory, so the same limit applies to it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
-from checkpoint.sources.binary import JsonReader, ParquetReader, XlsxReader
+from checkpoint.sources.binary import JsonReader, ParquetReader, XlsxReader, parquet_cells, zip_unpacked_bytes
 from checkpoint.sources.delimited import DelimitedReader
 from checkpoint.sources.interface import RawTable, TableReader
 from checkpoint.sources.paxlst import PaxlstReader
@@ -13,14 +31,46 @@ from checkpoint.sources.paxlst import PaxlstReader
 #: Content-recognisable formats first; delimited text last, as the fallback.
 READERS: tuple[TableReader, ...] = (ParquetReader(), XlsxReader(), JsonReader(), PaxlstReader(), DelimitedReader())
 
-#: Larger inputs are refused rather than risk exhausting memory at a desk machine.
-MAX_BYTES = 2 * 1024**3
+_MIB = 1024**2
+#: Largest manifest read (the default limit of `read_table`); see the module docstring.
+MANIFEST_MAX_BYTES = 200 * _MIB
+#: Largest registry export read; see the module docstring.
+REGISTRY_MAX_BYTES = 1024 * _MIB
+#: What one Parquet cell is counted as: the average size of a cell in a CSV registry export, delimiter included.
+PARQUET_CELL_BYTES = 12
+
 #: Old Excel `.xls` and password-protected workbooks are OLE2 compound files.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Which readers a file's extension promises; another reader taking the file is worth a note.
+_PROMISED = {
+    ".csv": {"csv"},
+    ".tsv": {"csv"},
+    ".txt": {"csv", "paxlst"},
+    ".xlsx": {"xlsx"},
+    ".xlsm": {"xlsx"},
+    ".parquet": {"parquet"},
+    ".json": {"json"},
+    ".jsonl": {"json"},
+    ".ndjson": {"json"},
+    ".edi": {"paxlst"},
+    ".edifact": {"paxlst"},
+}
+_CONTENT = {
+    "csv": "delimited text",
+    "xlsx": "an XLSX workbook",
+    "parquet": "a Parquet table",
+    "json": "JSON",
+    "paxlst": "a PAXLST message",
+}
 
 
-def read_table(path: Path, readers: tuple[TableReader, ...] = READERS) -> RawTable:
-    """Read a tabular file with the first reader that recognises it."""
+def read_table(path: Path, readers: tuple[TableReader, ...] = READERS, *, max_bytes: int | None = None) -> RawTable:
+    """Read a tabular file with the first reader that recognises it.
+
+    `max_bytes` is the most data read at once (default `MANIFEST_MAX_BYTES`; pass `REGISTRY_MAX_BYTES` for a
+    registry export); a larger file is an InputDataError before anything is read.
+    """
+    limit = MANIFEST_MAX_BYTES if max_bytes is None else max_bytes
     try:
         if path.is_dir():
             raise InputDataError(f"{path} is a folder, not a file.")
@@ -31,8 +81,8 @@ def read_table(path: Path, readers: tuple[TableReader, ...] = READERS) -> RawTab
         raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
     if size == 0:
         raise InputDataError(f"{path.name} is empty; expected a header row and data rows.")
-    if size > MAX_BYTES:
-        raise InputDataError(f"{path.name} is larger than {MAX_BYTES // 1024**3} GB; split it before screening.")
+    if size > limit:
+        raise InputDataError(_too_large(path, size, limit, unpacked=False))
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
@@ -43,10 +93,46 @@ def read_table(path: Path, readers: tuple[TableReader, ...] = READERS) -> RawTab
             f"{path.name} is an old-style (.xls) or password-protected workbook; save it as .xlsx without a "
             "password, or as CSV."
         )
+    unpacked = _unpacked_bytes(path, head)
+    if unpacked is not None and unpacked > limit:
+        raise InputDataError(_too_large(path, unpacked, limit, unpacked=True))
     for reader in readers:
         if reader.detect(path, head):
             try:
-                return reader.read(path)
+                raw = reader.read(path)
             except OSError as error:
                 raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
+            return _note_misnamed(raw, path, reader.name)
     raise InputDataError(f"{path.name} is not a format checkpoint reads (CSV, XLSX, Parquet, JSON, PAXLST).")
+
+
+def _unpacked_bytes(path: Path, head: bytes) -> int | None:
+    """The data a compressed format unpacks to (Parquet, XLSX), None for text (its size is the file's)."""
+    if head.startswith(b"PAR1"):
+        cells = parquet_cells(path)
+        return None if cells is None else cells * PARQUET_CELL_BYTES
+    if head.startswith(b"PK\x03\x04"):
+        return zip_unpacked_bytes(path)
+    return None
+
+
+def _size(count: int) -> str:
+    return f"{count / _MIB:,.0f} MB" if count >= _MIB else f"{count:,} bytes"
+
+
+def _too_large(path: Path, size: int, limit: int, *, unpacked: bool) -> str:
+    what = f"holds {_size(size)} of data once unpacked" if unpacked else f"is {_size(size)}"
+    return (
+        f"{path.name} {what}, more than the {_size(limit)} checkpoint reads into memory at once; "
+        "split it into smaller files."
+    )
+
+
+def _note_misnamed(raw: RawTable, path: Path, reader: str) -> RawTable:
+    """Say so when the content is not what the extension promises (a CSV saved as `.xlsx`, …)."""
+    suffix = path.suffix.lower()
+    promised = _PROMISED.get(suffix)
+    if promised is None or reader in promised:
+        return raw
+    note = f"{path.name} is named {suffix} but holds {_CONTENT.get(reader, reader)}; read as such"
+    return replace(raw, notes=(note, *raw.notes))

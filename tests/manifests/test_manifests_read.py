@@ -39,9 +39,12 @@ def test_the_airline_list_in_cp1252_with_a_title() -> None:
     assert (first.sex, first.nationality, first.passport_expiry) == ("F", "IDN", date(2032, 4, 1))
     assert (first.ticket, first.flight, first.group_code, first.booking_ref) == ("ow", "GA820", "UMR-77", "ABC123")
     assert fourth.passport_expiry == date(2030, 12, 17)  # 17DES30: Indonesian month, expiry near today
-    assert fourth.warnings == ("date_of_birth '31/02/1990' is not a real calendar date; treated as missing",)
-    assert fifth.warnings == ("row has neither a name nor a passport number; it cannot be looked up in the registry",)
-    assert sixth.warnings == ("destination 'XYZ' is not a known country or airport code; treated as missing",)
+    # Warnings name the file line: a title line and a blank line come before the header (line 3).
+    assert fourth.warnings == ("line 7: date_of_birth '31/02/1990' is not a real calendar date; treated as missing",)
+    assert fifth.warnings == (
+        "line 8: row has neither a name nor a passport number; it cannot be looked up in the registry",
+    )
+    assert sixth.warnings == ("line 9: destination 'XYZ' is not a known country or airport code; treated as missing",)
     assert [t.row for t in manifest.travellers] == [1, 2, 3, 4, 5, 6]
 
 
@@ -53,7 +56,9 @@ def test_surname_and_given_names_in_a_tsv_with_bom() -> None:
         ("3", "SUSILAWATI", date(1990, 5, 17), None, "TWN"),
     ]
     assert manifest.travellers[0].return_date == date(2026, 12, 10)
-    assert manifest.travellers[1].warnings == ("return_date is before departure_date; return_date treated as missing",)
+    assert manifest.travellers[1].warnings == (
+        "line 3: return_date is before departure_date; return_date treated as missing",
+    )
 
 
 def test_json_lines_with_a_repeated_pax_id() -> None:
@@ -64,9 +69,9 @@ def test_json_lines_with_a_repeated_pax_id() -> None:
         ("P-1", "AGUS SALIM", date(1990, 5, 17), None, "HKG"),
     ]
     assert [t.warnings for t in manifest.travellers] == [
-        ("pax_id P-1 appears more than once",),
+        ("line 1: pax_id P-1 appears more than once",),
         (),
-        ("pax_id P-1 appears more than once",),
+        ("line 3: pax_id P-1 appears more than once",),
     ]
     assert manifest.travellers[2].nik == "3201015705900001"
     assert manifest.travellers[0].visa_type == "visit"
@@ -92,7 +97,7 @@ def test_an_xlsx_manifest_with_real_dates_and_numeric_passports(tmp_path: Path) 
     assert [t.sex for t in manifest.travellers] == ["F", "M", None]
     assert manifest.travellers[0].passport_expiry == date(2032, 4, 1)
     assert "agent.xlsx: sheet 'Penumpang' read" in manifest.notes
-    assert manifest.travellers[2].warnings[-1].startswith("row has neither a name nor a passport number")
+    assert manifest.travellers[2].warnings[-1].startswith("row 5: row has neither a name nor a passport number")
 
 
 def test_a_parquet_manifest(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from checkpoint.errors import InputDataError
 from checkpoint.manifests import build_traveller, travellers_from_table
+from checkpoint.manifests.travellers import MAX_CELL_CHARS
 from checkpoint.models import Traveller
 from checkpoint.sources import RawTable
 
@@ -204,8 +205,10 @@ class TestTable:
             (2, "2", None),
             (3, "3", "BUDI SANTOSO"),
         ]
-        assert travellers[1].warnings == (NO_KEY,)
-        assert travellers[2].warnings == ("date_of_birth '31/02/1990' is not a real calendar date; treated as missing",)
+        assert travellers[1].warnings == (f"line 3: {NO_KEY}",)  # the header is line 1
+        assert travellers[2].warnings == (
+            "line 4: date_of_birth '31/02/1990' is not a real calendar date; treated as missing",
+        )
 
     def test_pax_id_from_the_file_and_blanks_defaulting_to_the_row(self) -> None:
         raw = table(["No.", "Name"], ["17", "A/B"], [None, "C/D"], [5.0, "E/F"])
@@ -214,13 +217,14 @@ class TestTable:
     def test_a_repeated_pax_id_is_warned_on_each_row(self) -> None:
         raw = table(["pax_id", "full_name"], ["7", "SITI"], ["8", "BUDI"], ["7", "AGUS"])
         travellers = travellers_from_table(raw, today=TODAY)
-        assert [t.warnings for t in travellers] == [("pax_id 7 appears more than once",), (),
-                                                    ("pax_id 7 appears more than once",)]  # fmt: skip
+        assert [t.warnings for t in travellers] == [("line 2: pax_id 7 appears more than once",), (),
+                                                    ("line 4: pax_id 7 appears more than once",)]  # fmt: skip
 
     def test_a_default_pax_id_can_collide_with_a_given_one(self) -> None:
         raw = table(["pax_id", "full_name"], ["2", "SITI"], [None, "BUDI"])
         travellers = travellers_from_table(raw, today=TODAY)
-        assert all("pax_id 2 appears more than once" in t.warnings for t in travellers)
+        assert [t.warnings for t in travellers] == [("line 2: pax_id 2 appears more than once",),
+                                                    ("line 3: pax_id 2 appears more than once",)]  # fmt: skip
 
     def test_surname_and_given_names_columns(self) -> None:
         raw = table(["Surname", "Given Names", "Gender"], ["AMINAH", "SITI", "P"], ["SANTOSO", "BUDI", "L"])
@@ -240,3 +244,34 @@ class TestTable:
     def test_unknown_columns_are_ignored(self) -> None:
         raw = table(["Name", "Transit", "Remarks"], ["A/B", "SIN", "wheelchair"])
         assert travellers_from_table(raw, today=TODAY)[0].warnings == ()
+
+    def test_warnings_name_the_place_in_the_file_in_its_own_unit(self) -> None:
+        frame = pd.DataFrame([["A/B", "31/02/1990"], [None, None]], columns=["Name", "DOB"], dtype=object)
+        raw = RawTable(frame=frame, source="agent.xlsx", lines=(5, 9), unit="row")
+        travellers = travellers_from_table(raw, today=TODAY)
+        assert [t.warnings for t in travellers] == [
+            ("row 5: date_of_birth '31/02/1990' is not a real calendar date; treated as missing",),
+            (f"row 9: {NO_KEY}",),
+        ]
+        assert [t.row for t in travellers] == [1, 2]  # the position in the manifest, as for the default pax_id
+
+
+class TestOverlongCells:
+    def test_a_cell_longer_than_any_field_is_missing_with_a_warning_not_quoting_it(self) -> None:
+        traveller = build(full_name="SITI " * 200_000, passport_number="B1234567")
+        assert traveller.full_name is None and traveller.passport_number == "B1234567"
+        assert traveller.warnings == ("full_name is 1,000,000 characters long (at most 200 read); treated as missing",)
+
+    def test_every_field_is_guarded_and_the_row_is_still_kept(self) -> None:
+        traveller = build(name="A/" + "B" * 300, date_of_birth="1" * 5000)
+        assert (traveller.full_name, traveller.date_of_birth) == (None, None)
+        assert traveller.warnings == (
+            "name is 302 characters long (at most 200 read); treated as missing",
+            "date_of_birth is 5,000 characters long (at most 200 read); treated as missing",
+            NO_KEY,
+        )
+
+    def test_up_to_the_limit_and_surrounding_blanks_are_read(self) -> None:
+        assert build(full_name="A" * MAX_CELL_CHARS).full_name == "A" * MAX_CELL_CHARS
+        padded = build(full_name="  SITI AMINAH" + " " * 10_000)
+        assert (padded.full_name, padded.warnings) == ("SITI AMINAH", ())

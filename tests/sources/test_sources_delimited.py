@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from checkpoint.errors import InputDataError
@@ -232,6 +232,14 @@ headers = st.lists(st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}[A-Za-z0-9]", fullm
                    unique_by=str.lower)  # fmt: skip
 
 
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(
     data=st.data(),
@@ -248,7 +256,10 @@ def test_a_written_table_reads_back(
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows([header, *rows])
     path = tmp_path / "roundtrip.csv"  # one file, overwritten by each example
-    path.write_bytes(buffer.getvalue().encode(encoding))
+    data_bytes = buffer.getvalue().encode(encoding)
+    # CP1252 text that is also valid UTF-8 (`É’` is the bytes of `ɒ`) is read as UTF-8: no reader can tell.
+    assume(encoding != "cp1252" or not _valid_utf8(data_bytes) or data_bytes.isascii())
+    path.write_bytes(data_bytes)
     table = read_table(path)
     assert list(table.frame.columns) == header
     assert table.frame.to_numpy().tolist() == [[cell.strip() or None for cell in row] for row in rows]
