@@ -19,6 +19,7 @@ from checkpoint.errors import InputDataError
 from checkpoint.geo import country_code, nationality_code
 from checkpoint.models import TRAVELLER_FIELDS, Traveller
 from checkpoint.names.normalise import airline_name
+from checkpoint.nik import NikProblem, parse_nik
 from checkpoint.sources import RawTable
 from checkpoint.values import EXACT_FLOAT_LIMIT, clean_text, document_number, nik_digits, read_sex
 
@@ -66,6 +67,29 @@ def _without_overlong(cells: Mapping[str, object], warnings: list[str]) -> Mappi
     return {**cells, **dict.fromkeys(overlong)} if overlong else cells
 
 
+def _use_nik(values: dict[str, object], today: date) -> list[str]:
+    """Check the NIK's structure; fill a missing sex or birth date from it, and flag disagreement.
+
+    The NIK encodes the holder's birth date (day + 40 for women): a desk officer who types only the NIK
+    still gives the matcher a date of birth and a sex to corroborate a match.
+    """
+    info = parse_nik(str(values["nik"]), today=today)
+    if isinstance(info, NikProblem):
+        values["nik"] = None
+        return [f"nik is not a valid NIK ({info.part}); treated as missing"]
+    notes = []
+    born, sex = values.get("date_of_birth"), values.get("sex")
+    if born is None:
+        values["date_of_birth"] = info.birth_date
+    elif born != info.birth_date:
+        notes.append("date_of_birth disagrees with the birth date encoded in the NIK")
+    if sex is None:
+        values["sex"] = info.sex
+    elif sex != info.sex:
+        notes.append("sex disagrees with the sex encoded in the NIK")
+    return notes
+
+
 def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Traveller:
     """A traveller from field-named cells (SPEC §4.2 names); problems become warnings, never errors."""
     warnings: list[str] = []
@@ -101,6 +125,8 @@ def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Tr
         warnings.append("nik was stored as a number too long to keep exactly; treated as missing")
     elif values["nik"] is None and clean_text(raw_nik):
         warnings.append("nik is not 16 digits; treated as missing")
+    if values["nik"] is not None:
+        warnings.extend(_use_nik(values, today))
     for name in _UPPER:
         text = clean_text(cells.get(name))
         values[name] = text.upper() if text else None

@@ -19,6 +19,7 @@ from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.errors import InputDataError
 from checkpoint.geo import country_code
 from checkpoint.names import normalise_name, phonetic_key
+from checkpoint.nik import NikProblem, parse_nik
 from checkpoint.registry import schema
 from checkpoint.sources import RawTable
 from checkpoint.values import clean_text, document_key, document_number, nik_digits, read_bool, read_sex
@@ -73,7 +74,7 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
 
     for name in schema.OPTIONAL_TEXT:
         out[name] = _map(frame[name], clean_text)
-    out["nik"] = _map(frame["nik"], nik_digits)
+    out["nik"] = _map(frame["nik"], lambda value: _valid_nik(value, today))
     out["passport_number"] = _map(frame["passport_number"], document_number)
     for name in ("status", "scheme"):
         out[name] = _map(out[name], lambda v: v.upper() if v else None)
@@ -87,7 +88,9 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
     notes: list[str] = []
     bad_nik = _map(frame["nik"], clean_text).notna() & out["nik"].isna()
     if bad_nik.any():
-        notes.append(f"{int(bad_nik.sum())} NIK value(s) are not 16 digits and were left blank")
+        notes.append(
+            f"{int(bad_nik.sum())} NIK value(s) are not valid NIKs (16 digits, real province, date) and were left blank"
+        )
 
     keep = reasons.isna()
     rejects = source.loc[~keep].copy()
@@ -95,6 +98,14 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
     rejects["reason"] = reasons[~keep]
     good = out.loc[keep].reset_index(drop=True)
     return PreparedRegistry(table=_with_derived(good), rejects=rejects, notes=tuple(notes))
+
+
+def _valid_nik(value: object, today: date) -> str | None:
+    """The NIK when it has a valid structure (province, birth date, serial), else None."""
+    digits = nik_digits(value)
+    if digits is None or isinstance(parse_nik(digits, today=today), NikProblem):
+        return None
+    return digits
 
 
 def _map(column: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
