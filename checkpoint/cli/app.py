@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -25,6 +26,9 @@ class CheckpointGroup(TyperGroup):
         except CheckpointError as error:
             typer.echo(f"checkpoint: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:  # the reader went away (`checkpoint screen … | head`): not an error of ours
+            _silence_stdout()
+            raise typer.Exit(141) from None
         except Exception as error:  # the last line of defence: never a traceback on screen
             where = report_internal_error(error)
             typer.echo(
@@ -33,6 +37,15 @@ class CheckpointGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(70) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 app = typer.Typer(
@@ -72,6 +85,9 @@ def main() -> None:
         app(prog_name="checkpoint")
     except SystemExit:
         raise
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(141)
     except BaseException as error:  # e.g. a failure while printing the usage
         if isinstance(error, KeyboardInterrupt):
             typer.echo("checkpoint: interrupted; nothing was written.", err=True)
