@@ -68,10 +68,10 @@ def _hits(column: pa.ChunkedArray, wanted: list[str]) -> tuple[np.ndarray, np.nd
         found = pc.index_in(pc.list_flatten(column), value_set=value_set)
         mask = pc.is_valid(found)
         rows = pc.filter(pc.list_parent_indices(column), mask)
-        return rows.to_numpy(), pc.filter(found, mask).to_numpy()
+        return rows.to_numpy().astype(np.int64), pc.filter(found, mask).to_numpy().astype(np.int64)
     found = pc.index_in(column, value_set=value_set)
     rows = pc.indices_nonzero(pc.is_valid(found))
-    return rows.to_numpy(), pc.take(found, rows).to_numpy()
+    return rows.to_numpy().astype(np.int64), pc.take(found, rows).to_numpy().astype(np.int64)
 
 
 def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict[int, set[int]]:
@@ -83,16 +83,14 @@ def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict
     passport or NIK is always kept. Pruned rows could never be a match: a different date of birth with no
     document agreeing outweighs any name.
     """
-    blocked, documented = _blocked_pairs(registry, travellers)
+    people, rows, documented = _blocked_pairs(registry, travellers)
     pairs: dict[int, set[int]] = defaultdict(set)
-    if not blocked:
+    if not len(people):
         return pairs
-    people = np.fromiter((index for index, _ in blocked), dtype=np.int64, count=len(blocked))
-    rows = np.fromiter((row for _, row in blocked), dtype=np.int64, count=len(blocked))
-    born = np.array([_dob_number(t.date_of_birth) for t in travellers], dtype=np.int64)
-    for person, row in documented:
+    for person, row in zip(people[documented].tolist(), rows[documented].tolist(), strict=True):
         pairs[person].add(row)
-    close = dates_within_one_slip(born[people], registry.dob_numbers[rows])
+    born = np.array([_dob_number(t.date_of_birth) for t in travellers], dtype=np.int64)
+    close = ~documented & dates_within_one_slip(born[people], registry.dob_numbers[rows])
     people, rows = people[close], rows[close]
     names = registry.table.column("_name_tokens").take(pa.array(rows)).to_pylist()
     # Compared through phonetic keys, so old and new spellings (DJOKO / JOKO) pass.
@@ -126,17 +124,19 @@ def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray((a >= 0) & ((differing <= 1) | swapped), dtype=bool)
 
 
-def _blocked_pairs(
-    registry: Registry, travellers: Sequence[Traveller]
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """All (traveller, row) pairs sharing a blocking key, and those sharing a document key."""
-    blocked: set[tuple[int, int]] = set()
-    documented: set[tuple[int, int]] = set()
+def _blocked_pairs(registry: Registry, travellers: Sequence[Traveller]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every distinct (traveller, row) pair sharing a blocking key, as arrays, and which share a document.
+
+    Kept as numpy arrays throughout: a large manifest blocks millions of pairs before pruning.
+    """
     by_type: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, traveller in enumerate(travellers):
         for key_type, keys in traveller_keys(traveller).items():
             for key in keys:
                 by_type[key_type][key].append(index)
+    found_people: list[np.ndarray] = []
+    found_rows: list[np.ndarray] = []
+    found_documented: list[np.ndarray] = []
     for key_type, owners in by_type.items():
         wanted = list(owners)
         column = registry.table.column(KEY_COLUMNS[key_type])
@@ -148,8 +148,34 @@ def _blocked_pairs(
                 sizes = np.bincount(positions, minlength=len(wanted))
                 keep = sizes[positions] <= MAX_NAME_BLOCK
                 rows, positions = rows[keep], positions[keep]
-            target = documented if key_type in ("passport", "nik") else blocked
-            for row, position in zip(rows.tolist(), positions.tolist(), strict=True):
-                for traveller_index in owners[wanted[position]]:
-                    target.add((traveller_index, row))
-    return blocked | documented, documented
+            people, rows = _expand_owners(owners, wanted, rows, positions)
+            found_people.append(people)
+            found_rows.append(rows)
+            found_documented.append(np.full(len(rows), key_type in ("passport", "nik")))
+    if not found_people:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool)
+    people = np.concatenate(found_people)
+    rows = np.concatenate(found_rows)
+    documented = np.concatenate(found_documented)
+    pair = people * max(registry.table.num_rows, 1) + rows
+    # Distinct pairs; a pair is documented when any of its occurrences came from a document key.
+    order = np.lexsort((~documented, pair))
+    pair, documented = pair[order], documented[order]
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    pair, documented = pair[first], documented[first]
+    width = max(registry.table.num_rows, 1)
+    return pair // width, pair % width, documented
+
+
+def _expand_owners(
+    owners: dict[str, list[int]], wanted: list[str], rows: np.ndarray, positions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hits on key positions become (traveller, row) pairs: a key may belong to several travellers."""
+    counts = np.array([len(owners[key]) for key in wanted], dtype=np.int64)
+    flat = np.fromiter((person for key in wanted for person in owners[key]), dtype=np.int64, count=int(counts.sum()))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    repeat = counts[positions]
+    offsets = np.arange(int(repeat.sum())) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    return flat[np.repeat(starts[positions], repeat) + offsets], np.repeat(rows, repeat)
