@@ -4,25 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-REQUIRED = ("record_id", "full_name", "sex", "date_of_birth", "destination_country")
-OPTIONAL_TEXT = (
-    "nik",
-    "passport_number",
-    "status",
-    "scheme",
-    "agency",
-    "agency_licence",
-    "employer",
-    "job_title",
-    "sector",
-    "visa_number",
-    "epmi_number",
-    "departure_port",
-)
-OPTIONAL_BOOL = ("bpjs_active", "opp_completed")
-OPTIONAL_DATE = ("planned_departure",)
-COLUMNS = REQUIRED + OPTIONAL_TEXT + OPTIONAL_BOOL + OPTIONAL_DATE
-#: The same columns in the order SPEC §4.1 lists them (for exports people read).
+#: The registry columns in the order SPEC §4.1 lists them (the one list of names).
 SPEC_COLUMNS: tuple[str, ...] = (
     "record_id",
     "full_name",
@@ -45,6 +27,12 @@ SPEC_COLUMNS: tuple[str, ...] = (
     "planned_departure",
     "departure_port",
 )
+REQUIRED = ("record_id", "full_name", "sex", "date_of_birth", "destination_country")
+OPTIONAL_BOOL = ("bpjs_active", "opp_completed")
+OPTIONAL_DATE = ("planned_departure",)
+OPTIONAL_TEXT = tuple(name for name in SPEC_COLUMNS if name not in REQUIRED + OPTIONAL_BOOL + OPTIONAL_DATE)
+#: Grouped by type; the order of the snapshot schema.
+COLUMNS = REQUIRED + OPTIONAL_TEXT + OPTIONAL_BOOL + OPTIONAL_DATE
 
 STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
 SCHEMES = ("G2G", "G2P", "P2P", "UKPS", "MANDIRI")
