@@ -103,10 +103,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_registry(path: Path, *, today: date) -> tuple[Registry, Any]:
-    """Read and prepare an export file into an in-memory registry; also return the rejected rows."""
+def build_registry(path: Path, *, today: date, sha256: str | None = None) -> tuple[Registry, Any]:
+    """Read and prepare an export file into an in-memory registry; also return the rejected rows.
+
+    `sha256` is the file's checksum when the caller already computed it (a large export is read once less).
+    """
     raw = read_table(path, max_bytes=REGISTRY_MAX_BYTES)  # first: it says clearly when the file is unreadable
-    sha = file_sha256(path)
+    sha = sha256 or file_sha256(path)
     prepared = prepare_registry(raw, today=today)
     created = datetime.now(UTC).replace(microsecond=0)
     info = SnapshotInfo(
@@ -131,13 +134,17 @@ def load_registry_file(path: Path, *, today: date) -> Registry:
         snapshot = _read_snapshot(path)
         if snapshot is not None:
             return snapshot
-    cached = _cache_path(path, today)
+    try:
+        digest: str | None = file_sha256(path)
+    except OSError:
+        digest = None  # read_table below says what is wrong with the file
+    cached = _cache_path(digest, today) if digest else None
     if cached is not None and cached.exists():
         snapshot = _read_snapshot(cached)
         if snapshot is not None:
             return snapshot
     try:
-        registry, _ = build_registry(path, today=today)
+        registry, _ = build_registry(path, today=today, sha256=digest)
     except InputDataError as error:
         raise ConfigError(f"the registry is unusable: {error}") from None
     if cached is not None:
@@ -149,16 +156,12 @@ def load_registry_file(path: Path, *, today: date) -> Registry:
     return registry
 
 
-def _cache_path(path: Path, today: date) -> Path | None:
+def _cache_path(digest: str, today: date) -> Path:
     """Where the prepared form of an export file is kept, keyed by its content, the code and the date.
 
     An export given with --registry is normalised once and reused while the file, the tool version and
     the screening date (birth dates are checked against it) stay the same.
     """
-    try:
-        digest = file_sha256(path)
-    except OSError:
-        return None
     code = hashlib.sha256(Path(prepare_module.__file__).read_bytes()).hexdigest()  # a changed preparer rebuilds
     key = hashlib.sha256(f"{digest}|{__version__}|{PREPARE_VERSION}|{code}|{today.isoformat()}".encode()).hexdigest()
     return registry_cache_dir() / f"{key[:32]}.parquet"
