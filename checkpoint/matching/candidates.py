@@ -1,109 +1,112 @@
 """Candidate generation: which records could be each traveller, found by blocking keys, never by a scan.
 
-Each key type is one vectorised pass over a registry column (`pyarrow.compute.index_in` against the set
-of keys in the batch); the union of the key types' hits is the candidate set. Key types: passport number
-(OCR-tolerant), NIK, date of birth, date of birth with day and month swapped, and each name token's
-phonetic key with the birth year, and with the birth month and day (so one slipped digit anywhere in the
-date of birth still finds the record through the name).
+Stage 1 (blocking): every traveller key (`registry/keys.py`: passport, NIK, date of birth, name token +
+birth year, name token + birth day) is looked up in the snapshot's sorted index by binary search, for the
+whole manifest at once. Stage 2 (pruning, vectorised): a row found only through the name or the date of
+birth is kept when the dates of birth are within one slip (equal, day/month swapped, one digit), the
+names' letter-pair signatures overlap, and a cheap string likeness (rapidfuzz, pairwise in C) is high
+enough; a row found through the passport or NIK is always kept. Pruned rows could never be a match: a
+different date of birth with no document agreeing outweighs any name.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
-from checkpoint.registry.prepare import name_day_keys, name_year_keys, swapped_dob_key
-from checkpoint.values import document_key
+from checkpoint.registry.keys import (
+    DOCUMENT_KINDS,
+    MAX_NAME_BLOCK,
+    NAME_KINDS,
+    dob_number,
+    key_hashes,
+    name_signature,
+    signature_overlap,
+    traveller_keys,
+)
 
-#: Which registry column each traveller key is looked up in.
-KEY_COLUMNS = {
-    "passport": "_passport_key",
-    "nik": "nik",
-    "dob": "_dob_key",
-    "dob_swap": "_dob_swap_key",
-    "name_year": "_name_year_keys",
-    "name_day": "_name_day_keys",
-}
-
-
-def traveller_keys(traveller: Traveller) -> dict[str, list[str]]:
-    """The blocking keys of one traveller, by key type."""
-    keys: dict[str, list[str]] = defaultdict(list)
-    if traveller.passport_number:
-        keys["passport"].append(document_key(traveller.passport_number))
-    if traveller.nik:
-        keys["nik"].append(traveller.nik)
-    if traveller.date_of_birth:
-        born = traveller.date_of_birth
-        keys["dob"].append(born.strftime("%Y%m%d"))
-        swapped = swapped_dob_key(born)
-        if swapped:
-            keys["dob"].append(swapped)
-        if traveller.full_name:
-            tokens = normalise_name(traveller.full_name).tokens
-            keys["name_year"] = name_year_keys(tokens, born.year)
-            keys["name_day"] = name_day_keys(tokens, born)
-    return keys
+#: Share of the shorter name's letter pairs the other must hold to be compared further. Set low: it only
+#: has to throw out unrelated names of a date-of-birth block (measured in benchmarks/matching/).
+SIGNATURE_FLOOR = 0.5
+#: token_set_ratio (0–100) of the phonetic names below which a pair is not compared further.
+NAME_PREFILTER = 60
 
 
-#: A name key shared by more records than this (SITI|1990 in a large registry) is too common to block
-#: on: the traveller is still found through the date of birth and through the rarer tokens of the name.
-MAX_NAME_BLOCK = 300
-_NAME_KEY_TYPES = ("name_year", "name_day")
+@dataclass(frozen=True)
+class _Batch:
+    """The travellers' lookup data, one entry per traveller."""
+
+    born: np.ndarray  # YYYYMMDD, -1 when missing
+    written: list[str]  # phonetic keys of the name, space-joined ("" when no name)
+    signature_low: np.ndarray
+    signature_high: np.ndarray
 
 
-def _hits(column: pa.ChunkedArray, wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(registry rows, indexes into `wanted`) of every row whose key is wanted: one vectorised pass."""
-    value_set = pa.array(wanted, type=pa.string())
-    if pa.types.is_list(column.type):
-        found = pc.index_in(pc.list_flatten(column), value_set=value_set)
-        mask = pc.is_valid(found)
-        rows = pc.filter(pc.list_parent_indices(column), mask)
-        return rows.to_numpy().astype(np.int64), pc.filter(found, mask).to_numpy().astype(np.int64)
-    found = pc.index_in(column, value_set=value_set)
-    rows = pc.indices_nonzero(pc.is_valid(found))
-    return rows.to_numpy().astype(np.int64), pc.take(found, rows).to_numpy().astype(np.int64)
+def _batch(travellers: Sequence[Traveller]) -> _Batch:
+    written = []
+    signatures = []
+    for traveller in travellers:
+        tokens = normalise_name(traveller.full_name).tokens if traveller.full_name else ()
+        keys = [phonetic_key(token) for token in tokens]
+        written.append(" ".join(keys))
+        signatures.append(name_signature(keys))
+    return _Batch(
+        born=np.array([dob_number(t.date_of_birth) for t in travellers], dtype=np.int64),
+        written=written,
+        signature_low=np.array([low for low, _ in signatures], dtype=np.uint64),
+        signature_high=np.array([high for _, high in signatures], dtype=np.uint64),
+    )
 
 
 def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict[int, set[int]]:
-    """For each traveller index, the registry rows worth comparing field by field.
-
-    Stage 1 (blocking): rows sharing at least one key with the traveller. Stage 2 (pruning, cheap): a row
-    found only through the name or the date of birth is kept when the dates of birth are within one slip
-    (equal, day/month swapped, one digit) and the names share enough letters; a row found through the
-    passport or NIK is always kept. Pruned rows could never be a match: a different date of birth with no
-    document agreeing outweighs any name.
-    """
-    people, rows, documented = _blocked_pairs(registry, travellers)
+    """For each traveller index, the registry rows worth comparing field by field."""
+    people, rows, documented = blocked_pairs(registry, travellers)
     pairs: dict[int, set[int]] = defaultdict(set)
     if not len(people):
         return pairs
-    for person, row in zip(people[documented].tolist(), rows[documented].tolist(), strict=True):
+    keep = documented | _plausible(registry, _batch(travellers), people, rows, documented)
+    for person, row in zip(people[keep].tolist(), rows[keep].tolist(), strict=True):
         pairs[person].add(row)
-    born = np.array([_dob_number(t.date_of_birth) for t in travellers], dtype=np.int64)
-    close = ~documented & dates_within_one_slip(born[people], registry.dob_numbers[rows])
-    people, rows = people[close], rows[close]
-    names = registry.table.column("_name_tokens").take(pa.array(rows)).to_pylist()
-    # Compared through phonetic keys, so old and new spellings (DJOKO / JOKO) pass.
-    written = [" ".join(normalise_name(t.full_name).keys) if t.full_name else "" for t in travellers]
-    for person, row, name in zip(people.tolist(), rows.tolist(), names, strict=True):
-        keys = " ".join(phonetic_key(token) for token in (name or "").split())
-        if name_prefilter(written[person], keys) >= NAME_PREFILTER:
-            pairs[person].add(row)
     return pairs
 
 
-#: token_set_ratio (0–100) of the normalised names below which a pair is not compared further.
-NAME_PREFILTER = 60
+def _plausible(
+    registry: Registry, batch: _Batch, people: np.ndarray, rows: np.ndarray, documented: np.ndarray
+) -> np.ndarray:
+    """Which of the pairs found without a document could be the same person (cheapest tests first)."""
+    keep = ~documented
+    candidates = np.flatnonzero(keep)
+    table = registry.table
+
+    def column(name: str, at: np.ndarray) -> np.ndarray:
+        return np.asarray(table.column(name).take(pa.array(rows[at])).to_numpy(zero_copy_only=False))
+
+    born = column("_dob_number", candidates).astype(np.int64)
+    close = dates_within_one_slip(batch.born[people[candidates]], born)
+    candidates = candidates[close]
+    overlap = signature_overlap(
+        batch.signature_low[people[candidates]],
+        batch.signature_high[people[candidates]],
+        column("_signature_low", candidates).astype(np.uint64),
+        column("_signature_high", candidates).astype(np.uint64),
+    )
+    candidates = candidates[overlap >= SIGNATURE_FLOOR]
+    if len(candidates):
+        theirs = table.column("_name_keys").take(pa.array(rows[candidates])).to_pylist()
+        ours = [batch.written[person] for person in people[candidates].tolist()]
+        likeness = name_prefilter_many(ours, [name or "" for name in theirs])
+        candidates = candidates[likeness >= NAME_PREFILTER]
+    result = np.zeros(len(people), dtype=bool)
+    result[candidates] = True
+    return result
 
 
 def name_prefilter(a: str, b: str) -> float:
@@ -111,8 +114,13 @@ def name_prefilter(a: str, b: str) -> float:
     return max(fuzz.token_set_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
 
 
-def _dob_number(born: date | None) -> int:
-    return born.year * 10000 + born.month * 100 + born.day if born else -1
+def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:
+    """`name_prefilter` pair by pair over two equal-length lists, computed in rapidfuzz's C++ loop."""
+    shared = process.cpdist(a, b, scorer=fuzz.token_set_ratio, dtype=np.float32)
+    joined = process.cpdist(
+        [x.replace(" ", "") for x in a], [y.replace(" ", "") for y in b], scorer=fuzz.ratio, dtype=np.float32
+    )
+    return np.asarray(np.maximum(shared, joined))
 
 
 def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -124,58 +132,28 @@ def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray((a >= 0) & ((differing <= 1) | swapped), dtype=bool)
 
 
-def _blocked_pairs(registry: Registry, travellers: Sequence[Traveller]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every distinct (traveller, row) pair sharing a blocking key, as arrays, and which share a document.
-
-    Kept as numpy arrays throughout: a large manifest blocks millions of pairs before pruning.
-    """
-    by_type: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for index, traveller in enumerate(travellers):
-        for key_type, keys in traveller_keys(traveller).items():
-            for key in keys:
-                by_type[key_type][key].append(index)
-    found_people: list[np.ndarray] = []
-    found_rows: list[np.ndarray] = []
-    found_documented: list[np.ndarray] = []
-    for key_type, owners in by_type.items():
-        wanted = list(owners)
-        column = registry.table.column(KEY_COLUMNS[key_type])
-        # A traveller's date of birth also finds records whose day and month were swapped at entry.
-        sources = [column, registry.table.column(KEY_COLUMNS["dob_swap"])] if key_type == "dob" else [column]
-        for source in sources:
-            rows, positions = _hits(source, wanted)
-            if key_type in _NAME_KEY_TYPES and len(positions):
-                sizes = np.bincount(positions, minlength=len(wanted))
-                keep = sizes[positions] <= MAX_NAME_BLOCK
-                rows, positions = rows[keep], positions[keep]
-            people, rows = _expand_owners(owners, wanted, rows, positions)
-            found_people.append(people)
-            found_rows.append(rows)
-            found_documented.append(np.full(len(rows), key_type in ("passport", "nik")))
-    if not found_people:
+def blocked_pairs(registry: Registry, travellers: Sequence[Traveller]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every distinct (traveller, row) pair sharing a blocking key, as arrays, and which share a document."""
+    owners: list[int] = []
+    keys: list[str] = []
+    for person, traveller in enumerate(travellers):
+        found = traveller_keys(traveller.passport_number, traveller.nik, traveller.date_of_birth, traveller.full_name)
+        keys += found
+        owners += [person] * len(found)
+    if not keys or registry.table.num_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=bool)
-    people = np.concatenate(found_people)
-    rows = np.concatenate(found_rows)
-    documented = np.concatenate(found_documented)
-    pair = people * max(registry.table.num_rows, 1) + rows
+    kinds = np.array([key[0] for key in keys])
+    caps = np.where(np.isin(kinds, list(NAME_KINDS)), MAX_NAME_BLOCK, np.iinfo(np.int64).max)
+    queries, rows = registry.index.lookup(key_hashes(keys), caps)
+    people = np.asarray(owners, dtype=np.int64)[queries]
+    documented = np.isin(kinds, list(DOCUMENT_KINDS))[queries]
+    width = registry.table.num_rows
+    pair = people * width + rows
     # Distinct pairs; a pair is documented when any of its occurrences came from a document key.
     order = np.lexsort((~documented, pair))
     pair, documented = pair[order], documented[order]
     first = np.ones(len(pair), dtype=bool)
     first[1:] = pair[1:] != pair[:-1]
     pair, documented = pair[first], documented[first]
-    width = max(registry.table.num_rows, 1)
     return pair // width, pair % width, documented
-
-
-def _expand_owners(
-    owners: dict[str, list[int]], wanted: list[str], rows: np.ndarray, positions: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hits on key positions become (traveller, row) pairs: a key may belong to several travellers."""
-    counts = np.array([len(owners[key]) for key in wanted], dtype=np.int64)
-    flat = np.fromiter((person for key in wanted for person in owners[key]), dtype=np.int64, count=int(counts.sum()))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    repeat = counts[positions]
-    offsets = np.arange(int(repeat.sum())) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    return flat[np.repeat(starts[positions], repeat) + offsets], np.repeat(rows, repeat)

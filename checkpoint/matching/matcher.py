@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pyarrow as pa
@@ -23,7 +24,16 @@ LEAD_LOG_ODDS = 2.0  # and how far ahead of the runner-up: e^2 ≈ 7 times likel
 CANDIDATE_FLOOR = 0.20  # below this, a record is not worth showing
 MAX_CANDIDATES = 3
 
-_COMPARED_COLUMNS = ("record_id", "sex", "date_of_birth", "nik", "passport_number", "_name_tokens", "_father_tokens")
+_COMPARED_COLUMNS = (
+    "record_id",
+    "sex",
+    "date_of_birth",
+    "nik",
+    "passport_number",
+    "_name_tokens",
+    "_father_tokens",
+    "_token_counts",
+)
 
 
 def confidence(evidence: Evidence) -> float:
@@ -38,33 +48,44 @@ class EvidenceMatcher:
         pairs = candidate_pairs(registry, travellers)
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)
-        counts, records = registry.token_counts, registry.table.num_rows
-        outcomes: list[MatchOutcome] = []
+        records = registry.table.num_rows
+        decisions: list[tuple[MatchOutcome, int | None]] = []
         for index, traveller in enumerate(travellers):
             found = pairs.get(index)
             if not found or not traveller.screenable:
-                outcomes.append(MatchOutcome())
+                decisions.append((MatchOutcome(), None))
                 continue
             name = traveller_name(traveller)
-            evidences = ((row, compare(traveller, name, compared[row], counts, records)) for row in found)
+            evidences = (
+                (row, compare(traveller, name, compared[row], _token_counts(compared[row]), records)) for row in found
+            )
             scored = sorted(
                 ((confidence(evidence), row, evidence) for row, evidence in evidences),
                 key=lambda item: (-item[0], compared[item[1]]["record_id"]),
             )
-            outcomes.append(_decide(registry, scored, compared))
-        return outcomes
+            decisions.append(_decide(scored, compared))
+        # The matched records' own fields, fetched together.
+        matched = sorted({row for _, row in decisions if row is not None})
+        full = dict(zip(matched, registry.records(matched), strict=True))
+        return [outcome if row is None else replace(outcome, record=full[row]) for outcome, row in decisions]
+
+
+def _token_counts(record: dict[str, Any]) -> dict[str, int]:
+    """How many registry records carry each of this record's name tokens (stored with the snapshot)."""
+    return dict(zip((record["_name_tokens"] or "").split(), record["_token_counts"] or (), strict=False))
 
 
 def _rows(table: pa.Table, rows: list[int]) -> dict[int, dict[str, Any]]:
     if not rows:
         return {}
-    subset = table.select(list(_COMPARED_COLUMNS)).take(rows).to_pylist()
+    subset = table.select(list(_COMPARED_COLUMNS)).take(pa.array(rows, type=pa.int64())).to_pylist()
     return dict(zip(rows, subset, strict=True))
 
 
 def _decide(
-    registry: Registry, scored: list[tuple[float, int, Evidence]], compared: dict[int, dict[str, Any]]
-) -> MatchOutcome:
+    scored: list[tuple[float, int, Evidence]], compared: dict[int, dict[str, Any]]
+) -> tuple[MatchOutcome, int | None]:
+    """The outcome for one traveller, and the row claimed as a match (its record is filled in later)."""
     best_confidence, best_row, best_evidence = scored[0]
     lead = best_evidence.weight - scored[1][2].weight if len(scored) > 1 else math.inf
     claimed = best_confidence >= MATCH_THRESHOLD and lead >= LEAD_LOG_ODDS
@@ -75,11 +96,11 @@ def _decide(
         if value >= CANDIDATE_FLOOR
     )
     if not claimed:
-        return MatchOutcome(candidates=candidates)
+        return MatchOutcome(candidates=candidates), None
     match = Match(
         record_id=compared[best_row]["record_id"],
         confidence=round(best_confidence, 3),
         method=best_evidence.method,
         fields=best_evidence.fields(),
     )
-    return MatchOutcome(match=match, candidates=candidates, record=registry.record(best_row))
+    return MatchOutcome(match=match, candidates=candidates), best_row

@@ -18,14 +18,14 @@ from checkpoint.columns import resolve_headers
 from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.errors import InputDataError
 from checkpoint.geo import country_code
-from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.nik import NikProblem, parse_nik
 from checkpoint.registry import schema
+from checkpoint.registry.derive import with_derived
 from checkpoint.sources import RawTable
-from checkpoint.values import clean_text, document_key, document_number, nik_digits, read_bool, read_sex
+from checkpoint.values import clean_text, document_number, nik_digits, read_bool, read_sex
 
 #: Bump when the derived columns change, so cached and stored snapshots are rebuilt.
-PREPARE_VERSION = 2
+PREPARE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -137,40 +137,8 @@ def _dates(column: pd.Series, kind: DateKind, today: date) -> pd.Series:
 
 
 def _with_derived(frame: pd.DataFrame) -> pa.Table:
-    """Add the normalised name columns and blocking keys, and convert to the snapshot schema."""
+    """Convert to the snapshot schema with the normalised name columns added."""
     if frame.empty:
         return schema.SCHEMA.empty_table()
-    names = _map(frame["full_name"], normalise_name)
-    frame["_name_tokens"] = names.map(lambda n: n.text)
-    frame["_father_tokens"] = names.map(lambda n: " ".join(n.father))
-    frame["_passport"] = frame["passport_number"]
-    frame["_passport_key"] = _map(frame["passport_number"], lambda v: document_key(v) if v else None)
-    frame["_dob_key"] = _map(frame["date_of_birth"], lambda d: d.strftime("%Y%m%d"))
-    frame["_dob_swap_key"] = _map(frame["date_of_birth"], swapped_dob_key)
-    years = _map(frame["date_of_birth"], lambda d: d.year)
-    frame["_name_year_keys"] = [name_year_keys(name.tokens, year) for name, year in zip(names, years, strict=True)]
-    frame["_name_day_keys"] = [
-        name_day_keys(name.tokens, born) for name, born in zip(names, frame["date_of_birth"], strict=True)
-    ]
-    return pa.Table.from_pandas(frame, schema=schema.SCHEMA, preserve_index=False)
-
-
-def swapped_dob_key(born: date | None) -> str | None:
-    """The date with day and month exchanged (a common keying error), when that is a different date."""
-    if born is None or born.day > 12 or born.day == born.month:
-        return None
-    return f"{born.year:04d}{born.day:02d}{born.month:02d}"
-
-
-def name_day_keys(tokens: tuple[str, ...], born: date | None) -> list[str]:
-    """Blocking keys: each token's phonetic key with the birth month and day, for a mistyped year."""
-    if born is None:
-        return []
-    return sorted({f"{phonetic_key(token)}|{born.month:02d}{born.day:02d}" for token in tokens if len(token) > 1})
-
-
-def name_year_keys(tokens: tuple[str, ...], year: int | None) -> list[str]:
-    """Blocking keys: each token's phonetic key with the birth year."""
-    if year is None:
-        return []
-    return sorted({f"{phonetic_key(token)}|{year}" for token in tokens if len(token) > 1})
+    spec = pa.Table.from_pandas(frame, schema=schema.SPEC_SCHEMA, preserve_index=False)
+    return with_derived(spec)

@@ -38,23 +38,24 @@ STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
 SCHEMES = ("G2G", "G2P", "P2P", "UKPS", "MANDIRI")
 SECTORS = ("formal", "informal", "domestic")
 
-#: Derived columns, computed once per snapshot (leading underscore: never shown, never imported).
+#: Derived columns, computed once per snapshot (leading underscore: never shown, never imported). The
+#: blocking keys are not columns: they live in the snapshot's sorted index (`registry/keys.py`).
 DERIVED = {
     "_name_tokens": pa.string(),  # canonical tokens joined by spaces
     "_father_tokens": pa.string(),  # BIN/BINTI tail
-    "_passport": pa.string(),  # document number, letters and digits only
-    "_passport_key": pa.string(),  # OCR-tolerant document key
-    "_dob_key": pa.string(),  # YYYYMMDD
-    "_dob_swap_key": pa.string(),  # day and month swapped, where that is a date
-    "_name_year_keys": pa.list_(pa.string()),  # phonetic token key + birth year, for blocking
-    "_name_day_keys": pa.list_(pa.string()),  # phonetic token key + birth month and day (a slipped year)
+    "_name_keys": pa.string(),  # phonetic key of each name token, joined by spaces
+    "_token_counts": pa.list_(pa.int32()),  # how many records carry each name token (its rarity)
+    "_dob_number": pa.int32(),  # YYYYMMDD
+    "_signature_low": pa.uint64(),  # letter pairs of the phonetic keys (keys.name_signature)
+    "_signature_high": pa.uint64(),
 }
 
-SCHEMA = pa.schema(
+#: The SPEC columns as stored, in snapshot order; then the whole snapshot schema.
+SPEC_SCHEMA = pa.schema(
     [(name, pa.string()) for name in REQUIRED[:3]]
     + [("date_of_birth", pa.date32()), ("destination_country", pa.string())]
     + [(name, pa.string()) for name in OPTIONAL_TEXT]
     + [(name, pa.bool_()) for name in OPTIONAL_BOOL]
     + [(name, pa.date32()) for name in OPTIONAL_DATE]
-    + list(DERIVED.items())
 )
+SCHEMA = pa.schema(list(SPEC_SCHEMA) + list(DERIVED.items()))

@@ -1,9 +1,14 @@
-"""The local registry store: immutable Parquet snapshots and a pointer to the current one.
+"""The local registry store: immutable snapshots and a pointer to the current one.
 
 Layout under `$CHECKPOINT_HOME/registry/`:
-  snapshots/<snapshot_id>.parquet   normalised records + derived keys; metadata says where they came from
+  snapshots/<snapshot_id>.arrow         normalised records + derived columns (Arrow IPC, uncompressed);
+                                        metadata says where they came from and which code derived them
+  snapshots/<snapshot_id>.index.arrow   the blocking index: key hashes sorted, with the row of each
   snapshots/<snapshot_id>.rejects.csv   rows of the export that could not be used, with a reason each
-  current.json                      which snapshot screening uses
+  current.json                          which snapshot screening uses
+
+Snapshots are memory-mapped, not read: opening a million-record snapshot costs milliseconds, and
+screening touches only the index pages it searches and the rows it compares.
 
 An import writes the new snapshot completely (temporary file, fsync, rename) before it moves the pointer,
 also by rename: a crash at any moment leaves the previous snapshot in use.
@@ -22,22 +27,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from checkpoint import __version__
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
-from checkpoint.registry import prepare as prepare_module
-from checkpoint.registry.prepare import PREPARE_VERSION, prepare_registry
+from checkpoint.registry.derive import blocking_index, fingerprint, with_derived
+from checkpoint.registry.keys import BlockingIndex
 from checkpoint.registry.schema import COLUMNS, SCHEMA
-from checkpoint.sources import REGISTRY_MAX_BYTES, read_table
 
 _META_KEY = b"checkpoint.snapshot"
+_DERIVED_KEY = b"checkpoint.derived"
 _POINTER = "current.json"
 _KEEP_SNAPSHOTS = 3
+_SUFFIX, _INDEX_SUFFIX = ".arrow", ".index.arrow"
 
 
 @dataclass(frozen=True)
@@ -63,25 +66,25 @@ class Registry:
     table: pa.Table
     info: SnapshotInfo
     notes: tuple[str, ...] = ()
+    stored_index: BlockingIndex | None = None  # the index stored with the snapshot, if any
 
     @cached_property
-    def token_counts(self) -> dict[str, int]:
-        """How many records carry each normalised name token (for the rarity of a name), computed once."""
-        if self.table.num_rows == 0:
-            return {}
-        tokens = pc.list_flatten(pc.utf8_split_whitespace(self.table.column("_name_tokens")))
-        counts = pc.value_counts(tokens)
-        return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True))
+    def index(self) -> BlockingIndex:
+        """The blocking index: the stored one, or built now (an export prepared in memory)."""
+        return self.stored_index if self.stored_index is not None else blocking_index(self.table)
 
-    @cached_property
-    def dob_numbers(self) -> np.ndarray:
-        """Dates of birth as YYYYMMDD integers, for vectorised date comparisons."""
-        keys = self.table.column("_dob_key")
-        return pc.cast(keys, pa.int64()).to_numpy() if len(keys) else np.zeros(0, dtype=np.int64)
+    def records(self, rows: list[int]) -> list[dict[str, Any]]:
+        """The SPEC §4.1 fields (no derived columns) of these rows, in the order given."""
+        if not rows:
+            return []
+        records: list[dict[str, Any]] = (
+            self.table.select(list(COLUMNS)).take(pa.array(rows, type=pa.int64())).to_pylist()
+        )
+        return records
 
     def record(self, row: int) -> dict[str, Any]:
         """One record's SPEC §4.1 fields (no derived columns)."""
-        return {name: self.table.column(name)[row].as_py() for name in COLUMNS}
+        return self.records([row])[0]
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,10 @@ def build_registry(path: Path, *, today: date, sha256: str | None = None) -> tup
 
     `sha256` is the file's checksum when the caller already computed it (a large export is read once less).
     """
-    raw = read_table(path, max_bytes=REGISTRY_MAX_BYTES)  # first: it says clearly when the file is unreadable
+    from checkpoint.registry.prepare import prepare_registry  # pandas: only when an export is prepared
+    from checkpoint.sources import read
+
+    raw = read.read_table(path, max_bytes=read.REGISTRY_MAX_BYTES)  # first: it says clearly when the file is unreadable
     sha = sha256 or file_sha256(path)
     prepared = prepare_registry(raw, today=today)
     created = datetime.now(UTC).replace(microsecond=0)
@@ -130,7 +136,7 @@ def load_registry_file(path: Path, *, today: date) -> Registry:
     """A registry from a file: a snapshot written by the store as is, any other export prepared now."""
     if not path.exists():
         raise ConfigError(f"registry file {path} does not exist; check --registry.")
-    if path.suffix.lower() == ".parquet":
+    if path.suffix.lower() in (".parquet", _SUFFIX):
         snapshot = _read_snapshot(path)
         if snapshot is not None:
             return snapshot
@@ -162,32 +168,80 @@ def _cache_path(digest: str, today: date) -> Path:
     An export given with --registry is normalised once and reused while the file, the tool version and
     the screening date (birth dates are checked against it) stay the same.
     """
-    code = hashlib.sha256(Path(prepare_module.__file__).read_bytes()).hexdigest()  # a changed preparer rebuilds
-    key = hashlib.sha256(f"{digest}|{__version__}|{PREPARE_VERSION}|{code}|{today.isoformat()}".encode()).hexdigest()
-    return registry_cache_dir() / f"{key[:32]}.parquet"
+    from checkpoint.registry import prepare  # a changed preparer or deriver rebuilds
+
+    code = hashlib.sha256(Path(prepare.__file__).read_bytes()).hexdigest()
+    parts = (digest, __version__, str(prepare.PREPARE_VERSION), code, fingerprint(), today.isoformat())
+    key = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return registry_cache_dir() / f"{key[:32]}{_SUFFIX}"
+
+
+def _index_path(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(_SUFFIX) + _INDEX_SUFFIX)
 
 
 def _save_snapshot(registry: Registry, path: Path) -> None:
-    info_json = json.dumps(asdict(registry.info)).encode()
-    table = registry.table.replace_schema_metadata({_META_KEY: info_json})
-    _write_atomically(path, lambda handle: pq.write_table(table, handle, compression="zstd"))
+    """Write the index, then the records (each atomically); the records file is what names the snapshot."""
+    metadata = {_META_KEY: json.dumps(asdict(registry.info)).encode(), _DERIVED_KEY: fingerprint().encode()}
+    _write_atomically(_index_path(path), lambda handle: _write_arrow(registry.index.to_table(), handle))
+    table = registry.table.combine_chunks().replace_schema_metadata(metadata)
+    _write_atomically(path, lambda handle: _write_arrow(table, handle))
+
+
+def _write_arrow(table: pa.Table, handle: IO[bytes]) -> None:
+    with pa.ipc.new_file(handle, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+
+
+def _map_arrow(path: Path) -> pa.Table:
+    """An Arrow IPC file's table, memory-mapped (zero-copy: pages are read when touched)."""
+    return pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
 
 
 def _read_snapshot(path: Path) -> Registry | None:
+    """A snapshot written by the store, or None when the file is some other table (an export)."""
+    if path.suffix.lower() == ".parquet":
+        if _is_old_snapshot(path):
+            raise ConfigError(
+                f"registry snapshot {path} was written by an older version of checkpoint; import the export again."
+            )
+        return None
     try:
-        metadata = pq.read_schema(path).metadata or {}
+        table = _map_arrow(path)
     except (pa.ArrowException, OSError):
-        raise ConfigError(f"registry file {path} is not a readable Parquet file.") from None
+        raise ConfigError(f"registry file {path} is not a readable registry snapshot.") from None
+    metadata = table.schema.metadata or {}
     if _META_KEY not in metadata:
         return None
     try:
         info = SnapshotInfo(**json.loads(metadata[_META_KEY]))
-        table = pq.read_table(path, schema=SCHEMA)
-    except (pa.ArrowException, OSError, TypeError, ValueError):
+        if table.schema.remove_metadata() != SCHEMA:
+            raise ValueError("schema")
+        derived_by = metadata.get(_DERIVED_KEY, b"").decode()
+        if derived_by != fingerprint():
+            # Name keys from other normalisation code would silently miss travellers: derive them again.
+            note = (
+                f"registry snapshot {info.snapshot_id} was prepared by another version of checkpoint; its name "
+                f"keys were rebuilt for this run (run `checkpoint registry import` again to keep screening fast)"
+            )
+            return Registry(table=with_derived(table), info=info, notes=(note,))
+        index = BlockingIndex.from_table(_map_arrow(_index_path(path)))
+    except (pa.ArrowException, OSError, TypeError, ValueError, KeyError):
         raise ConfigError(
             f"registry snapshot {path} is damaged or from an incompatible version; import the export again."
         ) from None
-    return Registry(table=table, info=info)
+    return Registry(table=table, info=info, stored_index=index)
+
+
+def _is_old_snapshot(path: Path) -> bool:
+    """A Parquet file carrying the snapshot metadata of an earlier checkpoint version."""
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (pa.ArrowException, OSError):
+        raise ConfigError(f"registry file {path} is not a readable Parquet file.") from None
+    return _META_KEY in metadata
 
 
 def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
@@ -198,7 +252,7 @@ def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
     snapshots = store / "snapshots"
     try:
         snapshots.mkdir(parents=True, exist_ok=True)
-        snapshot_path = snapshots / f"{registry.info.snapshot_id}.parquet"
+        snapshot_path = snapshots / f"{registry.info.snapshot_id}{_SUFFIX}"
         _save_snapshot(registry, snapshot_path)
         rejects_path = None
         if len(rejects):
@@ -235,15 +289,15 @@ def _write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
 
 def _prune(snapshots: Path, keep: str) -> None:
     """Keep the newest few snapshots (ids sort by time) so the store does not grow without end."""
-    old = sorted(p for p in snapshots.glob("*.parquet") if not p.name.startswith("."))[:-_KEEP_SNAPSHOTS]
-    for path in old:
-        if path.stem != keep:
-            path.unlink(missing_ok=True)
-            path.with_name(f"{path.stem}.rejects.csv").unlink(missing_ok=True)
+    ids = sorted({p.name.split(".")[0] for p in snapshots.iterdir() if not p.name.startswith(".") and "." in p.name})
+    for snapshot_id in ids[:-_KEEP_SNAPSHOTS]:
+        if snapshot_id != keep:
+            for suffix in (_SUFFIX, _INDEX_SUFFIX, ".rejects.csv", ".parquet"):
+                (snapshots / f"{snapshot_id}{suffix}").unlink(missing_ok=True)
 
 
 def current_snapshot_path(store: Path) -> Path:
-    """The Parquet file the store's pointer names; ConfigError if the store has none."""
+    """The snapshot file the store's pointer names; ConfigError if the store has none."""
     pointer = store / _POINTER
     if not pointer.exists():
         raise ConfigError(
@@ -272,7 +326,7 @@ def store_info(store: Path) -> SnapshotInfo:
     """The current snapshot's description, read from its metadata only (no records loaded)."""
     path = current_snapshot_path(store)
     try:
-        metadata = pq.read_schema(path).metadata or {}
+        metadata = pa.ipc.open_file(pa.memory_map(str(path), "r")).schema.metadata or {}
         return SnapshotInfo(**json.loads(metadata[_META_KEY]))
     except (pa.ArrowException, OSError, KeyError, TypeError, ValueError):
         raise ConfigError(f"registry snapshot {path} is damaged; import the export again.") from None

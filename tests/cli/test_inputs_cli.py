@@ -519,7 +519,6 @@ def test_files_above_the_size_limit_are_refused_before_reading(
     def limit(size: int) -> None:
         monkeypatch.setattr(source_read, "MANIFEST_MAX_BYTES", size)
         monkeypatch.setattr(source_read, "REGISTRY_MAX_BYTES", size)
-        monkeypatch.setattr("checkpoint.registry.store.REGISTRY_MAX_BYTES", size, raising=False)
 
     manifest = write_csv(tmp_path / "big.csv", manifest_rows(typed=False), delimiter=",", encoding="utf-8")
     export = tmp_path / "big_export.csv"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import pyarrow.parquet as pq
+import pyarrow as pa
 
 from checkpoint.registry import import_registry
 
@@ -69,7 +69,7 @@ def imported(export: Path, store: Path, today: date) -> tuple[list[dict[str, obj
     assert report.rejects_path is not None
     rejects = pd.read_csv(report.rejects_path, dtype=str, keep_default_na=False)
     return (
-        pq.read_table(report.snapshot_path).to_pylist(),
+        pa.ipc.open_file(report.snapshot_path).read_all().to_pylist(),
         list(zip(rejects["source_row"].astype(int), rejects["reason"], strict=True)),
     )
 

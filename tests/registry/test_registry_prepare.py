@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from checkpoint.errors import InputDataError
-from checkpoint.registry.prepare import prepare_registry, swapped_dob_key
+from checkpoint.registry.prepare import prepare_registry
 from checkpoint.sources import RawTable, read_table
 
 
@@ -33,11 +33,11 @@ def test_derived_columns_are_normalised(registry_csv: Path, today: date) -> None
     assert siti["_name_tokens"] == "SITI AMINAH"
     assert siti["_father_tokens"] == "KARSO"
     assert siti["date_of_birth"] == date(1990, 5, 17)
-    assert siti["_dob_swap_key"] is None  # day 17 cannot be a month
-    assert rows["SP2MI-0000004"]["_dob_swap_key"] == "19930908"
+    assert siti["_dob_number"] == 19900517
     assert rows["SP2MI-0000002"]["_name_tokens"] == "MUHAMMAD SOEHARTO"  # title dropped, MOCH folded
     assert siti["bpjs_active"] is True and rows["SP2MI-0000002"]["opp_completed"] is False
-    assert "SITI|1990" in {key.split("|")[0][:4] + "|" + key.split("|")[1] for key in siti["_name_year_keys"]}
+    assert siti["_name_keys"] == "SITI AMINA"  # phonetic: a final H is silent
+    assert siti["_token_counts"] == [3, 3]  # three kept records carry SITI and AMINAH
 
 
 def test_missing_required_column_is_an_input_error(today: date) -> None:
@@ -59,10 +59,3 @@ def test_codes_stay_text_and_aliases_are_understood(tmp_path: Path, today: date)
     assert row["nik"] == "3201011705800001"
     assert row["passport_number"] == "B1234567"
     assert row["date_of_birth"] == date(1980, 5, 17)
-
-
-def test_swapped_key_only_when_it_is_another_date() -> None:
-    assert swapped_dob_key(date(1990, 3, 4)) == "19900403"
-    assert swapped_dob_key(date(1990, 4, 4)) is None
-    assert swapped_dob_key(date(1990, 3, 13)) is None
-    assert swapped_dob_key(None) is None

@@ -1,0 +1,190 @@
+"""Blocking keys and the sorted index a snapshot stores, so that candidates are found by binary search.
+
+A record is filed under several keys, each a short text with a one-letter kind:
+
+    P  passport number, OCR-tolerant (`document_key`)        N  NIK
+    D  date of birth YYYYMMDD, and its day/month swap
+    S  a name token's phonetic key + the date of birth with one digit blanked, once for each of the six
+       digits a keying slip plausibly hits (year tens and units, both month and both day digits): two
+       dates one digit apart share exactly one such key, so a record whose date of birth slipped is
+       found through any name token both sides share, in a block of a few records.
+
+A traveller is looked up under the same keys (`traveller_keys`). Keys are hashed to 64 bits (FNV-1a over
+UTF-8) and the index is two parallel arrays sorted by hash: (hash, record row). Looking up a manifest is
+one `searchsorted` per key, never a pass over the registry. A hash collision can only add a candidate,
+which field comparison then rejects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+
+from checkpoint.names import normalise_name, phonetic_key
+from checkpoint.values import document_key
+
+#: Kinds of key that name a document: a record found through one is always compared.
+DOCUMENT_KINDS = frozenset("PN")
+#: Kinds of key built from a name token: a block this large is too common to be worth comparing; the
+#: traveller is still found through the date of birth and the rarer tokens.
+NAME_KINDS = frozenset("S")
+MAX_NAME_BLOCK = 300
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+def key_hashes(keys: Sequence[str] | pa.Array) -> np.ndarray:
+    """64-bit FNV-1a hashes of the keys' UTF-8 bytes, vectorised (one pass per character position)."""
+    array = keys if isinstance(keys, pa.Array) else pa.array(keys, type=pa.string())
+    if array.type != pa.string():
+        array = array.cast(pa.string())
+    count = len(array)
+    hashes = np.full(count, _FNV_OFFSET, dtype=np.uint64)
+    if count == 0:
+        return hashes
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset : array.offset + count + 1].astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    active = np.arange(count)
+    for position in range(int(lengths.max(initial=0))):
+        active = active[lengths[active] > position]
+        mixed = hashes[active] ^ data[starts[active] + position].astype(np.uint64)
+        hashes[active] = mixed * _FNV_PRIME
+    return hashes
+
+
+def dob_number(born: date | None) -> int:
+    """A date as the integer YYYYMMDD (-1 when missing), for vectorised comparisons."""
+    return born.year * 10000 + born.month * 100 + born.day if born else -1
+
+
+def swapped_dob(born: date) -> str | None:
+    """The date with day and month exchanged (a common keying error) as YYYYMMDD, when that is another date."""
+    if born.day > 12 or born.day == born.month:
+        return None
+    return f"{born.year:04d}{born.day:02d}{born.month:02d}"
+
+
+#: Positions in YYYYMMDD a slip is keyed for: not the millennium or century digit (1990 -> 2990, 1090).
+SLIP_POSITIONS = (2, 3, 4, 5, 6, 7)
+
+
+def name_keys(tokens: Iterable[str], born: date | None) -> list[str]:
+    """The S keys of a name: each token's phonetic key with the birth date, one slip position blanked."""
+    if born is None:
+        return []
+    phonetic = sorted({phonetic_key(token) for token in tokens if len(token) > 1})
+    digits = f"{born:%Y%m%d}"
+    blanked = [f"{digits[:position]}_{digits[position + 1 :]}" for position in SLIP_POSITIONS]
+    return [f"S{key}|{date_key}" for key in phonetic for date_key in blanked]
+
+
+def record_keys(passport: str | None, nik: str | None, born: date | None, name_tokens: Iterable[str]) -> list[str]:
+    """Every key one record is filed under (a traveller with the same fields is looked up under the same)."""
+    keys = []
+    if passport:
+        keys.append("P" + document_key(passport))
+    if nik:
+        keys.append("N" + nik)
+    if born is not None:
+        keys.append(f"D{born:%Y%m%d}")
+        swapped = swapped_dob(born)
+        if swapped:
+            keys.append("D" + swapped)
+    keys += name_keys(name_tokens, born)
+    return keys
+
+
+def traveller_keys(passport: str | None, nik: str | None, born: date | None, full_name: str | None) -> list[str]:
+    """The keys to look a traveller up under.
+
+    The date of birth is looked up as written only: a record is filed under its own date and its swap,
+    so a swapped entry on either side is found.
+    """
+    keys = []
+    if passport:
+        keys.append("P" + document_key(passport))
+    if nik:
+        keys.append("N" + nik)
+    if born is not None:
+        keys.append(f"D{born:%Y%m%d}")
+        if full_name:
+            keys += name_keys(normalise_name(full_name).tokens, born)
+    return keys
+
+
+@dataclass(frozen=True)
+class BlockingIndex:
+    """Key hashes sorted ascending, and the record row filed under each (parallel arrays)."""
+
+    hashes: np.ndarray  # uint64
+    rows: np.ndarray  # uint32
+
+    @classmethod
+    def build(cls, keys_per_row: Iterable[Sequence[str]]) -> BlockingIndex:
+        """The index of every row's keys (row numbers are positions in `keys_per_row`)."""
+        flat: list[str] = []
+        rows: list[int] = []
+        for row, keys in enumerate(keys_per_row):
+            flat += keys
+            rows += [row] * len(keys)
+        hashes = key_hashes(flat)
+        row_array = np.asarray(rows, dtype=np.uint32)
+        order = np.lexsort((row_array, hashes))
+        hashes, row_array = hashes[order], row_array[order]
+        distinct = np.ones(len(hashes), dtype=bool)  # a row filed twice under one key counts once
+        distinct[1:] = (hashes[1:] != hashes[:-1]) | (row_array[1:] != row_array[:-1])
+        return cls(hashes[distinct], row_array[distinct])
+
+    def to_table(self) -> pa.Table:
+        return pa.table({"hash": self.hashes, "row": self.rows})
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> BlockingIndex:
+        """From a stored table (zero-copy when the table is one memory-mapped chunk per column)."""
+        hashes = table.column("hash").combine_chunks().to_numpy(zero_copy_only=False)
+        rows = table.column("row").combine_chunks().to_numpy(zero_copy_only=False)
+        return cls(np.asarray(hashes, dtype=np.uint64), np.asarray(rows, dtype=np.uint32))
+
+    def lookup(self, hashes: np.ndarray, caps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For query hashes, (query positions, rows) of every filed row; a block larger than its cap is skipped."""
+        low = np.searchsorted(self.hashes, hashes, side="left")
+        high = np.searchsorted(self.hashes, hashes, side="right")
+        sizes = high - low
+        sizes[sizes > caps] = 0
+        total = int(sizes.sum())
+        queries = np.repeat(np.arange(len(hashes)), sizes)
+        ends = np.cumsum(sizes)
+        positions = low[queries] + (np.arange(total) - np.repeat(ends - sizes, sizes))
+        return queries, self.rows[positions].astype(np.int64)
+
+
+def name_signature(phonetic_tokens: Iterable[str]) -> tuple[int, int]:
+    """A 128-bit set of the letter pairs of a name's phonetic keys (each token prefixed by a start mark).
+
+    Two spellings of one name share most pairs whatever the token order, merging or truncation; two
+    different names share few. Compared with `signature_overlap`, vectorised over millions of pairs, it
+    discards the bulk of a date-of-birth block before any string comparison.
+    """
+    bits = 0
+    for token in phonetic_tokens:
+        marked = "^" + token
+        for first, second in itertools.pairwise(marked):
+            bits |= 1 << (((ord(first) << 8 | ord(second)) * 2654435761 >> 11) & 127)
+    return bits & 0xFFFFFFFFFFFFFFFF, bits >> 64
+
+
+def signature_overlap(a_low: np.ndarray, a_high: np.ndarray, b_low: np.ndarray, b_high: np.ndarray) -> np.ndarray:
+    """Element-wise share of the smaller signature's letter pairs found in the other (0 when either is empty)."""
+    shared = np.bitwise_count(a_low & b_low).astype(np.int32) + np.bitwise_count(a_high & b_high)
+    a_size = np.bitwise_count(a_low).astype(np.int32) + np.bitwise_count(a_high)
+    b_size = np.bitwise_count(b_low).astype(np.int32) + np.bitwise_count(b_high)
+    smaller = np.minimum(a_size, b_size)
+    return np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
