@@ -32,21 +32,21 @@ from checkpoint.names.normalise import NormalisedName
 from checkpoint.values import document_key
 
 # Fitted by benchmarks/matching/calibrate.py (seeds 1-8, 27,600 pairs); "hand" marks a hand-set weight.
-PRIOR = -0.85  # log-odds that a record reaching the comparison is the traveller, before any evidence
+PRIOR = -1.07  # log-odds that a record reaching the comparison is the traveller, before any evidence
 
-PASSPORT_WEIGHTS = {"exact": 8.0, "ocr": 6.0, "different": -2.2, "missing": 0.0}  # exact, ocr: hand
+PASSPORT_WEIGHTS = {"exact": 8.0, "ocr": 6.0, "different": -2.06, "missing": 0.0}  # exact, ocr: hand
 NIK_WEIGHTS = {"exact": 10.0, "different": -4.0, "missing": 0.0}  # hand
-DOB_WEIGHTS = {"exact": 1.82, "swapped": 0.89, "one_digit": -2.64, "different": -6.0, "missing": 0.0}  # different: hand
+DOB_WEIGHTS = {"exact": 1.93, "swapped": 0.77, "one_digit": -2.66, "different": -6.0, "missing": 0.0}  # different: hand
 SEX_WEIGHTS = {"agree": 1.32, "disagree": -3.0, "missing": 0.0}  # disagree: hand
 #: Name similarity -> weight, linear between these points (flat below 0.7: different names).
-NAME_POINTS = ((0.0, -5.94), (0.7, -5.94), (0.8, -1.88), (0.9, 0.40), (0.95, 3.48), (1.0, 3.95))
+NAME_POINTS = ((0.0, -6.26), (0.7, -6.26), (0.8, -1.79), (0.9, 0.28), (0.95, 3.70), (1.0, 4.08))
 #: Similarity from which a name counts as agreeing (and its rarity adds).
 NAME_AGREES = 0.85
 #: A name that agrees counts more when it is rare (Fellegi–Sunter frequency-based weights): the bonus is
 #: (rarity - RARITY_PIVOT) / RARITY_SCALE, clipped, where rarity = sum over the record's name tokens of
 #: ln(records / records carrying the token). SITI AMINAH sits near the pivot; a rare clan name far above.
 #: Scale and bonus range are fitted (the pivot and the clipping at pivot -6 / +8 are the fit's choice).
-RARITY_PIVOT, RARITY_SCALE, RARITY_BONUS = 8.0, 2.11, (-2.84, 3.79)
+RARITY_PIVOT, RARITY_SCALE, RARITY_BONUS = 8.0, 2.06, (-2.91, 3.88)
 
 
 @dataclass(frozen=True, slots=True)
