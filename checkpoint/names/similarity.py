@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from checkpoint.names.normalise import NormalisedName, phonetic_key, table
 
@@ -36,7 +36,16 @@ def _token_score(a: str, b: str, *, a_last: bool, b_last: bool) -> float:
     # A truncated field (MRZ 39, PAXLST 35 characters) leaves a prefix of the written last token.
     if (a_last and len(a) >= 2 and b.startswith(a)) or (b_last and len(b) >= 2 and a.startswith(b)):
         return 0.9
-    return max(Indel.normalized_similarity(key_a, key_b), Indel.normalized_similarity(a, b))
+    score = max(Indel.normalized_similarity(key_a, key_b), Indel.normalized_similarity(a, b))
+    if len(a) == len(b) >= 3 and Indel.distance(a, b) == 2 and _transposed(a, b):
+        # Two neighbouring letters keyed in the wrong order (BDUI, SUMITAI) are one slip, not two.
+        score = max(score, 1 - 1 / (len(a) + len(b)))
+    return score
+
+
+def _transposed(a: str, b: str) -> bool:
+    """Whether b is a with two neighbouring letters swapped (one OSA edit that Levenshtein counts as two)."""
+    return OSA.distance(a, b) == 1 and Levenshtein.distance(a, b) == 2
 
 
 def _align(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, int, set[int]]:

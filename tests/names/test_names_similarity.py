@@ -48,3 +48,18 @@ def test_an_omitted_part_costs_less_than_a_contradicting_one() -> None:
 
 def test_single_typo_keeps_a_high_score() -> None:
     assert 0.9 <= similarity("KUMIATI", "KUSMIATI") < 1.0
+
+
+@pytest.mark.parametrize(
+    ("typed", "registered"),
+    [("BDUI GUNAWAN", "BUDI GUNAWAN"), ("SUMITAI", "SUMIATI"), ("IAD SUSANTI", "IDA SUSANTI")],
+)
+def test_two_neighbouring_letters_swapped_count_as_one_slip(typed: str, registered: str) -> None:
+    # A transposition is one keying slip: as close as one dropped letter, closer than a changed one.
+    swapped = name_similarity(normalise_name(typed), normalise_name(registered))
+    assert swapped >= 0.9
+    assert swapped > name_similarity(normalise_name("SUWARNI"), normalise_name("SUWARTI"))
+
+
+def test_a_changed_letter_is_not_a_transposition() -> None:
+    assert name_similarity(normalise_name("SUWARNI"), normalise_name("SUWARTI")) < 0.9
