@@ -106,10 +106,14 @@ def compare_dates(a: date | None, b: date | None) -> str:
         return "exact"
     if a.year == b.year and a.day == b.month and a.month == b.day:
         return "swapped"
-    x, y = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
-    if sum(c != d for c, d in zip(x, y, strict=True)) == 1:
-        return "one_digit"
-    return "different"
+    x = a.year * 10000 + a.month * 100 + a.day
+    y = b.year * 10000 + b.month * 100 + b.day
+    differing = 0
+    while x or y:  # digits of YYYYMMDD that differ
+        x, x_digit = divmod(x, 10)
+        y, y_digit = divmod(y, 10)
+        differing += x_digit != y_digit
+    return "one_digit" if differing == 1 else "different"
 
 
 def compare_documents(a: str | None, b: str | None) -> str:
@@ -141,15 +145,29 @@ def compare(
     records: int = 0,
 ) -> Evidence:
     """Compare one traveller with one record (record = registry columns of that row)."""
+    name = record_name(record)
+    rarity = RARITY_PIVOT if counts is None else name_rarity(name.tokens, counts, records)
+    return compare_prepared(traveller, traveller_name, record, name, rarity)
+
+
+def record_name(record: Mapping[str, Any]) -> NormalisedName:
+    """A registry record's stored normalised name."""
+    return NormalisedName(tuple(record["_name_tokens"].split()), tuple((record["_father_tokens"] or "").split()))
+
+
+def compare_prepared(
+    traveller: Traveller,
+    traveller_name: NormalisedName | None,
+    record: Mapping[str, Any],
+    name_of_record: NormalisedName,
+    rarity: float,
+) -> Evidence:
+    """`compare` with the record's name and rarity already worked out (once per record, not per pair)."""
     name = None
-    rarity = RARITY_PIVOT
     if traveller_name is not None and not traveller_name.empty:
-        record_name = NormalisedName(
-            tuple(record["_name_tokens"].split()), tuple((record["_father_tokens"] or "").split())
-        )
-        name = name_similarity(traveller_name, record_name)
-        if counts is not None:
-            rarity = name_rarity(record_name.tokens, counts, records)
+        name = name_similarity(traveller_name, name_of_record)
+    else:
+        rarity = RARITY_PIVOT
     sex = (
         "missing"
         if not traveller.sex or not record["sex"]

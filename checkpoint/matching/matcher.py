@@ -10,13 +10,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
 
 from checkpoint.matching.candidates import candidate_pairs
-from checkpoint.matching.evidence import Evidence, compare, traveller_name
+from checkpoint.matching.evidence import (
+    Evidence,
+    compare_prepared,
+    name_rarity,
+    record_name,
+    traveller_name,
+)
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
+from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry import Registry
 
 MATCH_THRESHOLD = 0.95  # confidence needed to claim a match
@@ -49,6 +57,13 @@ class EvidenceMatcher:
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)
         records = registry.table.num_rows
+
+        @cache
+        def prepared(row: int) -> tuple[NormalisedName, float]:
+            """A record's name and its rarity, worked out once however many travellers it is compared with."""
+            name = record_name(compared[row])
+            return name, name_rarity(name.tokens, _token_counts(compared[row]), records)
+
         decisions: list[tuple[MatchOutcome, int | None]] = []
         for index, traveller in enumerate(travellers):
             found = pairs.get(index)
@@ -56,9 +71,7 @@ class EvidenceMatcher:
                 decisions.append((MatchOutcome(), None))
                 continue
             name = traveller_name(traveller)
-            evidences = (
-                (row, compare(traveller, name, compared[row], _token_counts(compared[row]), records)) for row in found
-            )
+            evidences = ((row, compare_prepared(traveller, name, compared[row], *prepared(row))) for row in found)
             scored = sorted(
                 ((confidence(evidence), row, evidence) for row, evidence in evidences),
                 key=lambda item: (-item[0], compared[item[1]]["record_id"]),
