@@ -27,13 +27,13 @@ from checkpoint.registry.schema import DERIVED, SCHEMA, SPEC_SCHEMA
 
 @cache
 def fingerprint() -> str:
-    """A digest of everything derived data depends on: this module, the keys, the name code and tables."""
+    """A digest of everything derived data depends on: this module, the keys, name normalisation and its tables.
+
+    Not the name *similarity* code: it is used at comparison time only, so changing it keeps snapshots valid.
+    """
     digest = hashlib.sha256()
     names = files("checkpoint.names")
-    sources = [Path(__file__), Path(keys_module.__file__)]
-    for entry in sorted(names.iterdir(), key=lambda item: item.name):
-        if entry.name.endswith(".py"):
-            digest.update(entry.read_bytes())
+    sources = [Path(__file__), Path(keys_module.__file__), Path(str(names.joinpath("normalise.py")))]
     tables = names.joinpath("tables")
     for entry in sorted(tables.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".csv"):

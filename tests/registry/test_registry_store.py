@@ -6,10 +6,13 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from checkpoint.errors import ConfigError, InputDataError
 from checkpoint.registry import import_registry, open_registry, store_info
+from checkpoint.registry.derive import blocking_index
 
 
 def test_import_then_open_and_info(registry_csv: Path, tmp_path: Path, today: date) -> None:
@@ -83,3 +86,48 @@ def test_an_export_without_usable_rows_is_not_imported(tmp_path: Path, today: da
     export.write_text("record_id,full_name,sex,date_of_birth,destination_country\n,,,,\n", encoding="utf-8")
     with pytest.raises(InputDataError, match="no usable registry rows"):
         import_registry(export, tmp_path / "store", today=today)
+
+
+def test_a_snapshot_is_memory_mapped_with_its_stored_index(registry_csv: Path, tmp_path: Path, today: date) -> None:
+    report = import_registry(registry_csv, tmp_path / "store", today=today)
+    assert report.snapshot_path.suffix == ".arrow"
+    assert report.snapshot_path.with_name(report.snapshot_path.stem + ".index.arrow").exists()
+    registry = open_registry(None, tmp_path / "store", today=today)
+    assert registry.stored_index is not None  # no index is rebuilt when screening
+    assert registry.index.hashes.tolist() == blocking_index(registry.table).hashes.tolist()
+    assert registry.records([3, 0])[1]["record_id"] == "SP2MI-0000001"
+
+
+def test_a_snapshot_derived_by_other_code_is_rederived_with_a_note(
+    registry_csv: Path, tmp_path: Path, today: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = import_registry(registry_csv, tmp_path / "store", today=today)
+    fresh = open_registry(None, tmp_path / "store", today=today)
+    monkeypatch.setattr("checkpoint.registry.store.fingerprint", lambda: "another-version")
+    stale = open_registry(None, tmp_path / "store", today=today)
+    assert stale.notes and "prepared by another version" in stale.notes[0]
+    assert stale.stored_index is None  # stale keys are never used
+    assert stale.table.to_pylist() == fresh.table.to_pylist()
+    assert report.info.snapshot_id == stale.info.snapshot_id
+
+
+def test_a_snapshot_from_before_the_arrow_store_asks_for_a_new_import(tmp_path: Path, today: date) -> None:
+    old = tmp_path / "20260101T000000Z-abcdef12.parquet"
+    table = pa.table({"record_id": ["A"]}).replace_schema_metadata({b"checkpoint.snapshot": b"{}"})
+    pq.write_table(table, old)
+    with pytest.raises(ConfigError, match="older version of checkpoint; import the export again"):
+        open_registry(old, tmp_path, today=today)
+
+
+def test_old_snapshots_are_pruned_with_their_index_and_rejects(registry_csv: Path, tmp_path: Path, today: date) -> None:
+    store = tmp_path / "store"
+    snapshots = store / "snapshots"
+    snapshots.mkdir(parents=True)
+    for stamp in ("20200101T000000Z", "20200102T000000Z", "20200103T000000Z"):
+        for suffix in (".arrow", ".index.arrow", ".rejects.csv"):
+            (snapshots / f"{stamp}-00000000{suffix}").write_bytes(b"old")
+    report = import_registry(registry_csv, store, today=today)
+    left = sorted(path.name for path in snapshots.iterdir())
+    assert not [name for name in left if name.startswith("20200101")]  # the oldest went, all three files
+    assert len([name for name in left if name.endswith(".index.arrow")]) == 3
+    assert f"{report.info.snapshot_id}.arrow" in left

@@ -1,0 +1,92 @@
+"""Blocking keys and the sorted index: stable hashes, slip keys that meet exactly, lookups equal to a scan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checkpoint.registry.keys import (
+    BlockingIndex,
+    key_hashes,
+    name_signature,
+    record_keys,
+    signature_overlap,
+    traveller_keys,
+)
+
+
+def fnv1a(text: str) -> int:
+    value = 0xCBF29CE484222325
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x100000001B3) % 2**64
+    return value
+
+
+def test_hashes_are_fnv1a_64_so_a_stored_index_stays_valid_across_processes() -> None:
+    assert key_hashes(["", "a", "foobar"]).tolist() == [0xCBF29CE484222325, 0xAF63DC4C8601EC8C, 0x85944171F73967E8]
+
+
+@given(st.lists(st.text(max_size=30), max_size=40))
+def test_vectorised_hashes_equal_the_reference_on_any_text(texts: list[str]) -> None:
+    assert key_hashes(texts).tolist() == [fnv1a(text) for text in texts]
+
+
+def shared(a: list[str], b: list[str]) -> set[str]:
+    return set(a) & set(b)
+
+
+def test_a_date_one_digit_off_shares_exactly_one_slip_key_per_common_token() -> None:
+    record = record_keys("B1234567", None, date(1990, 5, 17), ["SITI", "AMINAH"])
+    for slipped in (date(1991, 5, 17), date(1980, 5, 17), date(1990, 6, 17), date(1990, 5, 18), date(1990, 5, 27)):
+        keys = traveller_keys(None, None, slipped, "SITI AMINAH")
+        assert len([key for key in shared(record, keys) if key.startswith("S")]) == 2  # one per token
+        assert not [key for key in shared(record, keys) if key.startswith("D")]
+    two_digits = traveller_keys(None, None, date(1991, 6, 17), "SITI AMINAH")
+    assert not shared(record, two_digits)
+
+
+def test_a_swapped_day_and_month_is_found_through_the_date_key() -> None:
+    record = record_keys(None, None, date(1993, 8, 9), ["WAHYUNI"])
+    assert "D19930908" in shared(record, traveller_keys(None, None, date(1993, 9, 8), "ANYONE ELSE"))
+
+
+def test_documents_are_keys_whatever_the_name_and_date() -> None:
+    record = record_keys("B1234567", "3201011705900001", date(1990, 5, 17), ["SITI"])
+    assert shared(record, traveller_keys("B1234567", None, None, None)) == {"P81234567"}  # B read as 8
+    assert shared(record, traveller_keys(None, "3201011705900001", None, None)) == {"N3201011705900001"}
+    # the OCR-tolerant key: a passport read with O for 0 still meets its record
+    assert shared(record_keys("B1O34567", None, None, []), record_keys("B1034567", None, None, []))
+
+
+@given(
+    st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=4), min_size=1, max_size=30),
+    st.lists(st.sampled_from("abcdefghij"), min_size=1, max_size=10),
+    st.integers(min_value=0, max_value=5),
+)
+def test_lookups_equal_a_scan_of_every_row(rows_keys: list[list[str]], queries: list[str], cap: int) -> None:
+    index = BlockingIndex.build(rows_keys)
+    found_queries, found_rows = index.lookup(key_hashes(queries), np.full(len(queries), cap))
+    got = sorted(zip(found_queries.tolist(), found_rows.tolist(), strict=True))
+    expected = []
+    for position, query in enumerate(queries):
+        block = sorted({row for row, keys in enumerate(rows_keys) if query in keys})
+        if len(block) <= cap:
+            expected += [(position, row) for row in block]
+    assert got == sorted(expected)
+
+
+def overlap(a: list[str], b: list[str]) -> float:
+    (a_low, a_high), (b_low, b_high) = name_signature(a), name_signature(b)
+    arrays = [np.array([value], dtype=np.uint64) for value in (a_low, a_high, b_low, b_high)]
+    return float(signature_overlap(*arrays)[0])
+
+
+def test_signatures_see_the_same_letters_in_any_order_merged_or_cut() -> None:
+    assert overlap(["SITI", "AMINA"], ["AMINA", "SITI"]) == 1.0
+    assert overlap(["NURHAYATI"], ["NUR", "HAYATI"]) >= 0.8
+    assert overlap(["SITI", "AMINA"], ["SITI", "AMI"]) == 1.0  # truncated: the shorter is inside
+    assert overlap(["SITI", "AMINA"], ["BAMBANG", "SUSILO"]) < 0.5
+    assert overlap([], ["SITI"]) == 0.0
