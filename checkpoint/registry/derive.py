@@ -21,7 +21,8 @@ import pyarrow as pa
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry import keys as keys_module
-from checkpoint.registry.keys import BlockingIndex, dob_number, name_signature, record_keys
+from checkpoint.registry.index import BlockingIndex
+from checkpoint.registry.keys import dob_number, name_signature, record_keys
 from checkpoint.registry.schema import DERIVED, SCHEMA, SPEC_SCHEMA
 
 

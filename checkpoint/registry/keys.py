@@ -1,4 +1,4 @@
-"""Blocking keys and the sorted index a snapshot stores, so that candidates are found by binary search.
+"""Blocking keys: what a record is filed under and what a traveller is looked up by (index: `index.py`).
 
 A record is filed under several keys, each a short text with a one-letter kind:
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -118,52 +117,6 @@ def traveller_keys(passport: str | None, nik: str | None, born: date | None, ful
         if full_name:
             keys += name_keys(normalise_name(full_name).tokens, born)
     return keys
-
-
-@dataclass(frozen=True)
-class BlockingIndex:
-    """Key hashes sorted ascending, and the record row filed under each (parallel arrays)."""
-
-    hashes: np.ndarray  # uint64
-    rows: np.ndarray  # uint32
-
-    @classmethod
-    def build(cls, keys_per_row: Iterable[Sequence[str]]) -> BlockingIndex:
-        """The index of every row's keys (row numbers are positions in `keys_per_row`)."""
-        flat: list[str] = []
-        rows: list[int] = []
-        for row, keys in enumerate(keys_per_row):
-            flat += keys
-            rows += [row] * len(keys)
-        hashes = key_hashes(flat)
-        row_array = np.asarray(rows, dtype=np.uint32)
-        order = np.lexsort((row_array, hashes))
-        hashes, row_array = hashes[order], row_array[order]
-        distinct = np.ones(len(hashes), dtype=bool)  # a row filed twice under one key counts once
-        distinct[1:] = (hashes[1:] != hashes[:-1]) | (row_array[1:] != row_array[:-1])
-        return cls(hashes[distinct], row_array[distinct])
-
-    def to_table(self) -> pa.Table:
-        return pa.table({"hash": self.hashes, "row": self.rows})
-
-    @classmethod
-    def from_table(cls, table: pa.Table) -> BlockingIndex:
-        """From a stored table (zero-copy when the table is one memory-mapped chunk per column)."""
-        hashes = table.column("hash").combine_chunks().to_numpy(zero_copy_only=False)
-        rows = table.column("row").combine_chunks().to_numpy(zero_copy_only=False)
-        return cls(np.asarray(hashes, dtype=np.uint64), np.asarray(rows, dtype=np.uint32))
-
-    def lookup(self, hashes: np.ndarray, caps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For query hashes, (query positions, rows) of every filed row; a block larger than its cap is skipped."""
-        low = np.searchsorted(self.hashes, hashes, side="left")
-        high = np.searchsorted(self.hashes, hashes, side="right")
-        sizes = high - low
-        sizes[sizes > caps] = 0
-        total = int(sizes.sum())
-        queries = np.repeat(np.arange(len(hashes)), sizes)
-        ends = np.cumsum(sizes)
-        positions = low[queries] + (np.arange(total) - np.repeat(ends - sizes, sizes))
-        return queries, self.rows[positions].astype(np.int64)
 
 
 def name_signature(phonetic_tokens: Iterable[str]) -> tuple[int, int]:

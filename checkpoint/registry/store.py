@@ -33,7 +33,7 @@ from checkpoint import __version__
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
 from checkpoint.registry.derive import blocking_index, fingerprint, with_derived
-from checkpoint.registry.keys import BlockingIndex
+from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.schema import COLUMNS, SCHEMA
 
 _META_KEY = b"checkpoint.snapshot"

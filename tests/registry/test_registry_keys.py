@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.keys import (
-    BlockingIndex,
     key_hashes,
     name_signature,
     record_keys,

@@ -1,0 +1,113 @@
+"""What each blocking key keeps: recall of the true record and pairs per traveller, per key kind and together.
+
+    python benchmarks/matching/blocking.py [--records 20000] [--travellers 2000] [--seed 11]
+    python benchmarks/matching/blocking.py --store /tmp/checkpoint-bench/store_1000000 \
+        --manifest /tmp/checkpoint-bench/manifest_1000000_500.csv     # at registry scale (speed.py's data)
+
+For every registered traveller of a labelled set: is the true record found by the passport key (P), the
+NIK (N), the date of birth and its swap (D), the name-token slip keys (S); by all of them together
+(blocking); and does it survive pruning (the pairs `compare` sees)? Pairs per traveller say what each costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from checkpoint.manifests import read_manifest
+from checkpoint.matching.candidates import blocked_pairs, candidate_pairs
+from checkpoint.registry import Registry, open_registry
+from checkpoint.registry.keys import MAX_NAME_BLOCK, NAME_KINDS, key_hashes, traveller_keys
+
+TODAY = date(2026, 11, 28)
+KIND_LABELS = (
+    ("P", "passport (OCR-tolerant)"),
+    ("N", "NIK"),
+    ("D", "date of birth + swap"),
+    ("S", "name token + date, one digit blanked"),
+)
+
+
+def kinds_found(registry: Registry, traveller: object, row: int | None) -> tuple[set[str], Counter[str]]:
+    """Which key kinds find `row` for this traveller, and how many rows each kind brings."""
+    keys = traveller_keys(traveller.passport_number, traveller.nik, traveller.date_of_birth, traveller.full_name)  # type: ignore[attr-defined]
+    if not keys:
+        return set(), Counter()
+    caps = np.array([MAX_NAME_BLOCK if key[0] in NAME_KINDS else np.iinfo(np.int64).max for key in keys])
+    queries, rows = registry.index.lookup(key_hashes(keys), caps)
+    found: set[str] = set()
+    brought: Counter[str] = Counter()
+    per_kind: dict[str, set[int]] = {}
+    for query, found_row in zip(queries.tolist(), rows.tolist(), strict=True):
+        per_kind.setdefault(keys[query][0], set()).add(found_row)
+        if found_row == row:
+            found.add(keys[query][0])
+    for kind, rows_of_kind in per_kind.items():
+        brought[kind] = len(rows_of_kind)
+    return found, brought
+
+
+def report(registry: Registry, travellers: list, truth: list[str]) -> str:
+    ids = registry.table.column("record_id").to_pylist()
+    row_of = {record_id: row for row, record_id in enumerate(ids)}
+    people, _, _ = blocked_pairs(registry, travellers)
+    pruned = candidate_pairs(registry, travellers)
+    registered = [i for i, record_id in enumerate(truth) if record_id]
+    hits: Counter[str] = Counter()
+    brought: Counter[str] = Counter()
+    blocked = kept = 0
+    for index, traveller in enumerate(travellers):
+        row = row_of.get(truth[index]) if truth[index] else None
+        found, per_kind = kinds_found(registry, traveller, row)
+        brought.update(per_kind)
+        if row is None:
+            continue
+        hits.update(found)
+        blocked += bool(found)
+        kept += row in pruned.get(index, set())
+    count = len(travellers)
+    lines = [
+        f"{count:,} travellers ({len(registered):,} registered) against {registry.table.num_rows:,} records",
+        "",
+        "| key | recall of the true record | records per traveller |",
+        "|:--|--:|--:|",
+    ]
+    for kind, label in KIND_LABELS:
+        lines.append(f"| {label} | {hits[kind] / len(registered):.3f} | {brought[kind] / count:.1f} |")
+    lines.append(f"| **all keys (blocking)** | {blocked / len(registered):.3f} | {len(people) / count:.1f} |")
+    compared = sum(len(rows) for rows in pruned.values())
+    lines.append(f"| **after pruning (compared)** | {kept / len(registered):.3f} | {compared / count:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--travellers", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--store", type=Path, help="a registry store (speed.py's) instead of a generated set")
+    parser.add_argument("--manifest", type=Path, help="with --store: a manifest with a .labels.csv beside it")
+    args = parser.parse_args()
+    if args.store:
+        registry = open_registry(args.store, args.store, today=TODAY)
+        travellers = read_manifest(args.manifest, today=TODAY).travellers
+        labels = pd.read_csv(args.manifest.with_suffix(".labels.csv"), dtype=str, keep_default_na=False)
+        truth = labels["true_record_id"].tolist()
+    else:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from accuracy import build_set
+
+        registry, travellers, label_frame = build_set(args.records, args.travellers, args.seed)
+        truth = label_frame["true_record_id"].tolist()
+    print(report(registry, travellers, truth))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
