@@ -24,6 +24,7 @@ def _particle_keys() -> frozenset[str]:
     return frozenset(phonetic_key(row["token"]) for row in table("particles.csv") if row["kind"] == "particle")
 
 
+@lru_cache(maxsize=500_000)  # names share tokens (SITI, MUHAMMAD): most token pairs recur
 def _token_score(a: str, b: str, *, a_last: bool, b_last: bool) -> float:
     """Similarity of two written tokens: equal keys 1.0; a truncated last token 0.9; else edit similarity.
 
