@@ -33,7 +33,7 @@ from accuracy import build_set  # run as a script: accuracy.py sits beside it
 from checkpoint.matching import evidence as ev
 from checkpoint.matching.candidates import candidate_pairs
 from checkpoint.matching.evidence import Evidence, compare, traveller_name
-from checkpoint.matching.matcher import _rows
+from checkpoint.matching.matcher import _rows, _token_counts
 
 #: Name-similarity knots of the piecewise-linear name weight; below the first the weight is flat (names
 #: that far apart are different names, however far: a finer curve there only fits noise).
@@ -81,14 +81,14 @@ def collect(seeds: Sequence[int], records: int, travellers: int) -> Pairs:
         registered += sum(1 for t in truth if t)
         pairs = candidate_pairs(registry, batch)
         compared = _rows(registry.table, sorted({row for found in pairs.values() for row in found}))
-        counts, total = registry.token_counts, registry.table.num_rows
+        total = registry.table.num_rows
         for index, traveller in enumerate(batch):
             if not traveller.screenable:
                 continue
             name = traveller_name(traveller)
             for row in sorted(pairs.get(index, ())):
                 record = compared[row]
-                evidence.append(compare(traveller, name, record, counts, total))
+                evidence.append(compare(traveller, name, record, _token_counts(record), total))
                 labels.append(int(record["record_id"] == truth[index]))
                 owners.append(offset + index)
         offset += len(batch)
