@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
+from checkpoint.registry.index import numpy_view
 from checkpoint.registry.keys import (
     DOCUMENT_KINDS,
     MAX_NAME_BLOCK,
@@ -90,10 +91,10 @@ def _plausible(
     candidates = np.flatnonzero(keep)
     table = registry.table
 
-    def column(name: str, at: np.ndarray) -> np.ndarray:
-        return np.asarray(table.column(name).take(pa.array(rows[at])).to_numpy(zero_copy_only=False))
+    def column(name: str, at: np.ndarray, dtype: type[np.generic]) -> np.ndarray:
+        return numpy_view(table.column(name).take(pa.array(rows[at])), dtype)
 
-    born = column("_dob_number", candidates).astype(np.int64)
+    born = column("_dob_number", candidates, np.int32).astype(np.int64)
     theirs_born = batch.born[people[candidates]]
     close = dates_within_one_slip(theirs_born, born)
     candidates, born, theirs_born = candidates[close], born[close], theirs_born[close]
@@ -101,8 +102,8 @@ def _plausible(
     overlap = signature_overlap(
         batch.signature_low[people[candidates]],
         batch.signature_high[people[candidates]],
-        column("_signature_low", candidates).astype(np.uint64),
-        column("_signature_high", candidates).astype(np.uint64),
+        column("_signature_low", candidates, np.uint64),
+        column("_signature_high", candidates, np.uint64),
     )
     candidates, slipped = candidates[overlap >= SIGNATURE_FLOOR], slipped[overlap >= SIGNATURE_FLOOR]
     if len(candidates):

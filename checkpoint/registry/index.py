@@ -45,13 +45,8 @@ class BlockingIndex:
     def from_table(cls, table: pa.Table) -> BlockingIndex:
         """From a stored table (zero-copy when the table is one memory-mapped chunk per column)."""
 
-        def array(name: str) -> np.ndarray:
-            column = table.column(name)
-            if column.num_chunks == 1:  # as written by the store: a view of the mapped file, nothing read
-                return np.asarray(column.chunk(0).to_numpy(zero_copy_only=True))
-            return np.asarray(column.combine_chunks().to_numpy(zero_copy_only=False))
-
-        return cls(array("hash").astype(np.uint64, copy=False), array("row").astype(np.uint32, copy=False))
+        # As written by the store, each column is one chunk: a view of the mapped file, nothing is read.
+        return cls(numpy_view(table.column("hash"), np.uint64), numpy_view(table.column("row"), np.uint32))
 
     def lookup(self, hashes: np.ndarray, caps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For query hashes, (query positions, rows) of every filed row; a block larger than its cap is skipped."""
@@ -64,3 +59,22 @@ class BlockingIndex:
         ends = np.cumsum(sizes)
         positions = low[queries] + (np.arange(total) - np.repeat(ends - sizes, sizes))
         return queries, self.rows[positions].astype(np.int64)
+
+
+def numpy_view(column: pa.ChunkedArray | pa.Array, dtype: type[np.generic]) -> np.ndarray:
+    """A fixed-width Arrow column without nulls as a numpy array: a view of its buffer when in one chunk.
+
+    Read from the buffers directly: pyarrow's own `to_numpy` imports pandas, which screening never needs.
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for chunk in chunks:
+        if chunk.null_count:
+            raise ValueError("a column with missing values has no plain numpy view")
+        width = np.dtype(dtype).itemsize
+        if chunk.type.byte_width != width:
+            raise TypeError(f"{chunk.type} is not {np.dtype(dtype)}")
+        parts.append(np.frombuffer(chunk.buffers()[1], dtype=dtype, count=len(chunk), offset=chunk.offset * width))
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)

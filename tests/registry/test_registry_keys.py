@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint.registry.index import BlockingIndex
+from checkpoint.registry.index import BlockingIndex, numpy_view
 from checkpoint.registry.keys import (
     key_hashes,
     name_signature,
@@ -90,3 +92,14 @@ def test_signatures_see_the_same_letters_in_any_order_merged_or_cut() -> None:
     assert overlap(["SITI", "AMINA"], ["SITI", "AMI"]) == 1.0  # truncated: the shorter is inside
     assert overlap(["SITI", "AMINA"], ["BAMBANG", "SUSILO"]) < 0.5
     assert overlap([], ["SITI"]) == 0.0
+
+
+def test_numpy_views_of_arrow_columns_are_exact_and_refuse_missing_values() -> None:
+    chunked = pa.chunked_array([pa.array([1, 2, 3], pa.uint32()), pa.array([4], pa.uint32())])
+    assert numpy_view(chunked, np.uint32).tolist() == [1, 2, 3, 4]
+    sliced = pa.array([10, 20, 30, 40], pa.uint64()).slice(1, 2)
+    assert numpy_view(sliced, np.uint64).tolist() == [20, 30]
+    with pytest.raises(ValueError, match="missing values"):
+        numpy_view(pa.array([1, None], pa.uint32()), np.uint32)
+    with pytest.raises(TypeError):
+        numpy_view(pa.array([1], pa.uint32()), np.uint64)
