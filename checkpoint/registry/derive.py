@@ -1,51 +1,91 @@
-"""The derived columns and the blocking index of a registry table, and the fingerprint of the code that made them.
+"""The derived columns and the blocking index of a registry table, and the fingerprint of what made them.
 
 Normalised names, phonetic keys, name signatures and token counts are computed here once per snapshot
-and stored with it, so that screening only looks up and compares. They depend on the name tables and on
-this code: a snapshot records the `fingerprint` it was derived with, and one derived by other code is
-derived again in memory (with a note) rather than matched with stale keys.
+and stored with it, so that screening only looks up and compares. They depend on name normalisation, its
+tables and the key definitions: a snapshot records the `fingerprint` it was derived with, and one derived
+differently is derived again in memory (with a note) rather than matched with stale keys.
+
+The fingerprint is of *behaviour*, not of source files: the name tables' bytes, `DERIVED_VERSION`, and
+what derivation makes of probe records built from every table entry and the hard cases (titles, BIN/BINTI,
+Muhammad forms, old spellings, particles, merged names, each slip key). A refactor that changes nothing
+keeps snapshots valid; a change to what a record is filed under makes them stale.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 
 import pyarrow as pa
 
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.names.normalise import NormalisedName
-from checkpoint.registry import keys as keys_module
 from checkpoint.registry.index import BlockingIndex
-from checkpoint.registry.keys import dob_number, name_signature, record_keys
+from checkpoint.registry.keys import dob_number, name_signature, record_keys, traveller_keys
 from checkpoint.registry.schema import DERIVED, SCHEMA, SPEC_SCHEMA
+
+#: Bump when the stored columns change meaning in a way the probes below cannot see.
+DERIVED_VERSION = 1
+
+_PROBE_NAMES = (
+    "SITI AMINAH BINTI KARSO",
+    "H. MOCH. SOEHARTO, S.PD",
+    "DJOKO TJAHJONO",
+    "NI LUH PUTU SRI ARTINI",
+    "NURHAYATI",
+    "NUR HAYATI",
+    "MUH. RIZKY",
+    "ABD. RACHMAN BIN SJARIFUDDIN",
+    "WAHYUNI/SRI MRS",
+    "FNU/HARYANTI",
+    "M FIRMAN",
+    "YUSUF",
+    "YUSUF YUSUF",
+    "SITI AMINAH NURHAYATI RAHMAWATI PUTRIKAR",
+    "1WAN 5ETIAWAN",
+    "O'NEIL D'SOUZA-PUTRI",
+)
+_PROBE_DATES = (date(1990, 5, 17), date(2001, 12, 3), date(1985, 2, 1))
 
 
 @cache
 def fingerprint() -> str:
-    """A digest of everything derived data depends on: this module, the keys, name normalisation and its tables.
+    """A digest of what derivation does: the name tables, DERIVED_VERSION, and its output on probe records.
 
-    Not the name *similarity* code: it is used at comparison time only, so changing it keeps snapshots valid.
+    Not the name *similarity* code or the index code: they run at screening time only.
     """
-    digest = hashlib.sha256()
-    names = files("checkpoint.names")
-    sources = [Path(__file__), Path(keys_module.__file__), Path(str(names.joinpath("normalise.py")))]
-    tables = names.joinpath("tables")
+    digest = hashlib.sha256(f"derived-{DERIVED_VERSION}".encode())
+    tables = files("checkpoint.names").joinpath("tables")
+    probes = list(_PROBE_NAMES)
     for entry in sorted(tables.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".csv"):
             digest.update(entry.read_bytes())
-    for path in sources:
-        digest.update(path.read_bytes())
+            rows = csv.reader(io.StringIO(entry.read_text(encoding="utf-8")))
+            probes += [f"SITI {row[0]} AMINAH" for row in list(rows)[1:] if row]
+    births = [_PROBE_DATES[index % len(_PROBE_DATES)] for index in range(len(probes))]
+    columns = derived_values(probes, births)
+    for name in sorted(columns):
+        digest.update(repr(columns[name]).encode())
+    for probe, born, tokens in zip(probes, births, columns["_name_tokens"], strict=True):
+        digest.update(repr(record_keys("B1234567", "3201011705900001", born, str(tokens).split())).encode())
+        digest.update(repr(traveller_keys("B1O34567", None, born, probe)).encode())
     return digest.hexdigest()[:16]
 
 
 def derived_columns(full_names: Sequence[str], births: Sequence[date | None]) -> dict[str, pa.Array]:
     """The derived columns (schema.DERIVED) for records with these names and dates of birth."""
+    values = derived_values(full_names, births)
+    return {column: pa.array(values[column], type=DERIVED[column]) for column in DERIVED}
+
+
+def derived_values(full_names: Sequence[str], births: Sequence[date | None]) -> dict[str, list[object]]:
+    """The derived columns as Python lists (what `derived_columns` stores)."""
     cache: dict[str, NormalisedName] = {}
     names = []
     for full in full_names:
@@ -59,7 +99,7 @@ def derived_columns(full_names: Sequence[str], births: Sequence[date | None]) ->
     for name in cache.values():
         phonetic[name.text] = " ".join(phonetic_key(token) for token in name.tokens)
         signatures[name.text] = name_signature(phonetic[name.text].split())
-    columns = {
+    return {
         "_name_tokens": [name.text for name in names],
         "_father_tokens": [" ".join(name.father) for name in names],
         "_name_keys": [phonetic[name.text] for name in names],
@@ -68,7 +108,6 @@ def derived_columns(full_names: Sequence[str], births: Sequence[date | None]) ->
         "_signature_low": [signatures[name.text][0] for name in names],
         "_signature_high": [signatures[name.text][1] for name in names],
     }
-    return {column: pa.array(values, type=DERIVED[column]) for column, values in columns.items()}
 
 
 def with_derived(table: pa.Table) -> pa.Table:

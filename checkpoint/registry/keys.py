@@ -40,17 +40,19 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 
 def key_hashes(keys: Sequence[str] | pa.Array) -> np.ndarray:
     """64-bit FNV-1a hashes of the keys' UTF-8 bytes, vectorised (one pass per character position)."""
-    array = keys if isinstance(keys, pa.Array) else pa.array(keys, type=pa.string())
-    if array.type != pa.string():
-        array = array.cast(pa.string())
-    count = len(array)
+    if isinstance(keys, pa.Array):
+        array = keys.cast(pa.string()) if keys.type != pa.string() else keys
+        _, offsets_buffer, data_buffer = array.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+        starts, lengths = offsets[:-1].astype(np.int64), np.diff(offsets).astype(np.int64)
+    else:  # plain bytes, not `pa.array(list)`: pyarrow imports pandas to inspect a list
+        encoded = [key.encode("utf-8") for key in keys]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        starts = np.cumsum(lengths) - lengths
+    count = len(lengths)
     hashes = np.full(count, _FNV_OFFSET, dtype=np.uint64)
-    if count == 0:
-        return hashes
-    _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset : array.offset + count + 1].astype(np.int64)
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-    starts, lengths = offsets[:-1], np.diff(offsets)
     active = np.arange(count)
     for position in range(int(lengths.max(initial=0))):
         active = active[lengths[active] > position]
