@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from checkpoint.errors import ConfigError, InputDataError
-from checkpoint.registry import import_registry, open_registry, store_info
-from checkpoint.registry.derive import blocking_index
+from checkpoint.registry import derive, import_registry, open_registry, store_info
+from checkpoint.registry.derive import blocking_index, fingerprint
 
 
 def test_import_then_open_and_info(registry_csv: Path, tmp_path: Path, today: date) -> None:
@@ -131,3 +131,18 @@ def test_old_snapshots_are_pruned_with_their_index_and_rejects(registry_csv: Pat
     assert not [name for name in left if name.startswith("20200101")]  # the oldest went, all three files
     assert len([name for name in left if name.endswith(".index.arrow")]) == 3
     assert f"{report.info.snapshot_id}.arrow" in left
+
+
+def test_the_fingerprint_follows_what_derivation_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    fingerprint.cache_clear()
+    before = fingerprint()
+    fingerprint.cache_clear()
+    assert fingerprint() == before  # deterministic: a stored snapshot stays valid across processes
+    real = derive.phonetic_key
+    monkeypatch.setattr(derive, "phonetic_key", lambda token: real(token).replace("Y", "J"))
+    fingerprint.cache_clear()
+    try:
+        assert fingerprint() != before  # a changed phonetic key makes every stored snapshot stale
+    finally:
+        monkeypatch.undo()
+        fingerprint.cache_clear()
