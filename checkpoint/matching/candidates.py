@@ -16,13 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
-from checkpoint.registry.index import numpy_view
+from checkpoint.registry.index import numpy_view, take_rows
 from checkpoint.registry.keys import (
     DOCUMENT_KINDS,
     MAX_NAME_BLOCK,
@@ -92,7 +91,7 @@ def _plausible(
     table = registry.table
 
     def column(name: str, at: np.ndarray, dtype: type[np.generic]) -> np.ndarray:
-        return numpy_view(table.column(name).take(pa.array(rows[at])), dtype)
+        return np.asarray(numpy_view(table.column(name), dtype)[rows[at]])  # the mapped column, gathered by numpy
 
     born = column("_dob_number", candidates, np.int32).astype(np.int64)
     theirs_born = batch.born[people[candidates]]
@@ -107,7 +106,7 @@ def _plausible(
     )
     candidates, slipped = candidates[overlap >= SIGNATURE_FLOOR], slipped[overlap >= SIGNATURE_FLOOR]
     if len(candidates):
-        theirs = table.column("_name_keys").take(pa.array(rows[candidates])).to_pylist()
+        theirs = take_rows(table.select(["_name_keys"]), rows[candidates]).column(0).to_pylist()
         ours = [batch.written[person] for person in people[candidates].tolist()]
         likeness = name_prefilter_many(ours, [name or "" for name in theirs])
         candidates = candidates[likeness >= np.where(slipped, SLIP_NAME_PREFILTER, NAME_PREFILTER)]

@@ -26,6 +26,7 @@ from checkpoint.matching.evidence import (
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry import Registry
+from checkpoint.registry.index import take_rows
 
 MATCH_THRESHOLD = 0.95  # confidence needed to claim a match
 LEAD_LOG_ODDS = 2.0  # and how far ahead of the runner-up: e^2 ≈ 7 times likelier (in log-odds)
@@ -91,7 +92,7 @@ def _token_counts(record: dict[str, Any]) -> dict[str, int]:
 def _rows(table: pa.Table, rows: list[int]) -> dict[int, dict[str, Any]]:
     if not rows:
         return {}
-    subset = table.select(list(_COMPARED_COLUMNS)).take(pa.array(rows, type=pa.int64())).to_pylist()
+    subset = take_rows(table.select(list(_COMPARED_COLUMNS)), rows).to_pylist()
     return dict(zip(rows, subset, strict=True))
 
 

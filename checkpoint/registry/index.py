@@ -78,3 +78,13 @@ def numpy_view(column: pa.ChunkedArray | pa.Array, dtype: type[np.generic]) -> n
     if len(parts) == 1:
         return parts[0]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+
+def take_rows(table: pa.Table, rows: Sequence[int] | np.ndarray) -> pa.Table:
+    """The table's rows at these positions, in that order (indices handed to Arrow as a buffer).
+
+    Not `pa.array(rows)`: for a list or a numpy array pyarrow imports pandas first, to rule it out.
+    """
+    indices = np.ascontiguousarray(rows, dtype=np.int64)
+    array = pa.Array.from_buffers(pa.int64(), len(indices), [None, pa.py_buffer(indices)])
+    return table.take(array)

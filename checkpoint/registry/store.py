@@ -33,7 +33,7 @@ from checkpoint import __version__
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
 from checkpoint.registry.derive import blocking_index, fingerprint, with_derived
-from checkpoint.registry.index import BlockingIndex
+from checkpoint.registry.index import BlockingIndex, take_rows
 from checkpoint.registry.schema import COLUMNS, SCHEMA
 
 _META_KEY = b"checkpoint.snapshot"
@@ -77,9 +77,7 @@ class Registry:
         """The SPEC §4.1 fields (no derived columns) of these rows, in the order given."""
         if not rows:
             return []
-        records: list[dict[str, Any]] = (
-            self.table.select(list(COLUMNS)).take(pa.array(rows, type=pa.int64())).to_pylist()
-        )
+        records: list[dict[str, Any]] = take_rows(self.table.select(list(COLUMNS)), rows).to_pylist()
         return records
 
     def record(self, row: int) -> dict[str, Any]:
