@@ -90,6 +90,11 @@ def _titles() -> frozenset[str]:
 
 
 @cache
+def _airline_titles() -> frozenset[str]:
+    return frozenset(row["token"] for row in table("titles.csv") if row["kind"] in ("airline", "placeholder"))
+
+
+@cache
 def _patronymics() -> frozenset[str]:
     return frozenset(row["token"] for row in table("particles.csv") if row["kind"] == "patronymic")
 
@@ -179,7 +184,7 @@ def phonetic_key(token: str) -> str:
 
 def airline_name(text: str) -> str:
     """`SURNAME/GIVEN MR` (or `HARYANTI/FNU`) as a plain name `GIVEN SURNAME`, airline titles dropped."""
-    titles = {row["token"] for row in table("titles.csv") if row["kind"] in ("airline", "placeholder")}
+    titles = _airline_titles()
     surname, _, given = text.partition("/")
     words = [w for w in f"{given} {surname}".split() if w.upper().strip(".") not in titles]
     if len(words) == 2 and words[0].upper() == words[1].upper():  # HARYANTI HARYANTI: a doubled mononym
