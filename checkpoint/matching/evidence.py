@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -147,7 +147,9 @@ def compare(
     """Compare one traveller with one record (record = registry columns of that row)."""
     name = record_name(record)
     rarity = RARITY_PIVOT if counts is None else name_rarity(name.tokens, counts, records)
-    return compare_prepared(traveller, traveller_name, record, name, rarity)
+    evidence = compare_prepared(traveller, traveller_name, record, name, rarity)
+    assert evidence is not None  # no floor, always compared
+    return evidence
 
 
 def record_name(record: Mapping[str, Any]) -> NormalisedName:
@@ -161,13 +163,34 @@ def compare_prepared(
     record: Mapping[str, Any],
     name_of_record: NormalisedName,
     rarity: float,
-) -> Evidence:
-    """`compare` with the record's name and rarity already worked out (once per record, not per pair)."""
-    name = None
-    if traveller_name is not None and not traveller_name.empty:
-        name = name_similarity(traveller_name, name_of_record)
-    else:
-        rarity = RARITY_PIVOT
+    floor: float | None = None,
+) -> Evidence | None:
+    """`compare` with the record's name and rarity already worked out (once per record, not per pair).
+
+    With a `floor` (a weight), None when even an identical name could not lift the pair to it: the
+    name, the costliest part, is then not compared at all.
+    """
+    named = traveller_name is not None and not traveller_name.empty
+    fields = _fields(traveller, record, rarity if named else RARITY_PIVOT)
+    if not named:
+        return fields
+    if floor is not None and best_case_weight(fields) < floor:
+        return None
+    assert traveller_name is not None
+    return replace(fields, name=name_similarity(traveller_name, name_of_record))
+
+
+def best_case_weight(fields: Evidence) -> float:
+    """The highest weight these field outcomes reach with any name similarity.
+
+    The name weight rises with the similarity, and the rarity bonus (which may be negative) starts at
+    NAME_AGREES: the best case is an identical name, or one just short of agreeing.
+    """
+    return max(replace(fields, name=1.0).weight, replace(fields, name=math.nextafter(NAME_AGREES, 0.0)).weight)
+
+
+def _fields(traveller: Traveller, record: Mapping[str, Any], rarity: float) -> Evidence:
+    """Every outcome but the name's (name None)."""
     sex = (
         "missing"
         if not traveller.sex or not record["sex"]
@@ -183,7 +206,7 @@ def compare_prepared(
         else "different"
     )
     return Evidence(
-        name=name,
+        name=None,
         rarity=rarity,
         date_of_birth=compare_dates(traveller.date_of_birth, record["date_of_birth"]),
         sex=sex,

@@ -32,6 +32,10 @@ MATCH_THRESHOLD = 0.95  # confidence needed to claim a match
 LEAD_LOG_ODDS = 2.0  # and how far ahead of the runner-up: e^2 ≈ 7 times likelier (in log-odds)
 CANDIDATE_FLOOR = 0.20  # below this, a record is not worth showing
 MAX_CANDIDATES = 3
+#: A record that cannot reach the candidate floor even with an identical name is not compared by name.
+#: Dropping it changes nothing: it would not be shown, and a match needs a lead of LEAD_LOG_ODDS over the
+#: runner-up while such a record sits far below (a claim needs >= logit(0.95) ≈ 2.9, it is < logit(0.2)).
+_FLOOR_WEIGHT = math.log(CANDIDATE_FLOOR / (1 - CANDIDATE_FLOOR))
 
 _COMPARED_COLUMNS = (
     "record_id",
@@ -72,12 +76,15 @@ class EvidenceMatcher:
                 decisions.append((MatchOutcome(), None))
                 continue
             name = traveller_name(traveller)
-            evidences = ((row, compare_prepared(traveller, name, compared[row], *prepared(row))) for row in found)
+            evidences = (
+                (row, compare_prepared(traveller, name, compared[row], *prepared(row), floor=_FLOOR_WEIGHT))
+                for row in found
+            )
             scored = sorted(
-                ((confidence(evidence), row, evidence) for row, evidence in evidences),
+                ((confidence(evidence), row, evidence) for row, evidence in evidences if evidence is not None),
                 key=lambda item: (-item[0], compared[item[1]]["record_id"]),
             )
-            decisions.append(_decide(scored, compared))
+            decisions.append(_decide(scored, compared) if scored else (MatchOutcome(), None))
         # The matched records' own fields, fetched together.
         matched = sorted({row for _, row in decisions if row is not None})
         full = dict(zip(matched, registry.records(matched), strict=True))

@@ -87,6 +87,7 @@ def _omission_cost(long: tuple[str, ...], unused: set[int]) -> float:
     return cost
 
 
+@lru_cache(maxsize=200_000)  # the same token sequences meet again with other fathers' names, other records
 def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Similarity of two token sequences (written tokens; compared through their phonetic keys)."""
     if not a or not b:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from checkpoint.manifests import travellers_from_table
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.matching import candidates as candidates_module
+from checkpoint.matching import matcher as matcher_module
 from checkpoint.matching.candidates import dates_equal_or_swapped, dates_within_one_slip
 from checkpoint.models import MatchOutcome, Traveller
 from checkpoint.registry import Registry
@@ -45,6 +47,7 @@ def test_pruned_pairs_would_never_have_been_reported(
     pruned = EvidenceMatcher().match(registry, travellers)
     for name in ("SIGNATURE_FLOOR", "NAME_PREFILTER", "SLIP_NAME_PREFILTER"):
         monkeypatch.setattr(candidates_module, name, 0)
+    monkeypatch.setattr(matcher_module, "_FLOOR_WEIGHT", -math.inf)  # every name compared
     everything = EvidenceMatcher().match(registry, travellers)
     assert summary(pruned) == summary(everything)
     assert sum(o.match is not None for o in pruned) > 150  # the set is mostly registered travellers
@@ -55,3 +58,9 @@ def test_date_slip_predicates() -> None:
     b = np.array([19900517, 19910517, 19900715, 19910615, 19900703, 19900517])
     assert dates_within_one_slip(a, b).tolist() == [True, True, False, False, True, False]
     assert dates_equal_or_swapped(a, b).tolist() == [True, False, False, False, True, False]
+
+
+def test_a_record_below_the_candidate_floor_can_never_decide_a_match() -> None:
+    """Skipping such records is safe only while a claim needs more than the floor plus the lead."""
+    claim = math.log(matcher_module.MATCH_THRESHOLD / (1 - matcher_module.MATCH_THRESHOLD))
+    assert matcher_module._FLOOR_WEIGHT + matcher_module.LEAD_LOG_ODDS <= claim
