@@ -63,4 +63,4 @@ def test_date_slip_predicates() -> None:
 def test_a_record_below_the_candidate_floor_can_never_decide_a_match() -> None:
     """Skipping such records is safe only while a claim needs more than the floor plus the lead."""
     claim = math.log(matcher_module.MATCH_THRESHOLD / (1 - matcher_module.MATCH_THRESHOLD))
-    assert matcher_module._FLOOR_WEIGHT + matcher_module.LEAD_LOG_ODDS <= claim
+    assert claim >= matcher_module._FLOOR_WEIGHT + matcher_module.LEAD_LOG_ODDS
