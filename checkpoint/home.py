@@ -27,6 +27,11 @@ def registry_cache_dir() -> Path:
     return home_dir() / "cache" / "registry"
 
 
+def pack_cache_dir() -> Path:
+    """Rule-pack files already parsed, by content (safe to delete)."""
+    return home_dir() / "cache" / "packs"
+
+
 def default_audit_log() -> Path:
     """The audit log used when `--audit-log` is not given."""
     return home_dir() / "audit" / "audit.jsonl"

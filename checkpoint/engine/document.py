@@ -4,12 +4,22 @@ The file is only *composed* (parsed to nodes), never constructed, so no tag can 
 stays the text the supervisor wrote: the rule engine types it by the field it is compared with, so `NO`
 (Norway) and `012345` stay strings and a score must be a whole number. Duplicate keys, explicit tags,
 anchors and aliases (a "billion laughs" vector) are errors, reported with their line and column.
+
+Parsing is slow (the pure-Python parser, ~0.3 s for the default pack; libyaml is faster but reads some broken
+files differently), so a file that parsed without a problem is kept, as its plain tree, under
+`$CHECKPOINT_HOME/cache/packs/` by the SHA-256 of its bytes: the next run reads the same tree back in
+milliseconds, and any change to the file is a new key, parsed afresh. The cache is safe to delete.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -104,7 +114,10 @@ def load_document(path: Path, problems: list[Problem]) -> Value | None:
         problems.append(Problem(at, "E001", "the file is not UTF-8 text; save it as UTF-8"))
         return None
     try:
-        node = _compose(text)
+        cached = _cached(data, str(path))
+        if cached is not None:
+            return cached
+        node = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         at = Mark(str(path), mark.line + 1, mark.column + 1) if mark else where
@@ -122,17 +135,73 @@ def load_document(path: Path, problems: list[Problem]) -> Value | None:
         # Composing shares an anchored node with its aliases, so the aliases' own places come from the events.
         found = [problem for problem in found if problem.code != "E004"] + _shared_nodes(text, str(path))
     problems.extend(found)
+    if not found and value is not None:
+        _remember(data, value)
     return value
 
 
-def _compose(text: str) -> Node | None:
-    """The document's node tree: by libyaml (ruamel.yaml.clib, ~7x faster) when installed.
+#: Bump when the cached tree's shape changes.
+_CACHE_VERSION = 1
 
-    libyaml's composer does not record anchors, so a text that may hold one (`&` or `*` anywhere) is
-    composed by the pure-Python composer, which does and which `_convert` stops at.
-    """
-    node: Node | None = YAML(typ="safe", pure="&" in text or "*" in text).compose(text)
-    return node
+
+def _cache_file(data: bytes) -> Path:
+    from checkpoint.home import pack_cache_dir
+
+    digest = hashlib.sha256(data).hexdigest()
+    return pack_cache_dir() / f"{digest[:40]}.v{_CACHE_VERSION}.json"
+
+
+def _cached(data: bytes, path: str) -> Value | None:
+    """The tree of a file with these bytes parsed before without problems, if the cache has it."""
+    try:
+        plain = json.loads(_cache_file(data).read_text(encoding="utf-8"))
+        return _from_plain(plain, path)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None  # no entry, or one that cannot be trusted: parse the file
+
+
+def _remember(data: bytes, value: Value) -> None:
+    """Keep a problem-free tree for the next run (written atomically; a failure only costs time)."""
+    target = _cache_file(data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(_to_plain(value), handle, separators=(",", ":"))
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _to_plain(value: Value) -> list[Any]:
+    """A tree as JSON-ready lists: [kind, line, column, ...] (the file's path is added back on reading)."""
+    mark = [value.mark.line, value.mark.column]
+    if isinstance(value, Scalar):
+        return ["s", *mark, value.text, value.quoted]
+    if isinstance(value, Seq):
+        return ["q", *mark, [_to_plain(item) for item in value.items]]
+    keys = [[key, value.key_marks[key].line, value.key_marks[key].column] for key in value.key_marks]
+    return ["m", *mark, keys, [[key, _to_plain(item)] for key, item in value.items.items()]]
+
+
+def _from_plain(plain: list[Any], path: str) -> Value:
+    kind, line, column = plain[0], int(plain[1]), int(plain[2])
+    mark = Mark(path, line, column)
+    if kind == "s":
+        text = plain[3]
+        if text is not None and not isinstance(text, str):
+            raise TypeError("scalar text")
+        return Scalar(text, mark, bool(plain[4]))
+    if kind == "q":
+        return Seq(tuple(_from_plain(item, path) for item in plain[3]), mark)
+    if kind == "m":
+        key_marks = {str(key): Mark(path, int(at_line), int(at_column)) for key, at_line, at_column in plain[3]}
+        items = {str(key): _from_plain(item, path) for key, item in plain[4]}
+        return Map(items, mark, key_marks)
+    raise ValueError(f"unknown node kind {kind!r}")
 
 
 def _shared_nodes(text: str, path: str) -> list[Problem]:

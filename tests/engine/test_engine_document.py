@@ -263,3 +263,51 @@ def test_every_problem_prints_as_path_line_col_code_message(tmp_path: Path) -> N
             problem.mark.column,
             problem.code,
         )
+
+
+PACK_TEXT = "rules:\n  - id: X-1\n    title: 'quoted: yes'\n    when: {destination: [MYS, 'NO', ~]}\n    score: 012\n"
+
+
+def test_a_file_read_again_gives_the_same_tree_from_the_cache(tmp_path: Path) -> None:
+    first, problems = load(tmp_path, PACK_TEXT)
+    assert not problems
+    assert len(list((tmp_path / "checkpoint-home" / "cache" / "packs").glob("*.json"))) == 1
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    again, problems = load(moved, PACK_TEXT)  # same bytes, another place: read from the cache
+    assert not problems
+    assert isinstance(again, Map) and again.mark.path == str(moved / "doc.yaml")
+    assert _same_shape(again, first)
+    rules = again.items["rules"]
+    assert isinstance(rules, Seq) and isinstance(rules.items[0], Map)
+    score = rules.items[0].items["score"]
+    assert isinstance(score, Scalar) and score.text == "012" and (score.mark.line, score.mark.column) == (5, 12)
+
+
+def _same_shape(a: object, b: object) -> bool:
+    """Equal trees apart from the file path in the marks."""
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        return (a.text, a.quoted, a.mark.line, a.mark.column) == (b.text, b.quoted, b.mark.line, b.mark.column)
+    if isinstance(a, Seq) and isinstance(b, Seq):
+        return len(a.items) == len(b.items) and all(map(_same_shape, a.items, b.items))
+    if isinstance(a, Map) and isinstance(b, Map):
+        return (
+            list(a.items) == list(b.items)
+            and all(_same_shape(a.items[key], b.items[key]) for key in a.items)
+            and {k: (m.line, m.column) for k, m in a.key_marks.items()}
+            == {k: (m.line, m.column) for k, m in b.key_marks.items()}
+        )
+    return False
+
+
+def test_a_damaged_cache_entry_is_ignored_and_a_broken_file_is_never_cached(tmp_path: Path) -> None:
+    first, _ = load(tmp_path, PACK_TEXT)
+    (entry,) = (tmp_path / "checkpoint-home" / "cache" / "packs").glob("*.json")
+    entry.write_text('["s", 1, 1, 42, false]', encoding="utf-8")  # not a tree this file could give
+    again, problems = load(tmp_path, PACK_TEXT)
+    assert not problems and _same_shape(again, first)
+    _, problems = load(tmp_path, "a: 1\na: 2\n", name="dup.yaml")
+    assert [p.code for p in problems] == ["E007"]
+    assert len(list((tmp_path / "checkpoint-home" / "cache" / "packs").glob("*.json"))) == 1
+    _, problems = load(tmp_path, "a: 1\na: 2\n", name="dup.yaml")
+    assert [p.code for p in problems] == ["E007"]  # still reported: broken files are parsed every time
