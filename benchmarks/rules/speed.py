@@ -133,7 +133,7 @@ def matched_facts(distinct: int, seed: int, records: int) -> Facts:
             kind = KINDS[number % len(KINDS)]
             manifest, _ = generate_travellers(frame, plan_for(kind), seed * 1000 + number, TODAY, kind=kind)
             cells = manifest.astype(object).where(manifest.notna(), None)
-            travellers = travellers_from_table(RawTable(cells, f"{kind}-{number}"), today=TODAY)
+            travellers = travellers_from_table(RawTable.from_frame(cells, f"{kind}-{number}"), today=TODAY)
             facts = build_facts(travellers, matcher.match(registry, travellers), TODAY)
             frames.append(_suffixed(facts, f"M{number}"))  # keep each manifest's groups its own
             number, total = number + 1, total + len(facts)
