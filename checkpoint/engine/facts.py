@@ -144,7 +144,16 @@ class Facts:
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> Facts:
         """Facts from one mapping per traveller; a name a row lacks is missing, as are NaN, NaT and NA."""
-        columns = {name: objects((_none_if_missing(row.get(name)) for row in rows), len(rows)) for name in names}
+        columns = {}
+        for name in names:
+            values = [row.get(name) for row in rows]
+            kinds = set(map(type, values))
+            if not kinds <= _NEVER_MISSING:  # only these spell missing as None alone: the rest are checked
+                if kinds <= _NEVER_MISSING | {float}:
+                    values = [None if value != value else value for value in values]  # NaN
+                else:
+                    values = [_none_if_missing(value) for value in values]
+            columns[name] = objects(values, len(values))
         return cls(columns, len(rows))
 
     @property
@@ -179,6 +188,10 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     """The facts of a batch: one row per traveller, in order, one column per traveller field."""
     rows = [traveller_facts(t, o, today) for t, o in zip(travellers, outcomes, strict=True)]
     return Facts.from_rows(rows, list(fields_of("traveller")))
+
+
+#: Types whose values are never a "missing" other than None (NaN, NaT and NA are of other types).
+_NEVER_MISSING = frozenset({type(None), str, bool, int, date, datetime})
 
 
 def _none_if_missing(value: Any) -> Any:

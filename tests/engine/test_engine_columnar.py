@@ -35,6 +35,14 @@ def test_factorize_is_pandas_factorize(values: list[object]) -> None:
     assert distinct.dtype == object and codes.dtype == np.int64
 
 
+@given(st.lists(st.one_of(st.none(), st.floats(), st.sampled_from([0.0, -0.0, 18.0, 25.0])), max_size=40))
+def test_factorize_of_numbers_is_pandas_factorize(values: list[float | None]) -> None:
+    codes, distinct = factorize(objects(values, len(values)))
+    expected_codes, expected_distinct = pd.factorize(objects(values, len(values)), use_na_sentinel=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert [repr(v) for v in distinct.tolist()] == [repr(v) for v in expected_distinct.tolist()]
+
+
 def test_factorize_keeps_first_appearances_and_marks_missing() -> None:
     codes, distinct = factorize(["b", None, "a", "b", float("nan"), pd.NaT, "a"])
     assert codes.tolist() == [0, -1, 1, 0, -1, -1, 1]
