@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from numbers import Real
 from typing import Any
 
@@ -36,13 +37,22 @@ def factorize(values: Sequence[Any] | np.ndarray) -> tuple[np.ndarray, np.ndarra
     # dict.fromkeys and the lookups run in C: a few milliseconds for 50,000 values, however many distinct.
     # NaN is not equal to itself, so two NaN objects are two keys here: both missing all the same.
     index = dict.fromkeys(items, -1)
-    distinct = [value for value in index if not is_missing(value)]
-    index.update(zip(distinct, range(len(distinct)), strict=True))
+    if kinds <= _NONE_THE_ONLY_MISSING:  # text, codes, dates: no value is missing but None
+        had_none = index.pop(None, 0)
+        distinct = list(index)
+        index.update(zip(distinct, range(len(distinct)), strict=True))
+        if had_none:
+            index[None] = -1
+    else:
+        distinct = [value for value in index if not is_missing(value)]
+        index.update(zip(distinct, range(len(distinct)), strict=True))
     codes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
     return codes, objects(distinct, len(distinct))
 
 
 _FLOATS = frozenset({float, type(None)})
+#: Types none of whose values is missing (NaN, NaT and NA are of other types): only None is.
+_NONE_THE_ONLY_MISSING = frozenset({type(None), str, bool, int, date, datetime})
 
 
 def _factorize_floats(items: list[Any]) -> tuple[np.ndarray, np.ndarray]:
