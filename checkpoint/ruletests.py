@@ -106,7 +106,7 @@ def run_case(pack: RulePack, rule: Rule, case: RuleTest, today: date) -> tuple[l
     facts = build_facts(travellers, outcomes, screening_date)
     for row, entry in enumerate(case.travellers):
         for name, text in entry.facts.items():
-            facts.at[row, name] = _typed(name, text)
+            facts[name][row] = _typed(name, text)
     assessments = evaluate(pack, facts, screening_date, rules=[rule])
     actual = [
         "fire"

@@ -132,7 +132,7 @@ def build_set(records: int, travellers: int, seed: int) -> tuple[Registry, list[
     for offset, layout in enumerate(LAYOUTS):
         manifest, labels = generate_matching_set(frame, per_layout, seed + offset, TODAY, layout=layout)
         manifest = manifest.astype(object).where(manifest.notna(), None)
-        batch = travellers_from_table(RawTable(manifest, source=f"{layout}.csv"), today=TODAY)
+        batch = travellers_from_table(RawTable.from_frame(manifest, source=f"{layout}.csv"), today=TODAY)
         labels = labels.assign(layout=layout)
         all_travellers.extend(batch)
         all_labels.append(labels)

@@ -119,7 +119,7 @@ def run(pack_path: Path, manifests: int, seed: int, records: int) -> tuple[pd.Da
             for number in range(manifests):
                 manifest, labels = generate_travellers(frame, plan, seed * 1000 + number, TODAY, kind=kind)
                 cells = manifest.astype(object).where(manifest.notna(), None)
-                travellers = travellers_from_table(RawTable(cells, f"{kind}-{number}"), today=TODAY)
+                travellers = travellers_from_table(RawTable.from_frame(cells, f"{kind}-{number}"), today=TODAY)
                 results = screen_travellers(travellers, registry, pack, today=TODAY)
                 for label, result in zip(labels.itertuples(), results, strict=True):
                     hits = ",".join(hit.rule for hit in result.hits)

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pandas as pd
-
 from checkpoint.engine.evaluate import render
+from checkpoint.engine.facts import Facts
 from checkpoint.engine.pack import AllOf, AnyOf, Condition, Leaf, NotOf, Rule, RulePack, field_catalogue
 from checkpoint.models import Verdict
 
@@ -167,9 +166,9 @@ def _rule_outcomes(rule: Rule, rows: list[dict[str, Any]], pack: RulePack, today
     return result
 
 
-def naive_evaluate(pack: RulePack, facts: pd.DataFrame, today: date) -> list[NaiveAssessment]:
+def naive_evaluate(pack: RulePack, facts: Facts, today: date) -> list[NaiveAssessment]:
     """Every traveller's verdict, one rule and one traveller at a time."""
-    rows = facts.to_dict("records")
+    rows = [facts.row(position) for position in range(len(facts))]
     hits: list[list[Rule]] = [[] for _ in rows]
     texts: list[list[str]] = [[] for _ in rows]
     unknown: list[list[str]] = [[] for _ in rows]

@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +38,7 @@ from accuracy import KINDS, TODAY, plan_for  # noqa: E402 (the benchmark's own m
 from naive import naive_evaluate  # noqa: E402
 from report import write_results  # noqa: E402
 
-from checkpoint.engine import RulePack, build_facts, default_pack_path, evaluate, load_pack  # noqa: E402
+from checkpoint.engine import Facts, RulePack, build_facts, default_pack_path, evaluate, load_pack  # noqa: E402
 from checkpoint.engine.pack import rule_leaves  # noqa: E402
 from checkpoint.manifests import travellers_from_table  # noqa: E402
 from checkpoint.matching import EvidenceMatcher  # noqa: E402
@@ -116,9 +117,9 @@ def write_pack(folder: Path, wanted: int) -> RulePack:
     return load_pack(folder)
 
 
-def matched_facts(distinct: int, seed: int, records: int) -> pd.DataFrame:
+def matched_facts(distinct: int, seed: int, records: int) -> Facts:
     """Facts of about `distinct` synthetic travellers from every sample trip, matched by the real matcher."""
-    frames: list[pd.DataFrame] = []
+    frames: list[Facts] = []
     with tempfile.TemporaryDirectory() as work:
         registry_file = Path(work) / "registry.parquet"
         generate_registry(records, seed, TODAY).to_parquet(registry_file)
@@ -132,29 +133,30 @@ def matched_facts(distinct: int, seed: int, records: int) -> pd.DataFrame:
             kind = KINDS[number % len(KINDS)]
             manifest, _ = generate_travellers(frame, plan_for(kind), seed * 1000 + number, TODAY, kind=kind)
             cells = manifest.astype(object).where(manifest.notna(), None)
-            travellers = travellers_from_table(RawTable(cells, f"{kind}-{number}"), today=TODAY)
+            travellers = travellers_from_table(RawTable.from_frame(cells, f"{kind}-{number}"), today=TODAY)
             facts = build_facts(travellers, matcher.match(registry, travellers), TODAY)
-            for key in GROUP_KEYS:  # keep each manifest's groups its own
-                facts[key] = _suffixed(facts[key], f"M{number}")
-            frames.append(facts)
+            frames.append(_suffixed(facts, f"M{number}"))  # keep each manifest's groups its own
             number, total = number + 1, total + len(facts)
-    return pd.concat(frames, ignore_index=True)
+    return _concatenated(frames)
 
 
-def _suffixed(keys: pd.Series, suffix: str) -> pd.Series:
-    """Group keys made distinct from another copy's; missing stays None, as in a facts table."""
-    return pd.Series([None if v is None else f"{v}-{suffix}" for v in keys], index=keys.index, dtype=object)
+def _suffixed(facts: Facts, suffix: str) -> Facts:
+    """A copy of `facts` whose group keys are distinct from another copy's; missing stays None."""
+    columns = {name: facts[name].copy() for name in facts}
+    for key in GROUP_KEYS:
+        columns[key][:] = [None if v is None else f"{v}-{suffix}" for v in facts[key].tolist()]
+    return Facts(columns, len(facts))
 
 
-def scaled(facts: pd.DataFrame, size: int) -> pd.DataFrame:
+def _concatenated(parts: Sequence[Facts]) -> Facts:
+    names = parts[0].names
+    return Facts({name: np.concatenate([part[name] for part in parts]) for name in names}, sum(map(len, parts)))
+
+
+def scaled(facts: Facts, size: int) -> Facts:
     """`facts` repeated to `size` rows; each copy gets its own group keys."""
-    copies = []
-    for copy in range(size // len(facts) + 1):
-        part = facts.copy()
-        for key in GROUP_KEYS:
-            part[key] = _suffixed(part[key], f"C{copy}")
-        copies.append(part)
-    return pd.concat(copies, ignore_index=True).iloc[:size].reset_index(drop=True)
+    copies = [_suffixed(facts, f"C{copy}") for copy in range(size // len(facts) + 1)]
+    return _concatenated(copies).take(np.arange(size))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -177,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     timings: list[float] = []
     for _ in range(args.repeats):
-        fresh = facts.copy()  # nothing cached between runs
+        fresh = Facts({name: facts[name].copy() for name in facts}, len(facts))  # nothing cached between runs
         began = time.perf_counter()
         fast = evaluate(pack, fresh, TODAY)
         timings.append(time.perf_counter() - began)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from checkpoint import audit
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log
 
@@ -40,6 +39,8 @@ def verify_command(
 
     Example: checkpoint audit verify ~/.checkpoint/audit/audit.jsonl
     """
+    from checkpoint import audit  # loaded when the command runs
+
     if path is not None and audit_log is not None and path != audit_log:
         raise UsageError("give the audit log either as PATH or as --audit-log, not two different ones.")
     report = audit.verify(path or audit_log or default_audit_log())

@@ -6,12 +6,14 @@ import dataclasses
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from checkpoint.cli.options import parse_today
-from checkpoint.mrz import MrzResult, parse_td3
+
+if TYPE_CHECKING:
+    from checkpoint.mrz import MrzResult
 
 _SPECIMEN = (
     "checkpoint mrz 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<' 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'"
@@ -59,6 +61,8 @@ def mrz(
     ] = None,
 ) -> None:
     """Parse and check a passport MRZ; exit 3 when a check fails (layout errors are raised for the root)."""
+    from checkpoint.mrz import parse_td3  # loaded when the command runs
+
     reference = parse_today(today)
     result = parse_td3(line1, line2, today=reference)
     if output_format is MrzFormat.JSON:

@@ -9,7 +9,6 @@ import typer
 
 from checkpoint.cli.options import parse_today
 from checkpoint.home import registry_store_dir
-from checkpoint.registry import import_registry, store_info
 
 registry_app = typer.Typer(
     help="Build and inspect the local registry store.\n\nExample: checkpoint registry import export.csv",
@@ -34,6 +33,8 @@ def import_command(
 
     Example: checkpoint registry import data/sample/registry.csv
     """
+    from checkpoint.registry import import_registry  # the store and pyarrow: loaded when a command runs
+
     report = import_registry(source, store or registry_store_dir(), today=parse_today(today))
     info = report.info
     typer.echo(f"imported {info.rows} record(s) from {info.source_name} as snapshot {info.snapshot_id}")
@@ -50,6 +51,8 @@ def info_command(store: StoreOption = None) -> None:
 
     Example: checkpoint registry info
     """
+    from checkpoint.registry import store_info
+
     info = store_info(store or registry_store_dir())
     typer.echo(f"snapshot:  {info.snapshot_id}")
     typer.echo(f"source:    {info.source_name} (sha256 {info.source_sha256[:16]}…)")

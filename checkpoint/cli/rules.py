@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from checkpoint.cli.options import parse_today
-from checkpoint.engine import default_pack_path, load_pack, read_pack
-from checkpoint.ruletests import run_pack_tests
 
 rules_app = typer.Typer(
     help="Check and test rule packs.\n\nExample: checkpoint rules check rules/",
@@ -27,6 +25,8 @@ def check_command(pack: PackArgument = None) -> None:
 
     Example: checkpoint rules check rules/
     """
+    from checkpoint.engine import default_pack_path, read_pack  # the engine: loaded when a command runs
+
     path = pack or default_pack_path()
     loaded, problems = read_pack(path)
     for problem in problems:
@@ -51,6 +51,9 @@ def test_command(
 
     Example: checkpoint rules test rules/
     """
+    from checkpoint.engine import default_pack_path, load_pack
+    from checkpoint.ruletests import run_pack_tests
+
     loaded = load_pack(pack or default_pack_path())
     report = run_pack_tests(loaded, today=parse_today(today))
     for case in report.cases:

@@ -1,4 +1,8 @@
-"""`checkpoint screen`: one traveller at the desk, or a whole manifest, against the registry."""
+"""`checkpoint screen`: one traveller at the desk, or a whole manifest, against the registry.
+
+The registry, the rule engine, the matcher and the writers are imported when the command runs, not when
+the CLI starts: `checkpoint --version` and `--help` load none of them.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,17 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from checkpoint.cli.options import parse_today
-from checkpoint.engine import default_pack_path, load_pack
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
-from checkpoint.manifests import read_manifest
-from checkpoint.pipeline import Officer, ScreeningRun, desk_traveller, screen
-from checkpoint.registry import open_registry
-from checkpoint.report import OutputFormat, write_report, writer_for
+from checkpoint.report.interface import OutputFormat
+
+if TYPE_CHECKING:
+    from checkpoint.pipeline import ScreeningRun
 
 EXAMPLE = (
     "Examples:\n\n"
@@ -80,6 +83,11 @@ def screen_command(
         "booking_ref": booking_ref,
         "port": port,
     }
+    from checkpoint.engine import default_pack_path, load_pack
+    from checkpoint.manifests import read_manifest
+    from checkpoint.pipeline import Officer, desk_traveller, screen
+    from checkpoint.registry import open_registry
+
     given = [option for option, value in desk.items() if value is not None]
     if manifest is not None and (given or mrz):
         raise UsageError("give either --manifest or one traveller's options (--name, --mrz, …), not both.")
@@ -118,6 +126,8 @@ def _check_writable(output: Path) -> None:
 
 
 def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:
+    from checkpoint.report import write_report, writer_for
+
     for note in run.notes:
         typer.echo(f"note: {note}", err=True)
     if output is None:

@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any, Protocol
 
 import numpy as np
-import pandas as pd
 
+from checkpoint.engine.columnar import factorize, number, strict_bools
+from checkpoint.engine.facts import Facts
 from checkpoint.engine.pack import AllOf, AnyOf, Condition, Leaf, NamedList, NotOf, RulePack, field_catalogue
 
 _MAX_MATCHED_LENGTH = 200  # patterns only ever see this much of a value
@@ -37,7 +38,7 @@ class Columns:
     back to the rows by code; numbers and dates become float arrays, booleans strict boolean arrays.
     """
 
-    def __init__(self, facts: pd.DataFrame, today: date) -> None:
+    def __init__(self, facts: Facts, today: date) -> None:
         self.facts = facts
         self.today = today
         self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -48,8 +49,7 @@ class Columns:
     def factorized(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes, distinct values) of a column; code -1 marks a missing value (None, NaN, NaT)."""
         if name not in self._factorized:
-            codes, distinct = pd.factorize(self.facts[name].to_numpy(dtype=object), use_na_sentinel=True)
-            self._factorized[name] = (np.asarray(codes), np.asarray(distinct, dtype=object))
+            self._factorized[name] = factorize(self.facts[name])
         return self._factorized[name]
 
     def known(self, name: str) -> np.ndarray:
@@ -74,15 +74,11 @@ class Columns:
         key = f"{kind}:{name}"
         if key not in self._converted:
             if kind == "number":
-                result = pd.to_numeric(self.facts[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                result = self.per_distinct(name, number, np.nan, float)
             elif kind == "date":
                 result = self.per_distinct(name, _day_number, np.nan, float)
             else:  # bool: only a real boolean counts, never a truthy string (nor 1, which equals True)
-                cells = self.facts[name].to_numpy(dtype=object)
-                if pd.api.types.infer_dtype(cells, skipna=True) in ("boolean", "empty"):
-                    result = np.asarray(cells == True, dtype=bool)  # noqa: E712 (elementwise; None is not True)
-                else:
-                    result = np.fromiter((type(v) in (bool, np.bool_) and bool(v) for v in cells), bool, len(cells))
+                result = strict_bools(self.facts[name])
             self._converted[key] = result
         return self._converted[key]
 
@@ -98,7 +94,7 @@ class Columns:
                 days = self.departure_days().astype(str).astype(object)
                 keys = np.where(keys == "", keys, keys + "@" + days)
             keys[keys == ""] = None
-            codes = np.asarray(pd.factorize(keys, use_na_sentinel=True)[0], dtype=np.int64)
+            codes = factorize(keys)[0]
             alone = codes < 0
             codes[alone] = codes.max(initial=-1) + 1 + np.arange(int(alone.sum()))
             self._groups[by] = codes
@@ -192,7 +188,7 @@ def _in_list(codes: np.ndarray, distinct: np.ndarray, days: np.ndarray, named: N
 
 def truth(
     condition: Condition,
-    facts: pd.DataFrame,
+    facts: Facts,
     pack: RulePack,
     today: date,
     columns: Columns | None = None,

@@ -15,9 +15,10 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from checkpoint.engine.columnar import factorize
 from checkpoint.engine.conditions import Columns, Truth, truth
+from checkpoint.engine.facts import Facts
 from checkpoint.engine.groups import OTHER_MEMBERS, GroupFacts, group_facts
 from checkpoint.engine.pack import Rule, RulePack, leaves
 from checkpoint.models import Hit, Unknown, Verdict
@@ -55,7 +56,7 @@ class RuleTruth:
     group_test: Truth | None = None
 
 
-def rule_truth(rule: Rule, facts: pd.DataFrame, pack: RulePack, columns: Columns) -> RuleTruth:
+def rule_truth(rule: Rule, facts: Facts, pack: RulePack, columns: Columns) -> RuleTruth:
     """Where a rule is surely true and surely false (a group rule: member condition and group test)."""
     if rule.group is None:
         return RuleTruth(*truth(rule.when, facts, pack, columns.today, columns))
@@ -67,7 +68,7 @@ def rule_truth(rule: Rule, facts: pd.DataFrame, pack: RulePack, columns: Columns
     return RuleTruth(member_true & group_true, member_false | group_false, group, (group_true, group_false))
 
 
-def leaf_truths(rule: Rule, facts: pd.DataFrame, pack: RulePack, today: date) -> list[Truth]:
+def leaf_truths(rule: Rule, facts: Facts, pack: RulePack, today: date) -> list[Truth]:
     """Each leaf's truth (member condition first, then `when`), for `rules test` coverage."""
     columns = Columns(facts, today)
     group = rule_truth(rule, facts, pack, columns).group
@@ -137,13 +138,7 @@ def _explanations(template: str, shown: Mapping[str, np.ndarray], rows: np.ndarr
     return ["".join(pieces) for pieces in zip(*columns, strict=True)]
 
 
-def _shown_all(values: np.ndarray) -> np.ndarray:
-    """`_shown` of every value, each distinct value once."""
-    codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    return np.asarray(np.array([*(_shown(value) for value in distinct), "?"], dtype=object)[codes])
-
-
-def evaluate(pack: RulePack, facts: pd.DataFrame, today: date, rules: Sequence[Rule] | None = None) -> list[Assessment]:
+def evaluate(pack: RulePack, facts: Facts, today: date, rules: Sequence[Rule] | None = None) -> list[Assessment]:
     """Hits, unknowns, score and verdict for every traveller in the facts table, in order.
 
     The policy is applied column-wise too: per family the best score of the rules that fired, summed and
@@ -220,7 +215,7 @@ def _hits(rule: Rule, language: str, shown: _Shown, group: GroupFacts | None, fi
         for name in dict.fromkeys(placeholders(template))
     }
     texts = _explanations(template, {name: values for name, values in used.items() if values is not None}, fired)
-    codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
+    codes, distinct = factorize(texts)
     made = _objects([Hit(rule.id, rule.title, rule.severity, rule.score, str(text)) for text in distinct])
     return np.asarray(made[codes])
 
@@ -234,7 +229,7 @@ class _Shown:
 
     def __call__(self, name: str) -> np.ndarray | None:
         if name not in self.made:
-            known = name in self.columns.facts.columns
+            known = name in self.columns.facts
             self.made[name] = self.columns.per_distinct(name, _shown, "?", object) if known else None
         return self.made[name]
 

@@ -1,21 +1,23 @@
 """The facts rules test: traveller fields, derived fields and match evidence (fields.csv, scope `traveller`).
 
-One row per traveller, one column per field; None means missing, which makes a condition *unknown*. Group
-facts (`group.*`) depend on each group rule's member condition, so `evaluate` computes them per rule.
+One row per traveller, one column per field (`Facts`); None means missing, which makes a condition
+*unknown*. Group facts (`group.*`) depend on each group rule's member condition, so `evaluate` computes them
+per rule.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
 from checkpoint.dates import age_on
+from checkpoint.engine.columnar import objects
 from checkpoint.engine.pack import fields_of
 from checkpoint.models import MatchOutcome, Traveller
+from checkpoint.values import is_missing
 
 #: Indonesia issues 10-year adult passports from this date; 5-year ones before it, and to minors.
 TEN_YEAR_PASSPORTS_FROM = date(2022, 10, 12)
@@ -106,7 +108,7 @@ def record_facts(record: Mapping[str, Any] | None, traveller: Traveller, departu
     """The `record.*` facts of the matched record (all missing when there is no match)."""
     if record is None:
         return {f"record.{name}": None for name in (*_RECORD_FACTS, "destination_agrees", "departure_gap_days", "age")}
-    # A record may come from a table: NaN, NaT and pd.NA are missing, a timestamp is its day.
+    # A record may come from a table: NaN, NaT and NA are missing, a timestamp is its day.
     clean = {name: _as_date(_none_if_missing(record.get(name))) for name in (*_RECORD_FACTS, "date_of_birth")}
     facts = {f"record.{name}": clean[name] for name in _RECORD_FACTS}
     country = clean["destination_country"]
@@ -124,17 +126,74 @@ def _as_date(value: Any) -> Any:
     return value.date() if isinstance(value, datetime) else value
 
 
-def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], today: date) -> pd.DataFrame:
-    """The facts table of a batch: one row per traveller, in order, one column per traveller field."""
+class Facts:
+    """The facts of a batch: one object array per field, all as long as the batch; None means missing.
+
+    Values stay as Python made them (True stays True, 18.0 stays 18.0), so that rules compare what the
+    traveller's data says; the engine reads whole columns (`facts[name]`), explanations and tests one
+    traveller (`row`).
+    """
+
+    def __init__(self, columns: Mapping[str, np.ndarray], length: int) -> None:
+        for name, values in columns.items():
+            if values.dtype != object or values.shape != (length,):
+                raise ValueError(f"fact column {name} is not {length} objects")
+        self._columns = dict(columns)
+        self._length = length
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> Facts:
+        """Facts from one mapping per traveller; a name a row lacks is missing, as are NaN, NaT and NA."""
+        columns = {}
+        for name in names:
+            values = [row.get(name) for row in rows]
+            kinds = set(map(type, values))
+            if not kinds <= _NEVER_MISSING:  # only these spell missing as None alone: the rest are checked
+                if kinds <= _NEVER_MISSING | {float}:
+                    values = [None if value != value else value for value in values]  # NaN
+                else:
+                    values = [_none_if_missing(value) for value in values]
+            columns[name] = objects(values, len(values))
+        return cls(columns, len(rows))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The fields, in order."""
+        return tuple(self._columns)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """One field's values, one per traveller (the array itself: writing to it changes the facts)."""
+        return self._columns[name]
+
+    def row(self, position: int) -> dict[str, Any]:
+        """One traveller's facts, by field."""
+        return {name: values[position] for name, values in self._columns.items()}
+
+    def take(self, positions: np.ndarray) -> Facts:
+        """The facts of the travellers at `positions` (0-based, repeats allowed), in that order."""
+        chosen = np.asarray(positions, dtype=np.int64)
+        return Facts({name: values[chosen] for name, values in self._columns.items()}, len(chosen))
+
+
+def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], today: date) -> Facts:
+    """The facts of a batch: one row per traveller, in order, one column per traveller field."""
     rows = [traveller_facts(t, o, today) for t, o in zip(travellers, outcomes, strict=True)]
-    columns = list(fields_of("traveller"))
-    # Object columns keep each value as Python made it (True stays True, 18.0 stays 18.0); NaN and NaT from
-    # a record become None, the one spelling of "missing".
-    cells = [[_none_if_missing(row.get(name)) for name in columns] for row in rows]
-    return pd.DataFrame(cells, columns=columns, dtype=object)
+    return Facts.from_rows(rows, list(fields_of("traveller")))
+
+
+#: Types whose values are never a "missing" other than None (NaN, NaT and NA are of other types).
+_NEVER_MISSING = frozenset({type(None), str, bool, int, date, datetime})
 
 
 def _none_if_missing(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    return None if isinstance(value, float) and math.isnan(value) else value
+    """None for every spelling of "missing" a record from a table may bring (NaN, NaT, NA)."""
+    return None if value is None or is_missing(value) else value

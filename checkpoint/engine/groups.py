@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from checkpoint.engine.conditions import Columns, Truth, truth
+from checkpoint.engine.facts import Facts
 from checkpoint.engine.pack import GroupSpec, Leaf, RulePack
 
 _TOLERANCE = 1e-9  # shares times sizes are floats: 0.3 x 10 must count as 3
@@ -63,7 +63,7 @@ class GroupFacts:
         return np.asarray(low.astype(np.int64).astype(str), dtype=object)
 
 
-def group_facts(spec: GroupSpec, facts: pd.DataFrame, pack: RulePack, columns: Columns) -> GroupFacts:
+def group_facts(spec: GroupSpec, facts: Facts, pack: RulePack, columns: Columns) -> GroupFacts:
     """Decide the member condition for every traveller and count, per group, who surely meets it."""
     count = len(facts)
     if spec.members is None:

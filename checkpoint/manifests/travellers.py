@@ -151,16 +151,16 @@ def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:
     Each row's warnings start with its place in the file (`RawTable.where`).
     """
     wanted = [*TRAVELLER_FIELDS, *_NAME_PARTS]
-    found = resolve_headers(list(raw.frame.columns), wanted)
+    found = resolve_headers(list(raw.headers), wanted)
     if not ({"full_name", "name", "surname", "given_names", "passport_number"} & found.keys()):
         raise InputDataError(
             f"{raw.source} has no name or passport column; expected e.g. 'full_name', 'Name' "
             f"(SURNAME/GIVEN), 'Surname' + 'Given Names', or 'Passport No.'."
         )
-    columns = {field: raw.frame.iloc[:, index].tolist() for field, index in found.items()}
+    columns = {field: raw.columns[index] for field, index in found.items()}
     travellers = [
         build_traveller({field: cells[position] for field, cells in columns.items()}, row=position + 1, today=today)
-        for position in range(len(raw.frame))
+        for position in range(raw.height)
     ]
     counts = Counter(t.pax_id for t in travellers)
     repeated = {pax for pax, n in counts.items() if n > 1}

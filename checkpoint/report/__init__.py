@@ -7,13 +7,17 @@ Each output format is one writer behind the `ResultWriter` protocol, looked up i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from checkpoint.report.atomic import write_atomically
 from checkpoint.report.csvfmt import CSV_COLUMNS, CsvWriter, escape_cell, result_to_row
 from checkpoint.report.formats import WRITERS, write_report, writer_for
 from checkpoint.report.interface import ConsoleWriter, OutputFormat, ResultWriter
 from checkpoint.report.jsonfmt import JsonLinesWriter, JsonWriter
 from checkpoint.report.records import result_to_dict, result_warnings
-from checkpoint.report.table import TableWriter
+
+if TYPE_CHECKING:
+    from checkpoint.report.table import TableWriter
 
 __all__ = [
     "CSV_COLUMNS",
@@ -33,3 +37,12 @@ __all__ = [
     "write_report",
     "writer_for",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`TableWriter` on first use: it loads rich, which JSON and CSV output do without."""
+    if name == "TableWriter":
+        from checkpoint.report.table import TableWriter
+
+        return TableWriter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

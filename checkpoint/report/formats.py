@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from types import MappingProxyType
 
 from checkpoint.errors import UsageError
 from checkpoint.models import ScreeningResult
@@ -13,14 +12,39 @@ from checkpoint.report.atomic import write_atomically
 from checkpoint.report.csvfmt import CsvWriter
 from checkpoint.report.interface import OutputFormat, ResultWriter
 from checkpoint.report.jsonfmt import JsonLinesWriter, JsonWriter
-from checkpoint.report.table import TableWriter
 
-WRITERS: Mapping[OutputFormat, ResultWriter] = MappingProxyType(
+
+def _table_writer() -> ResultWriter:
+    from checkpoint.report.table import TableWriter  # rich is loaded only when a table is written
+
+    return TableWriter()
+
+
+class _Writers(Mapping[OutputFormat, ResultWriter]):
+    """One writer per format, each made when first asked for (so that JSON and CSV output never load rich)."""
+
+    def __init__(self, makers: Mapping[OutputFormat, Callable[[], ResultWriter]]) -> None:
+        self._makers = dict(makers)
+        self._made: dict[OutputFormat, ResultWriter] = {}
+
+    def __getitem__(self, output_format: OutputFormat) -> ResultWriter:
+        if output_format not in self._made:
+            self._made[output_format] = self._makers[output_format]()
+        return self._made[output_format]
+
+    def __iter__(self) -> Iterator[OutputFormat]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
+WRITERS: Mapping[OutputFormat, ResultWriter] = _Writers(
     {
-        OutputFormat.TABLE: TableWriter(),
-        OutputFormat.JSON: JsonWriter(),
-        OutputFormat.JSONL: JsonLinesWriter(),
-        OutputFormat.CSV: CsvWriter(),
+        OutputFormat.TABLE: _table_writer,
+        OutputFormat.JSON: JsonWriter,
+        OutputFormat.JSONL: JsonLinesWriter,
+        OutputFormat.CSV: CsvWriter,
     }
 )
 

@@ -11,17 +11,17 @@ from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from checkpoint.errors import InputDataError
 from checkpoint.sources.header import HEADER_SEARCH_ROWS, column_names, find_header_row, is_blank_cell, known_columns
 from checkpoint.sources.interface import RawTable
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
 # Third-party parsers given arbitrary bytes raise more than their documented errors (zlib, struct, XML,
 # KeyError from a ZIP without the expected member…); each reader turns whatever they raise into one sentence.
+# pandas and pyarrow are imported by the readers that need them, when they read: JSON needs neither.
 
 
 def _as_cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,7 +48,7 @@ class ParquetReader:
         except Exception:  # see the module note
             raise InputDataError(f"{path.name} is not a readable Parquet file; export it again.") from None
         frame.columns = column_names(list(frame.columns))
-        return RawTable(frame=_as_cells(frame), source=path.name, unit="row")  # numbered as if exported to CSV
+        return RawTable.from_frame(_as_cells(frame), path.name, unit="row")  # numbered as if exported to CSV
 
 
 def _trimmed(table: pa.Table) -> pa.Table:
@@ -113,6 +113,8 @@ class XlsxReader:
     def read(self, path: Path) -> RawTable:
         if not _is_workbook(path):
             raise InputDataError(f"{path.name} is not an XLSX workbook (a ZIP archive without one); export it again.")
+        import pandas as pd
+
         try:
             sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
         except Exception:  # see the module note
@@ -130,9 +132,7 @@ class XlsxReader:
         if len(tables) > 1:
             others = ", ".join(repr(name) for name in tables if name != chosen)
             notes.append(f"{path.name}: other sheet(s) with data not read: {others}")
-        return RawTable(
-            frame=_as_cells(found.table), source=path.name, notes=tuple(notes), lines=found.rows, unit="row"
-        )
+        return RawTable.from_frame(_as_cells(found.table), path.name, tuple(notes), found.rows, unit="row")
 
 
 #: Where JSON Lines break; not `str.splitlines`, which also breaks at U+2028 and other characters a JSON
@@ -209,10 +209,8 @@ class JsonReader:
         if not objects:
             raise InputDataError(f"{path.name} holds no rows.")
         columns = list(dict.fromkeys(key for row in objects for key in row))
-        cells = {column: [_json_cell(row.get(column)) for row in objects] for column in columns}
-        frame = pd.DataFrame(cells, columns=columns, dtype=object)
-        frame.columns = column_names(columns)
-        return RawTable(frame=frame, source=path.name, lines=lines, unit=unit)
+        cells = tuple([_json_cell(row.get(column)) for row in objects] for column in columns)
+        return RawTable(tuple(column_names(columns)), cells, path.name, lines=lines, unit=unit)
 
 
 def parquet_cells(path: Path) -> int | None:

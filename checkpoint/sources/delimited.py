@@ -7,14 +7,13 @@ counted), so that a warning or a reject names the line a person sees in a text e
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import compress
+from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
 
 from checkpoint.errors import InputDataError
 from checkpoint.sources.header import column_names, find_header_row
@@ -151,28 +150,55 @@ class DelimitedReader:
         text, encoding = decode(path.read_bytes(), source)
         if not text.strip():
             raise InputDataError(f"{source} is empty; expected a header row and data rows.")
-        with _long_fields():
+        with _long_fields(), _no_cycle_collection():
             delimiter = sniff_delimiter(text)
             skipped = _title_lines(text, delimiter)
-            cells, lines = _parse(_drop_lines(text, skipped), delimiter, source, skipped)
-        if cells.empty:
-            raise InputDataError(f"{source} is empty; expected a header row and data rows.")
-        frame = cells.iloc[1:].reset_index(drop=True)
-        frame.columns = column_names(cells.iloc[0].tolist())
-        for column in range(frame.shape[1]):  # all cells are text here: strip, and blanks become None
-            stripped = frame.iloc[:, column].str.strip()
-            frame.isetitem(column, stripped.where(stripped != "", None))
-        blank = frame.isna().all(axis=1)
-        frame = frame[~blank].reset_index(drop=True)
-        data_lines = lines[1:]
-        if blank.any():
-            data_lines = tuple(compress(data_lines, ~blank.to_numpy()))
+            headers, columns, data_lines, blank = _columns(_drop_lines(text, skipped), delimiter, source, skipped)
         notes = [] if encoding == "utf-8" else [f"{source} read as {encoding}"]
         if skipped:
             notes.append(f"{source}: {skipped} line(s) above the header skipped")
-        if blank.any():
-            notes.append(f"{source}: {int(blank.sum())} empty row(s) skipped")
-        return RawTable(frame=frame, source=source, notes=tuple(notes), lines=data_lines)
+        if blank:
+            notes.append(f"{source}: {blank} empty row(s) skipped")
+        return RawTable(tuple(headers), columns, source, tuple(notes), data_lines)
+
+
+def _columns(
+    body: str, delimiter: str, source: str, offset: int
+) -> tuple[list[str], tuple[list[str | None], ...], list[int], int]:
+    """Headers, the cells of each column (stripped, blanks None), each row's line, and the empty rows skipped.
+
+    Rows of blank cells (only delimiters) are skipped. The rows read are freed on return, before the cycle
+    collector runs again.
+    """
+    rows, lines, quoted_blanks = _parse(body, delimiter, source, offset)
+    if not rows:
+        raise InputDataError(f"{source} is empty; expected a header row and data rows.")
+    headers = column_names(rows[0])
+    data, data_lines = rows[1:], lines[1:]
+    empty = [position for position, row in enumerate(data) if not "".join(row).strip()]
+    if empty:
+        kept = sorted(set(range(len(data))).difference(empty))
+        data, data_lines = [data[i] for i in kept], [data_lines[i] for i in kept]
+    columns = tuple(map(_cells, zip(*data, strict=True))) if data else tuple([] for _ in headers)
+    return headers, columns, data_lines, len(empty) + quoted_blanks
+
+
+def _cells(column: tuple[str, ...]) -> list[str | None]:
+    """A column's cells stripped, and blanks as None."""
+    return [cell or None for cell in map(str.strip, column)]
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a table is read: the rows (one list each, never in a cycle) would
+    set it off thousands of times, each time walking every row read so far (half the time of a large file)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -185,82 +211,130 @@ def _long_fields() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
+def _skipped_as_blank(row: list[str]) -> bool:
+    """A record that is no row at all: nothing, or only whitespace and no delimiter."""
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
+@dataclass
+class _Parsed:
+    """Rows as the csv module reads them, and what a lenient reader (pandas' C parser, which checkpoint
+    used before) would have made of the same text, so that both read a file alike."""
+
+    rows: list[list[str]]
+    lines: list[int]
+    #: Rows wider than the header (trailing delimiters; lenient readers refuse them all).
+    wide: int = 0
+    #: Records of one quoted blank cell (`""`): lenient readers keep them as (empty) rows.
+    quoted_blanks: int = 0
+    #: The last record opens a quote it never closes (a lenient reader takes the rest of the file as its cell).
+    open_quote: bool = False
+
+
+class _Malformed(Exception):
+    """The strict reader met a quote it cannot place (`"ab"cd`); the message says where."""
+
+
+def _parse(body: str, delimiter: str, source: str, offset: int) -> tuple[list[list[str]], list[int], int]:
+    """All rows as text cells, header row first, and the line each starts on; short rows padded, long refused.
+
+    Also how many empty rows a lenient reading holds besides (records of one quoted blank cell, which the
+    file's note counts when the whole file is read that way). Read strictly first. A stray quote after a
+    quoted part (`"SITI "ANI" AMINAH"`) is then read as lenient CSV readers read it, as text, unless the
+    file is also ragged or ends inside quotes: then the strict reader's sentence names the line to fix.
+    """
+    try:
+        parsed = _parse_rows(body, delimiter, source, offset, strict=True)
+    except _Malformed as strict_error:
+        parsed = _parse_rows(body, delimiter, source, offset, strict=False)
+        if not _lenient_reading_holds(parsed, body):
+            raise InputDataError(str(strict_error)) from None
+        return parsed.rows, parsed.lines, parsed.quoted_blanks
+    blanks = parsed.quoted_blanks if parsed.quoted_blanks and _lenient_reading_holds(parsed, body) else 0
+    return parsed.rows, parsed.lines, blanks
+
+
+def _lenient_reading_holds(parsed: _Parsed, body: str) -> bool:
+    """Whether the lenient reading is taken: no wide row, no open quote, and no quoted blank record
+    unless every line is a row (how checkpoint checked that two readers agree on the rows)."""
+    if parsed.wide or parsed.open_quote:
+        return False
+    return not parsed.quoted_blanks or len(parsed.rows) + parsed.quoted_blanks == _count_lines(body)
+
+
 def _count_lines(text: str) -> int:
-    """Physical lines, ended by LF, CRLF or a lone CR (as pandas and the csv module end them)."""
+    """Physical lines, ended by LF, CRLF or a lone CR (as the csv module ends them)."""
     ends = text.count("\n") + text.count("\r") - text.count("\r\n")
     return ends + (1 if text and not text.endswith(("\n", "\r")) else 0)
 
 
-def _skipped_as_blank(row: list[str]) -> bool:
-    """A record pandas skips as a blank line: nothing, or only whitespace and no delimiter."""
-    return not row or (len(row) == 1 and not row[0].strip())
-
-
-def _record_lines(body: str, delimiter: str, offset: int) -> tuple[int, ...]:
-    """The file line on which each non-blank record of `body` starts (the body starts after `offset` lines)."""
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    lines: list[int] = []
-    start = 0
-    try:
-        for row in reader:
-            if not _skipped_as_blank(row):
-                lines.append(offset + start + 1)
-            start = reader.line_num
-    except csv.Error:
-        return ()  # the caller falls back to the strict reader, which says where the problem is
-    return tuple(lines)
-
-
-def _parse(body: str, delimiter: str, source: str, offset: int) -> tuple[pd.DataFrame, Sequence[int]]:
-    """All rows as text cells, header row first, and the line each starts on; short rows padded, long refused."""
-    try:
-        cells = pd.read_csv(
-            io.StringIO(body),
-            sep=delimiter,
-            header=None,
-            dtype=object,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-            engine="c",
-        )
-    except (pd.errors.ParserError, csv.Error, ValueError):
-        pass  # malformed somewhere: the strict reader below finds where, or tolerates what is harmless
-    else:
-        if len(cells) == _count_lines(body):  # one row per line: nothing to count but the offset (fast path)
-            return cells, range(offset + 1, offset + 1 + len(cells))
-        lines = _record_lines(body, delimiter, offset)  # blank lines, or line breaks inside quoted cells
-        if len(lines) == len(cells):
-            return cells, lines
-    rows, lines = _parse_strictly(body, delimiter, source, offset)
-    return pd.DataFrame(rows, dtype=object), lines
-
-
-def _parse_strictly(body: str, delimiter: str, source: str, offset: int) -> tuple[list[list[str]], tuple[int, ...]]:
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)
-    rows: list[list[str]] = []
-    lines: list[int] = []
+def _parse_rows(body: str, delimiter: str, source: str, offset: int, *, strict: bool) -> _Parsed:
+    if strict:
+        try:
+            records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True))
+        except csv.Error:
+            records = []  # the careful reading below says where
+        widths = set(map(len, records))
+        if len(widths) == 1 and min(widths) > 1 and len(records) == _count_lines(body):
+            # One record per line, all as wide as the header: no blank, ragged or multi-line row to look at.
+            return _Parsed(records, list(range(offset + 1, offset + 1 + len(records))))
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=strict)
+    parsed = _Parsed([], [])
+    rows, lines = parsed.rows, parsed.lines
+    physical: list[str] | None = None  # the body's lines, split only if a record of one blank cell needs them
     width = 0
-    start = 0
+    start = last = 0  # physical lines before the next record, and before the last one read
     try:
         for row in reader:
-            line, start = offset + start + 1, reader.line_num
+            last, start = start, reader.line_num
+            line = offset + last + 1
             if _skipped_as_blank(row):
+                if row and (start - last > 1 or '"' in (physical := physical or _split_lines(body))[last]):
+                    parsed.quoted_blanks += 1  # a cell spanning lines is quoted
                 continue
             if not rows:
                 width = len(row)
             elif len(row) > width:
-                if any(cell.strip() for cell in row[width:]):
+                parsed.wide += 1
+                if strict and any(cell.strip() for cell in row[width:]):
                     raise InputDataError(
                         f"{source} line {line} has {len(row)} cells but the header has "
                         f"{width}; check the delimiter and the quoting on that line."
                     )
                 row = row[:width]  # trailing delimiters: harmless
-            rows.append(row + [""] * (width - len(row)))
+            elif len(row) < width:
+                row += [""] * (width - len(row))
+            rows.append(row)
             lines.append(line)
     except csv.Error:  # named by the line the broken row starts on: where an unclosed quote opens
-        raise InputDataError(
+        raise _Malformed(
             f"{source} is not a well-formed delimited table near line {offset + start + 1}; "
             "check the quoting on that line."
         ) from None
-    return rows, tuple(lines)
+    if not strict:
+        parsed.open_quote = _ends_inside_quotes(body, delimiter, last)
+    return parsed
+
+
+def _split_lines(text: str) -> list[str]:
+    return io.StringIO(text, newline="").readlines()
+
+
+def _ends_inside_quotes(body: str, delimiter: str, before: int) -> bool:
+    """True when the last record, after `before` lines, never closes its quotes (as the csv module reads
+    quotes; a lenient reader then takes the rest of the file as one cell)."""
+    handle = io.StringIO(body, newline="")
+    for _ in range(before):
+        handle.readline()
+    quoted, after_quote, field_start = False, False, True
+    for char in handle.read():
+        if quoted:
+            if char == '"':
+                quoted, after_quote = False, True
+            continue
+        if char == '"' and (field_start or after_quote):
+            quoted, after_quote, field_start = True, False, False  # after_quote: a doubled quote ("")
+            continue
+        after_quote = False
+        field_start = char in (delimiter, "\r", "\n")
+    return quoted

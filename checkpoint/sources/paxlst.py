@@ -17,8 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from checkpoint.errors import InputDataError
 from checkpoint.sources.interface import RawTable
 
@@ -607,14 +605,13 @@ class PaxlstReader:
             rows, notes = read_paxlst(text)
         except EdifactError as error:
             raise InputDataError(f"{path.name} {error}.") from None
-        frame = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
-        frame = frame.astype(object).where(frame.notna(), None)
         if encoding != "utf-8":
             notes.insert(0, f"read as {encoding} text (not UTF-8)")
         return RawTable(
-            frame=frame,
+            headers=COLUMNS,
+            columns=tuple([row.get(column) for row in rows] for column in COLUMNS),
             source=path.name,
             notes=tuple(f"{path.name}: {note}" for note in notes),
-            lines=range(1, len(frame) + 1),
+            lines=range(1, len(rows) + 1),
             unit="passenger",
         )

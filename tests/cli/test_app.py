@@ -50,7 +50,7 @@ def test_internal_error_exits_70_with_a_sentence_and_a_redacted_log(
     def explode(*args: object, **kwargs: object) -> None:
         raise ValueError("SITI AMINAH B1234567")  # personal data in an exception message
 
-    monkeypatch.setattr("checkpoint.cli.screen.screen", explode)
+    monkeypatch.setattr("checkpoint.pipeline.screen", explode)  # imported by the command when it runs
     result = runner.invoke(app, ["screen", "--registry", str(registry_csv), "--name", "SITI AMINAH"])
     assert result.exit_code == 70
     assert "internal error" in result.stderr and "Traceback" not in result.stderr

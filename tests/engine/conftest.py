@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from checkpoint.engine import Assessment, RulePack, build_facts, default_pack_path, evaluate, load_pack, read_pack
 from checkpoint.engine.document import Problem
+from checkpoint.engine.facts import Facts
 from checkpoint.engine.pack import fields_of
 from checkpoint.models import MatchOutcome, Traveller
 
@@ -121,16 +121,15 @@ def rule() -> Callable[..., str]:
 
 
 @pytest.fixture
-def facts_table() -> Callable[[Sequence[Mapping[str, Any]]], pd.DataFrame]:
+def facts_table() -> Callable[[Sequence[Mapping[str, Any]]], Facts]:
     """A facts table in the engine's shape: every traveller field a column, unspecified facts missing."""
 
-    def table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    def table(rows: Sequence[Mapping[str, Any]]) -> Facts:
         columns = list(fields_of("traveller"))
         for row in rows:
             unknown = set(row) - set(columns)
             assert not unknown, f"not catalogue fields: {unknown}"
-        frame = pd.DataFrame([[row.get(name) for name in columns] for row in rows], columns=columns, dtype=object)
-        return frame
+        return Facts.from_rows(rows, columns)
 
     return table
 

@@ -445,7 +445,7 @@ def test_twenty_thousand_travellers_in_one_batch(default_pack) -> None:
     facts = build_facts([t for t, _ in small], [o for _, o in small], TODAY)
     expected = evaluate(default_pack, facts, TODAY)
     repeats = 2_000
-    big = facts.iloc[np.tile(np.arange(len(facts)), repeats)].reset_index(drop=True)
+    big = facts.take(np.tile(np.arange(len(facts)), repeats))
     results = evaluate(default_pack, big, TODAY)
     assert len(results) == 20_000
     assert results == expected * repeats

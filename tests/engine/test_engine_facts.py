@@ -32,13 +32,13 @@ def matched(record: dict[str, Any], confidence: float = 0.98) -> MatchOutcome:
 
 
 def facts_of(t: Traveller, outcome: MatchOutcome | None = None, today: date = TODAY) -> dict[str, Any]:
-    return build_facts([t], [outcome or MatchOutcome()], today).iloc[0].to_dict()
+    return build_facts([t], [outcome or MatchOutcome()], today).row(0)
 
 
 def test_the_table_has_every_catalogue_field_in_order_and_missing_is_none() -> None:
     facts = build_facts([traveller(), traveller(pax_id="2")], [MatchOutcome(), MatchOutcome()], TODAY)
-    assert list(facts.columns) == list(fields_of("traveller"))
-    assert set(field_catalogue()) - set(facts.columns) == set(fields_of("group"))  # counted per group rule
+    assert list(facts.names) == list(fields_of("traveller"))
+    assert set(field_catalogue()) - set(facts.names) == set(fields_of("group"))  # counted per group rule
     assert len(facts) == 2
     assert facts["age"].tolist() == [None, None]  # None, never NaN
     assert facts["record.status"].tolist() == [None, None]
@@ -46,7 +46,7 @@ def test_the_table_has_every_catalogue_field_in_order_and_missing_is_none() -> N
 
 def test_an_empty_batch_still_has_the_columns() -> None:
     facts = build_facts([], [], TODAY)
-    assert list(facts.columns) == list(fields_of("traveller")) and len(facts) == 0
+    assert list(facts.names) == list(fields_of("traveller")) and len(facts) == 0
 
 
 def test_travellers_and_outcomes_must_pair_up() -> None:

@@ -22,7 +22,9 @@ def build(**cells: object) -> Traveller:
 
 
 def table(columns: list[str], *rows: list[object], source: str = "pax.csv") -> RawTable:
-    return RawTable(frame=pd.DataFrame(list(rows), columns=columns, dtype=object), source=source)
+    return RawTable(
+        tuple(columns), tuple(map(list, zip(*rows, strict=True))) if rows else tuple([] for _ in columns), source
+    )
 
 
 class TestNames:
@@ -246,8 +248,7 @@ class TestTable:
         assert travellers_from_table(raw, today=TODAY)[0].warnings == ()
 
     def test_warnings_name_the_place_in_the_file_in_its_own_unit(self) -> None:
-        frame = pd.DataFrame([["A/B", "31/02/1990"], [None, None]], columns=["Name", "DOB"], dtype=object)
-        raw = RawTable(frame=frame, source="agent.xlsx", lines=(5, 9), unit="row")
+        raw = RawTable(("Name", "DOB"), (["A/B", None], ["31/02/1990", None]), "agent.xlsx", lines=(5, 9), unit="row")
         travellers = travellers_from_table(raw, today=TODAY)
         assert [t.warnings for t in travellers] == [
             ("row 5: date_of_birth '31/02/1990' is not a real calendar date; treated as missing",),

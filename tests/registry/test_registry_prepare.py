@@ -41,7 +41,7 @@ def test_derived_columns_are_normalised(registry_csv: Path, today: date) -> None
 
 
 def test_missing_required_column_is_an_input_error(today: date) -> None:
-    raw = RawTable(pd.DataFrame({"record_id": ["A"], "full_name": ["X"]}), source="export.csv")
+    raw = RawTable.from_frame(pd.DataFrame({"record_id": ["A"], "full_name": ["X"]}), source="export.csv")
     with pytest.raises(InputDataError, match=r"export\.csv lacks the required registry column"):
         prepare_registry(raw, today=today)
 

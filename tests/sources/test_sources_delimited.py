@@ -104,6 +104,31 @@ class TestQuoting:
             read_table(path)
         assert "\n" not in str(caught.value)
 
+    def test_a_stray_quote_inside_a_quoted_cell_stays_text(self, tmp_path: Path) -> None:
+        table = read_table(write(tmp_path, "nick.csv", 'Name,PNR\n"SITI "ANI" AMINAH",X1\nBUDI,X2\n'))
+        assert table.columns == (['SITI ANI" AMINAH"', "BUDI"], ["X1", "X2"])
+        assert tuple(table.lines) == (2, 3)
+
+    @pytest.mark.parametrize(
+        "text",
+        ['Name,PNR\n"SITI "ANI",X1\nBUDI,X2,EXTRA\n', 'Name,PNR\n"SITI "ANI",X1\nBUDI,X2\n"C,X3\n'],
+    )
+    def test_a_stray_quote_in_a_ragged_or_unclosed_file_is_an_error_naming_its_line(
+        self, tmp_path: Path, text: str
+    ) -> None:
+        with pytest.raises(InputDataError, match=r"^bad\.csv is not a well-formed delimited table near line 2;"):
+            read_table(write(tmp_path, "bad.csv", text))
+
+    def test_a_record_of_one_quoted_blank_cell_is_an_empty_row(self, tmp_path: Path) -> None:
+        table = read_table(write(tmp_path, "quoted_blank.csv", 'Name,PNR\nA,X1\n""\nB,X2\n'))
+        assert table.columns == (["A", "B"], ["X1", "X2"]) and tuple(table.lines) == (2, 4)
+        assert table.notes == ("quoted_blank.csv: 1 empty row(s) skipped",)
+
+    def test_an_empty_first_cell_after_a_blank_line_stays_in_its_column(self, tmp_path: Path) -> None:
+        # Old Mac line ends (CR): pandas' parser dropped the delimiter after a blank line, shifting the row left.
+        table = read_table(write(tmp_path, "mac.csv", "Name;PNR;DOB\rSITI;X1;\r  \r;X2;1990-05-17\r"))
+        assert table.columns == (["SITI", None], ["X1", "X2"], [None, "1990-05-17"])
+
 
 class TestShapes:
     def test_header_only_gives_no_rows(self, tmp_path: Path) -> None:

@@ -33,19 +33,19 @@ def placed(table: RawTable, column: str = "Name") -> list[tuple[str, object]]:
 
 class TestRawTable:
     def test_without_lines_the_header_is_line_one(self) -> None:
-        table = RawTable(pd.DataFrame({"Name": ["A", "B"]}), source="x.csv")
+        table = RawTable(("Name",), (["A", "B"],), source="x.csv")
         assert list(table.row_lines()) == [2, 3]
         assert table.where(1) == "line 3"
 
     def test_lines_must_match_the_rows(self) -> None:
         with pytest.raises(ValueError, match="3 line numbers for 2 rows"):
-            RawTable(pd.DataFrame({"Name": ["A", "B"]}), source="x.csv", lines=(2, 3, 4))
+            RawTable(("Name",), (["A", "B"],), source="x.csv", lines=(2, 3, 4))
 
 
 class TestDelimited:
-    def test_one_row_per_line_is_counted_without_reading_again(self, tmp_path: Path) -> None:
+    def test_one_row_per_line(self, tmp_path: Path) -> None:
         table = read_table(write(tmp_path, "plain.csv", "Name,Passport No.\nSITI,B1\nBUDI,B2\n"))
-        assert table.lines == range(2, 4)
+        assert tuple(table.lines) == (2, 3)
         assert placed(table) == [("line 2", "SITI"), ("line 3", "BUDI")]
 
     def test_title_and_blank_lines_are_counted(self, tmp_path: Path) -> None:

@@ -1,0 +1,63 @@
+"""Start-up cost: what each path imports, measured in a fresh interpreter (a test's own imports would hide it).
+
+pandas alone costs half a second or more to import; screening a CSV manifest must not need it, nor must
+`--version` and `--help` load the data libraries at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import checkpoint
+
+ROOT = Path(checkpoint.__file__).resolve().parents[1]
+MANIFEST = Path(__file__).resolve().parent / "fixtures" / "manifest_small.csv"
+DATA_LIBRARIES = ("pandas", "pyarrow", "numpy", "openpyxl")
+
+_REPORT = """
+import json, sys
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def loaded_after(code: str, tmp_path: Path) -> set[str]:
+    """The top-level packages imported once `code` has run in a new interpreter on this source tree."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHECKPOINT_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-c", code + _REPORT], env=env, capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_reading_a_csv_manifest_and_evaluating_the_default_pack_needs_no_pandas(tmp_path: Path) -> None:
+    code = f"""
+from datetime import date
+from pathlib import Path
+
+import checkpoint.cli.app
+from checkpoint.engine import build_facts, default_pack_path, evaluate, load_pack
+from checkpoint.manifests import read_manifest
+from checkpoint.models import MatchOutcome
+
+today = date(2026, 11, 28)
+manifest = read_manifest(Path({str(MANIFEST)!r}), today=today)
+facts = build_facts(manifest.travellers, [MatchOutcome() for _ in manifest.travellers], today)
+assert len(evaluate(load_pack(default_pack_path()), facts, today)) == len(manifest.travellers) > 0
+"""
+    assert "pandas" not in loaded_after(code, tmp_path)
+
+
+def test_the_version_and_the_help_load_no_data_library(tmp_path: Path) -> None:
+    for option in ("--version", "--help"):
+        code = f"""
+from checkpoint.cli.app import app
+try:
+    app([{option!r}], prog_name="checkpoint")
+except SystemExit:
+    pass
+"""
+        assert not loaded_after(code, tmp_path) & set(DATA_LIBRARIES), option
