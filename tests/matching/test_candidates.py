@@ -33,7 +33,7 @@ def labelled() -> tuple[Registry, list[Traveller]]:
         registry = load_registry_file(path, today=TODAY)
     manifest, _ = generate_matching_set(frame, 300, 3, TODAY, layout="airline")
     manifest = manifest.astype(object).where(manifest.notna(), None)
-    return registry, travellers_from_table(RawTable(manifest, source="set.csv"), today=TODAY)
+    return registry, travellers_from_table(RawTable.from_frame(manifest, source="set.csv"), today=TODAY)
 
 
 def summary(outcomes: list[MatchOutcome]) -> list[tuple[object, ...]]:
