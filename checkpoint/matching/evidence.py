@@ -24,6 +24,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from checkpoint.models import Traveller
@@ -186,7 +187,15 @@ def best_case_weight(fields: Evidence) -> float:
     The name weight rises with the similarity, and the rarity bonus (which may be negative) starts at
     NAME_AGREES: the best case is an identical name, or one just short of agreeing.
     """
-    return max(replace(fields, name=1.0).weight, replace(fields, name=math.nextafter(NAME_AGREES, 0.0)).weight)
+    return fields.weight + _best_name_gain(fields.rarity)
+
+
+@lru_cache(maxsize=100_000)
+def _best_name_gain(rarity: float) -> float:
+    """What the best possible name adds to the weight of a record of this rarity (worked out once)."""
+    fields = Evidence(None, rarity, "missing", "missing", "missing", "missing")
+    best = max(replace(fields, name=1.0).weight, replace(fields, name=math.nextafter(NAME_AGREES, 0.0)).weight)
+    return best - fields.weight
 
 
 def _fields(traveller: Traveller, record: Mapping[str, Any], rarity: float) -> Evidence:
