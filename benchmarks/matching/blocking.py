@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 28)
 KIND_LABELS = (
     ("P", "passport (OCR-tolerant)"),
     ("N", "NIK"),
-    ("D", "date of birth + swap"),
+    ("D", "date of birth (or its swap) + an initial"),
     ("S", "name token + date, one digit blanked"),
 )
 

@@ -3,7 +3,10 @@
 A record is filed under several keys, each a short text with a one-letter kind:
 
     P  passport number, OCR-tolerant (`document_key`)        N  NIK
-    D  date of birth YYYYMMDD, and its day/month swap
+    D  date of birth YYYYMMDD (and its day/month swap) + the first letter of a name token's phonetic key:
+       finds the record whose name shares no token with the traveller's (NURHAYATI / NUR HAYATI, a
+       mistyped mononym) but still begins a word with the same sound; a million-record registry has
+       ~70 people per birth date, a few per date and initial
     S  a name token's phonetic key + the date of birth with one digit blanked, once for each of the six
        digits a keying slip plausibly hits (year tens and units, both month and both day digits): two
        dates one digit apart share exactly one such key, so a record whose date of birth slipped is
@@ -95,12 +98,16 @@ def record_keys(passport: str | None, nik: str | None, born: date | None, name_t
     if nik:
         keys.append("N" + nik)
     if born is not None:
-        keys.append(f"D{born:%Y%m%d}")
-        swapped = swapped_dob(born)
-        if swapped:
-            keys.append("D" + swapped)
-    keys += name_keys(name_tokens, born)
+        tokens = list(name_tokens)
+        dates = [f"{born:%Y%m%d}"] + ([swapped] if (swapped := swapped_dob(born)) else [])
+        keys += [f"D{day}|{initial}" for day in dates for initial in initials(tokens)]
+        keys += name_keys(tokens, born)
     return keys
+
+
+def initials(tokens: Iterable[str]) -> list[str]:
+    """The distinct first letters of the tokens' phonetic keys (DJOKO and JOKO both begin with Y)."""
+    return sorted({phonetic_key(token)[0] for token in tokens if token})
 
 
 def traveller_keys(passport: str | None, nik: str | None, born: date | None, full_name: str | None) -> list[str]:
@@ -114,10 +121,10 @@ def traveller_keys(passport: str | None, nik: str | None, born: date | None, ful
         keys.append("P" + document_key(passport))
     if nik:
         keys.append("N" + nik)
-    if born is not None:
-        keys.append(f"D{born:%Y%m%d}")
-        if full_name:
-            keys += name_keys(normalise_name(full_name).tokens, born)
+    if born is not None and full_name:
+        tokens = normalise_name(full_name).tokens
+        keys += [f"D{born:%Y%m%d}|{initial}" for initial in initials(tokens)]
+        keys += name_keys(tokens, born)
     return keys
 
 

@@ -50,9 +50,11 @@ def test_a_date_one_digit_off_shares_exactly_one_slip_key_per_common_token() -> 
     assert not shared(record, two_digits)
 
 
-def test_a_swapped_day_and_month_is_found_through_the_date_key() -> None:
-    record = record_keys(None, None, date(1993, 8, 9), ["WAHYUNI"])
-    assert "D19930908" in shared(record, traveller_keys(None, None, date(1993, 9, 8), "ANYONE ELSE"))
+def test_a_swapped_day_and_month_is_found_through_the_date_key_and_an_initial() -> None:
+    record = record_keys(None, None, date(1993, 8, 9), ["NURHAYATI"])
+    # no token in common (a split name), the same birth date swapped, a word starting alike
+    assert shared(record, traveller_keys(None, None, date(1993, 9, 8), "NUR HAYATI")) == {"D19930908|N"}
+    assert not shared(record, traveller_keys(None, None, date(1993, 9, 8), "BUDI SANTOSO"))
 
 
 def test_documents_are_keys_whatever_the_name_and_date() -> None:
