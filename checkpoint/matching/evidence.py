@@ -4,17 +4,32 @@ Weights are log-odds in the manner of Fellegi–Sunter: agreement on a discrimin
 contradiction subtracts, and `confidence = 1 / (1 + e^-weight)`.
 
 How they were obtained: `benchmarks/matching/calibrate.py` fits them by (mildly L2-penalised) logistic
-regression on every (traveller, record) pair that blocking hands to `compare`, on the labelled synthetic
-sets of seeds 1–8 (the benchmark's seeds 11 and 23 are held out, never used for fitting or tuning). So the
-confidence estimates the probability that the record is the traveller, for a pair that reached the
-comparison, on that data; the fit's predicted and observed shares agree within a few points in every band.
-Outcomes that the training data cannot estimate keep hand-set weights: an exact or OCR-equal passport (a
-different person never shares one there), the NIK (manifests carry none), a different date of birth and a
-disagreeing sex (never a match there: the fit could only say "minus infinity").
+regression on every (traveller, record) pair that blocking hands to `compare`, on labelled synthetic sets
+that span registry sizes: seeds 1–8 at 20,000 records, 31/41/51/61 at 200,000 and 71/81 at 500,000 (78,446
+pairs). The benchmark's seeds 11 and 23 and the million-record scale test (`scale.py`: seeds 5 and 7) are
+held out, never used for fitting or tuning. So the confidence estimates the probability that the record is
+the traveller, for a pair that reached the comparison, in a registry of that size; predicted and observed
+shares agree within a few points in every band at every size. Outcomes that the training data cannot
+estimate keep hand-set weights: an OCR-equal passport, the NIK (manifests carry none), a different date of
+birth and a disagreeing sex (never a match there: the fit could only say "minus infinity").
+
+Registry size: the same name and birth date mean less in a larger registry, because it holds more people
+with that name. An agreeing name therefore weighs by its *rarity in this registry*, -ln of the expected
+number of records whose name would agree (`name_rarity`: records × (Π token shares + NAMESAKE_FLOOR)), not
+by the token shares alone (as until 2026-11: fitted at 20,000 records only, it gave 0.21 % wrong-person
+matches on a million records). The form was checked against the data: fitting ln(records) as one more
+feature beside it leaves -0.07 (-0.49 beside the same rarity clipped as before, -0.34 without the floor);
+NAMESAKE_FLOOR (the chance that another name agrees through spelling alone) was chosen on the training
+deviance (1e-6 … 1e-4: best at 1e-5 and 2e-5, alike; 2e-5 leaves less to ln(records)). The fit found no
+gain for rarity above one expected namesake and a steep loss below (RARITY_POINTS), so the old clipping
+(common names floored at -2.91) is gone: SITI AMINAH with a birth date and no document is a match in
+20,000 records and a candidate in a million.
 
 What the fit says, in words: a slipped digit in the date of birth is evidence *against* (namesakes one
 slip apart are common in a large registry: SITI FATIMAH 1992-09-19 and 1994-09-19), so a slipped date needs
-a rare name or a document to be claimed; a renewed (different) passport costs about 2.
+a rare name or a document to be claimed; a day/month swap is worth little more than nothing at scale; a
+renewed (different) passport costs about 2; an exact passport is fitted now (different people share a
+number by chance in the larger sets, 38 pairs) at 8.9.
 """
 
 from __future__ import annotations
@@ -32,22 +47,24 @@ from checkpoint.names import name_similarity, normalise_name
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.values import document_key
 
-# Fitted by benchmarks/matching/calibrate.py (seeds 1-8, 27,600 pairs); "hand" marks a hand-set weight.
-PRIOR = -1.07  # log-odds that a record reaching the comparison is the traveller, before any evidence
+# Fitted by benchmarks/matching/calibrate.py (its default sets, 78,446 pairs); "hand" marks a hand-set weight.
+PRIOR = -1.24  # log-odds that a record reaching the comparison is the traveller, before any evidence
 
-PASSPORT_WEIGHTS = {"exact": 8.0, "ocr": 6.0, "different": -2.06, "missing": 0.0}  # exact, ocr: hand
+PASSPORT_WEIGHTS = {"exact": 8.91, "ocr": 6.0, "different": -1.90, "missing": 0.0}  # ocr: hand
 NIK_WEIGHTS = {"exact": 10.0, "different": -4.0, "missing": 0.0}  # hand
-DOB_WEIGHTS = {"exact": 1.93, "swapped": 0.77, "one_digit": -2.66, "different": -6.0, "missing": 0.0}  # different: hand
-SEX_WEIGHTS = {"agree": 1.32, "disagree": -3.0, "missing": 0.0}  # disagree: hand
+DOB_WEIGHTS = {"exact": 2.48, "swapped": 0.10, "one_digit": -2.38, "different": -6.0, "missing": 0.0}  # different: hand
+SEX_WEIGHTS = {"agree": 1.28, "disagree": -3.0, "missing": 0.0}  # disagree: hand
 #: Name similarity -> weight, linear between these points (flat below 0.7: different names).
-NAME_POINTS = ((0.0, -6.26), (0.7, -6.26), (0.8, -1.79), (0.9, 0.28), (0.95, 3.70), (1.0, 4.08))
+NAME_POINTS = ((0.0, -7.90), (0.7, -7.90), (0.8, -5.49), (0.9, 2.36), (0.95, 5.15), (1.0, 5.87))
 #: Similarity from which a name counts as agreeing (and its rarity adds).
 NAME_AGREES = 0.85
-#: A name that agrees counts more when it is rare (Fellegi–Sunter frequency-based weights): the bonus is
-#: (rarity - RARITY_PIVOT) / RARITY_SCALE, clipped, where rarity = sum over the record's name tokens of
-#: ln(records / records carrying the token). SITI AMINAH sits near the pivot; a rare clan name far above.
-#: Scale and bonus range are fitted (the pivot and the clipping at pivot -6 / +8 are the fit's choice).
-RARITY_PIVOT, RARITY_SCALE, RARITY_BONUS = 8.0, 2.06, (-2.91, 3.88)
+#: How much a name that agrees weighs for how common it is in *this* registry: rarity (see `name_rarity`,
+#: -ln of the expected number of records whose name would agree) -> weight, linear between these points,
+#: flat outside. 0 at rarity 0 (one such record expected); steeply negative for names that many records
+#: share (SITI AMINAH in a million records), little gain for rarer names.
+RARITY_POINTS = ((-10.0, -7.20), (-5.0, -4.69), (0.0, 0.0), (2.0, 0.87))
+#: The rarity when it is unknown (no token counts, no name): the weight there is 0.
+RARITY_PIVOT = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +86,7 @@ class Evidence:
         if self.name is not None:
             total += name_weight(self.name)
             if self.name >= NAME_AGREES:
-                low, high = RARITY_BONUS
-                total += min(max((self.rarity - RARITY_PIVOT) / RARITY_SCALE, low), high)
+                total += rarity_weight(self.rarity)
         return total
 
     @property
@@ -93,10 +109,22 @@ class Evidence:
 
 def name_weight(similarity: float) -> float:
     """The log-odds weight of a name similarity (piecewise linear through NAME_POINTS)."""
-    for (x0, y0), (x1, y1) in itertools.pairwise(NAME_POINTS):
-        if similarity <= x1:
-            return y0 + (y1 - y0) * (similarity - x0) / (x1 - x0)
-    return NAME_POINTS[-1][1]
+    return _through(NAME_POINTS, similarity)
+
+
+def rarity_weight(rarity: float) -> float:
+    """The log-odds weight of an agreeing name's rarity (piecewise linear through RARITY_POINTS)."""
+    return _through(RARITY_POINTS, rarity)
+
+
+def _through(points: tuple[tuple[float, float], ...], x: float) -> float:
+    """The piecewise-linear function through `points` at x, flat outside them."""
+    if x <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return points[-1][1]
 
 
 def compare_dates(a: date | None, b: date | None) -> str:
@@ -131,11 +159,24 @@ def compare_documents(a: str | None, b: str | None) -> str:
 PRIOR_RECORDS, PRIOR_FREQUENCY = 1000, 1 / 200
 
 
+#: The chance that an unrelated record's name agrees with a given name through spelling alone (other
+#: tokens, similarity >= NAME_AGREES): 1 in 50,000, fitted (see the module docstring). It keeps the
+#: expected number of agreeing names growing with the registry even for a name whose tokens are unique.
+NAMESAKE_FLOOR = 2e-5
+
+
 def name_rarity(tokens: tuple[str, ...], counts: Mapping[str, int], records: int) -> float:
-    """How unusual a name is: the sum over its tokens of -ln(smoothed share of records carrying it)."""
+    """-ln(expected number of records whose name would agree with this one), in a registry of `records`.
+
+    Expected number = records × (Π smoothed share of records carrying each token + NAMESAKE_FLOOR), tokens
+    taken as independent: under 1 for a rare name, hundreds for SITI AMINAH in a million records. The
+    registry size is in it: a registry 50 times larger holds 50 times more namesakes of every name, so the
+    same agreement is worth less there.
+    """
     total = records + PRIOR_RECORDS
     prior = PRIOR_RECORDS * PRIOR_FREQUENCY
-    return sum(-math.log((counts.get(token, 0) + prior) / total) for token in tokens)
+    shares = math.prod((counts.get(token, 0) + prior) / total for token in tokens)
+    return -math.log(total * (shares + NAMESAKE_FLOOR))
 
 
 def compare(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from checkpoint.matching.evidence import Evidence, name_weight
+import math
+
+import pytest
+
+from checkpoint.matching.evidence import Evidence, name_rarity, name_weight, rarity_weight
 from checkpoint.matching.matcher import MATCH_THRESHOLD, confidence
 
 
 def evidence(**outcomes: object) -> Evidence:
     fields: dict[str, object] = {
         "name": 1.0,
-        "rarity": 8.0,
+        "rarity": 0.0,  # about one record in the registry carries such a name
         "date_of_birth": "exact",
         "sex": "agree",
         "passport_number": "missing",
@@ -25,16 +29,43 @@ def test_same_name_and_birth_date_is_a_match_even_with_a_renewed_passport() -> N
 
 def test_a_slipped_birth_date_with_a_common_name_and_no_document_is_not_enough() -> None:
     # Namesakes one keying slip apart are common in a large registry (SITI FATIMAH 1992 / 1994).
-    assert confidence(evidence(date_of_birth="one_digit", rarity=6.5)) < MATCH_THRESHOLD
-    assert confidence(evidence(date_of_birth="one_digit", rarity=6.5, passport_number="different")) < 0.5
+    assert confidence(evidence(date_of_birth="one_digit", rarity=-3.5)) < MATCH_THRESHOLD
+    assert confidence(evidence(date_of_birth="one_digit", rarity=-3.5, passport_number="different")) < 0.5
 
 
 def test_a_document_carries_a_slipped_birth_date() -> None:
-    assert confidence(evidence(date_of_birth="one_digit", rarity=6.5, passport_number="exact")) >= 0.99
+    assert confidence(evidence(date_of_birth="one_digit", rarity=-3.5, passport_number="exact")) >= 0.99
 
 
 def test_a_rare_name_counts_more_than_a_common_one() -> None:
-    assert evidence(rarity=14.0).weight > evidence(rarity=8.0).weight > evidence(rarity=5.0).weight
+    assert evidence(rarity=2.0).weight > evidence(rarity=0.0).weight > evidence(rarity=-5.0).weight
+    assert rarity_weight(-12.0) == rarity_weight(-10.0) < 0 == rarity_weight(0.0) < rarity_weight(9.0)
+
+
+# SITI AMINAH: the shares of records carrying SITI and AMINAH, in registries of any size.
+COMMON = {"SITI": 0.12, "AMINAH": 0.01}
+
+
+def common_counts(records: int) -> dict[str, int]:
+    return {token: round(share * records) for token, share in COMMON.items()}
+
+
+def test_the_same_name_is_commoner_in_a_larger_registry() -> None:
+    small = name_rarity(("SITI", "AMINAH"), common_counts(20_000), 20_000)
+    large = name_rarity(("SITI", "AMINAH"), common_counts(1_000_000), 1_000_000)
+    assert large == pytest.approx(small - math.log(50), abs=0.1)
+    # a name whose tokens are unique too: spelling variants of it grow with the registry
+    assert name_rarity(("XAVERIA", "QOLBI"), {"XAVERIA": 1, "QOLBI": 1}, 1_000_000) < name_rarity(
+        ("XAVERIA", "QOLBI"), {"XAVERIA": 1, "QOLBI": 1}, 20_000
+    )
+
+
+def test_a_common_name_and_birth_date_alone_match_in_a_small_registry_but_not_in_a_million_records() -> None:
+    for records, claimed in ((20_000, True), (1_000_000, False)):
+        rarity = name_rarity(("SITI", "AMINAH"), common_counts(records), records)
+        assert (confidence(evidence(rarity=rarity, passport_number="different")) >= MATCH_THRESHOLD) is claimed
+        # a document still decides
+        assert confidence(evidence(rarity=rarity, passport_number="exact")) >= 0.99
 
 
 def test_name_weight_rises_with_similarity() -> None:
