@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from checkpoint.matching.evidence import best_case_weights, name_rarity_many
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
@@ -70,20 +71,31 @@ def _batch(travellers: Sequence[Traveller]) -> _Batch:
     )
 
 
-def candidate_pairs(registry: Registry, travellers: Sequence[Traveller]) -> dict[int, set[int]]:
-    """For each traveller index, the registry rows worth comparing field by field."""
+def candidate_pairs(
+    registry: Registry, travellers: Sequence[Traveller], floor: float | None = None
+) -> dict[int, set[int]]:
+    """For each traveller index, the registry rows worth comparing field by field.
+
+    With a `floor` (a weight: the matcher's candidate floor), a pair found without a document is also
+    dropped when even an identical name could not lift it there (`evidence.best_case_weights`).
+    """
     people, rows, documented = blocked_pairs(registry, travellers)
     pairs: dict[int, set[int]] = defaultdict(set)
     if not len(people):
         return pairs
-    keep = documented | _plausible(registry, _batch(travellers), people, rows, documented)
+    keep = documented | _plausible(registry, _batch(travellers), people, rows, documented, floor)
     for person, row in zip(people[keep].tolist(), rows[keep].tolist(), strict=True):
         pairs[person].add(row)
     return pairs
 
 
 def _plausible(
-    registry: Registry, batch: _Batch, people: np.ndarray, rows: np.ndarray, documented: np.ndarray
+    registry: Registry,
+    batch: _Batch,
+    people: np.ndarray,
+    rows: np.ndarray,
+    documented: np.ndarray,
+    floor: float | None = None,
 ) -> np.ndarray:
     """Which of the pairs found without a document could be the same person (cheapest tests first)."""
     keep = ~documented
@@ -98,6 +110,10 @@ def _plausible(
     close = dates_within_one_slip(theirs_born, born)
     candidates, born, theirs_born = candidates[close], born[close], theirs_born[close]
     slipped = ~(dates_equal_or_swapped(theirs_born, born))
+    if floor is not None and len(candidates):
+        reachable = _best_case_weights(registry, rows[candidates], theirs_born, born) >= floor
+        reachable |= np.array([not batch.written[person] for person in people[candidates].tolist()], dtype=bool)
+        candidates, slipped = candidates[reachable], slipped[reachable]
     overlap = signature_overlap(
         batch.signature_low[people[candidates]],
         batch.signature_high[people[candidates]],
@@ -113,6 +129,19 @@ def _plausible(
     result = np.zeros(len(people), dtype=bool)
     result[candidates] = True
     return result
+
+
+_DATE_LEVELS = ["exact", "swapped", "one_digit"]
+
+
+def _best_case_weights(registry: Registry, rows: np.ndarray, theirs: np.ndarray, born: np.ndarray) -> np.ndarray:
+    """The highest weight each pair (dates within one slip, no document shared) could reach."""
+    codes = np.where(theirs == born, 0, np.where(dates_equal_or_swapped(theirs, born), 1, 2))
+    counts = take_rows(registry.table.select(["_token_counts"]), rows).column(0).combine_chunks()
+    offsets = numpy_view(counts.offsets, np.int32).astype(np.int64)
+    flat = numpy_view(counts.flatten(), np.int32)
+    rarity = name_rarity_many(flat, offsets - offsets[0], registry.table.num_rows)
+    return best_case_weights(_DATE_LEVELS, codes, rarity)
 
 
 def name_prefilter(a: str, b: str) -> float:

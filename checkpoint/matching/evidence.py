@@ -37,10 +37,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from checkpoint.models import Traveller
 from checkpoint.names import name_similarity, normalise_name
@@ -88,6 +90,10 @@ class Evidence:
             if self.name >= NAME_AGREES:
                 total += rarity_weight(self.rarity)
         return total
+
+    def with_name(self, name: float) -> Evidence:
+        """The same outcomes with this name similarity (built directly: `dataclasses.replace` is slow)."""
+        return Evidence(name, self.rarity, self.date_of_birth, self.sex, self.passport_number, self.nik)
 
     @property
     def method(self) -> str:
@@ -219,7 +225,7 @@ def compare_prepared(
     if floor is not None and best_case_weight(fields) < floor:
         return None
     assert traveller_name is not None
-    return replace(fields, name=name_similarity(traveller_name, name_of_record))
+    return fields.with_name(name_similarity(traveller_name, name_of_record))
 
 
 def best_case_weight(fields: Evidence) -> float:
@@ -235,7 +241,7 @@ def best_case_weight(fields: Evidence) -> float:
 def _best_name_gain(rarity: float) -> float:
     """What the best possible name adds to the weight of a record of this rarity (worked out once)."""
     fields = Evidence(None, rarity, "missing", "missing", "missing", "missing")
-    best = max(replace(fields, name=1.0).weight, replace(fields, name=math.nextafter(NAME_AGREES, 0.0)).weight)
+    best = max(fields.with_name(1.0).weight, fields.with_name(math.nextafter(NAME_AGREES, 0.0)).weight)
     return best - fields.weight
 
 
@@ -268,3 +274,30 @@ def _fields(traveller: Traveller, record: Mapping[str, Any], rarity: float) -> E
 def traveller_name(traveller: Traveller) -> NormalisedName | None:
     """The traveller's normalised name, if any."""
     return normalise_name(traveller.full_name) if traveller.full_name else None
+
+
+def name_rarity_many(counts: np.ndarray, offsets: np.ndarray, records: int) -> np.ndarray:
+    """`name_rarity` of many records at once: `counts` holds each record's token counts one after another,
+    record i's from offsets[i] to offsets[i + 1] (Arrow's list layout)."""
+    total = records + PRIOR_RECORDS
+    prior = PRIOR_RECORDS * PRIOR_FREQUENCY
+    logs = np.log((counts.astype(np.float64) + prior) / total)
+    running = np.concatenate(([0.0], np.cumsum(logs)))
+    sums = running[offsets[1:]] - running[offsets[:-1]]  # per record; 0 for a record without tokens
+    return np.asarray(-np.log(total * (np.exp(sums) + NAMESAKE_FLOOR)))
+
+
+def best_case_weights(date_levels: list[str], codes: np.ndarray, rarity: np.ndarray) -> np.ndarray:
+    """Vectorised upper bound of `Evidence.weight` for pairs whose documents do not agree.
+
+    `codes` index `date_levels`; sex is taken as agreeing and passport and NIK as missing (their best
+    outcomes short of agreeing), and the name as the best it could be (`best_case_weight`). A pair below
+    the candidate floor here is below it whatever is compared.
+    """
+    fixed = PRIOR + max(SEX_WEIGHTS.values()) + max(PASSPORT_WEIGHTS["missing"], PASSPORT_WEIGHTS["different"])
+    fixed += max(NIK_WEIGHTS["missing"], NIK_WEIGHTS["different"])
+    dates = np.array([DOB_WEIGHTS[level] for level in date_levels])[codes]
+    xs, ys = zip(*RARITY_POINTS, strict=True)
+    identical = NAME_POINTS[-1][1] + np.interp(rarity, xs, ys)  # flat outside, as `rarity_weight`
+    best_name = np.maximum(identical, name_weight(math.nextafter(NAME_AGREES, 0.0)))
+    return np.asarray(fixed + dates + best_name)

@@ -61,7 +61,7 @@ class EvidenceMatcher:
     """Blocking + field evidence + a cautious decision."""
 
     def match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
-        pairs = candidate_pairs(registry, travellers)
+        pairs = candidate_pairs(registry, travellers, floor=_FLOOR_WEIGHT)
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)
         records = registry.table.num_rows

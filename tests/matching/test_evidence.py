@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from checkpoint.matching.evidence import Evidence, name_rarity, name_weight, rarity_weight
+from checkpoint.matching.evidence import (
+    Evidence,
+    best_case_weight,
+    best_case_weights,
+    name_rarity,
+    name_rarity_many,
+    name_weight,
+    rarity_weight,
+)
 from checkpoint.matching.matcher import MATCH_THRESHOLD, confidence
 
 
@@ -72,3 +83,32 @@ def test_name_weight_rises_with_similarity() -> None:
     weights = [name_weight(similarity / 20) for similarity in range(21)]
     assert weights == sorted(weights)
     assert name_weight(0.5) < -5 < 3 < name_weight(1.0)
+
+
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=200_000), max_size=5), min_size=1, max_size=30))
+def test_vectorised_rarity_equals_the_scalar_one(token_counts: list[list[int]]) -> None:
+    flat = np.array([count for counts in token_counts for count in counts], dtype=np.int32)
+    offsets = np.concatenate(([0], np.cumsum([len(counts) for counts in token_counts]))).astype(np.int64)
+    many = name_rarity_many(flat, offsets, 1_000_000)
+    for counts, value in zip(token_counts, many.tolist(), strict=True):
+        tokens = tuple(f"T{index}" for index in range(len(counts)))
+        assert value == pytest.approx(name_rarity(tokens, dict(zip(tokens, counts, strict=True)), 1_000_000))
+
+
+@given(
+    st.sampled_from(["exact", "swapped", "one_digit"]),
+    st.sampled_from(["agree", "disagree", "missing"]),
+    st.sampled_from(["different", "missing"]),
+    st.sampled_from(["different", "missing"]),
+    st.floats(min_value=0.0, max_value=1.0),
+    st.floats(min_value=-15.0, max_value=5.0),
+)
+def test_the_best_case_bounds_every_pair_without_an_agreeing_document(
+    dob: str, sex: str, passport: str, nik: str, name: float, rarity: float
+) -> None:
+    fields = Evidence(None, rarity, dob, sex, passport, nik)
+    actual = fields.with_name(name).weight
+    levels = ["exact", "swapped", "one_digit"]
+    bound = best_case_weights(levels, np.array([levels.index(dob)]), np.array([rarity]))[0]
+    assert actual <= bound + 1e-9
+    assert actual <= best_case_weight(fields) + 1e-9
