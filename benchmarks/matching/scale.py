@@ -1,7 +1,7 @@
 """Matching accuracy at registry scale: a labelled manifest screened against an imported registry store.
 
-    python benchmarks/matching/scale.py [--store /work/bench/store_1000000]
-        [--manifest /work/bench/manifest_1000000_50000.csv] [--markdown out.md] [--wrong wrong.csv]
+    python benchmarks/matching/scale.py [--store /tmp/checkpoint-bench/store_1000000]
+        [--manifest /tmp/checkpoint-bench/manifest_1000000_50000.csv] [--markdown out.md] [--wrong wrong.csv]
 
 The store and the manifest (with its labels beside it, `<manifest>.labels.csv`) are the ones
 `benchmarks/matching/speed.py` makes (`--data` folder: registry seed 5, manifest seed 7, airline layout).
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from datetime import date
@@ -29,7 +30,7 @@ from checkpoint.matching import EvidenceMatcher
 from checkpoint.registry import open_registry
 
 TODAY = date(2026, 11, 28)
-BENCH = Path("/work/bench")
+BENCH = Path(tempfile.gettempdir()) / "checkpoint-bench"  # speed.py's default --data
 
 
 def main(argv: Sequence[str] | None = None) -> int:
