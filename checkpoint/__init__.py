@@ -1,8 +1,5 @@
 """checkpoint: screen departing travellers against the PMI placement registry."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("checkpoint")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+#: The one place the version is written: the build reads it from here (pyproject `[tool.hatch.version]`),
+#: so the running code never asks the package metadata (importlib.metadata costs ~70 ms a start).
+__version__ = "0.1.0"
