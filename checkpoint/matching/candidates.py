@@ -144,13 +144,9 @@ def _best_case_weights(registry: Registry, rows: np.ndarray, theirs: np.ndarray,
     return best_case_weights(_DATE_LEVELS, codes, rarity)
 
 
-def name_prefilter(a: str, b: str) -> float:
-    """A cheap 0–100 likeness of two names: shared tokens in any order, or the same letters run together."""
-    return max(fuzz.token_set_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
-
-
 def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:
-    """`name_prefilter` pair by pair over two equal-length lists, computed in rapidfuzz's C++ loop."""
+    """A cheap 0–100 likeness of names, pair by pair over two equal-length lists (rapidfuzz's C++ loop): shared
+    tokens in any order (token_set_ratio), or the same letters run together (NURHAYATI / NUR HAYATI)."""
     shared = process.cpdist(a, b, scorer=fuzz.token_set_ratio, dtype=np.float32)
     joined = process.cpdist(
         [x.replace(" ", "") for x in a], [y.replace(" ", "") for y in b], scorer=fuzz.ratio, dtype=np.float32

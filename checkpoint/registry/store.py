@@ -80,10 +80,6 @@ class Registry:
         records: list[dict[str, Any]] = take_rows(self.table.select(list(COLUMNS)), rows).to_pylist()
         return records
 
-    def record(self, row: int) -> dict[str, Any]:
-        """One record's SPEC §4.1 fields (no derived columns)."""
-        return self.records([row])[0]
-
 
 @dataclass(frozen=True)
 class ImportReport:

@@ -27,7 +27,7 @@ def test_import_then_open_and_info(registry_csv: Path, tmp_path: Path, today: da
     registry = open_registry(None, store, today=today)
     assert registry.table.num_rows == 7
     assert registry.info.snapshot_id == report.info.snapshot_id
-    assert registry.record(0)["record_id"] == "SP2MI-0000001"
+    assert registry.records([0])[0]["record_id"] == "SP2MI-0000001"
 
 
 def test_a_crash_while_moving_the_pointer_keeps_the_previous_snapshot(
