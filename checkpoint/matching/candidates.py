@@ -4,9 +4,10 @@ Stage 1 (blocking): every traveller key (`registry/keys.py`: passport, NIK, date
 birth year, name token + birth day) is looked up in the snapshot's sorted index by binary search, for the
 whole manifest at once. Stage 2 (pruning, vectorised): a row found only through the name or the date of
 birth is kept when the dates of birth are within one slip (equal, day/month swapped, one digit), the
-names' letter-pair signatures overlap, and a cheap string likeness (rapidfuzz, pairwise in C) is high
-enough; a row found through the passport or NIK is always kept. Pruned rows could never be a match: a
-different date of birth with no document agreeing outweighs any name.
+names' letter-pair signatures overlap, a cheap string likeness (rapidfuzz, pairwise in C) is high enough,
+and (given the matcher's floor) the fitted weights could lift the pair to the candidate floor with an
+identical name; a row found through the passport or NIK is always kept. Pruning never changes what the
+matcher reports (tests/matching/test_candidates.py): a pruned row could not have been matched or listed.
 """
 
 from __future__ import annotations
