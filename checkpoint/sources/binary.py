@@ -209,6 +209,8 @@ class JsonReader:
         if not objects:
             raise InputDataError(f"{path.name} holds no rows.")
         columns = list(dict.fromkeys(key for row in objects for key in row))
+        if not columns:
+            raise InputDataError(f"{path.name} holds only empty objects: no row has a field.")
         cells = tuple([_json_cell(row.get(column)) for row in objects] for column in columns)
         return RawTable(tuple(column_names(columns)), cells, path.name, lines=lines, unit=unit)
 

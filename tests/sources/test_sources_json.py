@@ -91,6 +91,7 @@ def test_the_checked_in_json_lines() -> None:
         ("scalars.json", "[1, 2, 3]", r"^scalars\.json must hold a list of objects, one per row\.$"),
         ("mixed.json", '[{"a": 1}, "b"]', r"^mixed\.json must hold a list of objects, one per row\.$"),
         ("none.json", "[]", r"^none\.json holds no rows\.$"),
+        ("hollow.json", "[{}, {}]", r"^hollow\.json holds only empty objects: no row has a field\.$"),
     ],
 )
 def test_bad_json_is_one_sentence_naming_the_file(tmp_path: Path, name: str, text: str, message: str) -> None:
