@@ -319,6 +319,10 @@ def open_store(store: Path) -> Registry:
 def store_info(store: Path) -> SnapshotInfo:
     """The current snapshot's description, read from its metadata only (no records loaded)."""
     path = current_snapshot_path(store)
+    if path.suffix.lower() == ".parquet" and _is_old_snapshot(path):
+        raise ConfigError(
+            f"registry snapshot {path} was written by an older version of checkpoint; import the export again."
+        )
     try:
         metadata = pa.ipc.open_file(pa.memory_map(str(path), "r")).schema.metadata or {}
         return SnapshotInfo(**json.loads(metadata[_META_KEY]))

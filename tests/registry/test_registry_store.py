@@ -146,3 +146,14 @@ def test_the_fingerprint_follows_what_derivation_does(monkeypatch: pytest.Monkey
     finally:
         monkeypatch.undo()
         fingerprint.cache_clear()
+
+
+def test_a_store_from_before_the_arrow_snapshots_says_to_import_again(tmp_path: Path, today: date) -> None:
+    store = tmp_path / "store"
+    (store / "snapshots").mkdir(parents=True)
+    old = store / "snapshots" / "20260101T000000Z-abcdef12.parquet"
+    pq.write_table(pa.table({"record_id": ["A"]}).replace_schema_metadata({b"checkpoint.snapshot": b"{}"}), old)
+    (store / "current.json").write_text('{"snapshot_id": "x", "file": "20260101T000000Z-abcdef12.parquet"}')
+    for action in (lambda: store_info(store), lambda: open_registry(None, store, today=today)):
+        with pytest.raises(ConfigError, match="older version of checkpoint; import the export again"):
+            action()
