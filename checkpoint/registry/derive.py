@@ -17,7 +17,7 @@ import csv
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -121,8 +121,12 @@ def with_derived(table: pa.Table) -> pa.Table:
 
 def blocking_index(table: pa.Table) -> BlockingIndex:
     """The sorted blocking index of a table holding the SPEC columns and `_name_tokens`."""
-    columns = [table.column(name).to_pylist() for name in ("passport_number", "nik", "date_of_birth", "_name_tokens")]
-    return BlockingIndex.build(
-        record_keys(passport, nik, born, (tokens or "").split())
-        for passport, nik, born, tokens in zip(*columns, strict=True)
-    )
+
+    def keys() -> Iterator[list[str]]:  # a slice of rows at a time: no column of a million Python objects
+        needed = table.select(["passport_number", "nik", "date_of_birth", "_name_tokens"])
+        for batch in needed.to_batches(max_chunksize=100_000):
+            columns = [column.to_pylist() for column in batch.columns]
+            for passport, nik, born, tokens in zip(*columns, strict=True):
+                yield record_keys(passport, nik, born, (tokens or "").split())
+
+    return BlockingIndex.build(keys())

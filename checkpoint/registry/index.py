@@ -23,15 +23,26 @@ class BlockingIndex:
     rows: np.ndarray  # uint32
 
     @classmethod
-    def build(cls, keys_per_row: Iterable[Sequence[str]]) -> BlockingIndex:
-        """The index of every row's keys (row numbers are positions in `keys_per_row`)."""
+    def build(cls, keys_per_row: Iterable[Sequence[str]], batch: int = 1_000_000) -> BlockingIndex:
+        """The index of every row's keys (row numbers are positions in `keys_per_row`).
+
+        Keys are hashed `batch` at a time, so a million records (~18 million keys) never sit in memory as
+        Python strings all at once: only their 12 bytes each of hash and row.
+        """
+        hash_parts: list[np.ndarray] = []
+        row_parts: list[np.ndarray] = []
         flat: list[str] = []
         rows: list[int] = []
         for row, keys in enumerate(keys_per_row):
             flat += keys
             rows += [row] * len(keys)
-        hashes = key_hashes(flat)
-        row_array = np.asarray(rows, dtype=np.uint32)
+            if len(flat) >= batch:
+                hash_parts.append(key_hashes(flat))
+                row_parts.append(np.asarray(rows, dtype=np.uint32))
+                flat, rows = [], []
+        hash_parts.append(key_hashes(flat))
+        row_parts.append(np.asarray(rows, dtype=np.uint32))
+        hashes, row_array = np.concatenate(hash_parts), np.concatenate(row_parts)
         order = np.lexsort((row_array, hashes))
         hashes, row_array = hashes[order], row_array[order]
         distinct = np.ones(len(hashes), dtype=bool)  # a row filed twice under one key counts once

@@ -105,3 +105,9 @@ def test_numpy_views_of_arrow_columns_are_exact_and_refuse_missing_values() -> N
         numpy_view(pa.array([1, None], pa.uint32()), np.uint32)
     with pytest.raises(TypeError):
         numpy_view(pa.array([1], pa.uint32()), np.uint64)
+
+
+@given(st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=4), min_size=1, max_size=30), st.integers(1, 7))
+def test_hashing_in_batches_builds_the_same_index(rows_keys: list[list[str]], batch: int) -> None:
+    whole, batched = BlockingIndex.build(rows_keys), BlockingIndex.build(rows_keys, batch=batch)
+    assert whole.hashes.tolist() == batched.hashes.tolist() and whole.rows.tolist() == batched.rows.tolist()
