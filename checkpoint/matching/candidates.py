@@ -138,11 +138,15 @@ _DATE_LEVELS = ["exact", "swapped", "one_digit"]
 def _best_case_weights(registry: Registry, rows: np.ndarray, theirs: np.ndarray, born: np.ndarray) -> np.ndarray:
     """The highest weight each pair (dates within one slip, no document shared) could reach."""
     codes = np.where(theirs == born, 0, np.where(dates_equal_or_swapped(theirs, born), 1, 2))
+    return best_case_weights(_DATE_LEVELS, codes, rarities(registry, rows))
+
+
+def rarities(registry: Registry, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+    """`evidence.name_rarity` of these records, from the token counts stored with the snapshot, vectorised."""
     counts = take_rows(registry.table.select(["_token_counts"]), rows).column(0).combine_chunks()
     offsets = numpy_view(counts.offsets, np.int32).astype(np.int64)
     flat = numpy_view(counts.flatten(), np.int32)
-    rarity = name_rarity_many(flat, offsets - offsets[0], registry.table.num_rows)
-    return best_case_weights(_DATE_LEVELS, codes, rarity)
+    return name_rarity_many(flat, offsets - offsets[0], registry.table.num_rows)
 
 
 def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:

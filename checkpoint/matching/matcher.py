@@ -15,11 +15,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from checkpoint.matching.candidates import candidate_pairs
+from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import (
     Evidence,
     compare_prepared,
-    name_rarity,
     record_name,
     traveller_name,
 )
@@ -64,13 +63,12 @@ class EvidenceMatcher:
         pairs = candidate_pairs(registry, travellers, floor=_FLOOR_WEIGHT)
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)
-        records = registry.table.num_rows
+        rarity = dict(zip(rows, rarities(registry, rows).tolist(), strict=True)) if rows else {}
 
         @cache
         def prepared(row: int) -> tuple[NormalisedName, float]:
             """A record's name and its rarity, worked out once however many travellers it is compared with."""
-            name = record_name(compared[row])
-            return name, name_rarity(name.tokens, _token_counts(compared[row]), records)
+            return record_name(compared[row]), rarity[row]
 
         decisions: list[tuple[MatchOutcome, int | None]] = []
         for index, traveller in enumerate(travellers):
