@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from checkpoint.matching.evidence import best_case_weights, name_rarity_many
@@ -52,9 +51,7 @@ class _Batch:
     """The travellers' lookup data, one entry per traveller."""
 
     born: np.ndarray  # YYYYMMDD, -1 when missing
-    written: np.ndarray  # (object) phonetic keys of the name, space-joined ("" when no name)
-    joined: np.ndarray  # (object) the same keys run together
-    named: np.ndarray  # (bool) whether there is a name at all
+    written: list[str]  # phonetic keys of the name, space-joined ("" when no name)
     signature_low: np.ndarray
     signature_high: np.ndarray
 
@@ -69,9 +66,7 @@ def _batch(travellers: Sequence[Traveller]) -> _Batch:
         signatures.append(name_signature(keys))
     return _Batch(
         born=np.array([dob_number(t.date_of_birth) for t in travellers], dtype=np.int64),
-        written=np.array(written, dtype=object),
-        joined=np.array([text.replace(" ", "") for text in written], dtype=object),
-        named=np.array([bool(text) for text in written], dtype=bool),
+        written=written,
         signature_low=np.array([low for low, _ in signatures], dtype=np.uint64),
         signature_high=np.array([high for _, high in signatures], dtype=np.uint64),
     )
@@ -118,7 +113,7 @@ def _plausible(
     slipped = ~(dates_equal_or_swapped(theirs_born, born))
     if floor is not None and len(candidates):
         reachable = _best_case_weights(registry, rows[candidates], theirs_born, born) >= floor
-        reachable |= ~batch.named[people[candidates]]
+        reachable |= np.array([not batch.written[person] for person in people[candidates].tolist()], dtype=bool)
         candidates, slipped = candidates[reachable], slipped[reachable]
     overlap = signature_overlap(
         batch.signature_low[people[candidates]],
@@ -128,14 +123,9 @@ def _plausible(
     )
     candidates, slipped = candidates[overlap >= SIGNATURE_FLOOR], slipped[overlap >= SIGNATURE_FLOOR]
     if len(candidates):
-        names = take_rows(table.select(["_name_keys"]), rows[candidates]).column(0)
-        names = pc.fill_null(names, "")
-        likeness = name_likeness(
-            batch.written[people[candidates]].tolist(),
-            names.to_pylist(),
-            batch.joined[people[candidates]].tolist(),
-            pc.replace_substring(names, " ", "").to_pylist(),
-        )
+        theirs = take_rows(table.select(["_name_keys"]), rows[candidates]).column(0).to_pylist()
+        ours = [batch.written[person] for person in people[candidates].tolist()]
+        likeness = name_prefilter_many(ours, [name or "" for name in theirs])
         candidates = candidates[likeness >= np.where(slipped, SLIP_NAME_PREFILTER, NAME_PREFILTER)]
     result = np.zeros(len(people), dtype=bool)
     result[candidates] = True
@@ -159,12 +149,13 @@ def rarities(registry: Registry, rows: Sequence[int] | np.ndarray) -> np.ndarray
     return name_rarity_many(flat, offsets - offsets[0], registry.table.num_rows)
 
 
-def name_likeness(a: list[str], b: list[str], a_joined: list[str], b_joined: list[str]) -> np.ndarray:
-    """A cheap 0–100 likeness of names, pair by pair (rapidfuzz's C++ loop, both cores): shared tokens in any
-    order (token_set_ratio of `a`, `b`), or the same letters run together (ratio of the `_joined` forms, the
-    names without spaces: NURHAYATI / NUR HAYATI)."""
-    shared = process.cpdist(a, b, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
-    joined = process.cpdist(a_joined, b_joined, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:
+    """A cheap 0–100 likeness of names, pair by pair over two equal-length lists (rapidfuzz's C++ loop): shared
+    tokens in any order (token_set_ratio), or the same letters run together (NURHAYATI / NUR HAYATI)."""
+    shared = process.cpdist(a, b, scorer=fuzz.token_set_ratio, dtype=np.float32)
+    joined = process.cpdist(
+        [x.replace(" ", "") for x in a], [y.replace(" ", "") for y in b], scorer=fuzz.ratio, dtype=np.float32
+    )
     return np.asarray(np.maximum(shared, joined))
 
 
