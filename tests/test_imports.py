@@ -61,3 +61,29 @@ except SystemExit:
     pass
 """
         assert not loaded_after(code, tmp_path) & set(DATA_LIBRARIES), option
+
+
+def test_screening_a_manifest_against_an_imported_store_needs_no_pandas(tmp_path: Path) -> None:
+    from datetime import date
+
+    from checkpoint.registry import import_registry
+
+    store = tmp_path / "store"
+    import_registry(MANIFEST.parent / "registry_small.csv", store, today=date(2026, 11, 28))  # imports may use pandas
+    code = f"""
+from datetime import date
+from pathlib import Path
+
+from checkpoint.engine import default_pack_path, load_pack
+from checkpoint.manifests import read_manifest
+from checkpoint.pipeline import screen
+from checkpoint.registry import open_registry
+
+today = date(2026, 11, 28)
+registry = open_registry(Path({str(store)!r}), Path({str(store)!r}), today=today)
+travellers = read_manifest(Path({str(MANIFEST)!r}), today=today).travellers
+pack = load_pack(default_pack_path())
+run = screen(travellers, registry, pack, today=today, audit_log=Path({str(tmp_path / "a.jsonl")!r}))
+assert len(run.results) == len(travellers) > 0 and any(r.outcome.match for r in run.results)
+"""
+    assert "pandas" not in loaded_after(code, tmp_path)
