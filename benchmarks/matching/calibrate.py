@@ -7,7 +7,7 @@ Training data: the labelled sets of `accuracy.py` for seeds that are *not* the b
 held out) at several registry sizes (default: `DEFAULT_SETS`; the million-record scale test of `scale.py`,
 seeds 5 and 7, is refused above 20,000 records). Every (traveller, record) pair that blocking hands to the
 comparison is one example, labelled 1 when the record is the traveller's own. Each pair's field outcomes
-(`compare`, unchanged) become features:
+(`compare_prepared`, as the matcher calls it) become features:
 
 - an indicator per outcome of passport number, date of birth and sex ("missing" is the reference, weight 0);
 - the name similarity through the hat-function basis of `NAME_KNOTS` (so the fitted coefficients are the
@@ -44,9 +44,9 @@ import numpy as np
 from accuracy import build_set  # run as a script: accuracy.py sits beside it
 
 from checkpoint.matching import evidence as ev
-from checkpoint.matching.candidates import candidate_pairs
-from checkpoint.matching.evidence import Evidence, compare, traveller_name
-from checkpoint.matching.matcher import LEAD_LOG_ODDS, _rows, _token_counts
+from checkpoint.matching.candidates import candidate_pairs, rarities
+from checkpoint.matching.evidence import Evidence, compare_prepared, record_name, traveller_name
+from checkpoint.matching.matcher import LEAD_LOG_ODDS, _rows
 
 #: Name-similarity knots of the piecewise-linear name weight; below the first the weight is flat (names
 #: that far apart are different names, however far: a finer curve there only fits noise).
@@ -86,7 +86,7 @@ class Pairs:
 
 def comparison_fingerprint() -> str:
     """A short hash of the code and constants that make a pair's `Evidence` (not its weights): the cache key."""
-    parts = [inspect.getsource(f) for f in (ev.compare, ev.compare_prepared, ev.name_rarity, ev.compare_dates)]
+    parts = [inspect.getsource(f) for f in (ev.compare_prepared, ev._fields, ev.name_rarity_many, ev.compare_dates)]
     parts += [repr((ev.PRIOR_RECORDS, ev.PRIOR_FREQUENCY, ev.NAMESAKE_FLOOR))]
     return hashlib.sha256("".join(parts).encode()).hexdigest()[:10]
 
@@ -101,7 +101,9 @@ def collect_set(records: int, seed: int, travellers: int, cache: Path | None) ->
     registry, batch, frame = build_set(records, travellers, seed)
     truth = frame["true_record_id"].tolist()
     pairs = candidate_pairs(registry, batch)
-    compared = _rows(registry.table, sorted({row for found in pairs.values() for row in found}))
+    rows = sorted({row for found in pairs.values() for row in found})
+    compared = _rows(registry.table, rows)
+    rarity = dict(zip(rows, rarities(registry, rows).tolist(), strict=True)) if rows else {}
     total = registry.table.num_rows
     evidence: list[Evidence] = []
     labels: list[int] = []
@@ -112,7 +114,9 @@ def collect_set(records: int, seed: int, travellers: int, cache: Path | None) ->
         name = traveller_name(traveller)
         for row in sorted(pairs.get(index, ())):
             record = compared[row]
-            evidence.append(compare(traveller, name, record, _token_counts(record), total))
+            found = compare_prepared(traveller, name, record, record_name(record), rarity[row])  # as the matcher
+            assert found is not None  # no floor: every pair is compared
+            evidence.append(found)
             labels.append(int(record["record_id"] == truth[index]))
             owners.append(index)
     registered = {total: sum(1 for t in truth if t)}

@@ -47,7 +47,6 @@ _COMPARED_COLUMNS = (
     "passport_number",
     "_name_tokens",
     "_father_tokens",
-    "_token_counts",
 )
 
 
@@ -90,11 +89,6 @@ class EvidenceMatcher:
         matched = sorted({row for _, row in decisions if row is not None})
         full = dict(zip(matched, registry.records(matched), strict=True))
         return [outcome if row is None else replace(outcome, record=full[row]) for outcome, row in decisions]
-
-
-def _token_counts(record: dict[str, Any]) -> dict[str, int]:
-    """How many registry records carry each of this record's name tokens (stored with the snapshot)."""
-    return dict(zip((record["_name_tokens"] or "").split(), record["_token_counts"] or (), strict=False))
 
 
 def _rows(table: pa.Table, rows: list[int]) -> dict[int, dict[str, Any]]:
