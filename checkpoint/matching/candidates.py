@@ -161,8 +161,12 @@ def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:
 
 def dates_equal_or_swapped(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Element-wise: YYYYMMDD numbers equal, or equal once day and month are exchanged."""
-    swapped = (a // 10000 == b // 10000) & (a // 100 % 100 == b % 100) & (a % 100 == b // 100 % 100)
-    return np.asarray((a == b) | swapped, dtype=bool)
+    return np.asarray((a == b) | _swapped(a, b), dtype=bool)
+
+
+def _swapped(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise: the same year, a's day is b's month and a's month b's day."""
+    return np.asarray((a // 10000 == b // 10000) & (a // 100 % 100 == b % 100) & (a % 100 == b // 100 % 100))
 
 
 def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -170,8 +174,7 @@ def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     differing = np.zeros(len(a), dtype=np.int64)
     for power in range(8):
         differing += (a // 10**power % 10) != (b // 10**power % 10)
-    swapped = (a // 10000 == b // 10000) & (a // 100 % 100 == b % 100) & (a % 100 == b // 100 % 100)
-    return np.asarray((a >= 0) & ((differing <= 1) | swapped), dtype=bool)
+    return np.asarray((a >= 0) & ((differing <= 1) | _swapped(a, b)), dtype=bool)
 
 
 def blocked_pairs(registry: Registry, travellers: Sequence[Traveller]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

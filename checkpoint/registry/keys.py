@@ -92,17 +92,18 @@ def name_keys(tokens: Iterable[str], born: date | None) -> list[str]:
 
 def record_keys(passport: str | None, nik: str | None, born: date | None, name_tokens: Iterable[str]) -> list[str]:
     """Every key one record is filed under (a traveller with the same fields is looked up under the same)."""
-    keys = []
-    if passport:
-        keys.append("P" + document_key(passport))
-    if nik:
-        keys.append("N" + nik)
+    keys = _document_keys(passport, nik)
     if born is not None:
         tokens = list(name_tokens)
         dates = [f"{born:%Y%m%d}"] + ([swapped] if (swapped := swapped_dob(born)) else [])
         keys += [f"D{day}|{initial}" for day in dates for initial in initials(tokens)]
         keys += name_keys(tokens, born)
     return keys
+
+
+def _document_keys(passport: str | None, nik: str | None) -> list[str]:
+    """The P and N keys: the same for a record and a traveller."""
+    return ([f"P{document_key(passport)}"] if passport else []) + ([f"N{nik}"] if nik else [])
 
 
 def initials(tokens: Iterable[str]) -> list[str]:
@@ -116,11 +117,7 @@ def traveller_keys(passport: str | None, nik: str | None, born: date | None, ful
     The date of birth is looked up as written only: a record is filed under its own date and its swap,
     so a swapped entry on either side is found.
     """
-    keys = []
-    if passport:
-        keys.append("P" + document_key(passport))
-    if nik:
-        keys.append("N" + nik)
+    keys = _document_keys(passport, nik)
     if born is not None and full_name:
         tokens = normalise_name(full_name).tokens
         keys += [f"D{born:%Y%m%d}|{initial}" for initial in initials(tokens)]
