@@ -38,6 +38,7 @@ import pickle
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,9 @@ from accuracy import build_set  # run as a script: accuracy.py sits beside it
 from checkpoint.matching import evidence as ev
 from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import Evidence, compare_prepared, record_name, traveller_name
-from checkpoint.matching.matcher import LEAD_LOG_ODDS, _rows
+from checkpoint.matching.matcher import FLOOR_LOG_ODDS, LEAD_LOG_ODDS, _rows
+from checkpoint.names import similarity
+from checkpoint.registry import derive
 
 #: Name-similarity knots of the piecewise-linear name weight; below the first the weight is flat (names
 #: that far apart are different names, however far: a finer curve there only fits noise).
@@ -87,6 +90,11 @@ class Pairs:
 def comparison_fingerprint() -> str:
     """A short hash of the code and constants that make a pair's `Evidence` (not its weights): the cache key."""
     parts = [inspect.getsource(f) for f in (ev.compare_prepared, ev._fields, ev.name_rarity_many, ev.compare_dates)]
+    parts += [inspect.getsource(similarity), derive.fingerprint()]  # the name similarity, the derived names
+    parts += [
+        table.read_text(encoding="utf-8")
+        for table in sorted(files("checkpoint.names").joinpath("tables").iterdir(), key=str)
+    ]
     parts += [repr((ev.PRIOR_RECORDS, ev.PRIOR_FREQUENCY, ev.NAMESAKE_FLOOR))]
     return hashlib.sha256("".join(parts).encode()).hexdigest()[:10]
 
@@ -195,21 +203,40 @@ def fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray, penalty: float) -> np.
     return beta
 
 
-def decide(weights: np.ndarray, owner: np.ndarray, threshold: float, lead: float) -> dict[int, int]:
-    """Per traveller, the index of the claimed pair (the matcher's rule), by pair weight."""
-    claimed: dict[int, int] = {}
+def tops(weights: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per traveller with pairs: the index of its best pair, and the runner-up's weight (the candidate
+    floor's when no other pair is above it: as the matcher, which never compares pairs below the floor)."""
     order = np.lexsort((-weights, owner))
-    start = 0
-    while start < len(order):
-        end = start
-        while end < len(order) and owner[order[end]] == owner[order[start]]:
-            end += 1
-        best = order[start]
-        runner = weights[order[start + 1]] if end - start > 1 else -math.inf
-        if 1 / (1 + math.exp(-weights[best])) >= threshold and weights[best] - runner >= lead:
-            claimed[int(owner[best])] = int(best)
-        start = end
-    return claimed
+    first = np.flatnonzero(np.r_[True, owner[order][1:] != owner[order][:-1]])
+    best = order[first]
+    has_second = np.r_[first[1:], len(order)] - first > 1
+    second = np.full(len(first), FLOOR_LOG_ODDS)
+    second[has_second] = np.maximum(weights[order[first[has_second] + 1]], FLOOR_LOG_ODDS)
+    return best, second
+
+
+def fit_claim(weights: np.ndarray, owner: np.ndarray, label: np.ndarray) -> tuple[float, float]:
+    """CLAIM_INTERCEPT and CLAIM_LEAD_SLOPE: the chance that a traveller's best record is its own, from
+    the pair's weight (coefficient 1, an offset) and its lead over the runner-up (capped)."""
+    best, second = tops(weights, owner)
+    lead = np.minimum(weights[best] - second, ev.CLAIM_LEAD_CAP)
+    x = np.column_stack([np.ones(len(best)), lead])
+    intercept, slope = fit(x, label[best].astype(float), weights[best], 0.0)
+    return float(intercept), float(slope)
+
+
+def decide(
+    weights: np.ndarray, owner: np.ndarray, threshold: float, lead: float, claim: tuple[float, float] | None
+) -> dict[int, int]:
+    """Per traveller, the index of the claimed pair (the matcher's rule), by pair weight; `claim`: the
+    (intercept, slope) of the claim confidence, None for the pair's own confidence."""
+    best, second = tops(weights, owner)
+    ahead = weights[best] - second
+    score = (
+        weights[best] if claim is None else weights[best] + claim[0] + claim[1] * np.minimum(ahead, ev.CLAIM_LEAD_CAP)
+    )
+    chosen = (1 / (1 + np.exp(-score)) >= threshold) & (ahead >= lead)
+    return {int(owner[at]): int(at) for at in best[chosen]}
 
 
 def parse_set(text: str) -> list[tuple[int, int]]:
@@ -302,13 +329,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"#   {size:>9,} [{low_edge:.2f}, {high_edge:.2f}): {int(inside.sum()):6} pairs, "
                     f"predicted {probability[inside].mean():.3f}, observed {y[inside].mean():.3f}"
                 )
+    claim = fit_claim(weights, pairs.traveller, y)
+    print(f"\nCLAIM_INTERCEPT, CLAIM_LEAD_SLOPE = {claim[0]:.2f}, {claim[1]:.3f}")
+    best, second = tops(weights, pairs.traveller)
+    claim_p = 1 / (
+        1 + np.exp(-(weights[best] + claim[0] + claim[1] * np.minimum(weights[best] - second, ev.CLAIM_LEAD_CAP)))
+    )
+    print("# calibration of the claim confidence on the training travellers' best records, per registry size")
+    for size in sizes:
+        at_size = pairs.records[best] == size
+        for low_edge, high_edge in ((0.5, 0.8), (0.8, 0.95), (0.95, 0.99), (0.99, 1.01)):
+            inside = at_size & (claim_p >= low_edge) & (claim_p < high_edge)
+            if inside.any():
+                print(
+                    f"#   {size:>9,} [{low_edge:.2f}, {high_edge:.2f}): {int(inside.sum()):6} travellers, "
+                    f"predicted {claim_p[inside].mean():.3f}, observed {y[best][inside].mean():.3f}"
+                )
+
     print(f"\n# the matcher's rule on the training sets (lead {LEAD_LOG_ODDS}): fitted, then evidence.py as is")
     current = np.array([e.weight for e in pairs.evidence])
+    current_claim = (ev.CLAIM_INTERCEPT, ev.CLAIM_LEAD_SLOPE)
     travellers_at = {size: len(set(pairs.traveller[pairs.records == size].tolist())) for size in sizes}
-    for threshold, scored, label in [(t, weights, "fitted") for t in (0.9, 0.95, 0.98, 0.99)] + [
-        (0.95, current, "as is")
-    ]:
-        claimed = decide(scored, pairs.traveller, threshold, LEAD_LOG_ODDS)
+    runs = [(t, weights, claim, "fitted") for t in (0.9, 0.95, 0.98, 0.99)]
+    runs += [(0.95, weights, None, "fitted, pair confidence"), (0.95, current, current_claim, "as is")]
+    for threshold, scored, rule, label in runs:
+        claimed = decide(scored, pairs.traveller, threshold, LEAD_LOG_ODDS, rule)
         for size in sizes:
             mine = [at for at in claimed.values() if pairs.records[at] == size]
             right = sum(int(y[at]) for at in mine)

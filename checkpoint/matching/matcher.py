@@ -18,6 +18,7 @@ import pyarrow as pa
 from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import (
     Evidence,
+    claim_weight,
     compare_prepared,
     record_name,
     traveller_name,
@@ -27,17 +28,20 @@ from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry import Registry
 from checkpoint.registry.index import take_rows
 
-MATCH_THRESHOLD = 0.95  # confidence needed to claim a match
+MATCH_THRESHOLD = 0.95  # claim confidence (`claim_weight`) needed to claim a match
 #: And how far ahead of the runner-up (log-odds): e^2.5 ≈ 12 times likelier. More than the fitted gap between
 #: an exact and a day/month-swapped birth date (2.38), so a swap (a common keying error) never decides
-#: between two namesakes on its own; on the training sets it costs 1 claim in 15,700.
+#: between two namesakes on its own.
 LEAD_LOG_ODDS = 2.5
 CANDIDATE_FLOOR = 0.20  # below this, a record is not worth showing
 MAX_CANDIDATES = 3
+#: The candidate floor as a weight. The lead is measured over the runner-up or this, whichever is higher:
+#: records below the floor are not told apart (and need not all be compared).
+FLOOR_LOG_ODDS = math.log(CANDIDATE_FLOOR / (1 - CANDIDATE_FLOOR))
 #: A record that cannot reach the candidate floor even with an identical name is not compared by name.
-#: Dropping it changes nothing: it would not be shown, and a match needs a lead of LEAD_LOG_ODDS over the
-#: runner-up while such a record sits far below (a claim needs >= logit(0.95) ≈ 2.9, it is < logit(0.2)).
-_FLOOR_WEIGHT = math.log(CANDIDATE_FLOOR / (1 - CANDIDATE_FLOOR))
+#: Dropping it changes nothing: it would not be shown, the lead is measured from the floor up, and a
+#: claim needs a weight far above the floor (see the test that guards it).
+_FLOOR_WEIGHT = FLOOR_LOG_ODDS
 
 _COMPARED_COLUMNS = (
     "record_id",
@@ -51,8 +55,24 @@ _COMPARED_COLUMNS = (
 
 
 def confidence(evidence: Evidence) -> float:
-    """The logistic of the evidence weight: the probability-like confidence in [0, 1]."""
+    """A pair's confidence: the logistic of its evidence weight (what a candidate shows), in [0, 1]."""
     return 1.0 / (1.0 + math.exp(-evidence.weight))
+
+
+def claim_confidence(best: Evidence, runner_up: Evidence | None = None) -> float:
+    """The confidence that a traveller's best record is the traveller (what a match shows), in [0, 1].
+
+    The runner-up counts from the candidate floor up: records below it are not told apart, and not all
+    of them are compared.
+    """
+    floor = FLOOR_LOG_ODDS if runner_up is None else max(runner_up.weight, FLOOR_LOG_ODDS)
+    return 1.0 / (1.0 + math.exp(-claim_weight(best.weight, floor)))
+
+
+def claimable(best: Evidence, runner_up: Evidence | None = None) -> bool:
+    """Whether the best record is claimed as a match: claim confidence and lead over the runner-up."""
+    floor = FLOOR_LOG_ODDS if runner_up is None else max(runner_up.weight, FLOOR_LOG_ODDS)
+    return claim_confidence(best, runner_up) >= MATCH_THRESHOLD and best.weight - floor >= LEAD_LOG_ODDS
 
 
 class EvidenceMatcher:
@@ -102,9 +122,9 @@ def _decide(
     scored: list[tuple[float, int, Evidence]], compared: dict[int, dict[str, Any]]
 ) -> tuple[MatchOutcome, int | None]:
     """The outcome for one traveller, and the row claimed as a match (its record is filled in later)."""
-    best_confidence, best_row, best_evidence = scored[0]
-    lead = best_evidence.weight - scored[1][2].weight if len(scored) > 1 else math.inf
-    claimed = best_confidence >= MATCH_THRESHOLD and lead >= LEAD_LOG_ODDS
+    _, best_row, best_evidence = scored[0]
+    runner_up = scored[1][2] if len(scored) > 1 else None
+    claimed = claimable(best_evidence, runner_up)
     rest = scored[1:] if claimed else scored
     candidates = tuple(
         Candidate(compared[row]["record_id"], round(value, 3))
@@ -115,7 +135,7 @@ def _decide(
         return MatchOutcome(candidates=candidates), None
     match = Match(
         record_id=compared[best_row]["record_id"],
-        confidence=round(best_confidence, 3),
+        confidence=round(claim_confidence(best_evidence, runner_up), 3),
         method=best_evidence.method,
         fields=best_evidence.fields(),
     )

@@ -7,6 +7,7 @@ drop parts of names far more often than they replace them.
 
 from __future__ import annotations
 
+import itertools
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
@@ -24,6 +25,13 @@ def _particle_keys() -> frozenset[str]:
     return frozenset(phonetic_key(row["token"]) for row in table("particles.csv") if row["kind"] == "particle")
 
 
+@cache
+def _keyboard_neighbours() -> frozenset[tuple[str, str]]:
+    """Letter pairs side by side on a keyboard row (tables/keyboard.csv), both ways round."""
+    pairs = (pair for row in table("keyboard.csv") for pair in itertools.pairwise(row["keys"]))
+    return frozenset(pair for a, b in pairs for pair in ((a, b), (b, a)))
+
+
 @lru_cache(maxsize=500_000)  # names share tokens (SITI, MUHAMMAD): most token pairs recur
 def _token_score(a: str, b: str, *, a_last: bool, b_last: bool) -> float:
     """Similarity of two written tokens: equal keys 1.0; a truncated last token 0.9; else edit similarity.
@@ -38,8 +46,9 @@ def _token_score(a: str, b: str, *, a_last: bool, b_last: bool) -> float:
     if (a_last and len(a) >= 2 and b.startswith(a)) or (b_last and len(b) >= 2 and a.startswith(b)):
         return 0.9
     score = max(Indel.normalized_similarity(key_a, key_b), Indel.normalized_similarity(a, b))
-    if len(a) == len(b) >= 3 and Indel.distance(a, b) == 2 and _transposed(a, b):
-        # Two neighbouring letters keyed in the wrong order (BDUI, SUMITAI) are one slip, not two.
+    if len(a) == len(b) >= 3 and Indel.distance(a, b) == 2 and (_transposed(a, b) or _next_key(a, b)):
+        # Two neighbouring letters keyed in the wrong order (BDUI, SUMITAI), or a letter keyed as the one
+        # beside it (SKAMET), is one slip, not two.
         score = max(score, 1 - 1 / (len(a) + len(b)))
     return score
 
@@ -47,6 +56,19 @@ def _token_score(a: str, b: str, *, a_last: bool, b_last: bool) -> float:
 def _transposed(a: str, b: str) -> bool:
     """Whether b is a with two neighbouring letters swapped (one OSA edit that Levenshtein counts as two)."""
     return OSA.distance(a, b) == 1 and Levenshtein.distance(a, b) == 2
+
+
+def _next_key(a: str, b: str) -> bool:
+    """Whether b is a with one inner letter keyed as its neighbour on the keyboard row (SKAMET / SLAMET).
+
+    Not the first or last letter, nor in names under four letters: names that differ only there are often
+    different names (YANTI / TANTI, RINA / TINA, ADE / ASE), and the last carries the sex in Javanese
+    names (SUPARTO / SUPARTI: O and I sit side by side).
+    """
+    if len(a) < 4 or a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    differ = [(x, y) for x, y in zip(a[1:-1], b[1:-1], strict=True) if x != y]
+    return len(differ) == 1 and differ[0] in _keyboard_neighbours()
 
 
 def _align(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, int, set[int]]:

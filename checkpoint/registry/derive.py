@@ -31,7 +31,7 @@ from checkpoint.registry.keys import dob_number, name_signature, record_keys, tr
 from checkpoint.registry.schema import DERIVED, SCHEMA, SPEC_SCHEMA
 
 #: Bump when the stored columns change meaning in a way the probes below cannot see.
-DERIVED_VERSION = 1
+DERIVED_VERSION = 2  # 2: token counts by phonetic key (every spelling of a token), not by spelling
 
 _PROBE_NAMES = (
     "SITI AMINAH BINTI KARSO",
@@ -54,6 +54,10 @@ _PROBE_NAMES = (
 _PROBE_DATES = (date(1990, 5, 17), date(2001, 12, 3), date(1985, 2, 1))
 
 
+#: Name tables that only the similarity reads, at screening time: not part of what a snapshot holds.
+SCREENING_ONLY_TABLES = frozenset({"keyboard.csv"})
+
+
 @cache
 def fingerprint() -> str:
     """A digest of what derivation does: the name tables, DERIVED_VERSION, and its output on probe records.
@@ -64,7 +68,7 @@ def fingerprint() -> str:
     tables = files("checkpoint.names").joinpath("tables")
     probes = list(_PROBE_NAMES)
     for entry in sorted(tables.iterdir(), key=lambda item: item.name):
-        if entry.name.endswith(".csv"):
+        if entry.name.endswith(".csv") and entry.name not in SCREENING_ONLY_TABLES:
             digest.update(entry.read_bytes())
             rows = csv.reader(io.StringIO(entry.read_text(encoding="utf-8")))
             probes += [f"SITI {row[0]} AMINAH" for row in list(rows)[1:] if row]
@@ -93,17 +97,20 @@ def derived_values(full_names: Sequence[str], births: Sequence[date | None]) -> 
         if name is None:
             name = cache[full] = normalise_name(full)
         names.append(name)
-    counts = Counter(token for name in names for token in name.tokens)
     signatures = {}
     phonetic = {}
     for name in cache.values():
         phonetic[name.text] = " ".join(phonetic_key(token) for token in name.tokens)
         signatures[name.text] = name_signature(phonetic[name.text].split())
+    # A token's rarity counts every spelling that compares equal to it (MOCHAMAD with MUHAMMAD, AISJAH with
+    # AISYAH): the records a traveller's name would agree with, not those written the same way.
+    keys = [phonetic[name.text].split() for name in names]
+    counts = Counter(key for record in keys for key in record)
     return {
         "_name_tokens": [name.text for name in names],
         "_father_tokens": [" ".join(name.father) for name in names],
         "_name_keys": [phonetic[name.text] for name in names],
-        "_token_counts": [[counts[token] for token in name.tokens] for name in names],
+        "_token_counts": [[counts[key] for key in record] for record in keys],
         "_dob_number": [dob_number(born) for born in births],
         "_signature_low": [signatures[name.text][0] for name in names],
         "_signature_high": [signatures[name.text][1] for name in names],

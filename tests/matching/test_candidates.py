@@ -15,6 +15,7 @@ from checkpoint.matching import EvidenceMatcher
 from checkpoint.matching import candidates as candidates_module
 from checkpoint.matching import matcher as matcher_module
 from checkpoint.matching.candidates import dates_equal_or_swapped, dates_within_one_slip
+from checkpoint.matching.evidence import claim_weight
 from checkpoint.models import MatchOutcome, Traveller
 from checkpoint.registry import Registry
 from checkpoint.registry.store import load_registry_file
@@ -61,6 +62,7 @@ def test_date_slip_predicates() -> None:
 
 
 def test_a_record_below_the_candidate_floor_can_never_decide_a_match() -> None:
-    """Skipping such records is safe only while a claim needs more than the floor plus the lead."""
-    claim = math.log(matcher_module.MATCH_THRESHOLD / (1 - matcher_module.MATCH_THRESHOLD))
-    assert claim >= matcher_module._FLOOR_WEIGHT + matcher_module.LEAD_LOG_ODDS
+    """Skipping such records is safe only while one at the floor is far from a claim (as a runner-up it
+    counts as the floor whatever its weight)."""
+    at_floor = claim_weight(matcher_module.FLOOR_LOG_ODDS, matcher_module.FLOOR_LOG_ODDS)
+    assert at_floor < math.log(matcher_module.MATCH_THRESHOLD / (1 - matcher_module.MATCH_THRESHOLD)) - 1

@@ -63,3 +63,24 @@ def test_two_neighbouring_letters_swapped_count_as_one_slip(typed: str, register
 
 def test_a_changed_letter_is_not_a_transposition() -> None:
     assert name_similarity(normalise_name("SUWARNI"), normalise_name("SUWARTI")) < 0.9
+
+
+@pytest.mark.parametrize(
+    ("typed", "registered"), [("SKAMET", "SLAMET"), ("NUR AIBI", "NUR AINI"), ("SOLIHSH", "SOLIHAH")]
+)
+def test_a_letter_keyed_as_its_neighbour_counts_as_one_slip(typed: str, registered: str) -> None:
+    assert name_similarity(normalise_name(typed), normalise_name(registered)) >= 0.875
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("SUPARTO", "SUPARTI"),  # the last letter carries the sex in Javanese names (O and I are neighbours)
+        ("YANTI", "TANTI"),  # a different first letter is most often a different name
+        ("RINA", "TINA"),
+        ("SUWARNI", "SUWARTI"),  # N and T are not neighbours
+    ],
+)
+def test_a_neighbouring_key_at_the_edges_of_a_name_is_not_a_slip(a: str, b: str) -> None:
+    # scored as a changed letter (two edits), not as one slip
+    assert name_similarity(normalise_name(a), normalise_name(b)) == pytest.approx(1 - 2 / (len(a) + len(b)), abs=1e-4)

@@ -59,3 +59,22 @@ def test_codes_stay_text_and_aliases_are_understood(tmp_path: Path, today: date)
     assert row["nik"] == "3201011705800001"
     assert row["passport_number"] == "B1234567"
     assert row["date_of_birth"] == date(1980, 5, 17)
+
+
+def test_token_counts_cover_every_spelling_of_a_token(today: date) -> None:
+    # The rarity of AISJAH is that of every AISYAH a traveller's name would agree with, not of one spelling.
+    raw = RawTable.from_frame(
+        pd.DataFrame(
+            {
+                "record_id": ["A", "B", "C", "D"],
+                "full_name": ["AISJAH WAHJUNI", "AISYAH RAHMAWATI", "AISYAH PUTRI", "DEWI RAHMAWATI"],
+                "date_of_birth": ["1990-05-17"] * 4,
+                "sex": ["F"] * 4,
+                "destination_country": ["MYS"] * 4,
+            }
+        ),
+        source="export.csv",
+    )
+    rows = {row["record_id"]: row for row in prepare_registry(raw, today=today).table.to_pylist()}
+    assert rows["A"]["_token_counts"] == [3, 1]
+    assert rows["B"]["_token_counts"] == [3, 2]
