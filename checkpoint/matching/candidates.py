@@ -23,7 +23,7 @@ from checkpoint.matching.evidence import best_case_weights, name_rarity_many
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
-from checkpoint.registry.index import numpy_view, take_rows
+from checkpoint.registry.gather import lists_at, numpy_view, values_at
 from checkpoint.registry.keys import (
     DOCUMENT_KINDS,
     MAX_NAME_BLOCK,
@@ -123,7 +123,7 @@ def _plausible(
     )
     candidates, slipped = candidates[overlap >= SIGNATURE_FLOOR], slipped[overlap >= SIGNATURE_FLOOR]
     if len(candidates):
-        theirs = take_rows(table.select(["_name_keys"]), rows[candidates]).column(0).to_pylist()
+        theirs = values_at(table.column("_name_keys"), rows[candidates])
         ours = [batch.written[person] for person in people[candidates].tolist()]
         likeness = name_prefilter_many(ours, [name or "" for name in theirs])
         candidates = candidates[likeness >= np.where(slipped, SLIP_NAME_PREFILTER, NAME_PREFILTER)]
@@ -143,10 +143,8 @@ def _best_case_weights(registry: Registry, rows: np.ndarray, theirs: np.ndarray,
 
 def rarities(registry: Registry, rows: Sequence[int] | np.ndarray) -> np.ndarray:
     """`evidence.name_rarity` of these records, from the token counts stored with the snapshot, vectorised."""
-    counts = take_rows(registry.table.select(["_token_counts"]), rows).column(0).combine_chunks()
-    offsets = numpy_view(counts.offsets, np.int32).astype(np.int64)
-    flat = numpy_view(counts.flatten(), np.int32)
-    return name_rarity_many(flat, offsets - offsets[0], registry.table.num_rows)
+    flat, offsets = lists_at(registry.table.column("_token_counts"), rows, np.int32)
+    return name_rarity_many(flat, offsets, registry.table.num_rows)
 
 
 def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:

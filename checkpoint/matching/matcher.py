@@ -26,7 +26,7 @@ from checkpoint.matching.evidence import (
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry import Registry
-from checkpoint.registry.index import take_rows
+from checkpoint.registry.gather import rows_at
 
 MATCH_THRESHOLD = 0.95  # claim confidence (`claim_weight`) needed to claim a match
 #: And how far ahead of the runner-up (log-odds): e^2.5 ≈ 12 times likelier. More than the fitted gap between
@@ -114,7 +114,7 @@ class EvidenceMatcher:
 def _rows(table: pa.Table, rows: list[int]) -> dict[int, dict[str, Any]]:
     if not rows:
         return {}
-    subset = take_rows(table.select(list(_COMPARED_COLUMNS)), rows).to_pylist()
+    subset = rows_at(table.select(list(_COMPARED_COLUMNS)), rows)
     return dict(zip(rows, subset, strict=True))
 
 

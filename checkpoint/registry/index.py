@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from checkpoint.registry.gather import numpy_view
 from checkpoint.registry.keys import key_hashes
 
 
@@ -74,32 +75,3 @@ class BlockingIndex:
         ends = np.cumsum(sizes)
         positions = low[queries] + (np.arange(total) - np.repeat(ends - sizes, sizes))
         return queries, self.rows[positions].astype(np.int64)
-
-
-def numpy_view(column: pa.ChunkedArray | pa.Array, dtype: type[np.generic]) -> np.ndarray:
-    """A fixed-width Arrow column without nulls as a numpy array: a view of its buffer when in one chunk.
-
-    Read from the buffers directly: pyarrow's own `to_numpy` imports pandas, which screening never needs.
-    """
-    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    parts = []
-    for chunk in chunks:
-        if chunk.null_count:
-            raise ValueError("a column with missing values has no plain numpy view")
-        width = np.dtype(dtype).itemsize
-        if chunk.type.byte_width != width:
-            raise TypeError(f"{chunk.type} is not {np.dtype(dtype)}")
-        parts.append(np.frombuffer(chunk.buffers()[1], dtype=dtype, count=len(chunk), offset=chunk.offset * width))
-    if len(parts) == 1:
-        return parts[0]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-
-
-def take_rows(table: pa.Table, rows: Sequence[int] | np.ndarray) -> pa.Table:
-    """The table's rows at these positions, in that order (indices handed to Arrow as a buffer).
-
-    Not `pa.array(rows)`: for a list or a numpy array pyarrow imports pandas first, to rule it out.
-    """
-    indices = np.ascontiguousarray(rows, dtype=np.int64)
-    array = pa.Array.from_buffers(pa.int64(), len(indices), [None, pa.py_buffer(indices)])
-    return table.take(array)

@@ -33,7 +33,8 @@ from checkpoint import __version__
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
 from checkpoint.registry.derive import blocking_index, fingerprint, with_derived
-from checkpoint.registry.index import BlockingIndex, take_rows
+from checkpoint.registry.gather import rows_at
+from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.schema import COLUMNS, SCHEMA
 
 _META_KEY = b"checkpoint.snapshot"
@@ -77,7 +78,7 @@ class Registry:
         """The SPEC §4.1 fields (no derived columns) of these rows, in the order given."""
         if not rows:
             return []
-        records: list[dict[str, Any]] = take_rows(self.table.select(list(COLUMNS)), rows).to_pylist()
+        records: list[dict[str, Any]] = rows_at(self.table.select(list(COLUMNS)), rows)
         return records
 
 
