@@ -30,7 +30,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -91,7 +91,9 @@ class AuditEntry:
 
     def to_line(self) -> bytes:
         """The entry as written: compact JSON, UTF-8, no newline."""
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # Not `asdict`: it deep-copies every value (a tuple of rule ids included), 80 µs an entry.
+        entry = {name: getattr(self, name) for name in ENTRY_FIELDS}
+        return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 #: The keys of every entry, in their order on disk.

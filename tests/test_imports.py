@@ -90,3 +90,5 @@ assert len(run.results) == len(travellers) > 0 and any(r.outcome.match for r in 
     loaded = loaded_after(code, tmp_path)
     assert "pandas" not in loaded
     assert "pyarrow.compute" not in loaded  # 50 ms or more on every start: rows are read from the buffers
+    assert "ruamel" in loaded  # the rule pack was parsed, and its tree cached
+    assert "ruamel" not in loaded_after(code, tmp_path)  # the next run reads the cached tree

@@ -41,7 +41,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -255,12 +254,13 @@ def best_case_weight(fields: Evidence) -> float:
     return fields.weight + _best_name_gain(fields.rarity)
 
 
-@lru_cache(maxsize=100_000)
 def _best_name_gain(rarity: float) -> float:
-    """What the best possible name adds to the weight of a record of this rarity (worked out once)."""
-    fields = Evidence(None, rarity, "missing", "missing", "missing", "missing")
-    best = max(fields.with_name(1.0).weight, fields.with_name(math.nextafter(NAME_AGREES, 0.0)).weight)
-    return best - fields.weight
+    """What the best possible name adds to the weight of a record of this rarity: an identical name with
+    its rarity, or one just short of agreeing (no rarity; better when the name is very common)."""
+    return max(NAME_POINTS[-1][1] + rarity_weight(rarity), name_weight(_JUST_SHORT))
+
+
+_JUST_SHORT = math.nextafter(NAME_AGREES, 0.0)  # the highest similarity that does not agree
 
 
 def _fields(traveller: Traveller, record: Mapping[str, Any], rarity: float) -> Evidence:
@@ -317,5 +317,5 @@ def best_case_weights(date_levels: list[str], codes: np.ndarray, rarity: np.ndar
     dates = np.array([DOB_WEIGHTS[level] for level in date_levels])[codes]
     xs, ys = zip(*RARITY_POINTS, strict=True)
     identical = NAME_POINTS[-1][1] + np.interp(rarity, xs, ys)  # flat outside, as `rarity_weight`
-    best_name = np.maximum(identical, name_weight(math.nextafter(NAME_AGREES, 0.0)))
+    best_name = np.maximum(identical, name_weight(_JUST_SHORT))
     return np.asarray(fixed + dates + best_name)

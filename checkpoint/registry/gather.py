@@ -77,7 +77,7 @@ def lists_at(
         raise IndexError("row out of range")
     chunk = column.combine_chunks() if column.num_chunks != 1 else column.chunks[0]
     offsets = _offsets(chunk)
-    starts = offsets[wanted]
+    starts = offsets[wanted].astype(np.int64)
     lengths = np.where(_valid(chunk, wanted), offsets[wanted + 1] - starts, 0)
     ends = np.concatenate(([0], np.cumsum(lengths)))
     within = np.arange(ends[-1]) - np.repeat(ends[:-1], lengths)
@@ -103,19 +103,20 @@ def _bits(buffer: pa.Buffer, at: np.ndarray) -> np.ndarray:
 
 
 def _offsets(chunk: pa.Array) -> np.ndarray:
-    """The offsets buffer of a string or list chunk, from the chunk's own start."""
+    """The offsets buffer of a string or list chunk, from the chunk's own start (a view: index it, then
+    widen the few values wanted, not the million)."""
     wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_list(chunk.type)
     offsets = np.frombuffer(
         chunk.buffers()[1], dtype=np.int64 if wide else np.int32, count=len(chunk) + 1 + chunk.offset
     )
-    return offsets[chunk.offset :].astype(np.int64)
+    return offsets[chunk.offset :]
 
 
 def _texts(chunk: pa.Array, local: np.ndarray) -> list[str]:
     """The strings at these rows (missing ones read as ""): their bytes gathered, NUL-separated, by numpy,
     then decoded and split in one call each (UTF-8 never holds a NUL byte inside a character)."""
     offsets = _offsets(chunk)
-    starts, ends = offsets[local], offsets[local + 1]
+    starts, ends = offsets[local].astype(np.int64), offsets[local + 1].astype(np.int64)
     lengths = ends - starts + 1  # each string and its separator
     data = chunk.buffers()[2]
     source = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, dtype=np.uint8)
