@@ -7,9 +7,14 @@ otherwise as an airport (`KUL` → MYS, `JED` → SAU, `KTI` → KHM). A nationa
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from functools import cache
+from pathlib import Path
 
 import pycountry
+
+from checkpoint.cachefile import write_cache_file
 
 # ICAO 9303 uses a few codes that are not ISO 3166-1 (Germany as `D`, British nationals' variants, Kosovo),
 # and people write `UK` for the United Kingdom (an ISO "exceptionally reserved" code).
@@ -36,14 +41,45 @@ def _alpha2_to_alpha3() -> dict[str, str]:
 
 @cache
 def _airport_countries() -> dict[str, str]:
-    import airportsdata  # loaded only when a destination is given as an airport
+    """IATA airport code -> alpha-3. Building it reads airportsdata's whole table (about 0.2 s), so the
+    result is kept under $CHECKPOINT_HOME/cache, keyed by that table's size and time: a new release of the
+    dataset is a new key. The cache is safe to delete."""
+    table = _airports_table()
+    cached = _airports_cache(table) if table else None
+    if cached is not None:
+        try:
+            found = json.loads(cached.read_text(encoding="utf-8"))
+            if isinstance(found, dict) and all(isinstance(v, str) for v in found.values()):
+                return {str(code): country for code, country in found.items()}
+        except (OSError, ValueError):
+            pass  # not there, or unreadable: build it again
+    import airportsdata  # loaded only when a destination is an airport the cache does not hold
 
     alpha3 = _alpha2_to_alpha3()
-    return {
+    built = {
         code: alpha3[info["country"]]
         for code, info in airportsdata.load("IATA").items()
         if info.get("country") in alpha3
     }
+    if cached is not None:
+        write_cache_file(cached, json.dumps(built, separators=(",", ":")))
+    return built
+
+
+def _airports_table() -> Path | None:
+    """airportsdata's CSV file, found without importing the package."""
+    spec = importlib.util.find_spec("airportsdata")
+    if spec is None or spec.origin is None:
+        return None
+    table = Path(spec.origin).with_name("airports.csv")
+    return table if table.is_file() else None
+
+
+def _airports_cache(table: Path) -> Path:
+    from checkpoint.home import home_dir
+
+    stat = table.stat()
+    return home_dir() / "cache" / "geo" / f"airports-{stat.st_size}-{stat.st_mtime_ns}.json"
 
 
 def _country(code: str) -> str | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from checkpoint.geo import country_code, is_airport, nationality_code
+from checkpoint.geo import _airport_countries, country_code, is_airport, nationality_code
 
 
 @pytest.mark.parametrize(
@@ -89,3 +92,42 @@ class TestNationality:
     @pytest.mark.parametrize("code", ["XXA", "XXB", "XXC", "XXX", "UNO", "UNA", "UNK", "EUE"])
     def test_icao_codes_for_stateless_refugee_and_un_documents_are_kept(self, code: str) -> None:
         assert nationality_code(code) == code
+
+
+def test_the_airport_table_is_built_once_then_read_from_the_cache(
+    checkpoint_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import airportsdata
+
+    _airport_countries.cache_clear()
+    assert country_code("KUL") == "MYS"
+    cached = list((checkpoint_home / "cache" / "geo").glob("airports-*.json"))
+    assert len(cached) == 1
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("airportsdata read again despite the cache")
+
+    monkeypatch.setattr(airportsdata, "load", refuse)
+    _airport_countries.cache_clear()
+    assert country_code("JED") == "SAU" and is_airport("CGK")
+    _airport_countries.cache_clear()
+
+
+def test_a_damaged_airport_cache_is_rebuilt(checkpoint_home: Path) -> None:
+    _airport_countries.cache_clear()
+    country_code("KUL")
+    [cached] = (checkpoint_home / "cache" / "geo").glob("airports-*.json")
+    cached.write_text('{"KUL": 1', encoding="utf-8")
+    _airport_countries.cache_clear()
+    assert country_code("KUL") == "MYS"
+    assert json.loads(cached.read_text(encoding="utf-8"))["KUL"] == "MYS"
+    _airport_countries.cache_clear()
+
+
+def test_an_unwritable_home_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("CHECKPOINT_HOME", str(blocked))
+    _airport_countries.cache_clear()
+    assert country_code("KUL") == "MYS"
+    _airport_countries.cache_clear()

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from checkpoint.cachefile import write_cache_file
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
@@ -166,18 +166,7 @@ def _cached(data: bytes, path: str) -> Value | None:
 
 def _remember(data: bytes, value: Value) -> None:
     """Keep a problem-free tree for the next run (written atomically; a failure only costs time)."""
-    target = _cache_file(data)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(_to_plain(value), handle, separators=(",", ":"))
-        os.replace(temporary, target)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+    write_cache_file(_cache_file(data), json.dumps(_to_plain(value), separators=(",", ":")))
 
 
 def _to_plain(value: Value) -> list[Any]:
