@@ -33,7 +33,7 @@ def _keyboard_neighbours() -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=500_000)  # names share tokens (SITI, MUHAMMAD): most token pairs recur
-def _token_score(a: str, b: str, *, a_last: bool, b_last: bool) -> float:
+def _token_score(a: str, b: str, a_last: bool, b_last: bool) -> float:
     """Similarity of two written tokens: equal keys 1.0; a truncated last token 0.9; else edit similarity.
 
     Edit (Indel) similarity on the phonetic keys, not Jaro-Winkler: JW rewards a shared first letter so
@@ -74,14 +74,13 @@ def _next_key(a: str, b: str) -> bool:
 def _align(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, int, set[int]]:
     """Greedy best-first alignment: summed score of aligned pairs, how many aligned, which long ones."""
     last_short, last_long = len(short) - 1, len(long) - 1
-    pairs = sorted(
-        (
-            (_token_score(a, b, a_last=i == last_short, b_last=j == last_long), i, j)
-            for i, a in enumerate(short)
-            for j, b in enumerate(long)
-        ),
-        reverse=True,
-    )
+    # Positional arguments and a list: this runs for every token pair of every compared name.
+    pairs = [
+        (_token_score(a, b, i == last_short, j == last_long), i, j)
+        for i, a in enumerate(short)
+        for j, b in enumerate(long)
+    ]
+    pairs.sort(reverse=True)
     used_short: set[int] = set()
     used_long: set[int] = set()
     total = 0.0
@@ -124,10 +123,16 @@ def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     score = total / denominator if denominator else 0.0
     if len(a) != len(b):
         # Merged or split tokens (NURHAYATI / NUR HAYATI): the same letters in the same order.
-        merged = Indel.normalized_similarity(phonetic_key("".join(a)), phonetic_key("".join(b)))
+        merged = Indel.normalized_similarity(_merged_key(a), _merged_key(b))
         if merged >= 0.95:
             score = max(score, 0.97 * merged)
     return score
+
+
+@lru_cache(maxsize=100_000)  # a traveller's name meets each of its candidates: one side recurs
+def _merged_key(tokens: tuple[str, ...]) -> str:
+    """The phonetic key of the tokens written together (NUR HAYATI -> NURHAYATI)."""
+    return phonetic_key("".join(tokens))
 
 
 @lru_cache(maxsize=100_000)
