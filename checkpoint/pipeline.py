@@ -18,7 +18,6 @@ from checkpoint.engine import RulePack, build_facts, evaluate
 from checkpoint.manifests import build_traveller
 from checkpoint.matching import EvidenceMatcher, Matcher
 from checkpoint.models import ScreeningResult, Traveller, Verdict
-from checkpoint.mrz import parse_td3, problems_as_warnings, to_traveller_fields
 from checkpoint.registry import Registry
 
 UNSCREENABLE = "could not be screened against the registry; verify the traveller's documents by hand"
@@ -55,6 +54,8 @@ def desk_traveller(cells: Mapping[str, object], *, today: date, mrz: tuple[str, 
     """
     if mrz is None:
         return build_traveller(cells, row=1, today=today)
+    from checkpoint.mrz import parse_td3, problems_as_warnings, to_traveller_fields  # at the desk only
+
     result = parse_td3(*mrz, today=today)
     document = {name: value for name, value in to_traveller_fields(result).items() if value is not None}
     typed = {name: value for name, value in cells.items() if value not in (None, "")}
