@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
 from rich import box
@@ -155,6 +155,9 @@ def _registry_text(result: ScreeningResult, *, long: bool) -> Text:
         match = outcome.match
         detail = f"{match.confidence:.2f}, {match.method}" if long else f"{match.confidence:.2f}"
         text = Text.assemble((_displayable(match.record_id), "bold"), f" ({_displayable(detail)})")
+        doubts = match_doubts(match.fields)
+        if doubts:  # what the officer should look at before trusting the match
+            text.append(("; " if long else "\n") + ", ".join(doubts), style=_DIM)
     else:
         text = Text("not in registry")
     if outcome.candidates and long:
@@ -164,6 +167,27 @@ def _registry_text(result: ScreeningResult, *, long: bool) -> Text:
         count = len(outcome.candidates)
         text.append(f"\n{count} {'candidate' if count == 1 else 'candidates'}", style=_DIM)
     return text
+
+
+#: A claimed record's field outcomes (SPEC §5 `match.fields`) that an officer should see beside it.
+_DOUBTS = {
+    ("date_of_birth", "one_digit"): "birth date one digit off",
+    ("date_of_birth", "swapped"): "birth day and month swapped",
+    ("date_of_birth", "missing"): "no birth date to compare",
+    ("passport_number", "different"): "other passport number",
+    ("passport_number", "ocr"): "passport number differs in look-alike characters",
+    ("sex", "disagree"): "sex differs",
+}
+_NAME_DOUBT = 0.95  # a name less alike than this is shown with its score
+
+
+def match_doubts(fields: Mapping[str, object]) -> list[str]:
+    """What did not agree between the traveller and the claimed record, in words (empty when all did)."""
+    doubts = [text for (field, outcome), text in _DOUBTS.items() if fields.get(field) == outcome]
+    name = fields.get("name")
+    if isinstance(name, float) and name < _NAME_DOUBT:
+        doubts.insert(0, f"name alike {name:.2f}")
+    return doubts
 
 
 def _reasons(result: ScreeningResult) -> RenderableType:

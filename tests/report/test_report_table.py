@@ -9,9 +9,9 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from checkpoint.models import Hit, ScreeningResult, Traveller, Verdict
+from checkpoint.models import Hit, Match, MatchOutcome, ScreeningResult, Traveller, Verdict
 from checkpoint.report import TableWriter
-from checkpoint.report.table import hits_by_severity
+from checkpoint.report.table import hits_by_severity, match_doubts
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -151,3 +151,22 @@ def test_input_text_cannot_inject_markup_or_terminal_codes() -> None:
         assert "\x1b[2J" not in text and "\u202e" not in text and "\t" not in text
         assert "[bold red]X[/]" in text and ":warning:" in text
         assert "\ufffd[2J" in text
+
+
+def test_a_match_shows_what_did_not_agree() -> None:
+    fields = {
+        "name": 1.0,
+        "date_of_birth": "one_digit",
+        "sex": "agree",
+        "passport_number": "different",
+        "nik": "missing",
+    }
+    assert match_doubts(fields) == ["birth date one digit off", "other passport number"]
+    assert match_doubts({"name": 0.91, "date_of_birth": "exact", "passport_number": "exact"}) == ["name alike 0.91"]
+    result = ScreeningResult(
+        traveller=Traveller(pax_id="9", row=1, full_name="SITI AMINAH", passport_number="B1234567"),
+        verdict=Verdict.REFER,
+        risk_score=45,
+        outcome=MatchOutcome(match=Match("SP2MI-000042", 0.97, "name_dob", fields)),
+    )
+    assert "birth date one digit off, other passport number" in " ".join(words(plain([result])))
