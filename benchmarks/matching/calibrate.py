@@ -215,11 +215,16 @@ def tops(weights: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return best, second
 
 
+def capped_lead(best: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The lead over the runner-up as `evidence.claim_weight` counts it (capped at CLAIM_LEAD_CAP)."""
+    return np.asarray(np.minimum(best - second, ev.CLAIM_LEAD_CAP))
+
+
 def fit_claim(weights: np.ndarray, owner: np.ndarray, label: np.ndarray) -> tuple[float, float]:
     """CLAIM_INTERCEPT and CLAIM_LEAD_SLOPE: the chance that a traveller's best record is its own, from
     the pair's weight (coefficient 1, an offset) and its lead over the runner-up (capped)."""
     best, second = tops(weights, owner)
-    lead = np.minimum(weights[best] - second, ev.CLAIM_LEAD_CAP)
+    lead = capped_lead(weights[best], second)
     x = np.column_stack([np.ones(len(best)), lead])
     intercept, slope = fit(x, label[best].astype(float), weights[best], 0.0)
     return float(intercept), float(slope)
@@ -232,9 +237,7 @@ def decide(
     (intercept, slope) of the claim confidence, None for the pair's own confidence."""
     best, second = tops(weights, owner)
     ahead = weights[best] - second
-    score = (
-        weights[best] if claim is None else weights[best] + claim[0] + claim[1] * np.minimum(ahead, ev.CLAIM_LEAD_CAP)
-    )
+    score = weights[best] if claim is None else weights[best] + claim[0] + claim[1] * capped_lead(weights[best], second)
     chosen = (1 / (1 + np.exp(-score)) >= threshold) & (ahead >= lead)
     return {int(owner[at]): int(at) for at in best[chosen]}
 
@@ -332,9 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     claim = fit_claim(weights, pairs.traveller, y)
     print(f"\nCLAIM_INTERCEPT, CLAIM_LEAD_SLOPE = {claim[0]:.2f}, {claim[1]:.3f}")
     best, second = tops(weights, pairs.traveller)
-    claim_p = 1 / (
-        1 + np.exp(-(weights[best] + claim[0] + claim[1] * np.minimum(weights[best] - second, ev.CLAIM_LEAD_CAP)))
-    )
+    claim_p = 1 / (1 + np.exp(-(weights[best] + claim[0] + claim[1] * capped_lead(weights[best], second))))
     print("# calibration of the claim confidence on the training travellers' best records, per registry size")
     for size in sizes:
         at_size = pairs.records[best] == size

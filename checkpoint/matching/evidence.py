@@ -61,6 +61,7 @@ SEX_WEIGHTS = {"agree": 1.26, "disagree": -3.0, "missing": 0.0}  # disagree: han
 NAME_POINTS = ((0.0, -7.86), (0.7, -7.86), (0.8, -5.60), (0.9, 2.25), (0.95, 5.28), (1.0, 5.92))
 #: Similarity from which a name counts as agreeing (and its rarity adds).
 NAME_AGREES = 0.85
+_JUST_SHORT = math.nextafter(NAME_AGREES, 0.0)  # the highest similarity that does not agree
 #: How much a name that agrees weighs for how common it is in *this* registry: rarity (see `name_rarity`,
 #: -ln of the expected number of records whose name would agree) -> weight, linear between these points,
 #: flat outside. 0 at rarity 0 (one such record expected); steeply negative for names that many records
@@ -258,9 +259,6 @@ def _best_name_gain(rarity: float) -> float:
     """What the best possible name adds to the weight of a record of this rarity: an identical name with
     its rarity, or one just short of agreeing (no rarity; better when the name is very common)."""
     return max(NAME_POINTS[-1][1] + rarity_weight(rarity), name_weight(_JUST_SHORT))
-
-
-_JUST_SHORT = math.nextafter(NAME_AGREES, 0.0)  # the highest similarity that does not agree
 
 
 def _fields(traveller: Traveller, record: Mapping[str, Any], rarity: float) -> Evidence:

@@ -60,19 +60,19 @@ def confidence(evidence: Evidence) -> float:
 
 
 def claim_confidence(best: Evidence, runner_up: Evidence | None = None) -> float:
-    """The confidence that a traveller's best record is the traveller (what a match shows), in [0, 1].
-
-    The runner-up counts from the candidate floor up: records below it are not told apart, and not all
-    of them are compared.
-    """
-    floor = FLOOR_LOG_ODDS if runner_up is None else max(runner_up.weight, FLOOR_LOG_ODDS)
-    return 1.0 / (1.0 + math.exp(-claim_weight(best.weight, floor)))
+    """The confidence that a traveller's best record is the traveller (what a match shows), in [0, 1]."""
+    return 1.0 / (1.0 + math.exp(-claim_weight(best.weight, _second(runner_up))))
 
 
 def claimable(best: Evidence, runner_up: Evidence | None = None) -> bool:
     """Whether the best record is claimed as a match: claim confidence and lead over the runner-up."""
-    floor = FLOOR_LOG_ODDS if runner_up is None else max(runner_up.weight, FLOOR_LOG_ODDS)
-    return claim_confidence(best, runner_up) >= MATCH_THRESHOLD and best.weight - floor >= LEAD_LOG_ODDS
+    return claim_confidence(best, runner_up) >= MATCH_THRESHOLD and best.weight - _second(runner_up) >= LEAD_LOG_ODDS
+
+
+def _second(runner_up: Evidence | None) -> float:
+    """The runner-up's weight, counted from the candidate floor up: records below it are not told apart
+    (and not all of them are compared)."""
+    return FLOOR_LOG_ODDS if runner_up is None else max(runner_up.weight, FLOOR_LOG_ODDS)
 
 
 class EvidenceMatcher:
