@@ -7,6 +7,7 @@ otherwise as an airport (`KUL` → MYS, `JED` → SAU, `KTI` → KHM). A nationa
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 from functools import cache
@@ -42,8 +43,8 @@ def _alpha2_to_alpha3() -> dict[str, str]:
 @cache
 def _airport_countries() -> dict[str, str]:
     """IATA airport code -> alpha-3. Building it reads airportsdata's whole table (about 0.2 s), so the
-    result is kept under $CHECKPOINT_HOME/cache, keyed by that table's size and time: a new release of the
-    dataset is a new key. The cache is safe to delete."""
+    result is kept under $CHECKPOINT_HOME/cache, keyed by that table's size and time and by the country codes
+    it was mapped with: a new release of either dataset is a new key. The cache is safe to delete."""
     table = _airports_table()
     cached = _airports_cache(table) if table else None
     if cached is not None:
@@ -79,7 +80,8 @@ def _airports_cache(table: Path) -> Path:
     from checkpoint.home import home_dir
 
     stat = table.stat()
-    return home_dir() / "cache" / "geo" / f"airports-{stat.st_size}-{stat.st_mtime_ns}.json"
+    countries = hashlib.sha256(repr(sorted(_alpha2_to_alpha3().items())).encode()).hexdigest()[:12]
+    return home_dir() / "cache" / "geo" / f"airports-v1-{stat.st_size}-{stat.st_mtime_ns}-{countries}.json"
 
 
 def _country(code: str) -> str | None:
