@@ -34,6 +34,7 @@ KIND_LABELS = (
     ("N", "NIK"),
     ("D", "date of birth (or its swap) + an initial"),
     ("S", "name token + date, one digit blanked"),
+    ("J", "whole name run together + year of birth"),
 )
 
 

@@ -11,6 +11,9 @@ A record is filed under several keys, each a short text with a one-letter kind:
        digits a keying slip plausibly hits (year tens and units, both month and both day digits): two
        dates one digit apart share exactly one such key, so a record whose date of birth slipped is
        found through any name token both sides share, in a block of a few records.
+    J  the whole name's phonetic key run together + the year of birth: finds a space-stripped or split
+       name (airline systems write DEDIKURNIAWAN; AULIASAPUTRI / AULIA SAPUTRI) that shares no token with
+       the record, when its day or month slipped too (the D keys need the exact or swapped date).
 
 A traveller is looked up under the same keys (`traveller_keys`). Keys are hashed to 64 bits (FNV-1a over
 UTF-8) and the index is two parallel arrays sorted by hash: (hash, record row). Looking up a manifest is
@@ -34,7 +37,7 @@ from checkpoint.values import document_key
 DOCUMENT_KINDS = frozenset("PN")
 #: Kinds of key built from a name token: a block this large is too common to be worth comparing; the
 #: traveller is still found through the date of birth and the rarer tokens.
-NAME_KINDS = frozenset("S")
+NAME_KINDS = frozenset("SJ")
 MAX_NAME_BLOCK = 300
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -97,8 +100,14 @@ def record_keys(passport: str | None, nik: str | None, born: date | None, name_t
         tokens = list(name_tokens)
         dates = [f"{born:%Y%m%d}"] + ([swapped] if (swapped := swapped_dob(born)) else [])
         keys += [f"D{day}|{initial}" for day in dates for initial in initials(tokens)]
-        keys += name_keys(tokens, born)
+        keys += name_keys(tokens, born) + joined_keys(tokens, born)
     return keys
+
+
+def joined_keys(tokens: Sequence[str], born: date) -> list[str]:
+    """The J key: the phonetic key of the whole name written as one word, with the year of birth."""
+    joined = phonetic_key("".join(tokens)) if tokens else ""
+    return [f"J{joined}|{born.year:04d}"] if len(joined) > 1 else []
 
 
 def _document_keys(passport: str | None, nik: str | None) -> list[str]:
@@ -121,7 +130,7 @@ def traveller_keys(passport: str | None, nik: str | None, born: date | None, ful
     if born is not None and full_name:
         tokens = normalise_name(full_name).tokens
         keys += [f"D{born:%Y%m%d}|{initial}" for initial in initials(tokens)]
-        keys += name_keys(tokens, born)
+        keys += name_keys(tokens, born) + joined_keys(tokens, born)
     return keys
 
 

@@ -53,8 +53,17 @@ def test_a_date_one_digit_off_shares_exactly_one_slip_key_per_common_token() -> 
 def test_a_swapped_day_and_month_is_found_through_the_date_key_and_an_initial() -> None:
     record = record_keys(None, None, date(1993, 8, 9), ["NURHAYATI"])
     # no token in common (a split name), the same birth date swapped, a word starting alike
-    assert shared(record, traveller_keys(None, None, date(1993, 9, 8), "NUR HAYATI")) == {"D19930908|N"}
+    found = shared(record, traveller_keys(None, None, date(1993, 9, 8), "NUR HAYATI"))
+    assert {key[0] for key in found} == {"D", "J"} and "D19930908|N" in found
     assert not shared(record, traveller_keys(None, None, date(1993, 9, 8), "BUDI SANTOSO"))
+
+
+def test_a_space_stripped_name_with_a_slipped_day_is_found_through_the_whole_name_and_year() -> None:
+    record = record_keys(None, None, date(1992, 9, 26), ["DEDI", "KURNIAWAN"])
+    # an airline system wrote the name as one word and the day slipped: no token, no date in common
+    found = shared(record, traveller_keys(None, None, date(1992, 9, 28), "DEDIKURNIAWAN"))
+    assert len(found) == 1 and next(iter(found)).startswith("J") and next(iter(found)).endswith("|1992")
+    assert not shared(record, traveller_keys(None, None, date(1993, 9, 28), "DEDIKURNIAWAN"))  # another year
 
 
 def test_documents_are_keys_whatever_the_name_and_date() -> None:
