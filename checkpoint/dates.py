@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from numbers import Integral
 
 from checkpoint.values import is_missing
@@ -115,8 +116,12 @@ def parse_date(value: object, *, kind: DateKind, today: date) -> date | DateProb
             text = text.zfill(6)
     else:
         text = str(value).strip().upper()
-    if not text:
-        return None
+    return _parse_written(text, kind, today) if text else None
+
+
+@lru_cache(maxsize=65_536)  # a manifest repeats its dates: one departure day, many expiry and birth dates
+def _parse_written(text: str, kind: DateKind, today: date) -> date | DateProblem:
+    """A date written as text (upper case, stripped), checked for plausibility."""
     if m := _EXCEL_INTEGER.fullmatch(text):  # `900517.0`: a number written out by a spreadsheet tool
         text = m[1]
     try:
