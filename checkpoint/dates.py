@@ -94,6 +94,9 @@ class DateProblem:
 
 def parse_date(value: object, *, kind: DateKind, today: date) -> date | DateProblem | None:
     """Read one date value; None for a blank, a DateProblem for anything unreadable or impossible."""
+    if type(value) is str:  # most cells (CSV, PAXLST, typed): straight to the text parser
+        text = value.strip().upper()
+        return _parse_written(text, kind, today) if text else None
     if is_missing(value):  # None, NaN, pandas NaT/NA, numpy NaT
         return None
     if isinstance(value, datetime):  # pandas Timestamp is a datetime subclass

@@ -36,6 +36,8 @@ def is_missing(value: object) -> bool:
 
 def clean_text(value: object) -> str | None:
     """A stripped string, or None for blanks, NaN and NA; numbers keep their digits (no `.0`)."""
+    if type(value) is str:  # most cells: no missing-value or number checks needed
+        return value.strip() or None
     if is_missing(value):
         return None
     if isinstance(value, float) and value.is_integer():
