@@ -14,10 +14,11 @@ from pathlib import Path
 
 from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
-from checkpoint.engine import RulePack, build_facts, evaluate
+from checkpoint.engine import Assessment, RulePack, build_facts, evaluate
+from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.manifests import build_traveller
 from checkpoint.matching import EvidenceMatcher, Matcher
-from checkpoint.models import ScreeningResult, Traveller, Verdict
+from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
 from checkpoint.registry import Registry
 
 UNSCREENABLE = "could not be screened against the registry; verify the traveller's documents by hand"
@@ -73,27 +74,30 @@ def screen_travellers(
     matcher: Matcher | None = None,
 ) -> list[ScreeningResult]:
     """Match and assess a batch; one result per traveller, same order. No side effects."""
-    outcomes = (matcher or EvidenceMatcher()).match(registry, travellers)
-    facts = build_facts(travellers, outcomes, today)
-    assessments = evaluate(pack, facts, today)
-    results: list[ScreeningResult] = []
-    for traveller, outcome, assessment in zip(travellers, outcomes, assessments, strict=True):
-        verdict = assessment.verdict
-        extra: tuple[str, ...] = ()
-        if not traveller.screenable:  # a row that cannot be looked up is never silently clear
-            verdict, extra = Verdict.worst(verdict, Verdict.REFER), (UNSCREENABLE,)
-        results.append(
-            ScreeningResult(
-                traveller=traveller,
-                verdict=verdict,
-                risk_score=assessment.risk_score,
-                outcome=outcome,
-                hits=assessment.hits,
-                unknown=assessment.unknown,
-                warnings=extra,
-            )
-        )
-    return results
+    with cycle_collection_paused():  # millions of short-lived objects, no cycles among them
+        outcomes = (matcher or EvidenceMatcher()).match(registry, travellers)
+        facts = build_facts(travellers, outcomes, today)
+        assessments = evaluate(pack, facts, today)
+        return [
+            _result(traveller, outcome, assessment)
+            for traveller, outcome, assessment in zip(travellers, outcomes, assessments, strict=True)
+        ]
+
+
+def _result(traveller: Traveller, outcome: MatchOutcome, assessment: Assessment) -> ScreeningResult:
+    verdict = assessment.verdict
+    extra: tuple[str, ...] = ()
+    if not traveller.screenable:  # a row that cannot be looked up is never silently clear
+        verdict, extra = Verdict.worst(verdict, Verdict.REFER), (UNSCREENABLE,)
+    return ScreeningResult(
+        traveller=traveller,
+        verdict=verdict,
+        risk_score=assessment.risk_score,
+        outcome=outcome,
+        hits=assessment.hits,
+        unknown=assessment.unknown,
+        warnings=extra,
+    )
 
 
 def screen(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -108,7 +107,10 @@ class EvidenceMatcher:
         # The matched records' own fields, fetched together.
         matched = sorted({row for _, row in decisions if row is not None})
         full = dict(zip(matched, registry.records(matched), strict=True))
-        return [outcome if row is None else replace(outcome, record=full[row]) for outcome, row in decisions]
+        return [
+            outcome if row is None else MatchOutcome(outcome.match, outcome.candidates, record=full[row])
+            for outcome, row in decisions
+        ]
 
 
 def _rows(table: pa.Table, rows: list[int]) -> dict[int, dict[str, Any]]:

@@ -7,7 +7,6 @@ counted), so that a warning or a reject names the line a person sees in a text e
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
+from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.sources.header import column_names, find_header_row
 from checkpoint.sources.interface import RawTable
 
@@ -150,7 +150,7 @@ class DelimitedReader:
         text, encoding = decode(path.read_bytes(), source)
         if not text.strip():
             raise InputDataError(f"{source} is empty; expected a header row and data rows.")
-        with _long_fields(), _no_cycle_collection():
+        with _long_fields(), cycle_collection_paused():
             delimiter = sniff_delimiter(text)
             skipped = _title_lines(text, delimiter)
             headers, columns, data_lines, blank = _columns(_drop_lines(text, skipped), delimiter, source, skipped)
@@ -186,19 +186,6 @@ def _columns(
 def _cells(column: tuple[str, ...]) -> list[str | None]:
     """A column's cells stripped, and blanks as None."""
     return [cell or None for cell in map(str.strip, column)]
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a table is read: the rows (one list each, never in a cycle) would
-    set it off thousands of times, each time walking every row read so far (half the time of a large file)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager
