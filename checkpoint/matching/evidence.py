@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,6 +48,7 @@ import numpy as np
 from checkpoint.models import Traveller
 from checkpoint.names import name_similarity, normalise_name
 from checkpoint.names.normalise import NormalisedName
+from checkpoint.registry.keys import dob_number
 from checkpoint.values import document_key
 
 # Fitted by benchmarks/matching/calibrate.py (its default sets, 77,938 pairs); "hand" marks a hand-set weight.
@@ -252,10 +253,10 @@ def best_case_weight(fields: Evidence) -> float:
     The name weight rises with the similarity, and the rarity bonus (which may be negative) starts at
     NAME_AGREES: the best case is an identical name, or one just short of agreeing.
     """
-    return fields.weight + _best_name_gain(fields.rarity)
+    return fields.weight + best_name_gain(fields.rarity)
 
 
-def _best_name_gain(rarity: float) -> float:
+def best_name_gain(rarity: float) -> float:
     """What the best possible name adds to the weight of a record of this rarity: an identical name with
     its rarity, or one just short of agreeing (no rarity; better when the name is very common)."""
     return max(NAME_POINTS[-1][1] + rarity_weight(rarity), name_weight(_JUST_SHORT))
@@ -285,6 +286,101 @@ def _fields(traveller: Traveller, record: Mapping[str, Any], rarity: float) -> E
         passport_number=compare_documents(traveller.passport_number, record["passport_number"]),
         nik=nik,
     )
+
+
+#: The outcomes of each field, in the order of the codes `field_outcomes` gives them.
+DATE_LEVELS = ("exact", "swapped", "one_digit", "different", "missing")
+SEX_LEVELS = ("agree", "disagree", "missing")
+DOCUMENT_LEVELS = ("exact", "ocr", "different", "missing")
+NIK_LEVELS = ("exact", "different", "missing")
+
+
+@dataclass(frozen=True)
+class FieldOutcomes:
+    """`_fields` for many (traveller, record) pairs at once: one code per pair and field (see the *_LEVELS)."""
+
+    date_of_birth: np.ndarray
+    sex: np.ndarray
+    passport_number: np.ndarray
+    nik: np.ndarray
+
+    def weights(self) -> np.ndarray:
+        """Each pair's `Evidence.weight` without a name, summed in the same order (so to the same bits)."""
+        documents = _lookup(PASSPORT_WEIGHTS, DOCUMENT_LEVELS, self.passport_number)
+        documents = documents + _lookup(NIK_WEIGHTS, NIK_LEVELS, self.nik)
+        person = _lookup(DOB_WEIGHTS, DATE_LEVELS, self.date_of_birth) + _lookup(SEX_WEIGHTS, SEX_LEVELS, self.sex)
+        return np.asarray((PRIOR + documents) + person)
+
+    def evidence(self, at: int, rarity: float) -> Evidence:
+        """The `Evidence` (no name yet) of pair `at`."""
+        return Evidence(
+            name=None,
+            rarity=rarity,
+            date_of_birth=DATE_LEVELS[self.date_of_birth[at]],
+            sex=SEX_LEVELS[self.sex[at]],
+            passport_number=DOCUMENT_LEVELS[self.passport_number[at]],
+            nik=NIK_LEVELS[self.nik[at]],
+        )
+
+
+def field_outcomes(
+    travellers: Sequence[Traveller], records: Sequence[Mapping[str, Any]], people: np.ndarray, places: np.ndarray
+) -> FieldOutcomes:
+    """`_fields` of every pair (travellers[people[i]], records[places[i]]), vectorised: each value is read
+    once per traveller and per record, then the pairs are compared as numpy codes."""
+    texts: dict[str, dict[str, int]] = {"sex": {}, "nik": {}, "passport": {}, "key": {}}
+
+    def ids(values: Iterable[str | None], table: str) -> np.ndarray:
+        known = texts[table]
+        return np.array([known.setdefault(value, len(known)) if value else -1 for value in values], dtype=np.int64)
+
+    def keys(values: Iterable[str | None]) -> np.ndarray:
+        return ids((document_key(value) if value else None for value in values), "key")
+
+    their_passports = [record["passport_number"] for record in records]
+    our_passports = [traveller.passport_number for traveller in travellers]
+    born = np.array([dob_number(traveller.date_of_birth) for traveller in travellers], dtype=np.int64)[people]
+    record_born = np.array([dob_number(record["date_of_birth"]) for record in records], dtype=np.int64)[places]
+    return FieldOutcomes(
+        date_of_birth=_date_levels(born, record_born),
+        sex=_same_levels(
+            ids((t.sex for t in travellers), "sex")[people], ids((r["sex"] for r in records), "sex")[places]
+        ),
+        passport_number=_document_levels(
+            ids(our_passports, "passport")[people],
+            ids(their_passports, "passport")[places],
+            keys(our_passports)[people],
+            keys(their_passports)[places],
+        ),
+        nik=_same_levels(
+            ids((t.nik for t in travellers), "nik")[people], ids((r["nik"] for r in records), "nik")[places]
+        ),
+    )
+
+
+def _lookup(weights: Mapping[str, float], levels: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    return np.asarray(np.array([weights[level] for level in levels], dtype=np.float64)[codes])
+
+
+def _date_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`compare_dates` on YYYYMMDD numbers (-1: missing), as codes into DATE_LEVELS."""
+    differing = np.zeros(len(a), dtype=np.int64)
+    for power in range(8):
+        differing += (a // 10**power % 10) != (b // 10**power % 10)
+    swapped = (a // 10000 == b // 10000) & (a % 100 == b // 100 % 100) & (a // 100 % 100 == b % 100)
+    levels = [DATE_LEVELS.index(level) for level in ("missing", "exact", "swapped", "one_digit")]
+    chosen = np.select([(a < 0) | (b < 0), a == b, swapped, differing == 1], levels, DATE_LEVELS.index("different"))
+    return np.asarray(chosen)
+
+
+def _same_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """agree/exact (0), disagree/different (1) or missing (2) for ids of texts (-1: none)."""
+    return np.asarray(np.select([(a < 0) | (b < 0), a == b], [2, 0], default=1))
+
+
+def _document_levels(a: np.ndarray, b: np.ndarray, a_key: np.ndarray, b_key: np.ndarray) -> np.ndarray:
+    """`compare_documents` for ids of the numbers and of their OCR-tolerant keys, as codes into DOCUMENT_LEVELS."""
+    return np.asarray(np.select([(a < 0) | (b < 0), a == b, a_key == b_key], [3, 0, 1], default=2))
 
 
 def traveller_name(traveller: Traveller) -> NormalisedName | None:

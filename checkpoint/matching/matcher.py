@@ -8,21 +8,25 @@ reported as `candidates` instead.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import (
+    RARITY_PIVOT,
     Evidence,
+    best_name_gain,
     claim_weight,
-    compare_prepared,
+    field_outcomes,
     record_name,
     traveller_name,
 )
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
+from checkpoint.names import name_similarity
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry import Registry
 from checkpoint.registry.gather import rows_at
@@ -81,28 +85,10 @@ class EvidenceMatcher:
         pairs = candidate_pairs(registry, travellers, floor=_FLOOR_WEIGHT)
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)
-        rarity = dict(zip(rows, rarities(registry, rows).tolist(), strict=True)) if rows else {}
-
-        @cache
-        def prepared(row: int) -> tuple[NormalisedName, float]:
-            """A record's name and its rarity, worked out once however many travellers it is compared with."""
-            return record_name(compared[row]), rarity[row]
-
+        scored_by = _score(travellers, pairs, rows, compared, rarities(registry, rows) if rows else np.zeros(0))
         decisions: list[tuple[MatchOutcome, int | None]] = []
-        for index, traveller in enumerate(travellers):
-            found = pairs.get(index)
-            if not found or not traveller.screenable:
-                decisions.append((MatchOutcome(), None))
-                continue
-            name = traveller_name(traveller)
-            evidences = (
-                (row, compare_prepared(traveller, name, compared[row], *prepared(row), floor=_FLOOR_WEIGHT))
-                for row in found
-            )
-            scored = sorted(
-                ((confidence(evidence), row, evidence) for row, evidence in evidences if evidence is not None),
-                key=lambda item: (-item[0], compared[item[1]]["record_id"]),
-            )
+        for index in range(len(travellers)):
+            scored = sorted(scored_by.get(index, ()), key=lambda item: (-item[0], compared[item[1]]["record_id"]))
             decisions.append(_decide(scored, compared) if scored else (MatchOutcome(), None))
         # The matched records' own fields, fetched together.
         matched = sorted({row for _, row in decisions if row is not None})
@@ -111,6 +97,49 @@ class EvidenceMatcher:
             outcome if row is None else MatchOutcome(outcome.match, outcome.candidates, record=full[row])
             for outcome, row in decisions
         ]
+
+
+def _score(
+    travellers: Sequence[Traveller],
+    pairs: Mapping[int, set[int]],
+    rows: list[int],
+    compared: dict[int, dict[str, Any]],
+    rarity: np.ndarray,
+) -> dict[int, list[tuple[float, int, Evidence]]]:
+    """Per screenable traveller, (confidence, row, evidence) of each record worth weighing.
+
+    Every pair's fields (all but the name) are compared at once, vectorised; a pair that could not reach
+    the candidate floor even with an identical name is dropped before its name, the costly part, is
+    compared (`best_case_weight`). A traveller without a name keeps every pair.
+    """
+    names = [traveller_name(traveller) for traveller in travellers]
+    named = np.array([name is not None and not name.empty for name in names], dtype=bool)
+    place = {row: at for at, row in enumerate(rows)}
+    wanted = [index for index in sorted(pairs) if travellers[index].screenable]
+    people = np.array([index for index in wanted for _ in pairs[index]], dtype=np.int64)
+    pair_rows = [row for index in wanted for row in sorted(pairs[index])]
+    places = np.array([place[row] for row in pair_rows], dtype=np.int64)
+    outcomes = field_outcomes(travellers, [compared[row] for row in rows], people, places)
+    gain = np.array([best_name_gain(value) for value in rarity.tolist()])
+    pair_named = named[people]
+    keep = ~pair_named | (outcomes.weights() + gain[places] >= _FLOOR_WEIGHT) if len(people) else pair_named
+
+    @cache
+    def record_name_at(row: int) -> NormalisedName:
+        """A record's stored name, read once however many travellers it is compared with."""
+        return record_name(compared[row])
+
+    scored_by: dict[int, list[tuple[float, int, Evidence]]] = {}
+    rarity_of = rarity.tolist()
+    for at in np.flatnonzero(keep).tolist():
+        index, row, name = int(people[at]), pair_rows[at], names[int(people[at])]
+        if pair_named[at] and name is not None:
+            fields = outcomes.evidence(at, rarity_of[places[at]])
+            evidence = fields.with_name(name_similarity(name, record_name_at(row)))
+        else:
+            evidence = outcomes.evidence(at, RARITY_PIVOT)
+        scored_by.setdefault(index, []).append((confidence(evidence), row, evidence))
+    return scored_by
 
 
 def _rows(table: pa.Table, rows: list[int]) -> dict[int, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pytest
@@ -11,14 +12,17 @@ from hypothesis import strategies as st
 
 from checkpoint.matching.evidence import (
     Evidence,
+    _fields,
     best_case_weight,
     best_case_weights,
+    field_outcomes,
     name_rarity,
     name_rarity_many,
     name_weight,
     rarity_weight,
 )
 from checkpoint.matching.matcher import claim_confidence, claimable, confidence
+from checkpoint.models import Traveller
 
 
 def evidence(**outcomes: object) -> Evidence:
@@ -123,3 +127,37 @@ def test_the_best_case_bounds_every_pair_without_an_agreeing_document(
     bound = best_case_weights(levels, np.array([levels.index(dob)]), np.array([rarity]))[0]
     assert actual <= bound + 1e-9
     assert actual <= best_case_weight(fields) + 1e-9
+
+
+# Dates that meet every level: equal, one digit apart, day/month swapped, far apart, missing.
+_DAYS = [date(1990, 5, 17), date(1990, 5, 18), date(1991, 5, 17), date(1990, 5, 7), date(1990, 7, 5)]
+_DATES = st.one_of(st.none(), st.sampled_from(_DAYS), st.dates())
+_TEXTS = st.one_of(st.none(), st.just(""), st.sampled_from(["M", "F", "B1234567", "8I234567", "B1234568"]))
+
+
+@given(
+    st.lists(st.tuples(_DATES, _TEXTS, _TEXTS, _TEXTS), min_size=1, max_size=6),
+    st.lists(st.tuples(_DATES, _TEXTS, _TEXTS, _TEXTS), min_size=1, max_size=6),
+    st.data(),
+)
+def test_vectorised_field_outcomes_equal_the_scalar_ones(
+    ours: list[tuple[date | None, str | None, str | None, str | None]],
+    theirs: list[tuple[date | None, str | None, str | None, str | None]],
+    data: st.DataObject,
+) -> None:
+    travellers = [
+        Traveller(pax_id=str(at), row=at, date_of_birth=born, sex=sex, passport_number=passport, nik=nik)
+        for at, (born, sex, passport, nik) in enumerate(ours)
+    ]
+    records = [
+        {"date_of_birth": born, "sex": sex, "passport_number": passport, "nik": nik}
+        for born, sex, passport, nik in theirs
+    ]
+    people = data.draw(st.lists(st.integers(0, len(travellers) - 1), min_size=1, max_size=12))
+    places = data.draw(st.lists(st.integers(0, len(records) - 1), min_size=len(people), max_size=len(people)))
+    outcomes = field_outcomes(travellers, records, np.array(people), np.array(places))
+    weights = outcomes.weights()
+    for at, (person, place) in enumerate(zip(people, places, strict=True)):
+        expected = _fields(travellers[person], records[place], 0.5)
+        assert outcomes.evidence(at, 0.5) == expected
+        assert weights[at] == expected.weight  # the same sum, to the bit
