@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from checkpoint.matching.evidence import best_case_weights, name_rarity_many
+from checkpoint.matching.evidence import best_case_weights, differing_digits, name_rarity_many, swapped_dates
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
@@ -159,20 +159,12 @@ def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:
 
 def dates_equal_or_swapped(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Element-wise: YYYYMMDD numbers equal, or equal once day and month are exchanged."""
-    return np.asarray((a == b) | _swapped(a, b), dtype=bool)
-
-
-def _swapped(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Element-wise: the same year, a's day is b's month and a's month b's day."""
-    return np.asarray((a // 10000 == b // 10000) & (a // 100 % 100 == b % 100) & (a % 100 == b // 100 % 100))
+    return np.asarray((a == b) | swapped_dates(a, b), dtype=bool)
 
 
 def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Element-wise: YYYYMMDD numbers equal, one digit apart, or with day and month swapped."""
-    differing = np.zeros(len(a), dtype=np.int64)
-    for power in range(8):
-        differing += (a // 10**power % 10) != (b // 10**power % 10)
-    return np.asarray((a >= 0) & ((differing <= 1) | _swapped(a, b)), dtype=bool)
+    return np.asarray((a >= 0) & ((differing_digits(a, b) <= 1) | swapped_dates(a, b)), dtype=bool)
 
 
 def blocked_pairs(registry: Registry, travellers: Sequence[Traveller]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -40,7 +40,6 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -152,33 +151,6 @@ def _through(points: tuple[tuple[float, float], ...], x: float) -> float:
     return points[-1][1]
 
 
-def compare_dates(a: date | None, b: date | None) -> str:
-    """exact, swapped (day/month), one_digit (one keying slip), different, or missing."""
-    if a is None or b is None:
-        return "missing"
-    if a == b:
-        return "exact"
-    if a.year == b.year and a.day == b.month and a.month == b.day:
-        return "swapped"
-    x = a.year * 10000 + a.month * 100 + a.day
-    y = b.year * 10000 + b.month * 100 + b.day
-    differing = 0
-    while x or y:  # digits of YYYYMMDD that differ
-        x, x_digit = divmod(x, 10)
-        y, y_digit = divmod(y, 10)
-        differing += x_digit != y_digit
-    return "one_digit" if differing == 1 else "different"
-
-
-def compare_documents(a: str | None, b: str | None) -> str:
-    """exact, ocr (equal once look-alike characters are folded), different, or missing."""
-    if not a or not b:
-        return "missing"
-    if a == b:
-        return "exact"
-    return "ocr" if document_key(a) == document_key(b) else "different"
-
-
 #: Token frequencies are smoothed towards a typical frequency as if this many records had been seen,
 #: so a small registry (where every token looks common or unique) does not swing the weights.
 PRIOR_RECORDS, PRIOR_FREQUENCY = 1000, 1 / 200
@@ -263,29 +235,9 @@ def best_name_gain(rarity: float) -> float:
 
 
 def _fields(traveller: Traveller, record: Mapping[str, Any], rarity: float) -> Evidence:
-    """Every outcome but the name's (name None)."""
-    sex = (
-        "missing"
-        if not traveller.sex or not record["sex"]
-        else "agree"
-        if traveller.sex == record["sex"]
-        else "disagree"
-    )
-    nik = (
-        "missing"
-        if not traveller.nik or not record["nik"]
-        else "exact"
-        if traveller.nik == record["nik"]
-        else "different"
-    )
-    return Evidence(
-        name=None,
-        rarity=rarity,
-        date_of_birth=compare_dates(traveller.date_of_birth, record["date_of_birth"]),
-        sex=sex,
-        passport_number=compare_documents(traveller.passport_number, record["passport_number"]),
-        nik=nik,
-    )
+    """Every outcome but the name's (name None): `field_outcomes` for one pair."""
+    one = np.zeros(1, dtype=np.int64)
+    return field_outcomes([traveller], [record], one, one).evidence(0, rarity)
 
 
 #: The outcomes of each field, in the order of the codes `field_outcomes` gives them.
@@ -297,7 +249,9 @@ NIK_LEVELS = ("exact", "different", "missing")
 
 @dataclass(frozen=True)
 class FieldOutcomes:
-    """`_fields` for many (traveller, record) pairs at once: one code per pair and field (see the *_LEVELS)."""
+    """Every outcome but the name's for many (traveller, record) pairs: one code per pair and field, into the
+    *_LEVELS. Dates: exact, day/month swapped, one keying slip (one digit of YYYYMMDD), different, missing;
+    documents: exact, equal once look-alike characters are folded (`document_key`), different, missing."""
 
     date_of_birth: np.ndarray
     sex: np.ndarray
@@ -326,8 +280,8 @@ class FieldOutcomes:
 def field_outcomes(
     travellers: Sequence[Traveller], records: Sequence[Mapping[str, Any]], people: np.ndarray, places: np.ndarray
 ) -> FieldOutcomes:
-    """`_fields` of every pair (travellers[people[i]], records[places[i]]), vectorised: each value is read
-    once per traveller and per record, then the pairs are compared as numpy codes."""
+    """The field outcomes of every pair (travellers[people[i]], records[places[i]]): each value is read once
+    per traveller and per record, then the pairs are compared as numpy codes."""
     texts: dict[str, dict[str, int]] = {"sex": {}, "nik": {}, "passport": {}, "key": {}}
 
     def ids(values: Iterable[str | None], table: str) -> np.ndarray:
@@ -363,14 +317,23 @@ def _lookup(weights: Mapping[str, float], levels: tuple[str, ...], codes: np.nda
 
 
 def _date_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """`compare_dates` on YYYYMMDD numbers (-1: missing), as codes into DATE_LEVELS."""
+    """The birth-date outcome of YYYYMMDD numbers (-1: missing), as codes into DATE_LEVELS."""
+    levels = [DATE_LEVELS.index(level) for level in ("missing", "exact", "swapped", "one_digit")]
+    tests = [(a < 0) | (b < 0), a == b, swapped_dates(a, b), differing_digits(a, b) == 1]
+    return np.asarray(np.select(tests, levels, DATE_LEVELS.index("different")))
+
+
+def swapped_dates(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise, for YYYYMMDD numbers: the same year, a's day is b's month and a's month b's day."""
+    return np.asarray((a // 10000 == b // 10000) & (a // 100 % 100 == b % 100) & (a % 100 == b // 100 % 100))
+
+
+def differing_digits(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise, for YYYYMMDD numbers: how many of the eight digits differ."""
     differing = np.zeros(len(a), dtype=np.int64)
     for power in range(8):
         differing += (a // 10**power % 10) != (b // 10**power % 10)
-    swapped = (a // 10000 == b // 10000) & (a % 100 == b // 100 % 100) & (a // 100 % 100 == b % 100)
-    levels = [DATE_LEVELS.index(level) for level in ("missing", "exact", "swapped", "one_digit")]
-    chosen = np.select([(a < 0) | (b < 0), a == b, swapped, differing == 1], levels, DATE_LEVELS.index("different"))
-    return np.asarray(chosen)
+    return differing
 
 
 def _same_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -379,7 +342,7 @@ def _same_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _document_levels(a: np.ndarray, b: np.ndarray, a_key: np.ndarray, b_key: np.ndarray) -> np.ndarray:
-    """`compare_documents` for ids of the numbers and of their OCR-tolerant keys, as codes into DOCUMENT_LEVELS."""
+    """The document outcome for ids of the numbers and of their OCR-tolerant keys, as codes into DOCUMENT_LEVELS."""
     return np.asarray(np.select([(a < 0) | (b < 0), a == b, a_key == b_key], [3, 0, 1], default=2))
 
 
