@@ -77,11 +77,11 @@ def _airports_table() -> Path | None:
 
 
 def _airports_cache(table: Path) -> Path:
-    from checkpoint.home import home_dir
+    from checkpoint.home import geo_cache_dir
 
     stat = table.stat()
     countries = hashlib.sha256(repr(sorted(_alpha2_to_alpha3().items())).encode()).hexdigest()[:12]
-    return home_dir() / "cache" / "geo" / f"airports-v1-{stat.st_size}-{stat.st_mtime_ns}-{countries}.json"
+    return geo_cache_dir() / f"airports-v1-{stat.st_size}-{stat.st_mtime_ns}-{countries}.json"
 
 
 def _country(code: str) -> str | None:

@@ -32,6 +32,11 @@ def pack_cache_dir() -> Path:
     return home_dir() / "cache" / "packs"
 
 
+def geo_cache_dir() -> Path:
+    """Lookup tables built from the country and airport datasets (safe to delete)."""
+    return home_dir() / "cache" / "geo"
+
+
 def default_audit_log() -> Path:
     """The audit log used when `--audit-log` is not given."""
     return home_dir() / "audit" / "audit.jsonl"
