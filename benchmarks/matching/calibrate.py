@@ -89,7 +89,7 @@ class Pairs:
 
 def comparison_fingerprint() -> str:
     """A short hash of the code and constants that make a pair's `Evidence` (not its weights): the cache key."""
-    functions = (ev.compare_prepared, ev._fields, ev.field_outcomes, ev._date_levels, ev._document_levels)
+    functions = (ev.compare_prepared, ev._fields, ev.field_outcomes, ev.date_levels, ev._document_levels)
     parts = [inspect.getsource(f) for f in (*functions, ev.name_rarity_many)]
     parts += [inspect.getsource(similarity), derive.fingerprint()]  # the name similarity, the derived names
     parts += [

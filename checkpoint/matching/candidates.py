@@ -19,7 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from checkpoint.matching.evidence import best_case_weights, differing_digits, name_rarity_many, swapped_dates
+from checkpoint.matching.evidence import (
+    best_case_weights,
+    date_levels,
+    differing_digits,
+    name_rarity_many,
+    swapped_dates,
+)
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.registry import Registry
@@ -132,13 +138,9 @@ def _plausible(
     return result
 
 
-_DATE_LEVELS = ["exact", "swapped", "one_digit"]
-
-
 def _best_case_weights(registry: Registry, rows: np.ndarray, theirs: np.ndarray, born: np.ndarray) -> np.ndarray:
     """The highest weight each pair (dates within one slip, no document shared) could reach."""
-    codes = np.where(theirs == born, 0, np.where(dates_equal_or_swapped(theirs, born), 1, 2))
-    return best_case_weights(_DATE_LEVELS, codes, rarities(registry, rows))
+    return best_case_weights(date_levels(theirs, born), rarities(registry, rows))
 
 
 def rarities(registry: Registry, rows: Sequence[int] | np.ndarray) -> np.ndarray:

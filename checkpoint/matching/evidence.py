@@ -296,7 +296,7 @@ def field_outcomes(
     born = np.array([dob_number(traveller.date_of_birth) for traveller in travellers], dtype=np.int64)[people]
     record_born = np.array([dob_number(record["date_of_birth"]) for record in records], dtype=np.int64)[places]
     return FieldOutcomes(
-        date_of_birth=_date_levels(born, record_born),
+        date_of_birth=date_levels(born, record_born),
         sex=_same_levels(
             ids((t.sex for t in travellers), "sex")[people], ids((r["sex"] for r in records), "sex")[places]
         ),
@@ -316,7 +316,7 @@ def _lookup(weights: Mapping[str, float], levels: tuple[str, ...], codes: np.nda
     return np.asarray(np.array([weights[level] for level in levels], dtype=np.float64)[codes])
 
 
-def _date_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def date_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The birth-date outcome of YYYYMMDD numbers (-1: missing), as codes into DATE_LEVELS."""
     levels = [DATE_LEVELS.index(level) for level in ("missing", "exact", "swapped", "one_digit")]
     tests = [(a < 0) | (b < 0), a == b, swapped_dates(a, b), differing_digits(a, b) == 1]
@@ -362,16 +362,16 @@ def name_rarity_many(counts: np.ndarray, offsets: np.ndarray, records: int) -> n
     return np.asarray(-np.log(total * (np.exp(sums) + NAMESAKE_FLOOR)))
 
 
-def best_case_weights(date_levels: list[str], codes: np.ndarray, rarity: np.ndarray) -> np.ndarray:
+def best_case_weights(codes: np.ndarray, rarity: np.ndarray) -> np.ndarray:
     """Vectorised upper bound of `Evidence.weight` for pairs whose documents do not agree.
 
-    `codes` index `date_levels`; sex is taken as agreeing and passport and NIK as missing (their best
-    outcomes short of agreeing), and the name as the best it could be (`best_case_weight`). A pair below
-    the candidate floor here is below it whatever is compared.
+    `codes` index DATE_LEVELS (as `date_levels` gives them); sex is taken as agreeing and passport and NIK
+    as missing (their best outcomes short of agreeing), and the name as the best it could be
+    (`best_case_weight`). A pair below the candidate floor here is below it whatever is compared.
     """
     fixed = PRIOR + max(SEX_WEIGHTS.values()) + max(PASSPORT_WEIGHTS["missing"], PASSPORT_WEIGHTS["different"])
     fixed += max(NIK_WEIGHTS["missing"], NIK_WEIGHTS["different"])
-    dates = np.array([DOB_WEIGHTS[level] for level in date_levels])[codes]
+    dates = _lookup(DOB_WEIGHTS, DATE_LEVELS, codes)
     xs, ys = zip(*RARITY_POINTS, strict=True)
     identical = NAME_POINTS[-1][1] + np.interp(rarity, xs, ys)  # flat outside, as `rarity_weight`
     best_name = np.maximum(identical, name_weight(_JUST_SHORT))

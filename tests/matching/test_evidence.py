@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checkpoint.matching.evidence import (
+    DATE_LEVELS,
     Evidence,
     best_case_weight,
     best_case_weights,
@@ -123,8 +124,7 @@ def test_the_best_case_bounds_every_pair_without_an_agreeing_document(
 ) -> None:
     fields = Evidence(None, rarity, dob, sex, passport, nik)
     actual = fields.with_name(name).weight
-    levels = ["exact", "swapped", "one_digit"]
-    bound = best_case_weights(levels, np.array([levels.index(dob)]), np.array([rarity]))[0]
+    bound = best_case_weights(np.array([DATE_LEVELS.index(dob)]), np.array([rarity]))[0]
     assert actual <= bound + 1e-9
     assert actual <= best_case_weight(fields) + 1e-9
 
