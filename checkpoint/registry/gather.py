@@ -51,9 +51,7 @@ def values_at(column: pa.ChunkedArray, rows: Sequence[int] | np.ndarray) -> list
 
     Types: strings, booleans, integers, floats, date32 and lists of numbers; others raise TypeError.
     """
-    wanted = np.asarray(rows, dtype=np.int64)
-    if len(wanted) and (wanted.min() < 0 or wanted.max() >= len(column)):
-        raise IndexError("row out of range")
+    wanted = _checked(column, rows)
     if column.num_chunks == 1:
         return _chunk_values(column.chunks[0], wanted)
     out: list[Any] = [None] * len(wanted)
@@ -72,9 +70,7 @@ def lists_at(
 ) -> tuple[np.ndarray, np.ndarray]:
     """A column of lists of fixed-width values at these rows, vectorised: (the rows' values one row after
     another, offsets from 0 with one more entry than rows). A missing list reads as empty."""
-    wanted = np.asarray(rows, dtype=np.int64)
-    if len(wanted) and (wanted.min() < 0 or wanted.max() >= len(column)):
-        raise IndexError("row out of range")
+    wanted = _checked(column, rows)
     chunk = column.combine_chunks() if column.num_chunks != 1 else column.chunks[0]
     offsets = _offsets(chunk)
     starts = offsets[wanted].astype(np.int64)
@@ -82,6 +78,14 @@ def lists_at(
     ends = np.concatenate(([0], np.cumsum(lengths)))
     within = np.arange(ends[-1]) - np.repeat(ends[:-1], lengths)
     return numpy_view(chunk.values, dtype)[np.repeat(starts, lengths) + within], ends
+
+
+def _checked(column: pa.ChunkedArray, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+    """The rows as int64 positions, refused when one is outside the column."""
+    wanted = np.asarray(rows, dtype=np.int64)
+    if len(wanted) and (wanted.min() < 0 or wanted.max() >= len(column)):
+        raise IndexError("row out of range")
+    return wanted
 
 
 def rows_at(table: pa.Table, rows: Sequence[int] | np.ndarray) -> list[dict[str, Any]]:
