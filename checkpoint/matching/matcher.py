@@ -132,7 +132,8 @@ def _score(
     scored_by: dict[int, list[tuple[float, int, Evidence]]] = {}
     rarity_of = rarity.tolist()
     for at in np.flatnonzero(keep).tolist():
-        index, row, name = int(people[at]), pair_rows[at], names[int(people[at])]
+        index, row = int(people[at]), pair_rows[at]
+        name = names[index]
         if pair_named[at] and name is not None:
             fields = outcomes.evidence(at, rarity_of[places[at]])
             evidence = fields.with_name(name_similarity(name, record_name_at(row)))
