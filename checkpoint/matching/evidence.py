@@ -357,8 +357,11 @@ def name_rarity_many(counts: np.ndarray, offsets: np.ndarray, records: int) -> n
     total = records + PRIOR_RECORDS
     prior = PRIOR_RECORDS * PRIOR_FREQUENCY
     logs = np.log((counts.astype(np.float64) + prior) / total)
-    running = np.concatenate(([0.0], np.cumsum(logs)))
-    sums = running[offsets[1:]] - running[offsets[:-1]]  # per record; 0 for a record without tokens
+    starts, stops = offsets[:-1], offsets[1:]
+    # Each record's own sum (not differences of one running sum, whose rounding would make a record's
+    # rarity depend on which other records share the batch); 0 for a record without tokens.
+    sums = np.add.reduceat(np.append(logs, 0.0), starts) if len(starts) else np.zeros(0)
+    sums[starts == stops] = 0.0
     return np.asarray(-np.log(total * (np.exp(sums) + NAMESAKE_FLOOR)))
 
 

@@ -111,6 +111,19 @@ def test_vectorised_rarity_equals_the_scalar_one(token_counts: list[list[int]]) 
         assert value == pytest.approx(name_rarity(tokens, dict(zip(tokens, counts, strict=True)), 1_000_000))
 
 
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=200_000), max_size=5), min_size=1, max_size=30))
+def test_a_records_vectorised_rarity_does_not_depend_on_the_other_records_of_the_batch(
+    token_counts: list[list[int]],
+) -> None:
+    """To the bit: two records of equal weight are ordered by record id, not by rounding noise."""
+    flat = np.array([count for counts in token_counts for count in counts], dtype=np.int32)
+    offsets = np.concatenate(([0], np.cumsum([len(counts) for counts in token_counts]))).astype(np.int64)
+    many = name_rarity_many(flat, offsets, 1_000_000).tolist()
+    for counts, value in zip(token_counts, many, strict=True):
+        alone = name_rarity_many(np.array(counts, dtype=np.int32), np.array([0, len(counts)]), 1_000_000)
+        assert value == alone[0]
+
+
 @given(
     st.sampled_from(["exact", "swapped", "one_digit"]),
     st.sampled_from(["agree", "disagree", "missing"]),
