@@ -109,8 +109,12 @@ def screen(
     audit_log: Path,
     officer: Officer | None = None,
     notes: Sequence[str] = (),
+    workers: int = 1,
 ) -> ScreeningRun:
-    """Screen a batch and append it to the audit log; nothing is returned unless it was logged."""
+    """Screen a batch and append it to the audit log; nothing is returned unless it was logged.
+
+    `workers`: how many processes may share the matching (`EvidenceMatcher`); the results do not depend on it.
+    """
     log = AuditLog(audit_log)
     context = ScreeningContext(
         officer=officer.officer if officer else None,
@@ -121,7 +125,7 @@ def screen(
         tool_version=__version__,
     )
     log.record([], context)  # fail before the work if the log cannot be written (exit 5)
-    results = screen_travellers(travellers, registry, pack, today=today)
+    results = screen_travellers(travellers, registry, pack, today=today, matcher=EvidenceMatcher(workers))
     log.record(results, context)
     return ScreeningRun(
         results=tuple(results),

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from checkpoint import __version__
+from checkpoint.forked import worker_frames
 from checkpoint.home import error_log
 
 
@@ -22,6 +23,9 @@ def redacted_traceback(error: BaseException) -> str:
         lines.append(f"{type(current).__module__}.{type(current).__qualname__} (message withheld)")
         for frame in traceback.extract_tb(current.__traceback__):
             lines.append(f"  {frame.filename}:{frame.lineno} in {frame.name}")
+        frames = worker_frames(current)
+        if frames:
+            lines += ["raised in a worker process at:", *frames]
         current = current.__cause__ or current.__context__
         if current is not None:
             lines.append("caused by / during handling of:")

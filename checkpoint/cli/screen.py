@@ -63,6 +63,10 @@ def screen_command(
     audit_log: Annotated[Path | None, Opt("--audit-log", help="Audit log (default under $CHECKPOINT_HOME).")] = None,
     officer: Annotated[str | None, Opt("--officer", help="Officer id, for the audit log.")] = None,
     post: Annotated[str | None, Opt("--post", help="Border post (TPI) or office, for the audit log.")] = None,
+    workers: Annotated[
+        int | None,
+        Opt("--workers", min=1, help="Processes that share the matching of a large manifest (default: every core)."),
+    ] = None,
 ) -> None:
     """Screen one traveller or a manifest against the placement registry and the rule pack.
 
@@ -84,6 +88,7 @@ def screen_command(
         "port": port,
     }
     from checkpoint.engine import default_pack_path, load_pack
+    from checkpoint.forked import usable_cores
     from checkpoint.manifests import read_manifest
     from checkpoint.pipeline import Officer, desk_traveller, screen
     from checkpoint.registry import open_registry
@@ -111,6 +116,7 @@ def screen_command(
         audit_log=audit_log or default_audit_log(),
         officer=Officer(officer, post),
         notes=notes,
+        workers=workers or usable_cores(),
     )
     _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)

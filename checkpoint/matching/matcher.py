@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from checkpoint.forked import map_shares
 from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import (
     RARITY_PIVOT,
@@ -79,9 +80,22 @@ def _second(runner_up: Evidence | None) -> float:
 
 
 class EvidenceMatcher:
-    """Blocking + field evidence + a cautious decision."""
+    """Blocking + field evidence + a cautious decision.
+
+    Each traveller is matched on its own, so a large manifest is split across `workers` processes
+    (`checkpoint.forked`); the outcomes are the same for any number of workers.
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
 
     def match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
+        def share(part: range) -> list[MatchOutcome]:
+            return self._match(registry, travellers[part.start : part.stop])
+
+        return map_shares(share, len(travellers), self.workers)
+
+    def _match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
         pairs = candidate_pairs(registry, travellers, floor=_FLOOR_WEIGHT)
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)
