@@ -58,6 +58,7 @@ class _Batch:
 
     born: np.ndarray  # YYYYMMDD, -1 when missing
     written: list[str]  # phonetic keys of the name, space-joined ("" when no name)
+    joined: list[str]  # … and run together
     signature_low: np.ndarray
     signature_high: np.ndarray
 
@@ -73,6 +74,7 @@ def _batch(travellers: Sequence[Traveller]) -> _Batch:
     return _Batch(
         born=np.array([dob_number(t.date_of_birth) for t in travellers], dtype=np.int64),
         written=written,
+        joined=[name.replace(" ", "") for name in written],
         signature_low=np.array([low for low, _ in signatures], dtype=np.uint64),
         signature_high=np.array([high for _, high in signatures], dtype=np.uint64),
     )
@@ -129,9 +131,13 @@ def _plausible(
     )
     candidates, slipped = candidates[overlap >= SIGNATURE_FLOOR], slipped[overlap >= SIGNATURE_FLOOR]
     if len(candidates):
-        theirs = values_at(table.column("_name_keys"), rows[candidates])
-        ours = [batch.written[person] for person in people[candidates].tolist()]
-        likeness = name_prefilter_many(ours, [name or "" for name in theirs])
+        theirs = [name or "" for name in values_at(table.column("_name_keys"), rows[candidates])]
+        people_at = people[candidates].tolist()
+        ours, ours_joined = (
+            [batch.written[person] for person in people_at],
+            [batch.joined[person] for person in people_at],
+        )
+        likeness = name_prefilter_many(ours, ours_joined, theirs)
         candidates = candidates[likeness >= np.where(slipped, SLIP_NAME_PREFILTER, NAME_PREFILTER)]
     result = np.zeros(len(people), dtype=bool)
     result[candidates] = True
@@ -149,13 +155,12 @@ def rarities(registry: Registry, rows: Sequence[int] | np.ndarray) -> np.ndarray
     return name_rarity_many(flat, offsets, registry.table.num_rows)
 
 
-def name_prefilter_many(a: list[str], b: list[str]) -> np.ndarray:
-    """A cheap 0–100 likeness of names, pair by pair over two equal-length lists (rapidfuzz's C++ loop): shared
-    tokens in any order (token_set_ratio), or the same letters run together (NURHAYATI / NUR HAYATI)."""
+def name_prefilter_many(a: list[str], a_joined: list[str], b: list[str]) -> np.ndarray:
+    """A cheap 0–100 likeness of names, pair by pair over equal-length lists (rapidfuzz's C++ loop): shared
+    tokens in any order (token_set_ratio), or the same letters run together (NURHAYATI / NUR HAYATI).
+    `a_joined` holds the names of `a` run together (worked out once per traveller by the caller)."""
     shared = process.cpdist(a, b, scorer=fuzz.token_set_ratio, dtype=np.float32)
-    joined = process.cpdist(
-        [x.replace(" ", "") for x in a], [y.replace(" ", "") for y in b], scorer=fuzz.ratio, dtype=np.float32
-    )
+    joined = process.cpdist(a_joined, [y.replace(" ", "") for y in b], scorer=fuzz.ratio, dtype=np.float32)
     return np.asarray(np.maximum(shared, joined))
 
 

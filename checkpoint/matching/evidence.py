@@ -375,7 +375,11 @@ def best_case_weights(codes: np.ndarray, rarity: np.ndarray) -> np.ndarray:
     fixed = PRIOR + max(SEX_WEIGHTS.values()) + max(PASSPORT_WEIGHTS["missing"], PASSPORT_WEIGHTS["different"])
     fixed += max(NIK_WEIGHTS["missing"], NIK_WEIGHTS["different"])
     dates = _lookup(DOB_WEIGHTS, DATE_LEVELS, codes)
+    return np.asarray(fixed + dates + best_name_gains(rarity))
+
+
+def best_name_gains(rarity: np.ndarray) -> np.ndarray:
+    """`best_name_gain` of many rarities at once."""
     xs, ys = zip(*RARITY_POINTS, strict=True)
     identical = NAME_POINTS[-1][1] + np.interp(rarity, xs, ys)  # flat outside, as `rarity_weight`
-    best_name = np.maximum(identical, name_weight(_JUST_SHORT))
-    return np.asarray(fixed + dates + best_name)
+    return np.asarray(np.maximum(identical, name_weight(_JUST_SHORT)))

@@ -20,7 +20,7 @@ from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import (
     RARITY_PIVOT,
     Evidence,
-    best_name_gain,
+    best_name_gains,
     claim_weight,
     field_outcomes,
     record_name,
@@ -134,7 +134,7 @@ def _score(
     pair_rows = [row for index in wanted for row in sorted(pairs[index])]
     places = np.array([place[row] for row in pair_rows], dtype=np.int64)
     outcomes = field_outcomes(travellers, [compared[row] for row in rows], people, places)
-    gain = np.array([best_name_gain(value) for value in rarity.tolist()])
+    gain = best_name_gains(rarity)
     pair_named = named[people]
     keep = ~pair_named | (outcomes.weights() + gain[places] >= _FLOOR_WEIGHT) if len(people) else pair_named
 

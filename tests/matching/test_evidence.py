@@ -15,6 +15,8 @@ from checkpoint.matching.evidence import (
     Evidence,
     best_case_weight,
     best_case_weights,
+    best_name_gain,
+    best_name_gains,
     field_outcomes,
     name_rarity,
     name_rarity_many,
@@ -109,6 +111,12 @@ def test_vectorised_rarity_equals_the_scalar_one(token_counts: list[list[int]]) 
     for counts, value in zip(token_counts, many.tolist(), strict=True):
         tokens = tuple(f"T{index}" for index in range(len(counts)))
         assert value == pytest.approx(name_rarity(tokens, dict(zip(tokens, counts, strict=True)), 1_000_000))
+
+
+@given(st.lists(st.floats(min_value=-40.0, max_value=40.0), min_size=1, max_size=30))
+def test_vectorised_best_name_gain_equals_the_scalar_one(rarities: list[float]) -> None:
+    gains = best_name_gains(np.array(rarities)).tolist()
+    assert gains == pytest.approx([best_name_gain(rarity) for rarity in rarities], rel=1e-12, abs=1e-12)
 
 
 @given(st.lists(st.lists(st.integers(min_value=0, max_value=200_000), max_size=5), min_size=1, max_size=30))
