@@ -65,7 +65,7 @@ def screen_command(
     post: Annotated[str | None, Opt("--post", help="Border post (TPI) or office, for the audit log.")] = None,
     workers: Annotated[
         int | None,
-        Opt("--workers", min=1, help="Processes that share the matching of a large manifest (default: every core)."),
+        Opt("--workers", min=1, help="Processes that share the work on a large manifest (default: every core)."),
     ] = None,
 ) -> None:
     """Screen one traveller or a manifest against the placement registry and the rule pack.
@@ -99,12 +99,13 @@ def screen_command(
     if manifest is None and not (name or passport or mrz):
         raise UsageError("give --manifest FILE, or a traveller with --name/--passport or --mrz LINE1 LINE2.")
     screening_date = parse_today(today)
+    cores = workers or usable_cores()
     if output is not None:
         _check_writable(output)
     store = open_registry(registry, registry_store_dir(), today=screening_date)
     pack = load_pack(rules or default_pack_path())
     if manifest is not None:
-        loaded = read_manifest(manifest, today=screening_date)
+        loaded = read_manifest(manifest, today=screening_date, workers=cores)
         travellers, notes = list(loaded.travellers), loaded.notes
     else:
         travellers, notes = [desk_traveller(desk, today=screening_date, mrz=mrz)], ()
@@ -116,7 +117,7 @@ def screen_command(
         audit_log=audit_log or default_audit_log(),
         officer=Officer(officer, post),
         notes=notes,
-        workers=workers or usable_cores(),
+        workers=cores,
     )
     _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)

@@ -21,10 +21,13 @@ class Manifest:
     notes: tuple[str, ...] = ()
 
 
-def read_manifest(path: Path, *, today: date) -> Manifest:
-    """Read a manifest; InputDataError when the file is unreadable, too large or has no traveller rows."""
+def read_manifest(path: Path, *, today: date, workers: int = 1) -> Manifest:
+    """Read a manifest; InputDataError when the file is unreadable, too large or has no traveller rows.
+
+    `workers`: how many processes may share turning rows into travellers (the result does not depend on it).
+    """
     raw = read_table(path)  # the default limit, sources.read.MANIFEST_MAX_BYTES, is the manifest's
-    travellers = travellers_from_table(raw, today=today)
+    travellers = travellers_from_table(raw, today=today, workers=workers)
     if not travellers:
         raise InputDataError(f"{path.name} has a header but no traveller rows.")
     return Manifest(source=raw.source, travellers=tuple(travellers), notes=raw.notes)

@@ -148,3 +148,17 @@ def test_error_messages_never_carry_names_or_document_numbers(tmp_path: Path) ->
     message = str(caught.value)
     assert "ragged.csv" in message and "line 3" in message
     assert not any(secret in message for secret in ("AMINAH", "SANTOSO", "B1234567", "A2223334", "EXTRA"))
+
+
+def test_a_large_manifest_read_by_several_processes_is_the_same(tmp_path: Path) -> None:
+    """Every row, warning and duplicate note the same, in the same order, whatever the number of workers."""
+    rows = [
+        {"pax_id": str(n % 190), "name": f"PUTRI/SITI NUR {n} MRS", "dob": "1990-02-30" if n % 7 else "17MAY90"}
+        for n in range(400)
+    ]
+    path = tmp_path / "big.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    one = read_manifest(path, today=TODAY)
+    assert len(one.travellers) == 400 and any(t.warnings for t in one.travellers)
+    for workers in (2, 3):
+        assert read_manifest(path, today=TODAY, workers=workers) == one
