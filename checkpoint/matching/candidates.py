@@ -59,6 +59,7 @@ class _Batch:
     born: np.ndarray  # YYYYMMDD, -1 when missing
     written: list[str]  # phonetic keys of the name, space-joined ("" when no name)
     joined: list[str]  # … and run together
+    named: np.ndarray  # bool: the traveller has a name
     signature_low: np.ndarray
     signature_high: np.ndarray
 
@@ -75,6 +76,7 @@ def _batch(travellers: Sequence[Traveller]) -> _Batch:
         born=np.array([dob_number(t.date_of_birth) for t in travellers], dtype=np.int64),
         written=written,
         joined=[name.replace(" ", "") for name in written],
+        named=np.array([bool(name) for name in written], dtype=bool),
         signature_low=np.array([low for low, _ in signatures], dtype=np.uint64),
         signature_high=np.array([high for _, high in signatures], dtype=np.uint64),
     )
@@ -106,7 +108,8 @@ def _plausible(
     documented: np.ndarray,
     floor: float | None = None,
 ) -> np.ndarray:
-    """Which of the pairs found without a document could be the same person (cheapest tests first)."""
+    """Which of the pairs found without a document could be the same person: every test must hold, so
+    they run cheapest and most selective first."""
     keep = ~documented
     candidates = np.flatnonzero(keep)
     table = registry.table
@@ -118,18 +121,19 @@ def _plausible(
     theirs_born = batch.born[people[candidates]]
     close = dates_within_one_slip(theirs_born, born)
     candidates, born, theirs_born = candidates[close], born[close], theirs_born[close]
-    slipped = ~(dates_equal_or_swapped(theirs_born, born))
-    if floor is not None and len(candidates):
-        reachable = _best_case_weights(registry, rows[candidates], theirs_born, born) >= floor
-        reachable |= np.array([not batch.written[person] for person in people[candidates].tolist()], dtype=bool)
-        candidates, slipped = candidates[reachable], slipped[reachable]
     overlap = signature_overlap(
         batch.signature_low[people[candidates]],
         batch.signature_high[people[candidates]],
         column("_signature_low", candidates, np.uint64),
         column("_signature_high", candidates, np.uint64),
     )
-    candidates, slipped = candidates[overlap >= SIGNATURE_FLOOR], slipped[overlap >= SIGNATURE_FLOOR]
+    alike = overlap >= SIGNATURE_FLOOR
+    candidates, born, theirs_born = candidates[alike], born[alike], theirs_born[alike]
+    slipped = ~(dates_equal_or_swapped(theirs_born, born))
+    if floor is not None and len(candidates):
+        reachable = _best_case_weights(registry, rows[candidates], theirs_born, born) >= floor
+        reachable |= ~batch.named[people[candidates]]
+        candidates, slipped = candidates[reachable], slipped[reachable]
     if len(candidates):
         theirs = [name or "" for name in values_at(table.column("_name_keys"), rows[candidates])]
         people_at = people[candidates].tolist()
