@@ -1,8 +1,9 @@
 """Countries and airports: every destination becomes an ISO 3166-1 alpha-3 code (as in the MRZ).
 
-Country codes and names come from `pycountry`; airports from the maintained `airportsdata` set (IATA code →
-ISO alpha-2 → alpha-3). A three-letter value that is a country code is read as a country first (`SGP`, `MYS`),
-otherwise as an airport (`KUL` → MYS, `JED` → SAU, `KTI` → KHM). A nationality is a country, never an airport.
+Country codes and names come from `pycountry` (its table cached, see `_countries`); airports from the
+maintained `airportsdata` set (IATA code → ISO alpha-2 → alpha-3). A three-letter value that is a country
+code is read as a country first (`SGP`, `MYS`), otherwise as an airport (`KUL` → MYS, `JED` → SAU,
+`KTI` → KHM). A nationality is a country, never an airport.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import pycountry
 
 from checkpoint.cachefile import write_cache_file
 
@@ -30,14 +30,64 @@ _ICAO_NATIONALITIES = frozenset({"XXA", "XXB", "XXC", "XXX", "UNO", "UNA", "UNK"
 _RETIRED_AIRPORTS = {"PNH": "KHM", "KTI": "KHM"}
 
 
+@dataclass(frozen=True)
+class _Countries:
+    """What the screening needs of ISO 3166-1: the alpha-3 codes, alpha-2 -> alpha-3, and every name and
+    code pycountry's `countries.lookup` accepts (lower case) -> the alpha-3 it returns."""
+
+    alpha3: frozenset[str]
+    alpha2: dict[str, str]
+    names: dict[str, str]
+
+
 @cache
+def _countries() -> _Countries:
+    """The country table. Importing pycountry costs ~40 ms a run (it reads its own package metadata), so
+    the table is kept under $CHECKPOINT_HOME/cache, keyed by the size and time of pycountry's ISO 3166-1
+    file, and pycountry is imported only to build it. The cache is safe to delete."""
+    source = _dataset_file("pycountry", "databases/iso3166-1.json")
+    cached = _cache_path("countries-v1-{}", source) if source else None
+    if cached is not None:
+        try:
+            found = json.loads(cached.read_text(encoding="utf-8"))
+            table = _Countries(frozenset(found["alpha3"]), dict(found["alpha2"]), dict(found["names"]))
+            if all(isinstance(value, str) for part in (table.alpha2, table.names) for value in part.values()):
+                return table
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not there, or unreadable: build it again
+    table = _countries_from_pycountry()
+    if cached is not None:
+        document = {"alpha3": sorted(table.alpha3), "alpha2": table.alpha2, "names": table.names}
+        write_cache_file(cached, json.dumps(document, separators=(",", ":")))
+    return table
+
+
+def _countries_from_pycountry() -> _Countries:
+    import pycountry
+
+    countries = list(pycountry.countries)
+    # Every value `lookup` can match is one of the records' fields, lower-cased: asking `lookup` itself for
+    # each gives the same answers it would give, whatever its order of precedence.
+    values = {str(value).lower() for country in countries for value in country._fields.values() if value}
+    names = {}
+    for value in sorted(values):
+        try:
+            names[value] = str(pycountry.countries.lookup(value).alpha_3)
+        except LookupError:
+            continue
+    return _Countries(
+        alpha3=frozenset(country.alpha_3 for country in countries),
+        alpha2={country.alpha_2: country.alpha_3 for country in countries},
+        names=names,
+    )
+
+
 def _alpha3_codes() -> frozenset[str]:
-    return frozenset(country.alpha_3 for country in pycountry.countries)
+    return _countries().alpha3
 
 
-@cache
 def _alpha2_to_alpha3() -> dict[str, str]:
-    return {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    return _countries().alpha2
 
 
 @cache
@@ -69,19 +119,30 @@ def _airport_countries() -> dict[str, str]:
 
 def _airports_table() -> Path | None:
     """airportsdata's CSV file, found without importing the package."""
-    spec = importlib.util.find_spec("airportsdata")
+    return _dataset_file("airportsdata", "airports.csv")
+
+
+def _dataset_file(package: str, name: str) -> Path | None:
+    """A data file shipped inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
         return None
-    table = Path(spec.origin).with_name("airports.csv")
-    return table if table.is_file() else None
+    path = Path(spec.origin).parent / name
+    return path if path.is_file() else None
 
 
 def _airports_cache(table: Path) -> Path:
+    countries = hashlib.sha256(repr(sorted(_alpha2_to_alpha3().items())).encode()).hexdigest()[:12]
+    return _cache_path(f"airports-v1-{{}}-{countries}", table)
+
+
+def _cache_path(template: str, source: Path) -> Path:
+    """Where a table built from `source` is kept: `template` with the source's size and modification time
+    in place of `{}`."""
     from checkpoint.home import geo_cache_dir
 
-    stat = table.stat()
-    countries = hashlib.sha256(repr(sorted(_alpha2_to_alpha3().items())).encode()).hexdigest()[:12]
-    return geo_cache_dir() / f"airports-v1-{stat.st_size}-{stat.st_mtime_ns}-{countries}.json"
+    stat = source.stat()
+    return geo_cache_dir() / (template.replace("{}", f"{stat.st_size}-{stat.st_mtime_ns}") + ".json")
 
 
 def _country(code: str) -> str | None:
@@ -93,10 +154,7 @@ def _country(code: str) -> str | None:
     if len(code) == 2:
         return _alpha2_to_alpha3().get(code)
     if len(code) > 3:
-        try:
-            return str(pycountry.countries.lookup(code).alpha_3)
-        except LookupError:
-            return None
+        return _countries().names.get(code.lower())
     return None
 
 

@@ -131,3 +131,43 @@ def test_an_unwritable_home_only_costs_time(tmp_path: Path, monkeypatch: pytest.
     _airport_countries.cache_clear()
     assert country_code("KUL") == "MYS"
     _airport_countries.cache_clear()
+
+
+def test_the_country_table_answers_as_pycountry_does_and_is_read_back_from_the_cache(
+    checkpoint_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pycountry
+
+    from checkpoint import geo
+
+    geo._countries.cache_clear()
+    values = [field for country in pycountry.countries for field in country._fields.values() if field]
+    values += ["Atlantis", "MALAYSIA ", "Republic of Korea", "Korea, Republic of", "Türkiye", "Viet Nam"]
+    built = [country_code(value) for value in values]
+    [cached] = (checkpoint_home / "cache" / "geo").glob("countries-*.json")
+
+    def expected(value: str) -> str | None:
+        code = " ".join(value.upper().split())
+        if len(code) <= 3:
+            return country_code(value)  # codes: the alpha-2/alpha-3/ICAO rules above
+        try:
+            return str(pycountry.countries.lookup(code).alpha_3)
+        except LookupError:
+            return None
+
+    assert built == [expected(value) for value in values]
+    assert sum(code is not None for code in built) > 700
+
+    def refuse() -> None:
+        raise AssertionError("pycountry read again despite the cache")
+
+    build = geo._countries_from_pycountry
+    monkeypatch.setattr(geo, "_countries_from_pycountry", refuse)
+    geo._countries.cache_clear()
+    assert [country_code(value) for value in values] == built
+    cached.write_text('{"alpha3": 1', encoding="utf-8")  # damaged: rebuilt
+    monkeypatch.setattr(geo, "_countries_from_pycountry", build)
+    geo._countries.cache_clear()
+    assert country_code("Malaysia") == "MYS"
+    assert json.loads(cached.read_text(encoding="utf-8"))["alpha2"]["MY"] == "MYS"
+    geo._countries.cache_clear()

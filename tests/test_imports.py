@@ -92,3 +92,5 @@ assert len(run.results) == len(travellers) > 0 and any(r.outcome.match for r in 
     assert "pyarrow.compute" not in loaded  # 50 ms or more on every start: rows are read from the buffers
     assert "ruamel" in loaded  # the rule pack was parsed, and its tree cached
     assert "ruamel" not in loaded_after(code, tmp_path)  # the next run reads the cached tree
+    assert "pycountry" in loaded  # the country table was built …
+    assert "pycountry" not in loaded_after(code, tmp_path)  # … and is read from the cache next time (40 ms)
