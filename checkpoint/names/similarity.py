@@ -131,8 +131,35 @@ def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 
 @lru_cache(maxsize=100_000)  # a traveller's name meets each of its candidates: one side recurs
 def _merged_key(tokens: tuple[str, ...]) -> str:
-    """The phonetic key of the tokens written together (NUR HAYATI -> NURHAYATI)."""
-    return phonetic_key("".join(tokens))
+    """The phonetic key of the tokens written together (NUR HAYATI -> NURHAYATI), a spelled-out family form
+    beginning a token folded as it is when it stands alone (MOCHAMADMAULANA -> MUHAMMADMAULANA)."""
+    return phonetic_key("".join(_folded_start(token) for token in tokens))
+
+
+#: Letters a merged token must have after a family form for the form to be read as a name of its own.
+_MERGED_REST = 3
+
+
+@cache
+def _spelled_forms() -> tuple[tuple[str, str], ...]:
+    """(variant, canonical) of the given-name families' written-out forms (tables/given_variants.csv, not the
+    abbreviations, five letters or more), longest first: a merged token may begin with one of them."""
+    rows = table("given_variants.csv")
+    forms = {
+        row["variant"]: row["canonical"]
+        for row in rows
+        if row["variant"] != row["canonical"] and len(row["variant"]) >= 5 and "abbreviation" not in row["note"]
+    }
+    return tuple(sorted(forms.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
+def _folded_start(token: str) -> str:
+    """The token with a family form at its start written canonically (MOCHAMADRIZKI -> MUHAMMADRIZKI), when
+    at least _MERGED_REST letters follow it; a token that *is* a form was folded by `normalise_name` already."""
+    for variant, canonical in _spelled_forms():
+        if token.startswith(variant) and len(token) >= len(variant) + _MERGED_REST:
+            return canonical + token[len(variant) :]
+    return token
 
 
 @lru_cache(maxsize=100_000)

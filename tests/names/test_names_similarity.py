@@ -23,6 +23,8 @@ def similarity(a: str, b: str) -> float:
         ("LUH PUTU SRI ARTINI", "NI LUH PUTU SRI ARTINI"),
         ("ANISA NUR AISYAH SEPTIANI BINTI MUK", "ANISA NUR AISYAH SEPTIANI BINTI MUKHTAR"),  # truncated at 35
         ("SITI NUR HAYATI", "SITI NURHAYATI"),
+        ("MOCHAMADMAULANA LUBIS", "MUHAMMAD MAULANA LUBIS"),  # merged, and the first part an old spelling
+        ("ACHMADFAUZI", "AHMAD FAUZI"),
     ],
 )
 def test_variants_of_one_name_agree(a: str, b: str) -> None:
