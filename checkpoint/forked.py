@@ -3,10 +3,14 @@
 A screening's matching is the same computation for every traveller, against a registry that is memory-mapped
 and already open. Forking after the registry is open gives each child the snapshot, its index and every
 imported module for free (the pages are shared, not copied), so only the results travel back, pickled through
-a pipe. The parent works on the first share itself while the children work on theirs.
+a pipe.
+
+The batch is cut into chunks that the processes claim one at a time from a shared queue (a pipe holding the
+chunk numbers), so a process that starts late or meets harder items simply claims fewer: the parent may load
+the rule pack while the children have already begun (`start_shares`), then joins them.
 
 Fork is used where the platform offers it (Linux); elsewhere, or for a small batch, the work runs in this
-process. The results are the same either way (tests/test_forked.py, tests/matching/test_matcher.py).
+process. The results are the same either way (tests/test_forked.py, tests/matching/test_candidates.py).
 """
 
 from __future__ import annotations
@@ -19,13 +23,17 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-#: A share smaller than this is not worth a process: forking, pickling the results and reading them back
-#: cost a few milliseconds.
-MIN_SHARE = 64
+#: A chunk smaller than this is not worth claiming: each costs a round of vectorised calls, and a batch
+#: under two chunks stays in one process (forking and pickling the results cost a few milliseconds).
+MIN_CHUNK = 32
+#: Chunks per worker: enough for the processes to even out, few enough to keep the per-chunk cost small.
+CHUNKS_PER_WORKER = 8
+_INDEX_BYTES = 4  # one chunk number in the queue
+_MAX_CHUNKS = 4096  # the whole queue fits the pipe's buffer (64 KiB), so it is written before any fork
 
 _ABORTED = 113  # a child's exit status when it could not even report its failure
 
@@ -44,10 +52,10 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform.startswith("linux")
 
 
-def shares(count: int, workers: int) -> list[range]:
-    """`range(count)` cut into at most `workers` contiguous shares of at least MIN_SHARE (one share when
-    `count` is small), as equal as possible."""
-    parts = max(1, min(workers, count // MIN_SHARE))
+def chunks(count: int, workers: int) -> list[range]:
+    """`range(count)` cut into contiguous, near-equal chunks: about CHUNKS_PER_WORKER per worker, each of
+    at least MIN_CHUNK items (so a single chunk when `count` is small or there is one worker)."""
+    parts = 1 if workers <= 1 else max(1, min(workers * CHUNKS_PER_WORKER, count // MIN_CHUNK, _MAX_CHUNKS))
     size, extra = divmod(count, parts)
     bounds = [0]
     for part in range(parts):
@@ -56,47 +64,111 @@ def shares(count: int, workers: int) -> list[range]:
 
 
 def map_shares(work: Callable[[range], list[T]], count: int, workers: int) -> list[T]:
-    """`work(share)` for every share of `range(count)`, concatenated in order: the first share in this
-    process, the others in forked children when there is more than one share and forking is possible.
+    """`work(chunk)` for every chunk of `range(count)`, concatenated in order, worked by this process and up
+    to `workers - 1` forked children when there is more than one chunk and forking is possible.
 
-    `work` must not depend on what another share computed, and must not write anything that must survive
+    `work` must not depend on what another chunk computed, and must not write anything that must survive
     the child (files, logs): only its return value comes back. An exception in a child is raised here, with
-    the child's frames recorded on it (`worker_frames`); a child that died without reporting (killed, out of
-    memory) has its share computed again in this process.
+    the child's frames recorded on it (`worker_frames`); the chunks of a child that died without reporting
+    (killed, out of memory) are worked again in this process.
     """
-    parts = shares(count, workers) if can_fork() else [range(count)]
-    if len(parts) == 1:
-        return work(parts[0])
-    children = [_fork(work, part) for part in parts[1:]]
-    try:
-        results = work(parts[0])
-    except BaseException:
-        for pid, reader in children:
+    with start_shares(work, count, workers) as started:
+        return started.finish()
+
+
+def start_shares(work: Callable[[range], list[T]], count: int, workers: int) -> Shares[T]:
+    """`map_shares` begun: the children are forked now and claim chunks while this process does something
+    else; `finish()` then joins them and gathers the results. Used as a context manager, the children are
+    stopped if the results are never asked for (an error in between)."""
+    parts = chunks(count, workers) if can_fork() else [range(count)]
+    return Shares(work, parts, min(workers - 1, len(parts) - 1))
+
+
+class Shares(Generic[T]):
+    """The chunks of one batch, claimed from a shared queue by this process and its forked children."""
+
+    def __init__(self, work: Callable[[range], list[T]], parts: list[range], children: int) -> None:
+        self._work = work
+        self._parts = parts
+        self._queue: int | None = None
+        self._children: list[tuple[int, int]] = []
+        self._done = False
+        if children > 0:
+            reader, writer = os.pipe()
+            os.write(writer, b"".join(index.to_bytes(_INDEX_BYTES, "little") for index in range(len(parts))))
+            os.close(writer)  # a claim on an empty queue then reads end-of-file: no chunk left
+            self._queue = reader
+            self._children = [_fork(work, parts, reader) for _ in range(children)]
+
+    def finish(self) -> list[T]:
+        """Every chunk's results, in order (once)."""
+        if self._done:
+            raise RuntimeError("the shares were already finished or cancelled")
+        self._done = True
+        try:
+            done = _claim(self._work, self._parts, self._queue)
+        except BaseException:
+            self._stop_children()
+            raise
+        finally:
+            if self._queue is not None:
+                os.close(self._queue)
+        reports = [_report(pid, reader) for pid, reader in self._children]  # all reaped before any raise
+        for report in reports:
+            done.update(_unpack(report))
+        for index, part in enumerate(self._parts):  # claimed by a child that died before reporting
+            if index not in done:
+                done[index] = self._work(part)
+        return [item for index in range(len(self._parts)) for item in done[index]]
+
+    def cancel(self) -> None:
+        """Stop the children (nothing is gathered); a no-op once finished."""
+        if not self._done:
+            self._done = True
+            if self._queue is not None:
+                os.close(self._queue)
+            self._stop_children()
+
+    def _stop_children(self) -> None:
+        for pid, reader in self._children:
             _discard(pid, reader)
-        raise
-    reports = [_report(pid, reader) for pid, reader in children]  # every child reaped before anything is raised
-    for report, part in zip(reports, parts[1:], strict=True):
-        results.extend(_unpack(report, work, part))
-    return results
+
+    def __enter__(self) -> Shares[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.cancel()
 
 
-def _fork(work: Callable[[range], list[T]], part: range) -> tuple[int, int]:
+def _claim(work: Callable[[range], list[T]], parts: list[range], queue: int | None) -> dict[int, list[T]]:
+    """Work chunks until none is left: all of them without a queue, else each chunk number read from it
+    (a read of four bytes from a pipe is never split between two readers)."""
+    if queue is None:
+        return {index: work(part) for index, part in enumerate(parts)}
+    done = {}
+    while claimed := os.read(queue, _INDEX_BYTES):
+        index = int.from_bytes(claimed, "little")
+        done[index] = work(parts[index])
+    return done
+
+
+def _fork(work: Callable[[range], list[T]], parts: list[range], queue: int) -> tuple[int, int]:
     reader, writer = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
+    if pid == 0:  # the child: claim, compute, send, and leave without running the parent's exit handlers
         os.close(reader)
         status = 0
         try:
             try:
-                payload = pickle.dumps(("ok", work(part)), protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps(("ok", _claim(work, parts, queue)), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as error:  # everything is reported to the parent
                 payload = _failure(error)
                 status = 1
             with os.fdopen(writer, "wb") as pipe:
                 pipe.write(payload)
-        except BaseException:  # the parent sees no report and recomputes the share
+        except BaseException:  # the parent sees no report and works the chunks this child claimed
             status = _ABORTED
         os._exit(status)
     os.close(writer)
@@ -121,12 +193,13 @@ def _report(pid: int, reader: int) -> bytes:
     return payload
 
 
-def _unpack(payload: bytes, work: Callable[[range], list[T]], part: range) -> list[T]:
-    if not payload:  # the child died before it could report: do its share here
-        return work(part)
+def _unpack(payload: bytes) -> dict[int, list[T]]:
+    """A child's results by chunk number (none when it died before reporting); its exception raised here."""
+    if not payload:
+        return {}
     report = pickle.loads(payload)  # our own child's bytes, through our own pipe
     if report[0] == "ok":
-        return list(report[1])
+        return dict(report[1])
     _, error, frames = report
     error.worker_frames = frames
     raise error

@@ -15,6 +15,7 @@ from pathlib import Path
 from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
 from checkpoint.engine import Assessment, RulePack, build_facts, evaluate
+from checkpoint.forked import Shares
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.manifests import build_traveller
 from checkpoint.matching import EvidenceMatcher, Matcher
@@ -72,10 +73,14 @@ def screen_travellers(
     *,
     today: date,
     matcher: Matcher | None = None,
+    matching: Shares[MatchOutcome] | None = None,
 ) -> list[ScreeningResult]:
-    """Match and assess a batch; one result per traveller, same order. No side effects."""
+    """Match and assess a batch; one result per traveller, same order. No side effects.
+
+    `matching`: the matching of these travellers already begun (`EvidenceMatcher.start`), instead of `matcher`.
+    """
     with cycle_collection_paused():  # millions of short-lived objects, no cycles among them
-        outcomes = (matcher or EvidenceMatcher()).match(registry, travellers)
+        outcomes = matching.finish() if matching else (matcher or EvidenceMatcher()).match(registry, travellers)
         facts = build_facts(travellers, outcomes, today)
         assessments = evaluate(pack, facts, today)
         return [
@@ -110,10 +115,12 @@ def screen(
     officer: Officer | None = None,
     notes: Sequence[str] = (),
     workers: int = 1,
+    matching: Shares[MatchOutcome] | None = None,
 ) -> ScreeningRun:
     """Screen a batch and append it to the audit log; nothing is returned unless it was logged.
 
     `workers`: how many processes may share the matching (`EvidenceMatcher`); the results do not depend on it.
+    `matching`: the matching of these travellers already begun (`EvidenceMatcher(workers).start`).
     """
     log = AuditLog(audit_log)
     context = ScreeningContext(
@@ -125,7 +132,9 @@ def screen(
         tool_version=__version__,
     )
     log.record([], context)  # fail before the work if the log cannot be written (exit 5)
-    results = screen_travellers(travellers, registry, pack, today=today, matcher=EvidenceMatcher(workers))
+    results = screen_travellers(
+        travellers, registry, pack, today=today, matcher=EvidenceMatcher(workers), matching=matching
+    )
     log.record(results, context)
     return ScreeningRun(
         results=tuple(results),

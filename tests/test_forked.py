@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import pytest
@@ -10,18 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checkpoint import forked
-from checkpoint.forked import MIN_SHARE, map_shares, shares, worker_frames
+from checkpoint.forked import MIN_CHUNK, chunks, map_shares, start_shares, worker_frames
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="work is split only where the platform can fork")
 
 
-@given(st.integers(min_value=0, max_value=5000), st.integers(min_value=1, max_value=8))
-def test_shares_cover_every_item_once_in_order(count: int, workers: int) -> None:
-    parts = shares(count, workers)
+@given(st.integers(min_value=0, max_value=50_000), st.integers(min_value=1, max_value=64))
+def test_chunks_cover_every_item_once_in_order(count: int, workers: int) -> None:
+    parts = chunks(count, workers)
     assert [item for part in parts for item in part] == list(range(count))
-    assert len(parts) <= workers
-    assert len(parts) == 1 or min(len(part) for part in parts) >= MIN_SHARE
+    assert len(parts) == 1 or min(len(part) for part in parts) >= MIN_CHUNK
     assert max(len(part) for part in parts) - min(len(part) for part in parts) <= 1
+    assert workers > 1 or len(parts) == 1
 
 
 def squares_with_pids(part: range) -> list[tuple[int, int]]:
@@ -29,16 +30,31 @@ def squares_with_pids(part: range) -> list[tuple[int, int]]:
 
 
 def test_the_results_are_those_of_one_process_in_input_order() -> None:
-    results = map_shares(squares_with_pids, 1000, 3)
-    assert [value for value, _ in results] == [item * item for item in range(1000)]
-    pids = [pid for _, pid in results]
-    assert pids[0] == os.getpid()  # the first share is worked here
-    assert len(set(pids)) == 3  # the others in two children
+    parent = os.getpid()
+
+    def slow_here(part: range) -> list[tuple[int, int]]:
+        if os.getpid() == parent:
+            time.sleep(0.05)  # the children claim the rest meanwhile
+        return squares_with_pids(part)
+
+    results = map_shares(slow_here, 5000, 3)
+    assert [value for value, _ in results] == [item * item for item in range(5000)]
+    assert len({pid for _, pid in results}) >= 2  # the work was shared
 
 
-def test_a_small_batch_stays_in_this_process() -> None:
-    results = map_shares(squares_with_pids, MIN_SHARE, 4)
-    assert {pid for _, pid in results} == {os.getpid()}
+def test_a_small_batch_or_one_worker_stays_in_this_process() -> None:
+    for count, workers in ((2 * MIN_CHUNK - 1, 4), (10_000, 1)):
+        results = map_shares(squares_with_pids, count, workers)
+        assert {pid for _, pid in results} == {os.getpid()} and len(results) == count
+
+
+def test_children_start_before_the_results_are_asked_for() -> None:
+    parent = os.getpid()
+    with start_shares(squares_with_pids, 2000, 2) as started:
+        time.sleep(0.3)  # this process does something else; the child claims every chunk meanwhile
+        results = started.finish()
+    assert [value for value, _ in results] == [item * item for item in range(2000)]
+    assert parent not in {pid for _, pid in results}
 
 
 class Refused(ValueError):
@@ -51,25 +67,27 @@ def test_a_childs_exception_is_raised_here_with_its_type_and_frames() -> None:
     def fails_in_a_child(part: range) -> list[int]:
         if os.getpid() != parent:
             raise Refused("not here")
+        time.sleep(0.05)
         return list(part)
 
     with pytest.raises(Refused) as raised:
-        map_shares(fails_in_a_child, 200, 2)
+        map_shares(fails_in_a_child, 2000, 2)
     assert any("fails_in_a_child" in frame for frame in worker_frames(raised.value))
 
 
-def test_a_child_that_dies_without_reporting_has_its_share_done_here() -> None:
+def test_the_chunks_of_a_child_that_dies_without_reporting_are_done_here() -> None:
     parent = os.getpid()
 
     def dies_in_a_child(part: range) -> list[int]:
         if os.getpid() != parent:
-            os._exit(9)  # as if killed
+            os._exit(9)  # as if killed, holding the chunk it claimed
+        time.sleep(0.01)
         return list(part)
 
-    assert map_shares(dies_in_a_child, 300, 3) == list(range(300))
+    assert map_shares(dies_in_a_child, 3000, 3) == list(range(3000))
 
 
-def test_a_failure_here_stops_and_reaps_the_children(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children(monkeypatch: pytest.MonkeyPatch) -> None:
     parent = os.getpid()
     started: list[int] = []
     fork = forked._fork
@@ -82,11 +100,15 @@ def test_a_failure_here_stops_and_reaps_the_children(monkeypatch: pytest.MonkeyP
     def fails_here(part: range) -> list[int]:
         if os.getpid() == parent:
             raise Refused("here")
+        time.sleep(0.05)
         return list(part)
 
     monkeypatch.setattr(forked, "_fork", recorded_fork)
     with pytest.raises(Refused):
-        map_shares(fails_here, 200, 2)
-    assert len(started) == 1
-    with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
-        os.waitpid(started[0], os.WNOHANG)
+        map_shares(fails_here, 2000, 2)
+    with start_shares(fails_here, 2000, 3):
+        pass  # never finished: the context stops the children
+    assert len(started) == 3
+    for pid in started:
+        with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
+            os.waitpid(pid, os.WNOHANG)

@@ -87,10 +87,8 @@ def screen_command(
         "booking_ref": booking_ref,
         "port": port,
     }
-    from checkpoint.engine import default_pack_path, load_pack
     from checkpoint.forked import usable_cores
-    from checkpoint.manifests import read_manifest
-    from checkpoint.pipeline import Officer, desk_traveller, screen
+    from checkpoint.matching import EvidenceMatcher
     from checkpoint.registry import open_registry
 
     given = [option for option, value in desk.items() if value is not None]
@@ -103,22 +101,33 @@ def screen_command(
     if output is not None:
         _check_writable(output)
     store = open_registry(registry, registry_store_dir(), today=screening_date)
-    pack = load_pack(rules or default_pack_path())
     if manifest is not None:
+        from checkpoint.manifests import read_manifest
+
         loaded = read_manifest(manifest, today=screening_date, workers=cores)
         travellers, notes = list(loaded.travellers), loaded.notes
     else:
+        from checkpoint.pipeline import desk_traveller
+
         travellers, notes = [desk_traveller(desk, today=screening_date, mrz=mrz)], ()
-    run = screen(
-        travellers,
-        store,
-        pack,
-        today=screening_date,
-        audit_log=audit_log or default_audit_log(),
-        officer=Officer(officer, post),
-        notes=notes,
-        workers=cores,
-    )
+    # The other workers start matching now, while this process loads the rule engine and the pack (stopped
+    # if anything fails before the results are gathered).
+    with EvidenceMatcher(cores).start(store, travellers) as matching:
+        from checkpoint.engine import default_pack_path, load_pack
+        from checkpoint.pipeline import Officer, screen
+
+        pack = load_pack(rules or default_pack_path())
+        run = screen(
+            travellers,
+            store,
+            pack,
+            today=screening_date,
+            audit_log=audit_log or default_audit_log(),
+            officer=Officer(officer, post),
+            notes=notes,
+            workers=cores,
+            matching=matching,
+        )
     _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)
 

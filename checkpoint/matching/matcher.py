@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from checkpoint.forked import map_shares
+from checkpoint.forked import Shares, start_shares
 from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import (
     RARITY_PIVOT,
@@ -90,10 +90,17 @@ class EvidenceMatcher:
         self.workers = workers
 
     def match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
+        with self.start(registry, travellers) as started:
+            return started.finish()
+
+    def start(self, registry: Registry, travellers: Sequence[Traveller]) -> Shares[MatchOutcome]:
+        """Begin matching: the other workers start now, this process's share waits for `finish()` (so the
+        caller may load the rule pack meanwhile)."""
+
         def share(part: range) -> list[MatchOutcome]:
             return self._match(registry, travellers[part.start : part.stop])
 
-        return map_shares(share, len(travellers), self.workers)
+        return start_shares(share, len(travellers), self.workers)
 
     def _match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
         pairs = candidate_pairs(registry, travellers, floor=_FLOOR_WEIGHT)
