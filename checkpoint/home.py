@@ -32,6 +32,11 @@ def pack_cache_dir() -> Path:
     return home_dir() / "cache" / "packs"
 
 
+def derived_cache_dir() -> Path:
+    """Facts about the installed code worked out once (the derivation fingerprint; safe to delete)."""
+    return home_dir() / "cache" / "derived"
+
+
 def geo_cache_dir() -> Path:
     """Lookup tables built from the country and airport datasets (safe to delete)."""
     return home_dir() / "cache" / "geo"

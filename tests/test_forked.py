@@ -39,7 +39,7 @@ def test_the_results_are_those_of_one_process_in_input_order() -> None:
 
     results = map_shares(slow_here, 5000, 3)
     assert [value for value, _ in results] == [item * item for item in range(5000)]
-    assert len({pid for _, pid in results}) >= 2  # the work was shared
+    assert {pid for _, pid in results} != {parent}  # children claimed chunks while this process was slow
 
 
 def test_a_small_batch_or_one_worker_stays_in_this_process() -> None:

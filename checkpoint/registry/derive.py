@@ -16,14 +16,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import pyarrow as pa
 
+from checkpoint.cachefile import write_cache_file
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry.index import BlockingIndex
@@ -62,8 +66,42 @@ SCREENING_ONLY_TABLES = frozenset({"keyboard.csv"})
 def fingerprint() -> str:
     """A digest of what derivation does: the name tables, DERIVED_VERSION, and its output on probe records.
 
-    Not the name *similarity* code or the index code: they run at screening time only.
+    Not the name *similarity* code or the index code: they run at screening time only. Working it out
+    derives every probe (~20 ms a start), and it can only change with the code, so it is kept under
+    $CHECKPOINT_HOME/cache keyed by the interpreter and the size and time of every file of the package.
     """
+    cached = _fingerprint_cache()
+    try:
+        found = cached.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        found = ""
+    if len(found) == 16 and all(char in "0123456789abcdef" for char in found):
+        return found
+    value = _fingerprint()
+    write_cache_file(cached, value)
+    return value
+
+
+#: What derivation runs: these folders and files of the package (their size and time key the cache).
+_DERIVATION_CODE = ("names", "names/tables", "registry", "values.py")
+
+
+def _fingerprint_cache() -> Path:
+    from checkpoint.home import derived_cache_dir
+
+    package = Path(__file__).resolve().parents[1]
+    code = hashlib.sha256(sys.version.encode())
+    for part in _DERIVATION_CODE:
+        place = package / part
+        entries = sorted(os.scandir(place), key=lambda entry: entry.name) if place.is_dir() else [place]
+        for entry in entries:
+            if entry.name.endswith((".py", ".csv")):
+                stat = entry.stat()
+                code.update(f"{part}/{entry.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return derived_cache_dir() / f"fingerprint-{code.hexdigest()[:32]}.txt"
+
+
+def _fingerprint() -> str:
     digest = hashlib.sha256(f"derived-{DERIVED_VERSION}".encode())
     tables = files("checkpoint.names").joinpath("tables")
     probes = list(_PROBE_NAMES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -134,18 +135,41 @@ def test_old_snapshots_are_pruned_with_their_index_and_rejects(registry_csv: Pat
 
 
 def test_the_fingerprint_follows_what_derivation_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    fingerprint.cache_clear()
-    before = fingerprint()
-    fingerprint.cache_clear()
-    assert fingerprint() == before  # deterministic: a stored snapshot stays valid across processes
+    before = derive._fingerprint()
+    assert derive._fingerprint() == before  # deterministic: a stored snapshot stays valid across processes
     real = derive.phonetic_key
     monkeypatch.setattr(derive, "phonetic_key", lambda token: real(token).replace("Y", "J"))
+    assert derive._fingerprint() != before  # a changed phonetic key makes every stored snapshot stale
+
+
+def test_the_fingerprint_is_worked_out_once_per_installed_code(
+    monkeypatch: pytest.MonkeyPatch, checkpoint_home: Path, tmp_path: Path
+) -> None:
     fingerprint.cache_clear()
-    try:
-        assert fingerprint() != before  # a changed phonetic key makes every stored snapshot stale
-    finally:
-        monkeypatch.undo()
-        fingerprint.cache_clear()
+    value = fingerprint()
+    assert value == derive._fingerprint()
+    [cached] = (checkpoint_home / "cache" / "derived").glob("fingerprint-*.txt")
+    compute = derive._fingerprint
+
+    def refuse() -> str:
+        raise AssertionError("worked out again despite the cache")
+
+    monkeypatch.setattr(derive, "_fingerprint", refuse)
+    fingerprint.cache_clear()
+    assert fingerprint() == value  # read back
+    cached.write_text("not a digest", encoding="ascii")
+    monkeypatch.setattr(derive, "_fingerprint", compute)
+    fingerprint.cache_clear()
+    assert fingerprint() == value and cached.read_text(encoding="ascii") == value  # a damaged entry is redone
+    # Another version of the code (a table's size or time changed) is another entry.
+    package = tmp_path / "checkpoint"
+    shutil.copytree(Path(derive.__file__).resolve().parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(derive, "__file__", str(package / "registry" / "derive.py"))
+    first = derive._fingerprint_cache()
+    table = package / "names" / "tables" / "titles.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "PROF\n", encoding="utf-8")
+    assert derive._fingerprint_cache() != first
+    fingerprint.cache_clear()
 
 
 def test_a_store_from_before_the_arrow_snapshots_says_to_import_again(tmp_path: Path, today: date) -> None:
