@@ -141,22 +141,26 @@ _MERGED_REST = 3
 
 
 @cache
-def _spelled_forms() -> tuple[tuple[str, str], ...]:
+def _spelled_forms() -> dict[str, tuple[tuple[str, str], ...]]:
     """(variant, canonical) of the given-name families' written-out forms (tables/given_variants.csv, not the
-    abbreviations, five letters or more), longest first: a merged token may begin with one of them."""
+    abbreviations, five letters or more), longest first, by their first five letters: a merged token may
+    begin with one of them."""
     rows = table("given_variants.csv")
     forms = {
         row["variant"]: row["canonical"]
         for row in rows
         if row["variant"] != row["canonical"] and len(row["variant"]) >= 5 and "abbreviation" not in row["note"]
     }
-    return tuple(sorted(forms.items(), key=lambda item: (-len(item[0]), item[0])))
+    by_start: dict[str, list[tuple[str, str]]] = {}
+    for variant, canonical in sorted(forms.items(), key=lambda item: (-len(item[0]), item[0])):
+        by_start.setdefault(variant[:5], []).append((variant, canonical))
+    return {start: tuple(found) for start, found in by_start.items()}
 
 
 def _folded_start(token: str) -> str:
     """The token with a family form at its start written canonically (MOCHAMADRIZKI -> MUHAMMADRIZKI), when
     at least _MERGED_REST letters follow it; a token that *is* a form was folded by `normalise_name` already."""
-    for variant, canonical in _spelled_forms():
+    for variant, canonical in _spelled_forms().get(token[:5], ()):
         if token.startswith(variant) and len(token) >= len(variant) + _MERGED_REST:
             return canonical + token[len(variant) :]
     return token
