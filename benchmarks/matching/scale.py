@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from checkpoint.forked import usable_cores
 from checkpoint.manifests import read_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.registry import open_registry
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(labels) != len(travellers) or [t.pax_id for t in travellers] != labels["pax_id"].tolist():
         raise SystemExit(f"{labels_path.name} does not line up with the manifest's {len(travellers)} travellers")
     started = time.perf_counter()
-    outcomes = EvidenceMatcher().match(registry, travellers)
+    outcomes = EvidenceMatcher(usable_cores()).match(registry, travellers)
     matched_seconds = time.perf_counter() - started
 
     truth = labels["true_record_id"]
