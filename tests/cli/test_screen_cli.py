@@ -130,3 +130,24 @@ def test_unwritable_output_is_refused_before_screening(
     result = screen("--registry", registry_csv, "--manifest", manifest_csv, "--output", tmp_path / "no" / "out.json")
     assert result.exit_code == 2 and "cannot write output file" in result.stderr
     assert not (checkpoint_home / "audit" / "audit.jsonl").exists()  # nothing screened, nothing logged
+
+
+def test_the_output_is_the_same_with_one_worker_or_several(tmp_path: Path) -> None:
+    """The sample flight (298 rows: several chunks) screened in one process and shared among forked workers."""
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    outputs = []
+    for workers in ("1", "2", "3"):
+        out = tmp_path / f"workers{workers}.jsonl"
+        result = screen(
+            "--registry", sample / "registry.parquet", "--manifest", sample / "flight_cgk_kul.csv",
+            "--format", "jsonl", "--output", out, "--workers", workers,
+        )  # fmt: skip
+        assert result.exit_code == 1, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0].splitlines()) == 298
+
+
+def test_workers_must_be_a_positive_number(registry_csv: Path, manifest_csv: Path) -> None:
+    result = screen("--registry", registry_csv, "--manifest", manifest_csv, "--workers", "0")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
