@@ -107,13 +107,13 @@ class Shares(Generic[T]):
         self._done = True
         try:
             done = _claim(self._work, self._parts, self._queue)
-        except BaseException:
-            self._stop_children()
+            self._close_queue()
+            reports = []
+            while self._children:  # every child reaped before anything is raised
+                reports.append(_report(*self._children.pop(0)))
+        except BaseException:  # this process failed or was interrupted: the children's work is not wanted
+            self.cancel()
             raise
-        finally:
-            if self._queue is not None:
-                os.close(self._queue)
-        reports = [_report(pid, reader) for pid, reader in self._children]  # all reaped before any raise
         for report in reports:
             done.update(_unpack(report))
         for index, part in enumerate(self._parts):  # claimed by a child that died before reporting
@@ -122,16 +122,16 @@ class Shares(Generic[T]):
         return [item for index in range(len(self._parts)) for item in done[index]]
 
     def cancel(self) -> None:
-        """Stop the children (nothing is gathered); a no-op once finished."""
-        if not self._done:
-            self._done = True
-            if self._queue is not None:
-                os.close(self._queue)
-            self._stop_children()
+        """Stop and reap the children still running (nothing is gathered from them)."""
+        self._done = True
+        self._close_queue()
+        while self._children:
+            _discard(*self._children.pop())
 
-    def _stop_children(self) -> None:
-        for pid, reader in self._children:
-            _discard(pid, reader)
+    def _close_queue(self) -> None:
+        if self._queue is not None:
+            os.close(self._queue)
+            self._queue = None
 
     def __enter__(self) -> Shares[T]:
         return self
@@ -187,10 +187,19 @@ def _failure(error: BaseException) -> bytes:
 
 
 def _report(pid: int, reader: int) -> bytes:
-    with os.fdopen(reader, "rb") as pipe:
-        payload = pipe.read()
-    os.waitpid(pid, 0)
-    return payload
+    """Everything a child sent, once it has exited (it is stopped if this process is interrupted meanwhile)."""
+    received = []
+    try:
+        while data := os.read(reader, 1 << 20):
+            received.append(data)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        os.close(reader)
+        os.waitpid(pid, 0)
+    return b"".join(received)
 
 
 def _unpack(payload: bytes) -> dict[int, list[T]]:

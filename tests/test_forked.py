@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from typing import Any
 
@@ -111,4 +112,43 @@ def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children(monke
     assert len(started) == 3
     for pid in started:
         with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
+            os.waitpid(pid, os.WNOHANG)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    started: list[int] = []
+    fork = forked._fork
+
+    def recorded_fork(*args: Any) -> tuple[int, int]:
+        pid, reader = fork(*args)
+        started.append(pid)
+        return pid, reader
+
+    def slow_in_children(part: range) -> list[int]:
+        if os.getpid() != parent:
+            time.sleep(5)
+        return list(part)
+
+    def interrupt(*_: object) -> None:
+        raise Interrupted
+
+    monkeypatch.setattr(forked, "_fork", recorded_fork)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    began = time.monotonic()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)  # while this process waits for the children's reports
+        with pytest.raises(Interrupted):
+            map_shares(slow_in_children, 2000, 3)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - began < 4  # the children were stopped, not waited for
+    assert len(started) == 2
+    for pid in started:
+        with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
