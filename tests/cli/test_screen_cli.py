@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from checkpoint.cli.app import app
@@ -151,3 +154,36 @@ def test_the_output_is_the_same_with_one_worker_or_several(tmp_path: Path) -> No
 def test_workers_must_be_a_positive_number(registry_csv: Path, manifest_csv: Path) -> None:
     result = screen("--registry", registry_csv, "--manifest", manifest_csv, "--workers", "0")
     assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers start before the pack is loaded and the audit log checked: a failure there still exits
+    with its own code, writes nothing, and leaves no worker behind."""
+    from checkpoint import forked
+
+    started: list[int] = []
+    fork = forked._fork
+
+    def recorded_fork(*args: Any) -> tuple[int, int]:
+        pid, reader = fork(*args)
+        started.append(pid)
+        return pid, reader
+
+    monkeypatch.setattr(forked, "_fork", recorded_fork)
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    flight = ["--registry", sample / "registry.parquet", "--manifest", sample / "flight_cgk_kul.csv", "--workers", "2"]
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("pack: {name: x, version: '1'}\npolicy: {refer_at: 50, hold_at: 10}\nrules: []\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    bad_pack = screen(*flight, "--rules", pack, "--output", out)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    bad_log = screen(*flight, "--audit-log", blocker / "audit.jsonl", "--output", out)
+    assert (bad_pack.exit_code, bad_log.exit_code) == (4, 5)
+    assert not out.exists()
+    assert len(started) >= 2 or not forked.can_fork()  # workers did start (reading rows, matching)
+    for pid in started:
+        with pytest.raises(ChildProcessError):  # stopped and reaped
+            os.waitpid(pid, os.WNOHANG)
