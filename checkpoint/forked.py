@@ -203,10 +203,14 @@ def _report(pid: int, reader: int) -> bytes:
 
 
 def _unpack(payload: bytes) -> dict[int, list[T]]:
-    """A child's results by chunk number (none when it died before reporting); its exception raised here."""
-    if not payload:
+    """A child's results by chunk number (none when it died before reporting, or while writing its report);
+    its exception raised here."""
+    try:
+        report = pickle.loads(payload) if payload else None  # our own child's bytes, through our own pipe
+    except Exception:  # cut short: the child was killed while writing
+        report = None
+    if report is None:
         return {}
-    report = pickle.loads(payload)  # our own child's bytes, through our own pipe
     if report[0] == "ok":
         return dict(report[1])
     _, error, frames = report

@@ -152,3 +152,9 @@ def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(monkey
     for pid in started:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_report_cut_short_counts_as_no_report() -> None:
+    whole = forked.pickle.dumps(("ok", {0: [1, 2, 3]}))
+    assert forked._unpack(whole) == {0: [1, 2, 3]}
+    assert forked._unpack(whole[: len(whole) // 2]) == {} and forked._unpack(b"") == {}
