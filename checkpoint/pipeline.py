@@ -80,7 +80,9 @@ def screen_travellers(
     `matching`: the matching of these travellers already begun (`EvidenceMatcher.start`), instead of `matcher`.
     """
     with cycle_collection_paused():  # millions of short-lived objects, no cycles among them
-        outcomes = matching.finish() if matching else (matcher or EvidenceMatcher()).match(registry, travellers)
+        outcomes = (
+            matching.finish() if matching is not None else (matcher or EvidenceMatcher()).match(registry, travellers)
+        )
         facts = build_facts(travellers, outcomes, today)
         assessments = evaluate(pack, facts, today)
         return [
@@ -131,7 +133,7 @@ def screen(
         rule_pack_hash=pack.sha256,
         tool_version=__version__,
     )
-    log.record([], context)  # fail before the work if the log cannot be written (exit 5)
+    log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
     results = screen_travellers(
         travellers, registry, pack, today=today, matcher=EvidenceMatcher(workers), matching=matching
     )
