@@ -68,7 +68,7 @@ def _countries_from_pycountry() -> _Countries:
     countries = list(pycountry.countries)
     # Every value `lookup` can match is one of the records' fields, lower-cased: asking `lookup` itself for
     # each gives the same answers it would give, whatever its order of precedence.
-    values = {str(value).lower() for country in countries for value in country._fields.values() if value}
+    values = {str(value).lower() for country in countries for value in _field_values(country) if value}
     names = {}
     for value in sorted(values):
         try:
@@ -80,6 +80,17 @@ def _countries_from_pycountry() -> _Countries:
         alpha2={country.alpha_2: country.alpha_3 for country in countries},
         names=names,
     )
+
+
+#: The record fields `lookup` searches, should pycountry's records stop exposing them all (`_fields`).
+_COUNTRY_FIELDS = ("alpha_2", "alpha_3", "numeric", "name", "official_name", "common_name")
+
+
+def _field_values(country: object) -> list[object]:
+    fields = getattr(country, "_fields", None)
+    if isinstance(fields, dict):
+        return list(fields.values())
+    return [getattr(country, name, None) for name in _COUNTRY_FIELDS]
 
 
 def _alpha3_codes() -> frozenset[str]:

@@ -171,3 +171,12 @@ def test_the_country_table_answers_as_pycountry_does_and_is_read_back_from_the_c
     assert country_code("Malaysia") == "MYS"
     assert json.loads(cached.read_text(encoding="utf-8"))["alpha2"]["MY"] == "MYS"
     geo._countries.cache_clear()
+
+
+def test_country_fields_are_read_without_pycountrys_private_record_too() -> None:
+    from types import SimpleNamespace
+
+    from checkpoint.geo import _field_values
+
+    country = SimpleNamespace(alpha_2="MY", alpha_3="MYS", numeric="458", name="Malaysia")
+    assert [value for value in _field_values(country) if value] == ["MY", "MYS", "458", "Malaysia"]
