@@ -36,6 +36,8 @@ def _keyboard_neighbours() -> frozenset[tuple[str, str]]:
 def _token_score(a: str, b: str, a_last: bool, b_last: bool) -> float:
     """Similarity of two written tokens: equal keys 1.0; a truncated last token 0.9; else edit similarity.
 
+    `a_last` / `b_last`: the token ends a name long enough to have been cut by a field limit (`_cut_short`).
+
     Edit (Indel) similarity on the phonetic keys, not Jaro-Winkler: JW rewards a shared first letter so
     much that different names (VERONIKA / FRANSISKA) look alike.
     """
@@ -71,9 +73,13 @@ def _next_key(a: str, b: str) -> bool:
     return len(differ) == 1 and differ[0] in _keyboard_neighbours()
 
 
-def _align(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, int, set[int]]:
-    """Greedy best-first alignment: summed score of aligned pairs, how many aligned, which long ones."""
-    last_short, last_long = len(short) - 1, len(long) - 1
+def _align(
+    short: tuple[str, ...], long: tuple[str, ...], short_cut: bool, long_cut: bool
+) -> tuple[float, int, set[int]]:
+    """Greedy best-first alignment: summed score of aligned pairs, how many aligned, which long ones.
+    `*_cut`: the sequence ends a name that may have been truncated (`may_be_cut`)."""
+    last_short = len(short) - 1 if short_cut else -1
+    last_long = len(long) - 1 if long_cut else -1
     # Positional arguments and a list: this runs for every token pair of every compared name.
     pairs = [
         (_token_score(a, b, i == last_short, j == last_long), i, j)
@@ -95,6 +101,20 @@ def _align(short: tuple[str, ...], long: tuple[str, ...]) -> tuple[float, int, s
     return total, len(used_short), used_long
 
 
+#: A name cut by a field limit (MRZ 39, PAXLST 35 characters) is at least this long as its tokens are
+#: read (35 less a dropped BINTI and a title such as HJ.); a shorter name was written whole, so its last
+#: token is no truncated prefix: PETRUS MANU is not a cut PETRUS MANURUNG, nor SITI NUR a cut SITI NURHAYATI.
+CUT_NAME_CHARS = 25
+_PATRONYMIC_CHARS = len(" BINTI")
+
+
+def may_be_cut(name: NormalisedName) -> bool:
+    """Whether a name this long may have been truncated by a field limit (its last token a prefix)."""
+    tokens = name.tokens + name.father
+    written = sum(map(len, tokens)) + len(tokens) - 1 + (_PATRONYMIC_CHARS if name.father else 0)
+    return written >= CUT_NAME_CHARS
+
+
 def _omission_cost(long: tuple[str, ...], unused: set[int]) -> float:
     particles = _particle_keys()
     cost = 0.0
@@ -109,12 +129,13 @@ def _omission_cost(long: tuple[str, ...], unused: set[int]) -> float:
 
 
 @lru_cache(maxsize=200_000)  # the same token sequences meet again with other fathers' names, other records
-def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Similarity of two token sequences (written tokens; compared through their phonetic keys)."""
+def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...], a_cut: bool = False, b_cut: bool = False) -> float:
+    """Similarity of two token sequences (written tokens; compared through their phonetic keys). `*_cut`:
+    the sequence ends a name that may have been truncated, so its last token may be a prefix."""
     if not a or not b:
         return 0.0
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    total, aligned, used_long = _align(short, long)
+    short, long, short_cut, long_cut = (a, b, a_cut, b_cut) if len(a) <= len(b) else (b, a, b_cut, a_cut)
+    total, aligned, used_long = _align(short, long, short_cut, long_cut)
     contradicted = len(short) - aligned
     unused = set(range(len(long))) - used_long
     # Unaligned tokens of the longer name beyond the contradicted ones are omissions.
@@ -170,16 +191,19 @@ def _folded_start(token: str) -> str:
 def name_similarity(a: NormalisedName, b: NormalisedName) -> float:
     """Similarity of two names in [0, 1]; BIN/BINTI tails count only when both sides carry them."""
     a_keys, b_keys = a.tokens, b.tokens
-    score = _tokens_similarity(a_keys, b_keys)
+    # Where a name may have been cut, only its written end (the father's name, if any) may be a prefix.
+    a_cut, b_cut = may_be_cut(a), may_be_cut(b)
+    a_keys_end, b_keys_end = a_cut and not a.father, b_cut and not b.father
+    score = _tokens_similarity(a_keys, b_keys, a_keys_end, b_keys_end)
     if a.father or b.father:
         a_father, b_father = a.father, b.father
         # One side may have folded the father's name into the given names (SUMIATI KARSO vs SUMIATI BINTI KARSO).
         score = max(
             score,
-            _tokens_similarity(a_keys + a_father, b_keys + b_father),
-            _tokens_similarity(a_keys + a_father, b_keys),
-            _tokens_similarity(a_keys, b_keys + b_father),
+            _tokens_similarity(a_keys + a_father, b_keys + b_father, a_cut, b_cut),
+            _tokens_similarity(a_keys + a_father, b_keys, a_cut, b_keys_end),
+            _tokens_similarity(a_keys, b_keys + b_father, a_keys_end, b_cut),
         )
-        if a_father and b_father and _tokens_similarity(a_father, b_father) < _TOKEN_FLOOR:
+        if a_father and b_father and _tokens_similarity(a_father, b_father, a_cut, b_cut) < _TOKEN_FLOOR:
             score *= 0.8  # siblings share a father; different fathers means different people
     return round(min(score, 1.0), 4)

@@ -24,6 +24,7 @@ def similarity(a: str, b: str) -> float:
         ("ANISA NUR AISYAH SEPTIANI BINTI MUK", "ANISA NUR AISYAH SEPTIANI BINTI MUKHTAR"),  # truncated at 35
         ("SITI NUR HAYATI", "SITI NURHAYATI"),
         ("MOCHAMADMAULANA LUBIS", "MUHAMMAD MAULANA LUBIS"),  # merged, and the first part an old spelling
+        ("BAIQ ANDRIANI ANGGRAINI SUGIY", "BAIQ ANDRIANI ANGGRAINI BINTI SUGIYANTO"),  # cut at 35, BINTI dropped
         ("ACHMADFAUZI", "AHMAD FAUZI"),
     ],
 )
@@ -38,6 +39,8 @@ def test_variants_of_one_name_agree(a: str, b: str) -> None:
         ("SITI AMINAH", "SITI ROHMAH"),
         ("BUDI SANTOSO", "AGUS SANTOSO"),
         ("SUMIATI BINTI KARSO", "SUMIATI BINTI WAGIMAN"),  # same given name, different fathers
+        ("PETRUS MANURUNG", "PETRUS MANU"),  # too short to have been cut by a field limit: not a prefix
+        ("SITI NUR", "SITI NURHAYATI"),
     ],
 )
 def test_different_people_do_not_agree(a: str, b: str) -> None:
