@@ -88,15 +88,8 @@ def test_the_chunks_of_a_child_that_dies_without_reporting_are_done_here() -> No
     assert map_shares(dies_in_a_child, 3000, 3) == list(range(3000))
 
 
-def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children(forked_workers: Any) -> None:
     parent = os.getpid()
-    started: list[int] = []
-    fork = forked._fork
-
-    def recorded_fork(*args: Any) -> tuple[int, int]:
-        pid, reader = fork(*args)
-        started.append(pid)
-        return pid, reader
 
     def fails_here(part: range) -> list[int]:
         if os.getpid() == parent:
@@ -104,30 +97,20 @@ def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children(monke
         time.sleep(0.05)
         return list(part)
 
-    monkeypatch.setattr(forked, "_fork", recorded_fork)
     with pytest.raises(Refused):
         map_shares(fails_here, 2000, 2)
     with start_shares(fails_here, 2000, 3):
         pass  # never finished: the context stops the children
-    assert len(started) == 3
-    for pid in started:
-        with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
-            os.waitpid(pid, os.WNOHANG)
+    assert len(forked_workers.pids) == 3
+    forked_workers.assert_reaped()
 
 
 class Interrupted(Exception):
     pass
 
 
-def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(forked_workers: Any) -> None:
     parent = os.getpid()
-    started: list[int] = []
-    fork = forked._fork
-
-    def recorded_fork(*args: Any) -> tuple[int, int]:
-        pid, reader = fork(*args)
-        started.append(pid)
-        return pid, reader
 
     def slow_in_children(part: range) -> list[int]:
         if os.getpid() != parent:
@@ -137,7 +120,6 @@ def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(monkey
     def interrupt(*_: object) -> None:
         raise Interrupted
 
-    monkeypatch.setattr(forked, "_fork", recorded_fork)
     previous = signal.signal(signal.SIGALRM, interrupt)
     began = time.monotonic()
     try:
@@ -148,10 +130,8 @@ def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(monkey
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - began < 4  # the children were stopped, not waited for
-    assert len(started) == 2
-    for pid in started:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
+    assert len(forked_workers.pids) == 2
+    forked_workers.assert_reaped()
 
 
 def test_a_report_cut_short_counts_as_no_report() -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from checkpoint.cli.app import app
@@ -156,22 +154,11 @@ def test_workers_must_be_a_positive_number(registry_csv: Path, manifest_csv: Pat
     assert result.exit_code == 2 and "Traceback" not in result.stderr
 
 
-def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(tmp_path: Path, forked_workers: Any) -> None:
     """The workers start before the pack is loaded and the audit log checked: a failure there still exits
     with its own code, writes nothing, and leaves no worker behind."""
-    from checkpoint import forked
+    from checkpoint.forked import can_fork
 
-    started: list[int] = []
-    fork = forked._fork
-
-    def recorded_fork(*args: Any) -> tuple[int, int]:
-        pid, reader = fork(*args)
-        started.append(pid)
-        return pid, reader
-
-    monkeypatch.setattr(forked, "_fork", recorded_fork)
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     flight = ["--registry", sample / "registry.parquet", "--manifest", sample / "flight_cgk_kul.csv", "--workers", "2"]
     pack = tmp_path / "pack.yaml"
@@ -183,7 +170,5 @@ def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(
     bad_log = screen(*flight, "--audit-log", blocker / "audit.jsonl", "--output", out)
     assert (bad_pack.exit_code, bad_log.exit_code) == (4, 5)
     assert not out.exists()
-    assert len(started) >= 2 or not forked.can_fork()  # workers did start (reading rows, matching)
-    for pid in started:
-        with pytest.raises(ChildProcessError):  # stopped and reaped
-            os.waitpid(pid, os.WNOHANG)
+    assert len(forked_workers.pids) >= 2 or not can_fork()  # workers did start (reading rows, matching)
+    forked_workers.assert_reaped()
