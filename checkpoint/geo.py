@@ -11,11 +11,15 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from checkpoint.cachefile import write_cache_file
+
+T = TypeVar("T")
 
 # ICAO 9303 uses a few codes that are not ISO 3166-1 (Germany as `D`, British nationals' variants, Kosovo),
 # and people write `UK` for the United Kingdom (an ISO "exceptionally reserved" code).
@@ -46,20 +50,42 @@ def _countries() -> _Countries:
     the table is kept under $CHECKPOINT_HOME/cache, keyed by the size and time of pycountry's ISO 3166-1
     file, and pycountry is imported only to build it. The cache is safe to delete."""
     source = _dataset_file("pycountry", "databases/iso3166-1.json")
-    cached = _cache_path("countries-v1-{}", source) if source else None
-    if cached is not None:
+
+    def decode(found: Any) -> _Countries:
+        table = _Countries(frozenset(found["alpha3"]), _texts(found["alpha2"]), _texts(found["names"]))
+        if not all(isinstance(code, str) for code in table.alpha3):
+            raise ValueError("not a country table")
+        return table
+
+    return _json_cached(
+        _cache_path("countries-v1-{}", source) if source else None,
+        _countries_from_pycountry,
+        lambda table: {"alpha3": sorted(table.alpha3), "alpha2": table.alpha2, "names": table.names},
+        decode,
+    )
+
+
+def _texts(found: Any) -> dict[str, str]:
+    """A stored text -> text mapping, checked (ValueError when it is anything else)."""
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        raise ValueError("not a table of texts")
+    return {str(key): value for key, value in found.items()}
+
+
+def _json_cached(
+    path: Path | None, build: Callable[[], T], encode: Callable[[T], object], decode: Callable[[Any], T]
+) -> T:
+    """What an earlier run kept at `path` (JSON, `decode`d), or `build()` kept there now. An entry that is
+    missing, unreadable or not as expected is built again: a cache only ever costs time."""
+    if path is not None:
         try:
-            found = json.loads(cached.read_text(encoding="utf-8"))
-            table = _Countries(frozenset(found["alpha3"]), dict(found["alpha2"]), dict(found["names"]))
-            if all(isinstance(value, str) for part in (table.alpha2, table.names) for value in part.values()):
-                return table
+            return decode(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
-            pass  # not there, or unreadable: build it again
-    table = _countries_from_pycountry()
-    if cached is not None:
-        document = {"alpha3": sorted(table.alpha3), "alpha2": table.alpha2, "names": table.names}
-        write_cache_file(cached, json.dumps(document, separators=(",", ":")))
-    return table
+            pass
+    built = build()
+    if path is not None:
+        write_cache_file(path, json.dumps(encode(built), separators=(",", ":")))
+    return built
 
 
 def _countries_from_pycountry() -> _Countries:
@@ -107,25 +133,18 @@ def _airport_countries() -> dict[str, str]:
     result is kept under $CHECKPOINT_HOME/cache, keyed by that table's size and time and by the country codes
     it was mapped with: a new release of either dataset is a new key. The cache is safe to delete."""
     table = _airports_table()
-    cached = _airports_cache(table) if table else None
-    if cached is not None:
-        try:
-            found = json.loads(cached.read_text(encoding="utf-8"))
-            if isinstance(found, dict) and all(isinstance(v, str) for v in found.values()):
-                return {str(code): country for code, country in found.items()}
-        except (OSError, ValueError):
-            pass  # not there, or unreadable: build it again
+    return _json_cached(_airports_cache(table) if table else None, _airports_from_airportsdata, dict, _texts)
+
+
+def _airports_from_airportsdata() -> dict[str, str]:
     import airportsdata  # loaded only when a destination is an airport the cache does not hold
 
     alpha3 = _alpha2_to_alpha3()
-    built = {
+    return {
         code: alpha3[info["country"]]
         for code, info in airportsdata.load("IATA").items()
         if info.get("country") in alpha3
     }
-    if cached is not None:
-        write_cache_file(cached, json.dumps(built, separators=(",", ":")))
-    return built
 
 
 def _airports_table() -> Path | None:
