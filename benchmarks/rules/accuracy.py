@@ -13,7 +13,8 @@ Targets (issue 4): >= 95% of non-procedural travellers refer or hold; <= 2% of o
 but clear. Registered workers (procedural) are shown too: they should be clear.
 
 "Before" is measured on the code and pack of a commit, unpacked elsewhere (see README.md); this script only
-uses interfaces that exist there. Results go to `results/accuracy-<label>.json` and `results.md`.
+uses interfaces that exist there. Results go to `results/accuracy-<label>.json` and `results.md` (with
+`--out DIR`: both into DIR).
 """
 
 from __future__ import annotations
@@ -194,7 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--manifests", type=int, default=16, help="manifests per sample trip (default 16)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON results")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "results",
+        help="folder for the JSON results (and, unless the default, results.md)",
+    )
     parser.add_argument("--rows", type=Path, default=None, help="also write every screened traveller as CSV")
     parser.add_argument("--code", default=None, help="what code this is, when not a git checkout (e.g. a commit)")
     args = parser.parse_args(argv)
@@ -216,9 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rows:
         screened.to_csv(args.rows, index=False)
     sys.path.insert(0, str(HERE))
-    from report import write_results  # the benchmark's own renderer, next to this script
+    from report import report_path, write_results  # the benchmark's own renderer, next to this script
 
-    print(f"wrote {write_results(args.out, HERE / 'results.md')}")
+    print(f"wrote {write_results(args.out, report_path(args.out))}")
     return 0
 
 

@@ -103,6 +103,13 @@ def accuracy_section(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def report_path(results: Path) -> Path:
+    """Where the Markdown goes for a results folder: the committed results.md for this folder's own
+    `results/`, else beside the folder given with --out (a scratch run never rewrites the committed file)."""
+    here = Path(__file__).resolve().parent
+    return here / "results.md" if results.resolve() == here / "results" else results / "results.md"
+
+
 def write_results(results: Path, target: Path) -> Path:
     """Write `target` from whatever results exist; return it."""
     lines = [

@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 
 from accuracy import KINDS, TODAY, plan_for  # noqa: E402 (the benchmark's own modules, next to this script)
 from naive import naive_evaluate  # noqa: E402
-from report import write_results  # noqa: E402
+from report import report_path, write_results  # noqa: E402
 
 from checkpoint.engine import Facts, RulePack, build_facts, default_pack_path, evaluate, load_pack  # noqa: E402
 from checkpoint.engine.pack import rule_leaves  # noqa: E402
@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"target <= 1 s: {'met' if min(timings) <= 1.0 else 'MISSED'}; both agree on every traveller: {agree}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "speed.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {write_results(args.out, HERE / 'results.md')}")
+    print(f"wrote {write_results(args.out, report_path(args.out))}")
     return 0 if agree else 1
 
 
