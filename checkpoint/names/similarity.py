@@ -36,7 +36,7 @@ def _keyboard_neighbours() -> frozenset[tuple[str, str]]:
 def _token_score(a: str, b: str, a_last: bool, b_last: bool) -> float:
     """Similarity of two written tokens: equal keys 1.0; a truncated last token 0.9; else edit similarity.
 
-    `a_last` / `b_last`: the token ends a name long enough to have been cut by a field limit (`_cut_short`).
+    `a_last` / `b_last`: the token ends a name long enough to have been cut by a field limit (`may_be_cut`).
 
     Edit (Indel) similarity on the phonetic keys, not Jaro-Winkler: JW rewards a shared first letter so
     much that different names (VERONIKA / FRANSISKA) look alike.
@@ -129,7 +129,7 @@ def _omission_cost(long: tuple[str, ...], unused: set[int]) -> float:
 
 
 @lru_cache(maxsize=200_000)  # the same token sequences meet again with other fathers' names, other records
-def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...], a_cut: bool = False, b_cut: bool = False) -> float:
+def _tokens_similarity(a: tuple[str, ...], b: tuple[str, ...], a_cut: bool, b_cut: bool) -> float:
     """Similarity of two token sequences (written tokens; compared through their phonetic keys). `*_cut`:
     the sequence ends a name that may have been truncated, so its last token may be a prefix."""
     if not a or not b:

@@ -68,7 +68,8 @@ def fingerprint() -> str:
 
     Not the name *similarity* code or the index code: they run at screening time only. Working it out
     derives every probe (~20 ms a start), and it can only change with the code, so it is kept under
-    $CHECKPOINT_HOME/cache keyed by the interpreter and the size and time of every file of the package.
+    $CHECKPOINT_HOME/cache keyed by the interpreter and the size and time of the files derivation runs
+    (`_DERIVATION_CODE`).
     """
     cached = _fingerprint_cache()
     try:
