@@ -277,6 +277,20 @@ class FieldOutcomes:
         )
 
 
+def weights_with_names(fields: np.ndarray, similarity: np.ndarray, rarity: np.ndarray) -> np.ndarray:
+    """`Evidence.weight` of many pairs, to the same bits: their `FieldOutcomes.weights()` plus each name's
+    weight and, where the name agrees, its rarity's. NaN similarity: the name was not compared (no name)."""
+    total = np.array(fields, dtype=np.float64)
+    compared = ~np.isnan(similarity)
+    values, inverse = np.unique(similarity[compared], return_inverse=True)
+    # The scalar functions, once per distinct value (similarities are rounded, rarities per record).
+    total[compared] += np.array([name_weight(value) for value in values.tolist()])[inverse]
+    agrees = compared & (np.nan_to_num(similarity, nan=0.0) >= NAME_AGREES)
+    values, inverse = np.unique(rarity[agrees], return_inverse=True)
+    total[agrees] += np.array([rarity_weight(value) for value in values.tolist()])[inverse]
+    return total
+
+
 def field_outcomes(
     travellers: Sequence[Traveller], records: Sequence[Mapping[str, Any]], people: np.ndarray, places: np.ndarray
 ) -> FieldOutcomes:

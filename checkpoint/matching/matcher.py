@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,7 @@ from checkpoint.matching.evidence import (
     field_outcomes,
     record_name,
     traveller_name,
+    weights_with_names,
 )
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
 from checkpoint.names import name_similarity
@@ -39,6 +39,8 @@ MATCH_THRESHOLD = 0.95  # claim confidence (`claim_weight`) needed to claim a ma
 LEAD_LOG_ODDS = 2.5
 CANDIDATE_FLOOR = 0.20  # below this, a record is not worth showing
 MAX_CANDIDATES = 3
+#: How many of a traveller's best records a decision reads: the best, and the candidates after it.
+_RANKED = MAX_CANDIDATES + 1
 #: The candidate floor as a weight. The lead is measured over the runner-up or this, whichever is higher:
 #: records below the floor are not told apart (and need not all be compared).
 FLOOR_LOG_ODDS = math.log(CANDIDATE_FLOOR / (1 - CANDIDATE_FLOOR))
@@ -46,6 +48,8 @@ FLOOR_LOG_ODDS = math.log(CANDIDATE_FLOOR / (1 - CANDIDATE_FLOOR))
 #: Dropping it changes nothing: it would not be shown, the lead is measured from the floor up, and a
 #: claim needs a weight far above the floor (see the test that guards it).
 _FLOOR_WEIGHT = FLOOR_LOG_ODDS
+
+_NO_NAME = NormalisedName((), ())
 
 _COMPARED_COLUMNS = (
     "record_id",
@@ -60,7 +64,12 @@ _COMPARED_COLUMNS = (
 
 def confidence(evidence: Evidence) -> float:
     """A pair's confidence: the logistic of its evidence weight (what a candidate shows), in [0, 1]."""
-    return 1.0 / (1.0 + math.exp(-evidence.weight))
+    return confidence_of(evidence.weight)
+
+
+def confidence_of(weight: float) -> float:
+    """The confidence of an evidence weight (log-odds), in [0, 1]."""
+    return 1.0 / (1.0 + math.exp(-weight))
 
 
 def claim_confidence(best: Evidence, runner_up: Evidence | None = None) -> float:
@@ -109,7 +118,7 @@ class EvidenceMatcher:
         scored_by = _score(travellers, pairs, rows, compared, rarities(registry, rows) if rows else np.zeros(0))
         decisions: list[tuple[MatchOutcome, int | None]] = []
         for index in range(len(travellers)):
-            scored = sorted(scored_by.get(index, ()), key=lambda item: (-item[0], compared[item[1]]["record_id"]))
+            scored = scored_by.get(index)
             decisions.append(_decide(scored, compared) if scored else (MatchOutcome(), None))
         # The matched records' own fields, fetched together.
         matched = sorted({row for _, row in decisions if row is not None})
@@ -127,40 +136,58 @@ def _score(
     compared: dict[int, dict[str, Any]],
     rarity: np.ndarray,
 ) -> dict[int, list[tuple[float, int, Evidence]]]:
-    """Per screenable traveller, (confidence, row, evidence) of each record worth weighing.
+    """Per screenable traveller, (confidence, row, evidence) of its best records, best first (ties by record
+    id): as many as a decision reads (`_RANKED`).
 
     Every pair's fields (all but the name) are compared at once, vectorised; a pair that could not reach
     the candidate floor even with an identical name is dropped before its name, the costly part, is
-    compared (`best_case_weight`). A traveller without a name keeps every pair.
+    compared (`best_case_weight`). A traveller without a name keeps every pair. Weights and confidences are
+    worked out for every pair as numbers; an `Evidence` is made only for the few ranked records.
     """
-    names = [traveller_name(traveller) for traveller in travellers]
-    named = np.array([name is not None and not name.empty for name in names], dtype=bool)
+    names = [traveller_name(traveller) or _NO_NAME for traveller in travellers]
+    named = np.array([not name.empty for name in names], dtype=bool)
     place = {row: at for at, row in enumerate(rows)}
     wanted = [index for index in sorted(pairs) if travellers[index].screenable]
     people = np.array([index for index in wanted for _ in pairs[index]], dtype=np.int64)
-    pair_rows = [row for index in wanted for row in sorted(pairs[index])]
-    places = np.array([place[row] for row in pair_rows], dtype=np.int64)
+    places = np.array([place[row] for index in wanted for row in sorted(pairs[index])], dtype=np.int64)
+    if not len(people):
+        return {}
     outcomes = field_outcomes(travellers, [compared[row] for row in rows], people, places)
-    gain = best_name_gains(rarity)
+    fields = outcomes.weights()
     pair_named = named[people]
-    keep = ~pair_named | (outcomes.weights() + gain[places] >= _FLOOR_WEIGHT) if len(people) else pair_named
+    kept = np.flatnonzero(~pair_named | (fields + best_name_gains(rarity)[places] >= _FLOOR_WEIGHT))
+    people, places, pair_named = people[kept], places[kept], pair_named[kept]
 
-    @cache
-    def record_name_at(row: int) -> NormalisedName:
-        """A record's stored name, read once however many travellers it is compared with."""
-        return record_name(compared[row])
+    record_names: dict[int, NormalisedName] = {}  # a record's stored name, read once however often compared
 
+    def record_name_at(at: int) -> NormalisedName:
+        found = record_names.get(at)
+        if found is None:
+            found = record_names[at] = record_name(compared[rows[at]])
+        return found
+
+    similarity = np.full(len(kept), np.nan)
+    compared_names = np.flatnonzero(pair_named)
+    similarity[compared_names] = [
+        name_similarity(names[person], record_name_at(at))
+        for person, at in zip(people[compared_names].tolist(), places[compared_names].tolist(), strict=True)
+    ]
+    weights = weights_with_names(fields[kept], similarity, rarity[places])
+    confidences = np.array([confidence_of(weight) for weight in weights.tolist()])
+
+    # Best first per traveller, ties by record id (ranked once per record, not per pair).
+    by_id = sorted(range(len(rows)), key=lambda at: compared[rows[at]]["record_id"])
+    id_rank = np.empty(len(rows), dtype=np.int64)
+    id_rank[by_id] = np.arange(len(rows))
+    order = np.lexsort((id_rank[places], -confidences, people))
+    starts = np.flatnonzero(np.r_[True, people[order][1:] != people[order][:-1]])
+    within = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     scored_by: dict[int, list[tuple[float, int, Evidence]]] = {}
     rarity_of = rarity.tolist()
-    for at in np.flatnonzero(keep).tolist():
-        index, row = int(people[at]), pair_rows[at]
-        name = names[index]
-        if pair_named[at] and name is not None:
-            fields = outcomes.evidence(at, rarity_of[places[at]])
-            evidence = fields.with_name(name_similarity(name, record_name_at(row)))
-        else:
-            evidence = outcomes.evidence(at, RARITY_PIVOT)
-        scored_by.setdefault(index, []).append((confidence(evidence), row, evidence))
+    for at in order[within < _RANKED].tolist():
+        unnamed = outcomes.evidence(int(kept[at]), rarity_of[places[at]] if pair_named[at] else RARITY_PIVOT)
+        evidence = unnamed.with_name(float(similarity[at])) if pair_named[at] else unnamed
+        scored_by.setdefault(int(people[at]), []).append((float(confidences[at]), rows[places[at]], evidence))
     return scored_by
 
 

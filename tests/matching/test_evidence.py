@@ -22,6 +22,7 @@ from checkpoint.matching.evidence import (
     name_rarity_many,
     name_weight,
     rarity_weight,
+    weights_with_names,
 )
 from checkpoint.matching.matcher import claim_confidence, claimable, confidence
 from checkpoint.models import Traveller
@@ -212,3 +213,33 @@ def test_vectorised_field_outcomes_are_the_plain_rules(
             nik=expected_same(our_nik, nik, "exact", "different"),
         )
         assert weights[at] == evidence.weight  # the same sum, to the bit
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(DATE_LEVELS),
+            st.sampled_from(("agree", "disagree", "missing")),
+            st.sampled_from(("exact", "ocr", "different", "missing")),
+            st.sampled_from(("exact", "different", "missing")),
+            st.none() | st.floats(min_value=0.0, max_value=1.0).map(lambda value: round(value, 4)),
+            st.floats(min_value=-30.0, max_value=10.0),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_vectorised_weights_with_names_are_the_evidence_weights_to_the_bit(
+    pairs: list[tuple[str, str, str, str, float | None, float]],
+) -> None:
+    evidences = [
+        Evidence(name=name, rarity=rarity, date_of_birth=born, sex=sex, passport_number=passport, nik=nik)
+        for born, sex, passport, nik, name, rarity in pairs
+    ]
+    fields = np.array(
+        [Evidence(None, e.rarity, e.date_of_birth, e.sex, e.passport_number, e.nik).weight for e in evidences]
+    )
+    similarity = np.array([math.nan if name is None else name for *_, name, _ in pairs])
+    rarity = np.array([rarity for *_, rarity in pairs])
+    weights = weights_with_names(fields, similarity, rarity)
+    assert weights.tolist() == [evidence.weight for evidence in evidences]
