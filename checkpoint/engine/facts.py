@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -145,8 +146,8 @@ class Facts:
     def from_rows(cls, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> Facts:
         """Facts from one mapping per traveller; a name a row lacks is missing, as are NaN, NaT and NA."""
         columns = {}
-        for name in names:
-            values = [row.get(name) for row in rows]
+        for name, column in zip(names, _transposed(rows, names), strict=True):
+            values: Sequence[Any] = column
             kinds = set(map(type, values))
             if not kinds <= _NEVER_MISSING:  # only these spell missing as None alone: the rest are checked
                 if kinds <= _NEVER_MISSING | {float}:
@@ -188,6 +189,18 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     """The facts of a batch: one row per traveller, in order, one column per traveller field."""
     rows = [traveller_facts(t, o, today) for t, o in zip(travellers, outcomes, strict=True)]
     return Facts.from_rows(rows, list(fields_of("traveller")))
+
+
+def _transposed(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Each name's values, one per row (None where a row lacks it), turned column-wise in C when every row
+    holds every name (as `traveller_facts` makes them)."""
+    if len(names) > 1:
+        pick = itemgetter(*names)
+        try:
+            return list(zip(*(pick(row) for row in rows), strict=True)) if rows else [() for _ in names]
+        except KeyError:
+            pass
+    return [tuple(row.get(name) for row in rows) for name in names]
 
 
 #: Types whose values are never a "missing" other than None (NaN, NaT and NA are of other types).

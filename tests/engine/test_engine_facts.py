@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from checkpoint.engine import build_facts
-from checkpoint.engine.facts import estimated_issue_date, one_way
+from checkpoint.engine.facts import Facts, estimated_issue_date, one_way
 from checkpoint.engine.pack import field_catalogue, fields_of
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
@@ -206,3 +206,18 @@ def test_the_record_destination_disagrees_or_is_unknown() -> None:
 def test_a_foreign_national_is_one_known_to_be_foreign(nationality: str | None, foreign: bool) -> None:
     # Never missing: a traveller without a nationality is not excused from the rules for Indonesians.
     assert facts_of(traveller(nationality=nationality))["foreign_national"] is foreign
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_facts_from_rows_read_every_name_whether_or_not_every_row_holds_it(complete: bool) -> None:
+    rows: list[dict[str, Any]] = [
+        {"age": 30.0, "sex": "F", "one_way": True},
+        {"age": float("nan"), "sex": None, "one_way": False},
+        {"age": 41.0, "sex": "M", "one_way": None} if complete else {"sex": "M"},
+    ]
+    facts = Facts.from_rows(rows, ["sex", "age", "one_way"])
+    assert facts.names == ("sex", "age", "one_way")
+    assert list(facts["sex"]) == ["F", None, "M"]
+    assert list(facts["age"]) == [30.0, None, 41.0 if complete else None]
+    assert list(facts["one_way"]) == [True, False, None]
+    assert len(Facts.from_rows([], ["sex", "age"])["age"]) == 0
