@@ -47,9 +47,11 @@ SIGNATURE_FLOOR = 0.5
 #: token_set_ratio (0–100) of the phonetic names below which a pair is not compared further …
 NAME_PREFILTER = 60
 #: … and for a pair whose dates of birth are one digit apart: a slipped date is evidence *against* (the
-#: fitted weight is negative), so only a near-identical name can make such a record worth showing. On the
-#: benchmark sets no pair under 80 reached the candidate floor; 75 leaves a margin (benchmarks/matching/).
-SLIP_NAME_PREFILTER = 75
+#: fitted weight is negative), so only a near-identical name can make such a record worth showing. Measured
+#: 2026-11-28 (benchmarks/matching/results-speed.md, run J): on seeds 11 and 23 and two 5,000-traveller slices
+#: of the million-record manifest, no slipped pair under 90 reached the candidate floor (the highest below 90:
+#: confidence 0.12, at 85–90); 85 leaves that margin and spares ~4 name comparisons per traveller.
+SLIP_NAME_PREFILTER = 85
 
 
 @dataclass(frozen=True)
