@@ -46,7 +46,7 @@ def test_pruned_pairs_would_never_have_been_reported(
 ) -> None:
     registry, travellers = labelled
     pruned = EvidenceMatcher().match(registry, travellers)
-    for name in ("SIGNATURE_FLOOR", "NAME_PREFILTER", "SLIP_NAME_PREFILTER"):
+    for name in ("SIGNATURE_FLOOR", "SLIP_SIGNATURE_FLOOR", "NAME_PREFILTER", "SLIP_NAME_PREFILTER"):
         monkeypatch.setattr(candidates_module, name, 0)
     monkeypatch.setattr(matcher_module, "_FLOOR_WEIGHT", -math.inf)  # every name compared
     everything = EvidenceMatcher().match(registry, travellers)
