@@ -21,9 +21,17 @@ pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="work is split onl
 def test_chunks_cover_every_item_once_in_order(count: int, workers: int) -> None:
     parts = chunks(count, workers)
     assert [item for part in parts for item in part] == list(range(count))
-    assert len(parts) == 1 or min(len(part) for part in parts) >= MIN_CHUNK
-    assert max(len(part) for part in parts) - min(len(part) for part in parts) <= 1
+    sizes = [len(part) for part in parts]
+    assert len(parts) == 1 or min(sizes) >= MIN_CHUNK
+    assert sizes == sorted(sizes, reverse=True)  # largest first: the last claims are the small ones
     assert workers > 1 or len(parts) == 1
+    assert len(parts) <= 4096  # the queue of chunk numbers fits the pipe before any fork
+
+
+def test_the_last_chunks_are_finer_so_the_workers_finish_together() -> None:
+    sizes = [len(part) for part in chunks(50_000, 2)]
+    assert len(sizes) == 14 + 8 and set(sizes[:14]) == {3125} and set(sizes[14:]) == {781, 782}
+    assert [len(part) for part in chunks(500, 2)] == [34] * 5 + [33] * 10  # too small to cut finer
 
 
 def squares_with_pids(part: range) -> list[tuple[int, int]]:
@@ -111,10 +119,13 @@ class Interrupted(Exception):
 
 def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(forked_workers: Any) -> None:
     parent = os.getpid()
+    first = [True]
 
     def slow_in_children(part: range) -> list[int]:
         if os.getpid() != parent:
             time.sleep(5)
+        elif first.pop() if first else False:
+            time.sleep(0.1)  # the children claim their first chunks meanwhile (else this process may take all)
         return list(part)
 
     def interrupt(*_: object) -> None:
