@@ -96,8 +96,9 @@ class AuditEntry:
         return _LINE_ENCODER.encode(entry).encode("utf-8")
 
 
-#: How an entry is written (as `json.dumps(entry, ensure_ascii=False, separators=(",", ":"))`, made once).
-_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: How an entry is written (as `json.dumps(entry, ensure_ascii=False, separators=(",", ":"))`, made once; an
+#: entry is a flat dict, so no circular check).
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
 
 #: The keys of every entry, in their order on disk.
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AuditEntry))

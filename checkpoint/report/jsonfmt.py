@@ -15,9 +15,11 @@ _LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029"
 
 
 # allow_nan=False: a NaN confidence is a bug upstream and must not produce invalid JSON. One encoder each,
-# made once (`json.dumps` with options makes a new one per call).
-_COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-_INDENTED = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2, separators=(",", ": "))
+# made once (`json.dumps` with options makes a new one per call); no circular check: results are plain trees.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":"))
+_INDENTED = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, allow_nan=False, indent=2, separators=(",", ": ")
+)
 
 
 def _dumps(value: Any, *, indent: bool) -> str:
