@@ -45,18 +45,17 @@ from checkpoint.registry.keys import (
 #: has to throw out unrelated names of a date-of-birth block (measured in benchmarks/matching/).
 SIGNATURE_FLOOR = 0.5
 #: … and for a pair whose dates of birth are one digit apart, which only a near-identical name can make worth
-#: showing (see SLIP_NAME_PREFILTER): on the same four sets no such pair with an overlap under 0.8 reached the
-#: candidate floor (the highest: confidence 0.09). 0.7 leaves that margin and keeps ~26 pairs a traveller
-#: out of the string comparisons.
-SLIP_SIGNATURE_FLOOR = 0.7
+#: showing (see SLIP_NAME_PREFILTER). On the million-record manifest (50,000 travellers) no such pair under
+#: 0.7 reached the candidate floor (the highest: confidence 0.03), two between 0.70 and 0.75 did (0.42):
+#: 0.6 leaves a margin and keeps ~16 pairs a traveller out of the string comparisons.
+SLIP_SIGNATURE_FLOOR = 0.6
 #: token_set_ratio (0–100) of the phonetic names below which a pair is not compared further …
 NAME_PREFILTER = 60
 #: … and for a pair whose dates of birth are one digit apart: a slipped date is evidence *against* (the
-#: fitted weight is negative), so only a near-identical name can make such a record worth showing. Measured
-#: 2026-11-28 (benchmarks/matching/results-speed.md, run J): on seeds 11 and 23 and two 5,000-traveller slices
-#: of the million-record manifest, no slipped pair under 90 reached the candidate floor (the highest below 90:
-#: confidence 0.12, at 85–90); 85 leaves that margin and spares ~4 name comparisons per traveller.
-SLIP_NAME_PREFILTER = 85
+#: fitted weight is negative), so only a near-identical name can make such a record worth showing. On the
+#: benchmark sets no pair under 80 reached the candidate floor; 75 leaves a margin (benchmarks/matching/).
+#: (85 was tried: on the million-record manifest one pair at 80.9 reached the floor, a candidate at 0.35.)
+SLIP_NAME_PREFILTER = 75
 
 
 @dataclass(frozen=True)
