@@ -74,7 +74,7 @@ def confidence_of(weight: float) -> float:
 
 def claim_confidence(best: Evidence, runner_up: Evidence | None = None) -> float:
     """The confidence that a traveller's best record is the traveller (what a match shows), in [0, 1]."""
-    return 1.0 / (1.0 + math.exp(-claim_weight(best.weight, _second(runner_up))))
+    return confidence_of(claim_weight(best.weight, _second(runner_up)))
 
 
 def claimable(best: Evidence, runner_up: Evidence | None = None) -> bool:
