@@ -128,7 +128,7 @@ def screen_command(
             workers=cores,
             matching=matching,
         )
-    _emit(run, output_format, output, screening_date)
+    _emit(run, output_format, output, screening_date, workers=cores)
     raise typer.Exit(run.exit_code)
 
 
@@ -141,15 +141,17 @@ def _check_writable(output: Path) -> None:
         raise UsageError(f"cannot write output file {output}: the folder does not exist or is not writable.")
 
 
-def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:
-    from checkpoint.report import write_report, writer_for
+def _emit(
+    run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date, *, workers: int = 1
+) -> None:
+    from checkpoint.report import write_report, write_results
 
     for note in run.notes:
         typer.echo(f"note: {note}", err=True)
     if output is None:
-        writer_for(output_format).write(run.results, sys.stdout)
+        write_results(run.results, output_format, sys.stdout, workers=workers)
         return
-    write_report(run.results, output_format, output)
+    write_report(run.results, output_format, output, workers=workers)
     counts = {verdict: sum(r.verdict.value == verdict for r in run.results) for verdict in ("hold", "refer", "clear")}
     typer.echo(
         f"{len(run.results)} traveller(s) screened on {screening_date}: "

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 from checkpoint.errors import UsageError
+from checkpoint.forked import map_shares
 from checkpoint.models import ScreeningResult
 from checkpoint.report.atomic import write_atomically
 from checkpoint.report.csvfmt import CsvWriter
-from checkpoint.report.interface import OutputFormat, ResultWriter
+from checkpoint.report.interface import OutputFormat, PiecewiseWriter, ResultWriter
 from checkpoint.report.jsonfmt import JsonLinesWriter, JsonWriter
 
 
@@ -58,6 +60,33 @@ def writer_for(output_format: OutputFormat | str) -> ResultWriter:
         raise UsageError(f"unknown output format {output_format!r}; choose one of {choices}") from None
 
 
-def write_report(results: Sequence[ScreeningResult], output_format: OutputFormat | str, path: Path) -> None:
-    """Write `results` in `output_format` to `path` atomically (all or nothing)."""
-    write_atomically(path, partial(writer_for(output_format).write, results))
+#: Fewer results than this are written out in this process: forking costs more than it saves.
+PARALLEL_RESULTS = 4096
+
+
+def write_results(
+    results: Sequence[ScreeningResult], output_format: OutputFormat | str, stream: TextIO, *, workers: int = 1
+) -> None:
+    """Write `results` in `output_format` to `stream`.
+
+    A large batch in a format made of independent pieces (`PiecewiseWriter`: JSON, JSON Lines, CSV) is
+    written out by up to `workers` processes (`checkpoint.forked`), each a run of consecutive results;
+    the text is the same for any number of workers.
+    """
+    writer = writer_for(output_format)
+    if workers <= 1 or len(results) < PARALLEL_RESULTS or not isinstance(writer, PiecewiseWriter):
+        writer.write(results, stream)
+        return
+    piecewise = writer
+
+    def encode(part: range) -> list[str]:
+        return [piecewise.encode(results[part.start : part.stop])]
+
+    writer.write_pieces(map_shares(encode, len(results), workers), stream)
+
+
+def write_report(
+    results: Sequence[ScreeningResult], output_format: OutputFormat | str, path: Path, *, workers: int = 1
+) -> None:
+    """Write `results` in `output_format` to `path` atomically (all or nothing); `workers` as `write_results`."""
+    write_atomically(path, partial(write_results, results, output_format, workers=workers))

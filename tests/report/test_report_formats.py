@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 
 from checkpoint.errors import UsageError
 from checkpoint.models import ScreeningResult
-from checkpoint.report import WRITERS, ConsoleWriter, OutputFormat, ResultWriter, TableWriter, writer_for
+from checkpoint.report import (
+    CSV_COLUMNS,
+    WRITERS,
+    ConsoleWriter,
+    OutputFormat,
+    PiecewiseWriter,
+    ResultWriter,
+    TableWriter,
+    formats,
+    write_results,
+    writer_for,
+)
 
 
 def test_every_output_format_has_a_writer() -> None:
@@ -40,3 +52,38 @@ def test_every_writer_writes_every_result(output_format: OutputFormat, sample_re
     assert text.endswith("\n")
     for result in sample_results[:5]:  # plain ids; quoting of awkward ones is covered per format
         assert result.pax_id in text
+
+
+@pytest.mark.parametrize("output_format", [OutputFormat.JSON, OutputFormat.JSONL, OutputFormat.CSV])
+def test_any_cut_into_pieces_writes_what_the_whole_batch_writes(
+    output_format: OutputFormat, sample_results: list[ScreeningResult]
+) -> None:
+    writer = writer_for(output_format)
+    assert isinstance(writer, PiecewiseWriter)
+    whole = io.StringIO(newline="")
+    writer.write(sample_results, whole)
+    for cuts in ([], [0], [1], [2, 3], [0, 0, len(sample_results)], list(range(len(sample_results)))):
+        bounds = [0, *cuts, len(sample_results)]
+        pieces = [writer.encode(sample_results[start:stop]) for start, stop in itertools.pairwise(bounds)]
+        stream = io.StringIO(newline="")
+        writer.write_pieces(pieces, stream)
+        assert stream.getvalue() == whole.getvalue(), cuts
+    empty = io.StringIO(newline="")
+    writer.write([], empty)
+    assert empty.getvalue() == {"json": "[]\n", "jsonl": "", "csv": ",".join(CSV_COLUMNS) + "\n"}[output_format]
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat))
+def test_a_large_batch_written_by_several_processes_is_the_same_text(
+    output_format: OutputFormat, sample_results: list[ScreeningResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(formats, "PARALLEL_RESULTS", 16)
+    batch = sample_results * 40  # ~40 chunks of a few results, claimed by this process and a child
+    texts = []
+    for workers in (1, 2, 3):
+        stream = io.StringIO(newline="")
+        write_results(batch, output_format, stream, workers=workers)
+        texts.append(stream.getvalue())
+    reference = io.StringIO(newline="")
+    writer_for(output_format).write(batch, reference)
+    assert texts == [reference.getvalue()] * 3
