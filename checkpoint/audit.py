@@ -38,6 +38,7 @@ from typing import Any, BinaryIO
 import filelock
 
 from checkpoint.errors import AuditError
+from checkpoint.forked import map_shares
 from checkpoint.models import ScreeningResult
 
 #: The `prev` of the first entry.
@@ -216,10 +217,12 @@ class AuditLog:
         """The installation key used for traveller keys."""
         return self.path.parent / KEY_FILE_NAME
 
-    def record(self, results: Sequence[ScreeningResult], context: ScreeningContext) -> int:
+    def record(self, results: Sequence[ScreeningResult], context: ScreeningContext, *, workers: int = 1) -> int:
         """Append one entry per result under the lock and return how many were written.
 
         With no results it still checks that the log can be written, which makes a cheap preflight.
+        `workers`: how many processes may share writing out the entries of a large batch (`entry_bodies`);
+        the log is the same for any number.
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -230,9 +233,11 @@ class AuditLog:
             ) from None
         with _locked(self.path, self.lock_timeout):
             key = load_key(self.key_path)
-            return self._append(results, context, key)
+            return self._append(results, context, key, workers)
 
-    def _append(self, results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes) -> int:
+    def _append(
+        self, results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes, workers: int = 1
+    ) -> int:
         try:
             handle = self.path.open("a+b")
         except OSError as error:
@@ -244,8 +249,11 @@ class AuditLog:
             stamp = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             lines: list[bytes] = []
             prev = last_hash
-            for offset, result in enumerate(results, start=1):
-                line = _entry(last_seq + offset, stamp, result, context, key, prev).to_line()
+            # Each line is its seq and time, the body, and the previous line's hash: only the chaining is
+            # done line after line, the bodies (the costly part) may be written out by several processes.
+            time_member = _LINE_ENCODER.encode(stamp).encode("utf-8")
+            for seq, body in enumerate(entry_bodies(results, context, key, workers), start=last_seq + 1):
+                line = b'{"seq":%d,"time":%s,%s,"prev":"%s"}' % (seq, time_member, body, prev.encode("ascii"))
                 prev = hashlib.sha256(line).hexdigest()
                 lines.append(line)
             size = handle.seek(0, os.SEEK_END)
@@ -303,6 +311,7 @@ class AuditLog:
 def _entry(
     seq: int, stamp: str, result: ScreeningResult, context: ScreeningContext, key: bytes, prev: str
 ) -> AuditEntry:
+    """One entry as a whole (the reference for the lines `AuditLog` writes from `entry_bodies`)."""
     traveller = result.traveller
     match = result.outcome.match
     return AuditEntry(
@@ -311,13 +320,7 @@ def _entry(
         officer=context.officer,
         post=context.post,
         pax_id=traveller.pax_id,
-        traveller_key=traveller_key(
-            key,
-            passport_number=traveller.passport_number,
-            nationality=traveller.nationality,
-            date_of_birth=traveller.date_of_birth,
-            full_name=traveller.full_name,
-        ),
+        traveller_key=_traveller_key_of(result, key),
         verdict=result.verdict.value,
         risk_score=result.risk_score,
         rules=tuple(hit.rule for hit in result.hits),
@@ -328,6 +331,61 @@ def _entry(
         tool_version=context.tool_version,
         prev=prev,
     )
+
+
+def _traveller_key_of(result: ScreeningResult, key: bytes) -> str | None:
+    traveller = result.traveller
+    return traveller_key(
+        key,
+        passport_number=traveller.passport_number,
+        nationality=traveller.nationality,
+        date_of_birth=traveller.date_of_birth,
+        full_name=traveller.full_name,
+    )
+
+
+def entry_bodies(
+    results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes, workers: int = 1
+) -> list[bytes]:
+    """Each result's entry between `time` and `prev` as written: its compact JSON members, without braces.
+
+    A large batch is shared among `workers` forked processes (`checkpoint.forked`): the traveller keys
+    (an HMAC each) and the JSON are most of the cost of an append; the bodies are the same either way.
+    """
+    # The screening's own members are the same on every line: written once.
+    head = _LINE_ENCODER.encode({"officer": context.officer, "post": context.post})[1:-1]
+    tail = _LINE_ENCODER.encode(
+        {
+            "registry_snapshot": context.registry_snapshot,
+            "rule_pack_version": context.rule_pack_version,
+            "rule_pack_hash": context.rule_pack_hash,
+            "tool_version": context.tool_version,
+        }
+    )[1:-1]
+    encode = _LINE_ENCODER.encode
+
+    def write(part: range) -> list[bytes]:
+        bodies = []
+        for result in results[part.start : part.stop]:
+            match = result.outcome.match
+            own = encode(
+                {
+                    "pax_id": result.traveller.pax_id,
+                    "traveller_key": _traveller_key_of(result, key),
+                    "verdict": result.verdict.value,
+                    "risk_score": result.risk_score,
+                    "rules": [hit.rule for hit in result.hits],
+                    "record_id": match.record_id if match else None,
+                }
+            )[1:-1]
+            bodies.append(f"{head},{own},{tail}".encode())
+        return bodies
+
+    return map_shares(write, len(results), workers if len(results) >= PARALLEL_ENTRIES else 1)
+
+
+#: Fewer entries than this are written out in this process: forking costs more than it saves.
+PARALLEL_ENTRIES = 4096
 
 
 def verify(path: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> VerifyReport:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checkpoint import audit
 from checkpoint.audit import (
     ENTRY_FIELDS,
     GENESIS_HASH,
@@ -93,6 +94,28 @@ def expect_bad_line(path: Path, line: int | None) -> AuditChainError:
 
 
 # --- entries ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_each_line_is_the_whole_entry_written_at_once_for_any_number_of_workers(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audit, "PARALLEL_ENTRIES", 16)  # a small batch shared among processes, as a large one
+    context = ScreeningContext(None, "TPI \u2028 Batam", "snap", "2025.1", "cd" * 32, "0.1.0")  # null, a line break
+    results = [result(n, matched=n % 3 != 0, passport=None if n % 5 else "") for n in range(1, 300)]
+    log = AuditLog(tmp_path / "audit.jsonl", clock=fixed_clock)
+    log.record(results[:7], context)
+    assert log.record(results[7:], context, workers=workers) == len(results) - 7
+
+    key = load_key(tmp_path / "audit.key")
+    stamp = "2025-03-01T08:30:15Z"
+    prev, expected = GENESIS_HASH, []
+    for seq, screened in enumerate(results, start=1):
+        line = audit._entry(seq, stamp, screened, context, key, prev).to_line()
+        prev = hashlib.sha256(line).hexdigest()
+        expected.append(line)
+    assert log.path.read_bytes() == b"".join(line + b"\n" for line in expected)
+    assert verify(log.path).entries == len(results)
 
 
 def test_entries_hold_the_documented_fields_in_order(tmp_path: Path) -> None:
