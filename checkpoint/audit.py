@@ -29,15 +29,14 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import filelock
-
 from checkpoint.errors import AuditError
+from checkpoint.filelocks import LockTimeout, exclusive
 from checkpoint.forked import map_shares
 from checkpoint.models import ScreeningResult
 
@@ -519,10 +518,10 @@ def lock_path_for(log: Path) -> Path:
 @contextmanager
 def _locked(log: Path, timeout: float, *, optional: bool = False) -> Iterator[bool]:
     """Hold the log's inter-process lock; yield whether it is held (False only if `optional` and unusable)."""
-    lock = filelock.FileLock(str(lock_path_for(log)), timeout=timeout)
+    lock = ExitStack()
     try:
-        lock.acquire()
-    except filelock.Timeout:
+        lock.enter_context(exclusive(lock_path_for(log), timeout))  # taken here; the block runs below
+    except LockTimeout:
         raise AuditError(
             f"the audit log {log} stayed locked by another checkpoint process for {timeout:g} s; "
             "try again, and if it persists check for a stuck checkpoint process."
@@ -536,11 +535,8 @@ def _locked(log: Path, timeout: float, *, optional: bool = False) -> Iterator[bo
         held = False
     else:
         held = True
-    try:
+    with lock:
         yield held
-    finally:
-        if held:
-            lock.release()
 
 
 def _last_line(handle: BinaryIO, size: int) -> bytes:

@@ -9,7 +9,6 @@ import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import filelock
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,6 +26,7 @@ from checkpoint.audit import (
     verify,
 )
 from checkpoint.errors import AuditError
+from checkpoint.filelocks import exclusive
 from checkpoint.models import Hit, Match, MatchOutcome, ScreeningResult, Traveller, Verdict
 
 # Synthetic identities only (SPEC §8).
@@ -368,7 +368,7 @@ def test_an_unwritable_log_is_an_audit_error(tmp_path: Path) -> None:
 
 def test_a_lock_held_too_long_is_an_audit_error(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit.jsonl", lock_timeout=0.05)
-    with filelock.FileLock(str(log.lock_path)), pytest.raises(AuditError, match="stayed locked"):
+    with exclusive(log.lock_path, 1.0), pytest.raises(AuditError, match="stayed locked"):
         log.record([result(1)], CONTEXT)
     assert not log.path.exists()
 

@@ -1,0 +1,67 @@
+"""An exclusive lock between processes, held on a lock file, with a timeout.
+
+On POSIX it is `flock(2)` on the lock file, as the `filelock` package takes it there (so a checkpoint that
+still used that package and this one exclude each other). Elsewhere (Windows) that package is used,
+imported only there: on Linux it costs a screening tens of milliseconds of imports and hooks into every
+fork (the matching's workers included).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+#: The first wait between two tries; it doubles up to _LONGEST_WAIT.
+_FIRST_WAIT = 0.001
+_LONGEST_WAIT = 0.05
+
+
+class LockTimeout(Exception):
+    """Another process held the lock for the whole timeout."""
+
+
+@contextmanager
+def exclusive(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the lock on `path` (created if missing) for the block; LockTimeout if it stays taken for `timeout`
+    seconds; an OSError if the lock file cannot be opened (a read-only folder)."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        import filelock
+
+        try:
+            with filelock.FileLock(str(path), timeout=timeout):
+                yield
+        except filelock.Timeout:
+            raise LockTimeout(str(path)) from None
+        return
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _take(descriptor, timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _take(descriptor: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    wait = _FIRST_WAIT
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LockTimeout("the lock stayed taken") from None
+            time.sleep(min(wait, left))
+            wait = min(wait * 2, _LONGEST_WAIT)

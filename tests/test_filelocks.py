@@ -1,0 +1,60 @@
+"""The inter-process lock on a file: exclusive between processes, a timeout, released after the block."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+
+from checkpoint.filelocks import LockTimeout, exclusive
+
+
+def test_a_second_holder_waits_out_the_timeout_then_gets_it_after_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "x.lock"
+    with exclusive(path, 1.0):
+        started = time.monotonic()
+        with pytest.raises(LockTimeout), exclusive(path, 0.05):
+            pass
+        assert time.monotonic() - started >= 0.05
+    with exclusive(path, 0.05):  # released by the first block
+        assert path.exists()
+
+
+def test_an_error_in_the_block_releases_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "x.lock"
+    with pytest.raises(OSError, match="disk full"), exclusive(path, 1.0):
+        raise OSError("disk full")
+    with exclusive(path, 0.05):
+        pass
+
+
+def _hold(path: Path, taken: multiprocessing.synchronize.Event, release: multiprocessing.synchronize.Event) -> None:
+    with exclusive(path, 5.0):
+        taken.set()
+        release.wait(10)
+
+
+def test_a_lock_held_by_another_process_excludes_this_one_until_it_lets_go(tmp_path: Path) -> None:
+    path = tmp_path / "x.lock"
+    context = multiprocessing.get_context("spawn")
+    taken, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold, args=(path, taken, release))
+    holder.start()
+    try:
+        assert taken.wait(30)
+        with pytest.raises(LockTimeout), exclusive(path, 0.1):
+            pass
+        release.set()
+        with exclusive(path, 10.0):  # waits for the holder to leave its block
+            pass
+    finally:
+        release.set()
+        holder.join(30)
+    assert holder.exitcode == 0
+
+
+def test_a_lock_file_that_cannot_be_made_is_an_os_error(tmp_path: Path) -> None:
+    with pytest.raises(OSError), exclusive(tmp_path / "missing-folder" / "x.lock", 0.05):
+        pass
