@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -53,6 +53,11 @@ _RECORD_FACTS = (
     "opp_completed",
     "planned_departure",
 )
+_traveller_values = attrgetter(*_TRAVELLER_FACTS)
+#: The record's fields the facts read.
+_RECORD_VALUES = (*_RECORD_FACTS, "date_of_birth")
+#: Types of record values that are facts as they are: never a "missing" but None, never a timestamp.
+_PLAIN = frozenset({type(None), str, bool, int, date})
 #: The nationality of the travellers the placement registry is about.
 INDONESIAN = "IDN"
 
@@ -82,7 +87,7 @@ def one_way(traveller: Traveller) -> bool | None:
 
 def traveller_facts(traveller: Traveller, outcome: MatchOutcome, today: date) -> dict[str, Any]:
     """The facts of one traveller."""
-    facts: dict[str, Any] = {name: getattr(traveller, name) for name in _TRAVELLER_FACTS}
+    facts: dict[str, Any] = dict(zip(_TRAVELLER_FACTS, _traveller_values(traveller), strict=True))
     departure = traveller.departure_date or today
     facts["departure_date"] = departure
     born = traveller.date_of_birth
@@ -110,7 +115,7 @@ def record_facts(record: Mapping[str, Any] | None, traveller: Traveller, departu
     if record is None:
         return {f"record.{name}": None for name in (*_RECORD_FACTS, "destination_agrees", "departure_gap_days", "age")}
     # A record may come from a table: NaN, NaT and NA are missing, a timestamp is its day.
-    clean = {name: _as_date(_none_if_missing(record.get(name))) for name in (*_RECORD_FACTS, "date_of_birth")}
+    clean = {name: _record_value(record.get(name)) for name in _RECORD_VALUES}
     facts = {f"record.{name}": clean[name] for name in _RECORD_FACTS}
     country = clean["destination_country"]
     facts["record.destination_agrees"] = (
@@ -121,6 +126,13 @@ def record_facts(record: Mapping[str, Any] | None, traveller: Traveller, departu
     born = clean["date_of_birth"]
     facts["record.age"] = float(age_on(born, departure)) if born else None
     return facts
+
+
+def _record_value(value: Any) -> Any:
+    """A record's value as a fact: missing as None, a timestamp as its day (most values are neither)."""
+    if type(value) in _PLAIN:
+        return value
+    return _as_date(_none_if_missing(value))
 
 
 def _as_date(value: Any) -> Any:
