@@ -8,10 +8,12 @@ spreadsheet, `passenger 3: …` in a PAXLST), so that whoever fixes the file fin
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from checkpoint.columns import resolve_headers
 from checkpoint.dates import DateKind, DateProblem, parse_date
@@ -95,31 +97,36 @@ def _use_nik(values: dict[str, object], today: date) -> list[str]:
 def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Traveller:
     """A traveller from field-named cells (SPEC §4.2 names); problems become warnings, never errors."""
     warnings: list[str] = []
-    cells = _without_overlong(cells, warnings)
+    return _build(_without_overlong(cells, warnings), row, today, warnings)
+
+
+def _build_checked(cells: Mapping[str, object], *, row: int, today: date) -> Traveller:
+    """`build_traveller` of cells known to hold no overlong text (`_overlong_rows`)."""
+    return _build(cells, row, today, [])
+
+
+def _overlong_rows(columns: Iterable[Sequence[object]]) -> set[int]:
+    """The positions of the rows holding a text longer than MAX_CELL_CHARS in any of these columns."""
+    rows: set[int] = set()
+    for cells in columns:
+        with contextlib.suppress(TypeError):  # a cell without a length (None, a number): looked at one by one
+            if max(map(len, cells), default=0) <= MAX_CELL_CHARS:  # type: ignore[arg-type]
+                continue
+        rows.update(at for at, cell in enumerate(cells) if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS)
+    return rows
+
+
+def _build(cells: Mapping[str, object], row: int, today: date, warnings: list[str]) -> Traveller:
+    """`build_traveller` of cells already checked for overlong texts (`warnings`: what that check found)."""
     values: dict[str, object] = {}
     values["full_name"] = _full_name(cells)
-    raw_sex = clean_text(cells.get("sex"))
-    values["sex"] = read_sex(raw_sex)
-    if raw_sex and values["sex"] is None:
-        warnings.append(f"sex '{raw_sex}' is not M or F; treated as missing")
-    for name, kind in _DATE_KINDS.items():
-        raw = cells.get(name)
-        parsed = parse_date(raw, kind=kind, today=today)
-        if isinstance(parsed, DateProblem):
-            warnings.append(f"{name} '{clean_text(raw)}' {parsed.reason}; treated as missing")
-            parsed = None
-        if kind is DateKind.PAST and parsed is not None and parsed > today:
-            warnings.append(f"{name} '{clean_text(raw)}' is in the future; treated as missing")
-            parsed = None
-        values[name] = parsed
-    raw_nationality = clean_text(cells.get("nationality"))
-    values["nationality"] = nationality_code(raw_nationality)
-    if raw_nationality and values["nationality"] is None:
-        warnings.append(f"nationality '{raw_nationality}' is not a known country code; treated as missing")
-    raw_destination = clean_text(cells.get("destination"))
-    values["destination"] = country_code(raw_destination)
-    if raw_destination and values["destination"] is None:
-        warnings.append(f"destination '{raw_destination}' is not a known country or airport code; treated as missing")
+    get = cells.get
+    for name in _CELL_FIELDS:  # sex, dates, countries: each read on its own, the same text the same way
+        raw = get(name)
+        value, warning = _read_repeated(name, raw, today) if type(raw) is str else _read(name, raw, today)
+        values[name] = value
+        if warning:
+            warnings.append(warning)
     values["passport_number"] = document_number(cells.get("passport_number"))
     raw_nik = cells.get("nik")
     values["nik"] = nik_digits(raw_nik)
@@ -147,6 +154,38 @@ def build_traveller(cells: Mapping[str, object], *, row: int, today: date) -> Tr
     return traveller
 
 
+#: The fields read from their own cell alone, in the order their warnings are given.
+_CELL_FIELDS = ("sex", *_DATE_KINDS, "nationality", "destination")
+
+
+def _read(name: str, raw: object, today: date) -> tuple[object, str | None]:
+    """One of `_CELL_FIELDS` read from its cell: the value (None when missing or unreadable) and the warning."""
+    if name == "sex":
+        text = clean_text(raw)
+        sex = read_sex(text)
+        return sex, f"sex '{text}' is not M or F; treated as missing" if text and sex is None else None
+    kind = _DATE_KINDS.get(name)
+    if kind is not None:
+        parsed = parse_date(raw, kind=kind, today=today)
+        if isinstance(parsed, DateProblem):
+            return None, f"{name} '{clean_text(raw)}' {parsed.reason}; treated as missing"
+        if kind is DateKind.PAST and parsed is not None and parsed > today:
+            return None, f"{name} '{clean_text(raw)}' is in the future; treated as missing"
+        return parsed, None
+    text = clean_text(raw)
+    if name == "nationality":
+        code = nationality_code(text)
+        unknown = f"nationality '{text}' is not a known country code; treated as missing"
+    else:
+        code = country_code(text)
+        unknown = f"destination '{text}' is not a known country or airport code; treated as missing"
+    return code, unknown if text and code is None else None
+
+
+#: The same texts recur down a manifest's columns (one sex, one departure date, a few countries): each is read once.
+_read_repeated = lru_cache(maxsize=65_536)(_read)
+
+
 def travellers_from_table(raw: RawTable, *, today: date, workers: int = 1) -> list[Traveller]:
     """Every row of a manifest table as a traveller, in order; raise only if no name column exists.
 
@@ -161,10 +200,13 @@ def travellers_from_table(raw: RawTable, *, today: date, workers: int = 1) -> li
             f"(SURNAME/GIVEN), 'Surname' + 'Given Names', or 'Passport No.'."
         )
     columns = {field: raw.columns[index] for field, index in found.items()}
+    overlong = _overlong_rows(columns.values())
 
     def build(part: range) -> list[Traveller]:
         return [
-            build_traveller({field: cells[position] for field, cells in columns.items()}, row=position + 1, today=today)
+            (build_traveller if position in overlong else _build_checked)(
+                {field: cells[position] for field, cells in columns.items()}, row=position + 1, today=today
+            )
             for position in part
         ]
 

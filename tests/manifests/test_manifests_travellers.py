@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pandas as pd
@@ -276,3 +277,26 @@ class TestOverlongCells:
         assert build(full_name="A" * MAX_CELL_CHARS).full_name == "A" * MAX_CELL_CHARS
         padded = build(full_name="  SITI AMINAH" + " " * 10_000)
         assert (padded.full_name, padded.warnings) == ("SITI AMINAH", ())
+
+    def test_a_table_reads_every_row_as_build_traveller_reads_it_alone(self) -> None:
+        # Rows without an overlong text skip that check, and repeated texts are read once: neither may
+        # change a traveller. Mixed cell types, overlong and padded texts, repeats and bad values, per row.
+        rows = [
+            ["SITI AMINAH", "F", "1990-05-17", "IDN", "KUL", "2026-11-28"],
+            ["BUDI", " m ", "31/02/1990", "indonesia", "XXX", "2026-11-28"],
+            ["SITI AMINAH", "F", "1990-05-17", "IDN", "KUL", "2026-11-28"],
+            ["X" * (MAX_CELL_CHARS + 1), None, 19900517.0, "IDN", "SIN", None],
+            ["DEWI" + " " * 500, "F", datetime(1990, 5, 17), float("nan"), "  kul ", "2099-01-01"],
+            [None, "P", "2030-01-01", "ID", "Saudi Arabia", "28NOV26"],
+            ["NUR", "Q", "", 3, "KUL", "2026-11-28"],
+        ]
+        columns = ["full_name", "sex", "date_of_birth", "nationality", "destination", "departure_date"]
+        read = travellers_from_table(table(columns, *rows), today=TODAY)
+        alone = [
+            build_traveller(dict(zip(columns, row, strict=True)), row=at, today=TODAY) for at, row in enumerate(rows, 1)
+        ]
+        assert [t.warnings for t in read] == [
+            tuple(f"line {at + 1}: {w}" for w in t.warnings) for at, t in enumerate(alone, 1)
+        ]
+        assert [replace(t, warnings=()) for t in read] == [replace(t, warnings=()) for t in alone]
+        assert read[3].warnings[0].startswith("line 5: full_name is 201 characters long")
