@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
+from checkpoint import audit
 from checkpoint.cli.app import app
+from checkpoint.report import formats
 
 runner = CliRunner()
 TODAY = ["--today", "2026-11-28"]
@@ -133,20 +136,31 @@ def test_unwritable_output_is_refused_before_screening(
     assert not (checkpoint_home / "audit" / "audit.jsonl").exists()  # nothing screened, nothing logged
 
 
-def test_the_output_is_the_same_with_one_worker_or_several(tmp_path: Path) -> None:
-    """The sample flight (298 rows: several chunks) screened in one process and shared among forked workers."""
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv"])
+def test_the_output_is_the_same_with_one_worker_or_several(
+    tmp_path: Path, output_format: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample flight (298 rows: several chunks) screened in one process and shared among forked workers:
+    the matching, and (thresholds lowered, as for a large manifest) the output and the audit entries."""
+    monkeypatch.setattr(formats, "PARALLEL_RESULTS", 16)
+    monkeypatch.setattr(audit, "PARALLEL_ENTRIES", 16)
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
-    outputs = []
+    outputs, entries = [], []
     for workers in ("1", "2", "3"):
-        out = tmp_path / f"workers{workers}.jsonl"
+        out, log = tmp_path / f"workers{workers}.{output_format}", tmp_path / f"audit{workers}.jsonl"
         result = screen(
             "--registry", sample / "registry.parquet", "--manifest", sample / "flight_cgk_kul.csv",
-            "--format", "jsonl", "--output", out, "--workers", workers,
+            "--format", output_format, "--output", out, "--workers", workers, "--audit-log", log,
         )  # fmt: skip
         assert result.exit_code == 1, result.stderr
         outputs.append(out.read_bytes())
+        assert audit.verify(log).entries == 298
+        unstamped = [json.loads(line) for line in log.read_bytes().splitlines()]
+        entries.append([{k: v for k, v in entry.items() if k not in ("time", "prev")} for entry in unstamped])
     assert outputs[0] == outputs[1] == outputs[2]
-    assert len(outputs[0].splitlines()) == 298
+    assert entries[0] == entries[1] == entries[2]
+    if output_format == "jsonl":
+        assert len(outputs[0].splitlines()) == 298
 
 
 def test_workers_must_be_a_positive_number(registry_csv: Path, manifest_csv: Path) -> None:
