@@ -37,7 +37,7 @@ from typing import Any, BinaryIO
 
 from checkpoint.errors import AuditError
 from checkpoint.filelocks import LockTimeout, exclusive
-from checkpoint.forked import map_shares
+from checkpoint.forked import map_shares, writing_workers
 from checkpoint.models import ScreeningResult
 
 #: The `prev` of the first entry.
@@ -307,31 +307,6 @@ class AuditLog:
         )
 
 
-def _entry(
-    seq: int, stamp: str, result: ScreeningResult, context: ScreeningContext, key: bytes, prev: str
-) -> AuditEntry:
-    """One entry as a whole (the reference for the lines `AuditLog` writes from `entry_bodies`)."""
-    traveller = result.traveller
-    match = result.outcome.match
-    return AuditEntry(
-        seq=seq,
-        time=stamp,
-        officer=context.officer,
-        post=context.post,
-        pax_id=traveller.pax_id,
-        traveller_key=_traveller_key_of(result, key),
-        verdict=result.verdict.value,
-        risk_score=result.risk_score,
-        rules=tuple(hit.rule for hit in result.hits),
-        record_id=match.record_id if match else None,
-        registry_snapshot=context.registry_snapshot,
-        rule_pack_version=context.rule_pack_version,
-        rule_pack_hash=context.rule_pack_hash,
-        tool_version=context.tool_version,
-        prev=prev,
-    )
-
-
 def _traveller_key_of(result: ScreeningResult, key: bytes) -> str | None:
     traveller = result.traveller
     return traveller_key(
@@ -348,7 +323,7 @@ def entry_bodies(
 ) -> list[bytes]:
     """Each result's entry between `time` and `prev` as written: its compact JSON members, without braces.
 
-    A large batch is shared among `workers` forked processes (`checkpoint.forked`): the traveller keys
+    A large batch (`forked.writing_workers`) is shared among `workers` forked processes: the traveller keys
     (an HMAC each) and the JSON are most of the cost of an append; the bodies are the same either way.
     """
     # The screening's own members are the same on every line: written once.
@@ -380,11 +355,7 @@ def entry_bodies(
             bodies.append(f"{head},{own},{tail}".encode())
         return bodies
 
-    return map_shares(write, len(results), workers if len(results) >= PARALLEL_ENTRIES else 1)
-
-
-#: Fewer entries than this are written out in this process: forking costs more than it saves.
-PARALLEL_ENTRIES = 4096
+    return map_shares(write, len(results), writing_workers(len(results), workers))
 
 
 def verify(path: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> VerifyReport:

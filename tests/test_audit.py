@@ -13,11 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint import audit
+from checkpoint import forked
 from checkpoint.audit import (
     ENTRY_FIELDS,
     GENESIS_HASH,
     AuditChainError,
+    AuditEntry,
     AuditLog,
     ScreeningContext,
     head_path_for,
@@ -71,6 +72,36 @@ def result(number: int, *, passport: str | None = None, matched: bool = True) ->
     )
 
 
+def whole_entry(
+    seq: int, stamp: str, screened: ScreeningResult, context: ScreeningContext, key: bytes, prev: str
+) -> AuditEntry:
+    """One entry made whole, field by field (SPEC §7): the reference for the lines the log writes."""
+    traveller, match = screened.traveller, screened.outcome.match
+    return AuditEntry(
+        seq=seq,
+        time=stamp,
+        officer=context.officer,
+        post=context.post,
+        pax_id=traveller.pax_id,
+        traveller_key=traveller_key(
+            key,
+            passport_number=traveller.passport_number,
+            nationality=traveller.nationality,
+            date_of_birth=traveller.date_of_birth,
+            full_name=traveller.full_name,
+        ),
+        verdict=screened.verdict.value,
+        risk_score=screened.risk_score,
+        rules=tuple(hit.rule for hit in screened.hits),
+        record_id=match.record_id if match else None,
+        registry_snapshot=context.registry_snapshot,
+        rule_pack_version=context.rule_pack_version,
+        rule_pack_hash=context.rule_pack_hash,
+        tool_version=context.tool_version,
+        prev=prev,
+    )
+
+
 def make_log(tmp_path: Path, entries: int, batches: int = 3) -> Path:
     """A log with `entries` entries written in `batches` appends."""
     log = AuditLog(tmp_path / "audit" / "audit.jsonl", clock=fixed_clock)
@@ -100,18 +131,22 @@ def expect_bad_line(path: Path, line: int | None) -> AuditChainError:
 def test_each_line_is_the_whole_entry_written_at_once_for_any_number_of_workers(
     tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audit, "PARALLEL_ENTRIES", 16)  # a small batch shared among processes, as a large one
+    monkeypatch.setattr(forked, "PARALLEL_WRITING_FROM", 16)  # a small batch shared among processes, as a large one
     context = ScreeningContext(None, "TPI \u2028 Batam", "snap", "2025.1", "cd" * 32, "0.1.0")  # null, a line break
     results = [result(n, matched=n % 3 != 0, passport=None if n % 5 else "") for n in range(1, 300)]
     log = AuditLog(tmp_path / "audit.jsonl", clock=fixed_clock)
     log.record(results[:7], context)
+    forks: list[int] = []
+    fork = forked._fork
+    monkeypatch.setattr(forked, "_fork", lambda *args: forks.append(1) or fork(*args))
     assert log.record(results[7:], context, workers=workers) == len(results) - 7
+    assert len(forks) == workers - 1  # shared among processes indeed
 
     key = load_key(tmp_path / "audit.key")
     stamp = "2025-03-01T08:30:15Z"
     prev, expected = GENESIS_HASH, []
     for seq, screened in enumerate(results, start=1):
-        line = audit._entry(seq, stamp, screened, context, key, prev).to_line()
+        line = whole_entry(seq, stamp, screened, context, key, prev).to_line()
         prev = hashlib.sha256(line).hexdigest()
         expected.append(line)
     assert log.path.read_bytes() == b"".join(line + b"\n" for line in expected)

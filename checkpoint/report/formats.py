@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from checkpoint.errors import UsageError
-from checkpoint.forked import map_shares
+from checkpoint.forked import map_shares, writing_workers
 from checkpoint.models import ScreeningResult
 from checkpoint.report.atomic import write_atomically
 from checkpoint.report.csvfmt import CsvWriter
@@ -60,21 +60,17 @@ def writer_for(output_format: OutputFormat | str) -> ResultWriter:
         raise UsageError(f"unknown output format {output_format!r}; choose one of {choices}") from None
 
 
-#: Fewer results than this are written out in this process: forking costs more than it saves.
-PARALLEL_RESULTS = 4096
-
-
 def write_results(
     results: Sequence[ScreeningResult], output_format: OutputFormat | str, stream: TextIO, *, workers: int = 1
 ) -> None:
     """Write `results` in `output_format` to `stream`.
 
-    A large batch in a format made of independent pieces (`PiecewiseWriter`: JSON, JSON Lines, CSV) is
-    written out by up to `workers` processes (`checkpoint.forked`), each a run of consecutive results;
+    A large batch (`forked.writing_workers`) in a format made of independent pieces (`PiecewiseWriter`:
+    JSON, JSON Lines, CSV) is written out by up to `workers` processes, each a run of consecutive results;
     the text is the same for any number of workers.
     """
     writer = writer_for(output_format)
-    if workers <= 1 or len(results) < PARALLEL_RESULTS or not isinstance(writer, PiecewiseWriter):
+    if writing_workers(len(results), workers) <= 1 or not isinstance(writer, PiecewiseWriter):
         writer.write(results, stream)
         return
     piecewise = writer

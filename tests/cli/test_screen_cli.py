@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from checkpoint import audit
+from checkpoint import audit, forked
 from checkpoint.cli.app import app
-from checkpoint.report import formats
 
 runner = CliRunner()
 TODAY = ["--today", "2026-11-28"]
@@ -142,8 +141,7 @@ def test_the_output_is_the_same_with_one_worker_or_several(
 ) -> None:
     """The sample flight (298 rows: several chunks) screened in one process and shared among forked workers:
     the matching, and (thresholds lowered, as for a large manifest) the output and the audit entries."""
-    monkeypatch.setattr(formats, "PARALLEL_RESULTS", 16)
-    monkeypatch.setattr(audit, "PARALLEL_ENTRIES", 16)
+    monkeypatch.setattr(forked, "PARALLEL_WRITING_FROM", 16)
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     outputs, entries = [], []
     for workers in ("1", "2", "3"):

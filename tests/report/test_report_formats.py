@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import itertools
+from typing import Any
 
 import pytest
 
+from checkpoint import forked
 from checkpoint.errors import UsageError
 from checkpoint.models import ScreeningResult
 from checkpoint.report import (
@@ -17,7 +19,6 @@ from checkpoint.report import (
     PiecewiseWriter,
     ResultWriter,
     TableWriter,
-    formats,
     write_results,
     writer_for,
 )
@@ -77,8 +78,9 @@ def test_any_cut_into_pieces_writes_what_the_whole_batch_writes(
 def test_a_large_batch_written_by_several_processes_is_the_same_text(
     output_format: OutputFormat, sample_results: list[ScreeningResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(formats, "PARALLEL_RESULTS", 16)
-    batch = sample_results * 40  # ~40 chunks of a few results, claimed by this process and a child
+    monkeypatch.setattr(forked, "PARALLEL_WRITING_FROM", 16)
+    forks = count_forks(monkeypatch)
+    batch = sample_results * 40  # several chunks of results, claimed by this process and its children
     texts = []
     for workers in (1, 2, 3):
         stream = io.StringIO(newline="")
@@ -87,3 +89,17 @@ def test_a_large_batch_written_by_several_processes_is_the_same_text(
     reference = io.StringIO(newline="")
     writer_for(output_format).write(batch, reference)
     assert texts == [reference.getvalue()] * 3
+    assert len(forks) == (0 if output_format is OutputFormat.TABLE else 1 + 2)  # the table stays in one process
+
+
+def count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The children `checkpoint.forked` starts from now on, one entry each."""
+    started: list[int] = []
+    fork = forked._fork
+
+    def counted(*args: Any) -> tuple[int, int]:
+        started.append(1)
+        return fork(*args)
+
+    monkeypatch.setattr(forked, "_fork", counted)
+    return started
