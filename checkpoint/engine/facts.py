@@ -53,11 +53,19 @@ _RECORD_FACTS = (
     "opp_completed",
     "planned_departure",
 )
+#: The traveller's fields that are facts as they are, read together (a tuple per traveller).
 _traveller_values = attrgetter(*_TRAVELLER_FACTS)
 #: The record's fields the facts read.
 _RECORD_VALUES = (*_RECORD_FACTS, "date_of_birth")
 #: Types of record values that are facts as they are: never a "missing" but None, never a timestamp.
 _PLAIN = frozenset({type(None), str, bool, int, date})
+#: The facts of the matched record (`record_facts`), in their order.
+_RECORD_FACT_NAMES = (
+    *(f"record.{name}" for name in _RECORD_FACTS),
+    "record.destination_agrees",
+    "record.departure_gap_days",
+    "record.age",
+)
 #: The nationality of the travellers the placement registry is about.
 INDONESIAN = "IDN"
 
@@ -83,31 +91,6 @@ def one_way(traveller: Traveller) -> bool | None:
     if ticket in ("return", "round_trip", "rt", "roundtrip") or traveller.return_date is not None:
         return False
     return None
-
-
-def traveller_facts(traveller: Traveller, outcome: MatchOutcome, today: date) -> dict[str, Any]:
-    """The facts of one traveller."""
-    facts: dict[str, Any] = dict(zip(_TRAVELLER_FACTS, _traveller_values(traveller), strict=True))
-    departure = traveller.departure_date or today
-    facts["departure_date"] = departure
-    born = traveller.date_of_birth
-    facts["age"] = float(age_on(born, departure)) if born else None
-    issued = traveller.passport_issue_date or (
-        estimated_issue_date(traveller.passport_expiry) if traveller.passport_expiry else None
-    )
-    facts["passport_age_days"] = float((departure - issued).days) if issued else None
-    facts["one_way"] = one_way(traveller)
-    back = traveller.return_date
-    facts["trip_days"] = float((back - departure).days) if back else None
-    # Known to be foreign, so never missing: a traveller without a nationality is not excused by it.
-    facts["foreign_national"] = traveller.nationality is not None and traveller.nationality != INDONESIAN
-    match, record = outcome.match, outcome.record
-    facts["match.found"] = match is not None
-    facts["match.confidence"] = match.confidence if match else None
-    facts["match.method"] = match.method if match else None
-    facts["candidates.count"] = float(len(outcome.candidates))
-    facts.update(record_facts(record, traveller, departure))
-    return facts
 
 
 def record_facts(record: Mapping[str, Any] | None, traveller: Traveller, departure: date) -> dict[str, Any]:
@@ -157,17 +140,23 @@ class Facts:
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> Facts:
         """Facts from one mapping per traveller; a name a row lacks is missing, as are NaN, NaT and NA."""
-        columns = {}
-        for name, column in zip(names, _transposed(rows, names), strict=True):
-            values: Sequence[Any] = column
+        return cls.from_columns(dict(zip(names, _transposed(rows, names), strict=True)), names, len(rows))
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Sequence[Any]], names: Sequence[str], length: int) -> Facts:
+        """Facts from one sequence of `length` values per name; a name not given is missing, as are NaN, NaT
+        and NA."""
+        arrays = {}
+        for name in names:
+            values: Sequence[Any] = columns.get(name, (None,) * length)
             kinds = set(map(type, values))
             if not kinds <= _NEVER_MISSING:  # only these spell missing as None alone: the rest are checked
                 if kinds <= _NEVER_MISSING | {float}:
                     values = [None if value != value else value for value in values]  # NaN
                 else:
                     values = [_none_if_missing(value) for value in values]
-            columns[name] = objects(values, len(values))
-        return cls(columns, len(rows))
+            arrays[name] = objects(values, len(values))
+        return cls(arrays, length)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -198,14 +187,60 @@ class Facts:
 
 
 def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], today: date) -> Facts:
-    """The facts of a batch: one row per traveller, in order, one column per traveller field."""
-    rows = [traveller_facts(t, o, today) for t, o in zip(travellers, outcomes, strict=True)]
-    return Facts.from_rows(rows, list(fields_of("traveller")))
+    """The facts of a batch: one row per traveller, in order, one column per traveller field.
+
+    Worked out column by column (a list per field, the same values a traveller at a time would give);
+    the matched record's facts only for the travellers matched.
+    """
+    if len(travellers) != len(outcomes):
+        raise ValueError(f"{len(travellers)} travellers but {len(outcomes)} match outcomes")
+    count = len(travellers)
+    columns: dict[str, Sequence[Any]] = {
+        name: values for name, values in zip(_TRAVELLER_FACTS, _columns_of(travellers), strict=True)
+    }
+    departures = [traveller.departure_date or today for traveller in travellers]
+    columns["departure_date"] = departures
+    columns["age"] = [
+        float(age_on(born, day)) if born else None
+        for born, day in zip(columns["date_of_birth"], departures, strict=True)
+    ]
+    issued = [
+        issue or (estimated_issue_date(expiry) if expiry else None)
+        for issue, expiry in zip(columns["passport_issue_date"], columns["passport_expiry"], strict=True)
+    ]
+    columns["passport_age_days"] = [
+        float((day - on).days) if on else None for day, on in zip(departures, issued, strict=True)
+    ]
+    columns["one_way"] = list(map(one_way, travellers))
+    columns["trip_days"] = [
+        float((back - day).days) if back else None for back, day in zip(columns["return_date"], departures, strict=True)
+    ]
+    # Known to be foreign, so never missing: a traveller without a nationality is not excused by it.
+    columns["foreign_national"] = [code is not None and code != INDONESIAN for code in columns["nationality"]]
+    matches = [outcome.match for outcome in outcomes]
+    columns["match.found"] = [match is not None for match in matches]
+    columns["match.confidence"] = [match.confidence if match else None for match in matches]
+    columns["match.method"] = [match.method if match else None for match in matches]
+    columns["candidates.count"] = [float(len(outcome.candidates)) for outcome in outcomes]
+    matched = [at for at, outcome in enumerate(outcomes) if outcome.record is not None]
+    rows = [record_facts(outcomes[at].record, travellers[at], departures[at]) for at in matched]
+    for name, values in zip(_RECORD_FACT_NAMES, _transposed(rows, _RECORD_FACT_NAMES), strict=True):
+        column = np.full(count, None, dtype=object)
+        column[matched] = objects(values, len(values))
+        columns[name] = column.tolist()
+    return Facts.from_columns(columns, list(fields_of("traveller")), count)
+
+
+def _columns_of(travellers: Sequence[Traveller]) -> list[tuple[Any, ...]]:
+    """The traveller fields that are facts as they are, one tuple per field (turned column-wise in C)."""
+    if not travellers:
+        return [() for _ in _TRAVELLER_FACTS]
+    return list(zip(*map(_traveller_values, travellers), strict=True))
 
 
 def _transposed(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[tuple[Any, ...]]:
     """Each name's values, one per row (None where a row lacks it), turned column-wise in C when every row
-    holds every name (as `traveller_facts` makes them)."""
+    holds every name (as `record_facts` makes them)."""
     if len(names) > 1:
         pick = itemgetter(*names)
         try:
