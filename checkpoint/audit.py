@@ -71,7 +71,8 @@ class ScreeningContext:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One line of the log; the field order is the key order on disk."""
+    """One line of the log; the field order is the key order on disk. Lines are written from their parts
+    (`AuditLog._append`, `entry_bodies`) as compact JSON of these fields would be."""
 
     seq: int
     time: str
@@ -88,12 +89,6 @@ class AuditEntry:
     rule_pack_hash: str
     tool_version: str
     prev: str
-
-    def to_line(self) -> bytes:
-        """The entry as written: compact JSON, UTF-8, no newline."""
-        # Not `asdict`: it deep-copies every value (a tuple of rule ids included), 80 µs an entry.
-        entry = {name: getattr(self, name) for name in ENTRY_FIELDS}
-        return _LINE_ENCODER.encode(entry).encode("utf-8")
 
 
 #: How an entry is written (as `json.dumps(entry, ensure_ascii=False, separators=(",", ":"))`, made once; an

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -146,7 +147,8 @@ def test_each_line_is_the_whole_entry_written_at_once_for_any_number_of_workers(
     stamp = "2025-03-01T08:30:15Z"
     prev, expected = GENESIS_HASH, []
     for seq, screened in enumerate(results, start=1):
-        line = whole_entry(seq, stamp, screened, context, key, prev).to_line()
+        entry = dataclasses.asdict(whole_entry(seq, stamp, screened, context, key, prev))
+        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()  # SPEC §7: compact, UTF-8
         prev = hashlib.sha256(line).hexdigest()
         expected.append(line)
     assert log.path.read_bytes() == b"".join(line + b"\n" for line in expected)

@@ -93,10 +93,9 @@ def one_way(traveller: Traveller) -> bool | None:
     return None
 
 
-def record_facts(record: Mapping[str, Any] | None, traveller: Traveller, departure: date) -> dict[str, Any]:
-    """The `record.*` facts of the matched record (all missing when there is no match)."""
-    if record is None:
-        return {f"record.{name}": None for name in (*_RECORD_FACTS, "destination_agrees", "departure_gap_days", "age")}
+def record_facts(record: Mapping[str, Any], traveller: Traveller, departure: date) -> dict[str, Any]:
+    """The `record.*` facts of a matched record (`_RECORD_FACT_NAMES`; a traveller without a match has them
+    all missing)."""
     # A record may come from a table: NaN, NaT and NA are missing, a timestamp is its day.
     clean = {name: _record_value(record.get(name)) for name in _RECORD_VALUES}
     facts = {f"record.{name}": clean[name] for name in _RECORD_FACTS}
@@ -222,8 +221,9 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     columns["match.confidence"] = [match.confidence if match else None for match in matches]
     columns["match.method"] = [match.method if match else None for match in matches]
     columns["candidates.count"] = [float(len(outcome.candidates)) for outcome in outcomes]
-    matched = [at for at, outcome in enumerate(outcomes) if outcome.record is not None]
-    rows = [record_facts(outcomes[at].record, travellers[at], departures[at]) for at in matched]
+    records = {at: outcome.record for at, outcome in enumerate(outcomes) if outcome.record is not None}
+    matched = list(records)
+    rows = [record_facts(record, travellers[at], departures[at]) for at, record in records.items()]
     for name, values in zip(_RECORD_FACT_NAMES, _transposed(rows, _RECORD_FACT_NAMES), strict=True):
         column = np.full(count, None, dtype=object)
         column[matched] = objects(values, len(values))
