@@ -1,26 +1,18 @@
 """Files under $CHECKPOINT_HOME/cache: written whole or not at all, and never a reason to fail.
 
-A cache entry that cannot be written only costs time on the next run, so writing is best effort: a
-temporary file beside the target, then a rename (a reader never sees half an entry).
+A cache entry that cannot be written only costs time on the next run, so writing is best effort.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
 from pathlib import Path
+
+from checkpoint.durable import write_atomically
 
 
 def write_cache_file(target: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `target` atomically, creating its folder; give up quietly on any OSError."""
-    try:
+    """Write `text` (UTF-8) to `target` durably, creating its folder; give up quietly on any OSError."""
+    with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, target)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))

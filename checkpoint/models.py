@@ -63,6 +63,41 @@ TRAVELLER_FIELDS: tuple[str, ...] = (
     "group_code",
 )
 
+#: Registry record fields in the order SPEC §4.1 lists them (the one list of names; the snapshot's Arrow
+#: schema, with its derived columns, is `registry/schema.py`).
+RECORD_FIELDS: tuple[str, ...] = (
+    "record_id",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "destination_country",
+    "nik",
+    "passport_number",
+    "status",
+    "scheme",
+    "agency",
+    "agency_licence",
+    "employer",
+    "job_title",
+    "sector",
+    "visa_number",
+    "epmi_number",
+    "bpjs_active",
+    "opp_completed",
+    "planned_departure",
+    "departure_port",
+)
+RECORD_REQUIRED = ("record_id", "full_name", "sex", "date_of_birth", "destination_country")
+RECORD_BOOLEANS = ("bpjs_active", "opp_completed")
+RECORD_DATES = ("planned_departure",)
+RECORD_TEXTS = tuple(name for name in RECORD_FIELDS if name not in RECORD_REQUIRED + RECORD_BOOLEANS + RECORD_DATES)
+#: The record fields grouped by type: the order a snapshot stores them in.
+RECORD_COLUMNS = RECORD_REQUIRED + RECORD_TEXTS + RECORD_BOOLEANS + RECORD_DATES
+
+RECORD_STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
+RECORD_SCHEMES = ("G2G", "G2P", "P2P", "UKPS", "MANDIRI")
+RECORD_SECTORS = ("formal", "informal", "domestic")
+
 
 _T = TypeVar("_T")
 

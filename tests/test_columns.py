@@ -11,11 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checkpoint.columns import header_key, is_known_header, resolve_headers
-from checkpoint.models import TRAVELLER_FIELDS
-from checkpoint.registry import schema
+from checkpoint.models import RECORD_COLUMNS, TRAVELLER_FIELDS
 
 MANIFEST_FIELDS = (*TRAVELLER_FIELDS, "name", "surname", "given_names")
-REGISTRY_FIELDS = schema.COLUMNS
+REGISTRY_FIELDS = RECORD_COLUMNS
 
 
 def alias_rows() -> list[dict[str, str]]:

@@ -44,8 +44,7 @@ from checkpoint.engine.pack import (
 from checkpoint.engine.patterns import nested_repetition
 from checkpoint.errors import ConfigError
 from checkpoint.geo import country_code
-from checkpoint.models import TRAVELLER_FIELDS, Verdict
-from checkpoint.registry.schema import COLUMNS as RECORD_COLUMNS
+from checkpoint.models import RECORD_COLUMNS, TRAVELLER_FIELDS, Verdict
 
 _TOP_KEYS = ("pack", "policy", "lists", "rules")
 _RULE_KEYS = (

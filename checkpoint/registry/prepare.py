@@ -17,6 +17,7 @@ from checkpoint.columns import resolve_headers
 from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.errors import InputDataError
 from checkpoint.geo import country_code
+from checkpoint.models import RECORD_BOOLEANS, RECORD_COLUMNS, RECORD_DATES, RECORD_REQUIRED, RECORD_TEXTS
 from checkpoint.nik import NikProblem, parse_nik
 from checkpoint.registry import schema
 from checkpoint.registry.derive import with_derived
@@ -43,8 +44,8 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
     """Validate and normalise a raw registry table; raise if required columns are absent."""
     import pandas as pd  # here, not at the top: screening imports this module for its blocking keys
 
-    found = resolve_headers(list(raw.headers), schema.COLUMNS)
-    missing = [name for name in schema.REQUIRED if name not in found]
+    found = resolve_headers(list(raw.headers), RECORD_COLUMNS)
+    missing = [name for name in RECORD_REQUIRED if name not in found]
     if missing:
         raise InputDataError(
             f"{raw.source} lacks the required registry column(s) {', '.join(missing)}; "
@@ -52,7 +53,7 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
         )
     source = raw.frame
     frame = pd.DataFrame({name: source.iloc[:, index] for name, index in found.items()})
-    frame = frame.reindex(columns=list(schema.COLUMNS))
+    frame = frame.reindex(columns=list(RECORD_COLUMNS))
     # Where each row is in the export (file line, sheet row…), so that a supervisor finds a reject.
     source_row = pd.Series(raw.row_lines(), index=frame.index)
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -76,7 +77,7 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
     out["destination_country"] = _map(frame["destination_country"], lambda v: country_code(clean_text(v)))
     reject(out["destination_country"].isna(), "destination_country is missing or not a country code")
 
-    for name in schema.OPTIONAL_TEXT:
+    for name in RECORD_TEXTS:
         out[name] = _map(frame[name], clean_text)
     out["nik"] = _map(frame["nik"], lambda value: _valid_nik(value, today))
     out["passport_number"] = _map(frame["passport_number"], document_number)
@@ -84,9 +85,9 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
         out[name] = _map(out[name], lambda v: v.upper() if v else None)
     out["sector"] = _map(out["sector"], lambda v: v.lower() if v else None)
     out["departure_port"] = _map(out["departure_port"], lambda v: v.upper() if v else None)
-    for name in schema.OPTIONAL_BOOL:
+    for name in RECORD_BOOLEANS:
         out[name] = _map(frame[name], read_bool)
-    for name in schema.OPTIONAL_DATE:
+    for name in RECORD_DATES:
         out[name] = _dates(frame[name], DateKind.NEAR, today)
 
     notes: list[str] = []

@@ -1,42 +1,10 @@
-"""The registry's columns (SPEC §4.1) and the derived columns each snapshot stores beside them."""
+"""The snapshot's Arrow schema: the record fields (named in `models.py`) and the derived columns beside them."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-#: The registry columns in the order SPEC §4.1 lists them (the one list of names).
-SPEC_COLUMNS: tuple[str, ...] = (
-    "record_id",
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "destination_country",
-    "nik",
-    "passport_number",
-    "status",
-    "scheme",
-    "agency",
-    "agency_licence",
-    "employer",
-    "job_title",
-    "sector",
-    "visa_number",
-    "epmi_number",
-    "bpjs_active",
-    "opp_completed",
-    "planned_departure",
-    "departure_port",
-)
-REQUIRED = ("record_id", "full_name", "sex", "date_of_birth", "destination_country")
-OPTIONAL_BOOL = ("bpjs_active", "opp_completed")
-OPTIONAL_DATE = ("planned_departure",)
-OPTIONAL_TEXT = tuple(name for name in SPEC_COLUMNS if name not in REQUIRED + OPTIONAL_BOOL + OPTIONAL_DATE)
-#: Grouped by type; the order of the snapshot schema.
-COLUMNS = REQUIRED + OPTIONAL_TEXT + OPTIONAL_BOOL + OPTIONAL_DATE
-
-STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
-SCHEMES = ("G2G", "G2P", "P2P", "UKPS", "MANDIRI")
-SECTORS = ("formal", "informal", "domestic")
+from checkpoint.models import RECORD_BOOLEANS, RECORD_DATES, RECORD_TEXTS
 
 #: Derived columns, computed once per snapshot (leading underscore: never shown, never imported). The
 #: blocking keys are not columns: they live in the snapshot's sorted index (`registry/keys.py`).
@@ -52,10 +20,10 @@ DERIVED = {
 
 #: The SPEC columns as stored, in snapshot order; then the whole snapshot schema.
 SPEC_SCHEMA = pa.schema(
-    [(name, pa.string()) for name in REQUIRED[:3]]
+    [("record_id", pa.string()), ("full_name", pa.string()), ("sex", pa.string())]
     + [("date_of_birth", pa.date32()), ("destination_country", pa.string())]
-    + [(name, pa.string()) for name in OPTIONAL_TEXT]
-    + [(name, pa.bool_()) for name in OPTIONAL_BOOL]
-    + [(name, pa.date32()) for name in OPTIONAL_DATE]
+    + [(name, pa.string()) for name in RECORD_TEXTS]
+    + [(name, pa.bool_()) for name in RECORD_BOOLEANS]
+    + [(name, pa.date32()) for name in RECORD_DATES]
 )
 SCHEMA = pa.schema(list(SPEC_SCHEMA) + list(DERIVED.items()))

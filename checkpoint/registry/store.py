@@ -32,10 +32,11 @@ import pyarrow as pa
 from checkpoint import __version__
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
+from checkpoint.models import RECORD_COLUMNS
 from checkpoint.registry.derive import blocking_index, fingerprint, with_derived
 from checkpoint.registry.gather import rows_at
 from checkpoint.registry.index import BlockingIndex
-from checkpoint.registry.schema import COLUMNS, SCHEMA
+from checkpoint.registry.schema import SCHEMA
 
 _META_KEY = b"checkpoint.snapshot"
 _DERIVED_KEY = b"checkpoint.derived"
@@ -78,7 +79,7 @@ class Registry:
         """The SPEC §4.1 fields (no derived columns) of these rows, in the order given."""
         if not rows:
             return []
-        records: list[dict[str, Any]] = rows_at(self.table.select(list(COLUMNS)), rows)
+        records: list[dict[str, Any]] = rows_at(self.table.select(list(RECORD_COLUMNS)), rows)
         return records
 
 

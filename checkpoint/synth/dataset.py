@@ -1,20 +1,20 @@
 """Write a synthetic dataset to a folder: registry (Parquet and CSV), manifests and their labels sidecars.
 
-Each file is written to a temporary file in the same folder and renamed into place, so a reader never
-sees half a file and a failed run leaves the previous files intact.
+Each file is written whole or not at all (`checkpoint.durable`), so a reader never sees half a file and a
+failed run leaves the previous files intact.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
+from checkpoint.durable import write_atomically
 from checkpoint.errors import UsageError
 from checkpoint.synth.manifests import generate_manifest, manifest_kinds, manifest_plan
 from checkpoint.synth.registry import generate_registry
@@ -36,31 +36,12 @@ def labels_name(manifest_file: str) -> str:
     return f"{Path(manifest_file).stem}.labels.csv"
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(temporary_path)` in `path`'s folder, then rename the result onto `path`."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; the dataset is meant to be shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _csv(frame: pd.DataFrame) -> Callable[[BinaryIO], object]:
+    return lambda handle: frame.to_csv(handle, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _csv(frame: pd.DataFrame) -> Callable[[Path], None]:
-    return lambda target: frame.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
-
-
-def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
-    return lambda target: frame.to_parquet(target, index=False, engine="pyarrow", compression="zstd")
+def _parquet(frame: pd.DataFrame) -> Callable[[BinaryIO], object]:
+    return lambda handle: frame.to_parquet(handle, index=False, engine="pyarrow", compression="zstd")
 
 
 def write_dataset(
@@ -90,7 +71,8 @@ def write_dataset(
             file = str(manifest_plan(kind)["file"])
             written += [(out / file, manifest, _csv), (out / labels_name(file), labels, _csv)]
         for path, frame, writer in written:
-            write_atomically(path, writer(frame))
+            # Synthetic data, meant to be shared: the permissions the user's umask gives, not owner-only.
+            write_atomically(path, writer(frame), mode=0o666)
     except OSError as error:
         raise UsageError(f"cannot write to {out} ({error.strerror or error}); choose another --out.") from None
     return [WrittenFile(path, len(frame)) for path, frame, _ in written]

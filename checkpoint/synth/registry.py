@@ -14,17 +14,17 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from checkpoint.registry.schema import SPEC_COLUMNS
+from checkpoint.models import RECORD_FIELDS, RECORD_STATUSES
 from checkpoint.synth import tables
 from checkpoint.synth.names import Bools, Ints, Names, Strings, sample_names
 
 #: The registry columns, in SPEC §4.1 order.
-REGISTRY_COLUMNS = SPEC_COLUMNS
+REGISTRY_COLUMNS = RECORD_FIELDS
 
 #: The fixed screening date of the shipped sample data.
 SAMPLE_TODAY = date(2026, 11, 28)
 
-STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
+STATUSES = RECORD_STATUSES
 _STATUS_SHARE = (0.12, 0.18, 0.12, 0.52, 0.06)
 #: Planned departure in days from today, per status: (low, high).
 _DEPARTURE_WINDOW = {

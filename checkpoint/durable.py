@@ -1,0 +1,78 @@
+"""The one way checkpoint writes a file: whole or not at all, and still there after a power cut.
+
+Every writer (output files, the registry's snapshots and current pointer, the audit head and key, cache
+files, synthetic data) goes through `write_atomically`: a temporary file beside the target (created
+exclusively, owner-only), written, flushed and fsynced, renamed onto the target, then the folder fsynced so
+that the rename itself is on disk. A reader sees the old file or the new one, never half of either; a
+failure at any point leaves the target as it was and no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+#: Files checkpoint writes hold personal data or keys: owner-only unless a caller says otherwise.
+PRIVATE = 0o600
+
+
+def write_atomically(
+    path: Path, write: Callable[[BinaryIO], object], *, mode: int = PRIVATE, replace: bool = True
+) -> None:
+    """Write `path` through `write(handle)` on a temporary file, then move it into place durably.
+
+    `replace=False` never overwrites: if `path` exists (or appears meanwhile) it is kept and
+    FileExistsError is raised. Any exception, an OSError included, is raised unchanged once the temporary
+    file is gone; the caller turns it into its own error sentence.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(temporary, path)
+        else:
+            # link() fails when the target exists: whoever got there first wins, nobody overwrites.
+            os.link(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    sync_folder(path.parent)
+
+
+def write_text_atomically(
+    path: Path, write: Callable[[TextIO], object], *, mode: int = PRIVATE, newline: str | None = ""
+) -> None:
+    """`write_atomically` for text: UTF-8, with `newline` as `open` takes it ("" leaves line endings as
+    written, which the CSV writer needs)."""
+
+    def through_text(handle: BinaryIO) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline=newline)
+        try:
+            write(text)
+            text.flush()
+        finally:
+            text.detach()  # the binary handle stays open for the fsync
+
+    write_atomically(path, through_text, mode=mode)
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder so that a rename or a new file in it survives a power cut (where the OS allows it)."""
+    if not hasattr(os, "O_DIRECTORY"):  # Windows: folders cannot be opened, renames are journalled
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -1,0 +1,132 @@
+"""The one durable write: whole or not at all, owner-only, and nothing left behind, under real faults too."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+import pytest
+
+from checkpoint.durable import write_atomically, write_text_atomically
+
+
+class WriterFailedError(RuntimeError):
+    """Stands in for a bug or an interruption in the middle of writing."""
+
+
+def half_then_fail(handle: BinaryIO) -> None:
+    handle.write(b"partial\n" * 1000)
+    handle.flush()
+    raise WriterFailedError("midway")
+
+
+def test_writes_the_file_owner_only(tmp_path: Path) -> None:
+    target = tmp_path / "out.bin"
+    write_atomically(target, lambda handle: handle.write(b"\x00data"))
+    assert target.read_bytes() == b"\x00data"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_replaces_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    write_text_atomically(target, lambda text: text.write("Ni Luh É\r\n"))
+    assert target.read_bytes() == "Ni Luh É\r\n".encode()  # newline="": line endings as written
+
+
+def test_a_failing_writer_leaves_the_previous_file_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("previous\n")
+    with pytest.raises(WriterFailedError):
+        write_atomically(target, half_then_fail)
+    assert target.read_text() == "previous\n"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_an_interrupt_is_raised_and_cleaned_up(tmp_path: Path) -> None:
+    def interrupted(text: TextIO) -> None:
+        text.write("x")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_text_atomically(tmp_path / "out.jsonl", interrupted)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_replace_an_existing_file_is_kept(tmp_path: Path) -> None:
+    target = tmp_path / "audit.key"
+    write_atomically(target, lambda handle: handle.write(b"first"), replace=False)
+    with pytest.raises(FileExistsError):
+        write_atomically(target, lambda handle: handle.write(b"second"), replace=False)
+    assert target.read_bytes() == b"first"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_missing_folder_is_an_os_error_and_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        write_atomically(tmp_path / "no" / "out.csv", lambda handle: handle.write(b"x"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_mode_can_be_widened_for_shared_files(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "shared.csv", lambda handle: handle.write(b"x"), mode=0o666)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "shared.csv").stat().st_mode) == 0o644
+
+
+_FILE_SIZE_LIMITED = """
+import resource, signal, sys
+from pathlib import Path
+from checkpoint.durable import write_atomically
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead of killing us
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    write_atomically(Path(sys.argv[1]), lambda handle: handle.write(b"y" * 100_000))
+except OSError as error:
+    print(error.errno)
+"""
+
+
+def test_a_file_size_limit_fails_the_write_and_keeps_the_previous_file(tmp_path: Path) -> None:
+    """`ulimit -f`: the real fault, in a child process so the limit does not touch the test run."""
+    target = tmp_path / "out.jsonl"
+    target.write_text("previous\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _FILE_SIZE_LIMITED, str(target)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "27"  # EFBIG
+    assert target.read_text() == "previous\n"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: a real full disk (where this user may mount one)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("this machine does not let the tests mount a small filesystem")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_fails_the_write_and_keeps_the_previous_file(small_disk: Path) -> None:
+    target = small_disk / "current.json"
+    target.write_text('{"snapshot_id": "old"}')
+    with pytest.raises(OSError) as caught:
+        write_atomically(target, lambda handle: handle.write(b"z" * 1_000_000))
+    assert caught.value.errno == 28  # ENOSPC
+    assert target.read_text() == '{"snapshot_id": "old"}'
+    assert list(small_disk.iterdir()) == [target]
