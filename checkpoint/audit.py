@@ -37,7 +37,6 @@ from typing import Any, BinaryIO
 
 from checkpoint.errors import AuditError
 from checkpoint.filelocks import LockTimeout, exclusive
-from checkpoint.forked import map_shares, writing_workers
 from checkpoint.models import ScreeningResult
 
 #: The `prev` of the first entry.
@@ -350,7 +349,7 @@ def entry_bodies(
             bodies.append(f"{head},{own},{tail}".encode())
         return bodies
 
-    return map_shares(write, len(results), writing_workers(len(results), workers))
+    return write(range(len(results)))
 
 
 def verify(path: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> VerifyReport:

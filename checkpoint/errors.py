@@ -6,6 +6,8 @@ and what to do. They must never contain a traveller's name or a document number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class CheckpointError(Exception):
     """Base of every error the core raises on purpose."""
@@ -35,3 +37,13 @@ class AuditError(CheckpointError):
     """The audit log cannot be written or does not verify; the tool stops rather than screen unlogged."""
 
     exit_code = 5
+
+
+def record_worker_frames(error: BaseException, frames: Sequence[str]) -> None:
+    """Note on an exception raised in a worker process where it was raised there (file:line in function)."""
+    error.worker_frames = tuple(frames)  # type: ignore[attr-defined]
+
+
+def worker_frames(error: BaseException) -> tuple[str, ...]:
+    """The frames a worker process recorded on an exception it raised (empty for this process's own)."""
+    return tuple(getattr(error, "worker_frames", ()))

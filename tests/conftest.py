@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -36,33 +34,3 @@ def registry_csv() -> Path:
 @pytest.fixture
 def manifest_csv() -> Path:
     return FIXTURES / "manifest_small.csv"
-
-
-class Workers:
-    """The worker processes `checkpoint.forked` started during a test."""
-
-    def __init__(self) -> None:
-        self.pids: list[int] = []
-
-    def assert_reaped(self) -> None:
-        """Every one has exited and been waited for (no zombie left)."""
-        for pid in self.pids:
-            with pytest.raises(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-
-
-@pytest.fixture
-def forked_workers(monkeypatch: pytest.MonkeyPatch) -> Workers:
-    """Records the process ids of the workers `checkpoint.forked` starts during the test."""
-    from checkpoint import forked
-
-    workers = Workers()
-    fork = forked._fork
-
-    def recorded_fork(*args: Any) -> tuple[int, int]:
-        pid, reader = fork(*args)
-        workers.pids.append(pid)
-        return pid, reader
-
-    monkeypatch.setattr(forked, "_fork", recorded_fork)
-    return workers

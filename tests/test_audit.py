@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint import forked
 from checkpoint.audit import (
     ENTRY_FIELDS,
     GENESIS_HASH,
@@ -128,20 +127,12 @@ def expect_bad_line(path: Path, line: int | None) -> AuditChainError:
 # --- entries ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("workers", [1, 2, 3])
-def test_each_line_is_the_whole_entry_written_at_once_for_any_number_of_workers(
-    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(forked, "PARALLEL_WRITING_FROM", 16)  # a small batch shared among processes, as a large one
+def test_each_line_is_the_whole_entry(tmp_path: Path) -> None:
     context = ScreeningContext(None, "TPI \u2028 Batam", "snap", "2025.1", "cd" * 32, "0.1.0")  # null, a line break
     results = [result(n, matched=n % 3 != 0, passport=None if n % 5 else "") for n in range(1, 300)]
     log = AuditLog(tmp_path / "audit.jsonl", clock=fixed_clock)
     log.record(results[:7], context)
-    forks: list[int] = []
-    fork = forked._fork
-    monkeypatch.setattr(forked, "_fork", lambda *args: forks.append(1) or fork(*args))
-    assert log.record(results[7:], context, workers=workers) == len(results) - 7
-    assert len(forks) == workers - 1  # shared among processes indeed
+    assert log.record(results[7:], context) == len(results) - 7
 
     key = load_key(tmp_path / "audit.key")
     stamp = "2025-03-01T08:30:15Z"

@@ -25,9 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from checkpoint.forked import usable_cores
+from checkpoint import pipeline
 from checkpoint.manifests import read_manifest
-from checkpoint.matching import EvidenceMatcher
 from checkpoint.registry import open_registry
 
 TODAY = date(2026, 11, 28)
@@ -52,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(labels) != len(travellers) or [t.pax_id for t in travellers] != labels["pax_id"].tolist():
         raise SystemExit(f"{labels_path.name} does not line up with the manifest's {len(travellers)} travellers")
     started = time.perf_counter()
-    outcomes = EvidenceMatcher(usable_cores()).match(registry, travellers)
+    outcomes = pipeline.match(travellers, registry)  # on every core
     matched_seconds = time.perf_counter() - started
 
     truth = labels["true_record_id"]

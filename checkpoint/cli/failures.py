@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from checkpoint import __version__
-from checkpoint.forked import worker_frames
+from checkpoint.errors import worker_frames
 from checkpoint.home import error_log
 
 

@@ -87,48 +87,28 @@ def screen_command(
         "booking_ref": booking_ref,
         "port": port,
     }
-    from checkpoint.forked import usable_cores
-    from checkpoint.matching import EvidenceMatcher
-    from checkpoint.registry import open_registry
-
     given = [option for option, value in desk.items() if value is not None]
     if manifest is not None and (given or mrz):
         raise UsageError("give either --manifest or one traveller's options (--name, --mrz, …), not both.")
     if manifest is None and not (name or passport or mrz):
         raise UsageError("give --manifest FILE, or a traveller with --name/--passport or --mrz LINE1 LINE2.")
     screening_date = parse_today(today)
-    cores = workers or usable_cores()
     if output is not None:
         _check_writable(output)
+
+    from checkpoint import pipeline
+    from checkpoint.registry import open_registry
+
     store = open_registry(registry, registry_store_dir(), today=screening_date)
+    who = pipeline.Officer(officer, post)
+    log = audit_log or default_audit_log()
     if manifest is not None:
-        from checkpoint.manifests import read_manifest
-
-        loaded = read_manifest(manifest, today=screening_date, workers=cores)
-        travellers, notes = list(loaded.travellers), loaded.notes
-    else:
-        from checkpoint.pipeline import desk_traveller
-
-        travellers, notes = [desk_traveller(desk, today=screening_date, mrz=mrz)], ()
-    # The other workers start matching now, while this process loads the rule engine and the pack (stopped
-    # if anything fails before the results are gathered).
-    with EvidenceMatcher(cores).start(store, travellers) as matching:
-        from checkpoint.engine import default_pack_path, load_pack
-        from checkpoint.pipeline import Officer, screen
-
-        pack = load_pack(rules or default_pack_path())
-        run = screen(
-            travellers,
-            store,
-            pack,
-            today=screening_date,
-            audit_log=audit_log or default_audit_log(),
-            officer=Officer(officer, post),
-            notes=notes,
-            workers=cores,
-            matching=matching,
+        run = pipeline.screen_manifest(
+            manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers
         )
-    _emit(run, output_format, output, screening_date, workers=cores)
+    else:
+        run = pipeline.screen_desk(desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who)
+    _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)
 
 
@@ -141,17 +121,15 @@ def _check_writable(output: Path) -> None:
         raise UsageError(f"cannot write output file {output}: the folder does not exist or is not writable.")
 
 
-def _emit(
-    run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date, *, workers: int = 1
-) -> None:
+def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:
     from checkpoint.report import write_report, write_results
 
     for note in run.notes:
         typer.echo(f"note: {note}", err=True)
     if output is None:
-        write_results(run.results, output_format, sys.stdout, workers=workers)
+        write_results(run.results, output_format, sys.stdout)
         return
-    write_report(run.results, output_format, output, workers=workers)
+    write_report(run.results, output_format, output)
     counts = {verdict: sum(r.verdict.value == verdict for r in run.results) for verdict in ("hold", "refer", "clear")}
     typer.echo(
         f"{len(run.results)} traveller(s) screened on {screening_date}: "

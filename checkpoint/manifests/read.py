@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
-from checkpoint.manifests.travellers import travellers_from_table
+from checkpoint.manifests.travellers import ManifestRows
 from checkpoint.models import Traveller
 from checkpoint.sources import read_table
 
@@ -21,13 +21,18 @@ class Manifest:
     notes: tuple[str, ...] = ()
 
 
-def read_manifest(path: Path, *, today: date, workers: int = 1) -> Manifest:
-    """Read a manifest; InputDataError when the file is unreadable, too large or has no traveller rows.
-
-    `workers`: how many processes may share turning rows into travellers (the result does not depend on it).
-    """
+def open_manifest(path: Path, *, today: date) -> ManifestRows:
+    """A manifest file's rows, ready to become travellers; InputDataError when the file is unreadable, too
+    large, has no name or passport column, or has no traveller rows."""
     raw = read_table(path)  # the default limit, sources.read.MANIFEST_MAX_BYTES, is the manifest's
-    travellers = travellers_from_table(raw, today=today, workers=workers)
-    if not travellers:
+    rows = ManifestRows(raw, today=today)
+    if not len(rows):
         raise InputDataError(f"{path.name} has a header but no traveller rows.")
-    return Manifest(source=raw.source, travellers=tuple(travellers), notes=raw.notes)
+    return rows
+
+
+def read_manifest(path: Path, *, today: date) -> Manifest:
+    """Read a whole manifest into travellers (`open_manifest` says when it cannot)."""
+    rows = open_manifest(path, today=today)
+    travellers = rows.flag_repeated_pax_ids(rows.travellers(range(len(rows))))
+    return Manifest(source=rows.raw.source, travellers=tuple(travellers), notes=rows.raw.notes)

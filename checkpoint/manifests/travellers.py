@@ -18,7 +18,6 @@ from functools import lru_cache
 from checkpoint.columns import resolve_headers
 from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.errors import InputDataError
-from checkpoint.forked import map_shares
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.geo import country_code, nationality_code
 from checkpoint.models import TRAVELLER_FIELDS, Traveller
@@ -186,42 +185,67 @@ def _read(name: str, raw: object, today: date) -> tuple[object, str | None]:
 _read_repeated = lru_cache(maxsize=65_536)(_read)
 
 
-def travellers_from_table(raw: RawTable, *, today: date, workers: int = 1) -> list[Traveller]:
-    """Every row of a manifest table as a traveller, in order; raise only if no name column exists.
+class ManifestRows:
+    """A manifest table's traveller columns, turned into travellers a run of rows at a time.
 
-    Each row's warnings start with its place in the file (`RawTable.where`). Rows are read on their own, so
-    a large table is shared among `workers` processes (`checkpoint.forked`); the result is the same.
+    Rows are read on their own, so the pipeline may share the runs among processes; `travellers` of every
+    run, concatenated and given to `flag_repeated_pax_ids`, is `travellers_from_table` of the whole table.
     """
-    wanted = [*TRAVELLER_FIELDS, *_NAME_PARTS]
-    found = resolve_headers(list(raw.headers), wanted)
-    if not ({"full_name", "name", "surname", "given_names", "passport_number"} & found.keys()):
-        raise InputDataError(
-            f"{raw.source} has no name or passport column; expected e.g. 'full_name', 'Name' "
-            f"(SURNAME/GIVEN), 'Surname' + 'Given Names', or 'Passport No.'."
-        )
-    columns = {field: raw.columns[index] for field, index in found.items()}
-    overlong = _overlong_rows(columns.values())
 
-    def build(part: range) -> list[Traveller]:
-        return [
-            (build_traveller if position in overlong else _build_checked)(
-                {field: cells[position] for field, cells in columns.items()}, row=position + 1, today=today
+    def __init__(self, raw: RawTable, *, today: date) -> None:
+        """Resolve the columns; InputDataError when the table has no name or passport column."""
+        found = resolve_headers(list(raw.headers), [*TRAVELLER_FIELDS, *_NAME_PARTS])
+        if not ({"full_name", "name", "surname", "given_names", "passport_number"} & found.keys()):
+            raise InputDataError(
+                f"{raw.source} has no name or passport column; expected e.g. 'full_name', 'Name' "
+                f"(SURNAME/GIVEN), 'Surname' + 'Given Names', or 'Passport No.'."
             )
-            for position in part
-        ]
+        self.raw = raw
+        self.today = today
+        self._columns = {field: raw.columns[index] for field, index in found.items()}
+        self._overlong = _overlong_rows(self._columns.values())
+        self._lines = raw.row_lines()
 
-    with cycle_collection_paused():  # many small objects, no cycles among them
-        travellers = map_shares(build, raw.height, workers)
-    counts = Counter(t.pax_id for t in travellers)
-    repeated = {pax for pax, n in counts.items() if n > 1}
-    if repeated:
-        travellers = [
-            replace(t, warnings=(*t.warnings, f"pax_id {t.pax_id} appears more than once"))
+    def __len__(self) -> int:
+        return self.raw.height
+
+    def travellers(self, rows: range) -> list[Traveller]:
+        """The travellers of these rows (0-based positions), in order; each warning starts with the row's place."""
+        columns, today, unit, lines = self._columns, self.today, self.raw.unit, self._lines
+        travellers = []
+        with cycle_collection_paused():  # many small objects, no cycles among them
+            for position in rows:
+                build = build_traveller if position in self._overlong else _build_checked
+                traveller = build(
+                    {field: cells[position] for field, cells in columns.items()}, row=position + 1, today=today
+                )
+                if traveller.warnings:
+                    where = f"{unit} {lines[position]}"
+                    traveller = replace(
+                        traveller, warnings=tuple(f"{where}: {warning}" for warning in traveller.warnings)
+                    )
+                travellers.append(traveller)
+        return travellers
+
+    def flag_repeated_pax_ids(self, travellers: Sequence[Traveller]) -> list[Traveller]:
+        """The travellers of the whole table, those sharing a pax_id with another warned of it."""
+        counts = Counter(t.pax_id for t in travellers)
+        repeated = {pax for pax, n in counts.items() if n > 1}
+        if not repeated:
+            return list(travellers)
+        unit, lines = self.raw.unit, self._lines
+        return [
+            replace(t, warnings=(*t.warnings, f"{unit} {lines[t.row - 1]}: pax_id {t.pax_id} appears more than once"))
             if t.pax_id in repeated
             else t
             for t in travellers
         ]
-    return [
-        replace(t, warnings=tuple(f"{raw.unit} {line}: {warning}" for warning in t.warnings)) if t.warnings else t
-        for t, line in zip(travellers, raw.row_lines(), strict=True)
-    ]
+
+
+def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:
+    """Every row of a manifest table as a traveller, in order; raise only if no name or passport column exists.
+
+    Each row's warnings start with its place in the file (`RawTable.where`).
+    """
+    rows = ManifestRows(raw, today=today)
+    return rows.flag_repeated_pax_ids(rows.travellers(range(len(rows))))

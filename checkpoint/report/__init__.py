@@ -2,18 +2,16 @@
 
 Each output format is one writer behind the `ResultWriter` protocol, looked up in `WRITERS`:
 `write_results(results, fmt, sys.stdout)` for the screen, `write_report(results, fmt, path)` for
-`--output` (atomic: all or nothing); a large batch may be written out by several processes. Only this
-package and the CLI import rich.
+`--output` (whole or not at all). Only this package and the CLI import rich.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from checkpoint.report.atomic import write_atomically
 from checkpoint.report.csvfmt import CSV_COLUMNS, CsvWriter, escape_cell, result_to_row
 from checkpoint.report.formats import WRITERS, write_report, write_results, writer_for
-from checkpoint.report.interface import ConsoleWriter, OutputFormat, PiecewiseWriter, ResultWriter
+from checkpoint.report.interface import ConsoleWriter, OutputFormat, ResultWriter
 from checkpoint.report.jsonfmt import JsonLinesWriter, JsonWriter
 from checkpoint.report.records import result_to_dict, result_warnings
 
@@ -28,14 +26,12 @@ __all__ = [
     "JsonLinesWriter",
     "JsonWriter",
     "OutputFormat",
-    "PiecewiseWriter",
     "ResultWriter",
     "TableWriter",
     "escape_cell",
     "result_to_dict",
     "result_to_row",
     "result_warnings",
-    "write_atomically",
     "write_report",
     "write_results",
     "writer_for",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -79,16 +78,6 @@ class CsvWriter:
 
     def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
         """Write the header and one row per result, in input order."""
-        self.write_pieces([self.encode(results)], stream)
-
-    def encode(self, results: Sequence[ScreeningResult]) -> str:
-        """The rows of these results (no header), each ending in `\\n`."""
-        text = io.StringIO(newline="")
-        csv.writer(text, lineterminator="\n").writerows(result_to_row(result) for result in results)
-        return text.getvalue()
-
-    def write_pieces(self, pieces: Sequence[str], stream: TextIO) -> None:
-        """The header, then the rows of every piece."""
-        csv.writer(stream, lineterminator="\n").writerow(CSV_COLUMNS)
-        for piece in pieces:
-            stream.write(piece)
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(result_to_row(result) for result in results)

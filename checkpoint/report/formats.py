@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TextIO
 
+from checkpoint.durable import write_text_atomically
 from checkpoint.errors import UsageError
-from checkpoint.forked import map_shares, writing_workers
 from checkpoint.models import ScreeningResult
-from checkpoint.report.atomic import write_atomically
 from checkpoint.report.csvfmt import CsvWriter
-from checkpoint.report.interface import OutputFormat, PiecewiseWriter, ResultWriter
+from checkpoint.report.interface import OutputFormat, ResultWriter
 from checkpoint.report.jsonfmt import JsonLinesWriter, JsonWriter
 
 
@@ -60,29 +58,21 @@ def writer_for(output_format: OutputFormat | str) -> ResultWriter:
         raise UsageError(f"unknown output format {output_format!r}; choose one of {choices}") from None
 
 
-def write_results(
-    results: Sequence[ScreeningResult], output_format: OutputFormat | str, stream: TextIO, *, workers: int = 1
-) -> None:
-    """Write `results` in `output_format` to `stream`.
+def write_results(results: Sequence[ScreeningResult], output_format: OutputFormat | str, stream: TextIO) -> None:
+    """Write `results` in `output_format` to `stream`."""
+    writer_for(output_format).write(results, stream)
 
-    A large batch (`forked.writing_workers`) in a format made of independent pieces (`PiecewiseWriter`:
-    JSON, JSON Lines, CSV) is written out by up to `workers` processes, each a run of consecutive results;
-    the text is the same for any number of workers.
+
+def write_report(results: Sequence[ScreeningResult], output_format: OutputFormat | str, path: Path) -> None:
+    """Write `results` in `output_format` to `path`, whole or not at all (SPEC §5; `checkpoint.durable`).
+
+    A file that cannot be written is a UsageError naming it: the officer chose it with --output.
     """
     writer = writer_for(output_format)
-    if writing_workers(len(results), workers) <= 1 or not isinstance(writer, PiecewiseWriter):
-        writer.write(results, stream)
-        return
-    piecewise = writer
-
-    def encode(part: range) -> list[str]:
-        return [piecewise.encode(results[part.start : part.stop])]
-
-    writer.write_pieces(map_shares(encode, len(results), workers), stream)
-
-
-def write_report(
-    results: Sequence[ScreeningResult], output_format: OutputFormat | str, path: Path, *, workers: int = 1
-) -> None:
-    """Write `results` in `output_format` to `path` atomically (all or nothing); `workers` as `write_results`."""
-    write_atomically(path, partial(write_results, results, output_format, workers=workers))
+    try:
+        write_text_atomically(path, lambda stream: writer.write(results, stream))
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(
+            f"cannot write output file {path}: {reason[:1].lower()}{reason[1:]}; choose another --output"
+        ) from None

@@ -31,22 +31,6 @@ class ResultWriter(Protocol):
 
 
 @runtime_checkable
-class PiecewiseWriter(ResultWriter, Protocol):
-    """A writer whose text is made of independent pieces, one per run of consecutive results, so that the
-    pieces of a large batch can be written out by several processes (`formats.write_results`)."""
-
-    def encode(self, results: Sequence[ScreeningResult]) -> str:
-        """The piece of text of these consecutive results."""
-        ...
-
-    def write_pieces(self, pieces: Sequence[str], stream: TextIO) -> None:
-        """Write the whole output from the pieces of every run of results, in order: `write(results, stream)`
-        writes exactly what `write_pieces([encode(results)], stream)` does, and so does any cut of the
-        results into consecutive runs."""
-        ...
-
-
-@runtime_checkable
 class ConsoleWriter(ResultWriter, Protocol):
     """A writer for people: it can also render onto a rich Console the CLI already holds."""
 

@@ -35,20 +35,7 @@ class JsonWriter:
 
     def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
         """Write all results as one pretty-printed JSON array."""
-        self.write_pieces([self.encode(results)], stream)
-
-    def encode(self, results: Sequence[ScreeningResult]) -> str:
-        """These results as members of the array, as `json.dumps` writes them inside it: each indented one
-        level, separated by `,` and a newline ("" for none)."""
-        if not results:
-            return ""
-        array = _dumps([result_to_dict(result) for result in results], indent=True)
-        return array[len("[\n") : -len("\n]")]  # one array encoded at once: the encoder is set up once
-
-    def write_pieces(self, pieces: Sequence[str], stream: TextIO) -> None:
-        """The array of the members of every piece."""
-        members = [piece for piece in pieces if piece]
-        stream.write("[\n" + ",\n".join(members) + "\n]\n" if members else "[]\n")
+        stream.write(_dumps([result_to_dict(result) for result in results], indent=True) + "\n")
 
 
 class JsonLinesWriter:
@@ -56,13 +43,5 @@ class JsonLinesWriter:
 
     def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
         """Write each result as one compact JSON object followed by a newline."""
-        self.write_pieces([self.encode(results)], stream)
-
-    def encode(self, results: Sequence[ScreeningResult]) -> str:
-        """The lines of these results, each with its newline."""
-        return "".join([_dumps(result_to_dict(result), indent=False) + "\n" for result in results])
-
-    def write_pieces(self, pieces: Sequence[str], stream: TextIO) -> None:
-        """The lines of every piece, in order."""
-        for piece in pieces:
-            stream.write(piece)
+        for result in results:
+            stream.write(_dumps(result_to_dict(result), indent=False) + "\n")

@@ -51,7 +51,7 @@ def test_internal_error_exits_70_with_a_sentence_and_a_redacted_log(
     def explode(*args: object, **kwargs: object) -> None:
         raise ValueError("SITI AMINAH B1234567")  # personal data in an exception message
 
-    monkeypatch.setattr("checkpoint.pipeline.screen", explode)  # imported by the command when it runs
+    monkeypatch.setattr("checkpoint.pipeline.screen_desk", explode)  # looked up by the command when it runs
     result = runner.invoke(app, ["screen", "--registry", str(registry_csv), "--name", "SITI AMINAH"])
     assert result.exit_code == 70
     assert "internal error" in result.stderr and "Traceback" not in result.stderr
@@ -63,20 +63,20 @@ def test_internal_error_exits_70_with_a_sentence_and_a_redacted_log(
 def test_an_internal_error_in_a_worker_process_is_logged_with_its_frames(
     monkeypatch: pytest.MonkeyPatch, checkpoint_home: Path, tmp_path: Path
 ) -> None:
-    from checkpoint.forked import can_fork
     from checkpoint.matching import EvidenceMatcher
+    from checkpoint.pipeline.processes import can_fork
 
     if not can_fork():
         pytest.skip("work is split only where the platform can fork")
     parent = os.getpid()
-    matched = EvidenceMatcher._match
+    matched = EvidenceMatcher.match
 
     def explode_in_a_child(self: EvidenceMatcher, *args: object) -> object:
         if os.getpid() != parent:
             raise ValueError("SITI AMINAH B1234567")
         return matched(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(EvidenceMatcher, "_match", explode_in_a_child)
+    monkeypatch.setattr(EvidenceMatcher, "match", explode_in_a_child)
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     arguments = [
         "screen",

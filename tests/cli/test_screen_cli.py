@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from checkpoint import audit, forked
+from checkpoint import audit
 from checkpoint.cli.app import app
 
 runner = CliRunner()
@@ -136,12 +137,9 @@ def test_unwritable_output_is_refused_before_screening(
 
 
 @pytest.mark.parametrize("output_format", ["jsonl", "json", "csv"])
-def test_the_output_is_the_same_with_one_worker_or_several(
-    tmp_path: Path, output_format: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_output_is_the_same_with_one_worker_or_several(tmp_path: Path, output_format: str) -> None:
     """The sample flight (298 rows: several chunks) screened in one process and shared among forked workers:
-    the matching, and (thresholds lowered, as for a large manifest) the output and the audit entries."""
-    monkeypatch.setattr(forked, "PARALLEL_WRITING_FROM", 16)
+    the same output and the same audit entries."""
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     outputs, entries = [], []
     for workers in ("1", "2", "3"):
@@ -166,10 +164,14 @@ def test_workers_must_be_a_positive_number(registry_csv: Path, manifest_csv: Pat
     assert result.exit_code == 2 and "Traceback" not in result.stderr
 
 
-def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(tmp_path: Path, forked_workers: Any) -> None:
+def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """The workers start before the pack is loaded and the audit log checked: a failure there still exits
     with its own code, writes nothing, and leaves no worker behind."""
-    from checkpoint.forked import can_fork
+    from checkpoint.pipeline.processes import can_fork
+
+    caplog.set_level(logging.DEBUG, logger="checkpoint.pipeline.processes")
 
     sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     flight = ["--registry", sample / "registry.parquet", "--manifest", sample / "flight_cgk_kul.csv", "--workers", "2"]
@@ -182,5 +184,7 @@ def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(tmp_path: Pa
     bad_log = screen(*flight, "--audit-log", blocker / "audit.jsonl", "--output", out)
     assert (bad_pack.exit_code, bad_log.exit_code) == (4, 5)
     assert not out.exists()
-    assert len(forked_workers.pids) >= 2 or not can_fork()  # workers did start (reading rows, matching)
-    forked_workers.assert_reaped()
+    started = [record for record in caplog.records if "worker processes started" in record.getMessage()]
+    assert len(started) == 2 or not can_fork()  # workers did start (reading rows, matching) both times
+    with pytest.raises(ChildProcessError):  # and every one was waited for: no child of this process is left
+        os.waitpid(-1, os.WNOHANG)

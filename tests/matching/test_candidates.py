@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from checkpoint import pipeline
 from checkpoint.manifests import travellers_from_table
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.matching import candidates as candidates_module
@@ -74,7 +75,7 @@ def test_the_outcomes_do_not_depend_on_how_many_processes_share_the_work(
     registry, travellers = labelled
     alone = EvidenceMatcher().match(registry, travellers)
     for workers in (2, 3):
-        assert EvidenceMatcher(workers=workers).match(registry, travellers) == alone
+        assert pipeline.match(travellers, registry, workers=workers) == alone
 
 
 def test_a_travellers_outcome_does_not_depend_on_who_else_is_screened(

@@ -1,29 +1,32 @@
-"""Splitting work that is independent item by item across the machine's cores, in forked processes.
+"""The one place checkpoint starts processes: work that is independent item by item, split across the cores.
 
-A screening's matching is the same computation for every traveller, against a registry that is memory-mapped
-and already open. Forking after the registry is open gives each child the snapshot, its index and every
-imported module for free (the pages are shared, not copied), so only the results travel back, pickled through
-a pipe.
+A screening reads and matches every traveller on its own, against a registry that is memory-mapped and
+already open. Forking after the registry is open gives each child the snapshot, its index and every
+imported module for free (the pages are shared, not copied), so only the results travel back, pickled
+through a pipe. Only the pipeline calls this module.
 
 The batch is cut into chunks that the processes claim one at a time from a shared queue (a pipe holding the
 chunk numbers), so a process that starts late or meets harder items simply claims fewer: the parent may load
 the rule pack while the children have already begun (`start_shares`), then joins them.
 
 Fork is used where the platform offers it (Linux); elsewhere, or for a small batch, the work runs in this
-process. The results are the same either way (tests/test_forked.py, tests/matching/test_candidates.py).
+process. The results are the same either way (tests/pipeline/test_processes.py, tests/pipeline/test_screening.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from checkpoint.errors import record_worker_frames
 
 T = TypeVar("T")
 
@@ -33,17 +36,14 @@ MIN_CHUNK = 32
 #: Chunks per worker: enough for the processes to even out, few enough to keep the per-chunk cost small.
 CHUNKS_PER_WORKER = 8
 #: The last `workers` chunks are cut this much finer, so that the workers finish together: with equal
-#: chunks, a worker that drew slower ones was left with a whole chunk while the others waited (50,000
-#: travellers: 2.4 s of one core idle at the end of matching).
+#: chunks, a worker that draws slower ones is left with a whole chunk while the others wait.
 TAIL_SPLIT = 4
-#: Fewer items than this are written out (audit entries, output text) in this process alone: forking a process
-#: that holds a whole screening costs about as much as writing out 4,000 results. Measured: 4,000 results'
-#: audit bodies and JSON Lines 81 ms in one process, 78 ms on two; 8,000: 185 ms and 147 ms.
-PARALLEL_WRITING_FROM = 4096
 _INDEX_BYTES = 4  # one chunk number in the queue
 _MAX_CHUNKS = 4096  # the whole queue fits the pipe's buffer (64 KiB), so it is written before any fork
 
 _ABORTED = 113  # a child's exit status when it could not even report its failure
+
+_log = logging.getLogger(__name__)
 
 
 def usable_cores() -> int:
@@ -80,18 +80,13 @@ def _near_equal(count: int, parts: int) -> list[int]:
     return [size + (part < extra) for part in range(parts)]
 
 
-def writing_workers(count: int, workers: int) -> int:
-    """How many processes should write out `count` items: `workers` from PARALLEL_WRITING_FROM items, else one."""
-    return workers if count >= PARALLEL_WRITING_FROM else 1
-
-
 def map_shares(work: Callable[[range], list[T]], count: int, workers: int) -> list[T]:
     """`work(chunk)` for every chunk of `range(count)`, concatenated in order, worked by this process and up
     to `workers - 1` forked children when there is more than one chunk and forking is possible.
 
     `work` must not depend on what another chunk computed, and must not write anything that must survive
     the child (files, logs): only its return value comes back. An exception in a child is raised here, with
-    the child's frames recorded on it (`worker_frames`); the chunks of a child that died without reporting
+    the child's frames recorded on it (`errors.worker_frames`); the chunks of a child that died without reporting
     (killed, out of memory) are worked again in this process.
     """
     with start_shares(work, count, workers) as started:
@@ -121,6 +116,9 @@ class Shares(Generic[T]):
             os.close(writer)  # a claim on an empty queue then reads end-of-file: no chunk left
             self._queue = reader
             self._children = [_fork(work, parts, reader) for _ in range(children)]
+            _log.debug("%d worker processes started for %d chunks", children, len(parts))
+        #: The process ids of the children started (for whoever checks that they are gone).
+        self.pids = tuple(pid for pid, _ in self._children)
 
     def finish(self) -> list[T]:
         """Every chunk's results, in order (once)."""
@@ -236,7 +234,7 @@ def _unpack(payload: bytes) -> dict[int, list[T]]:
     if report[0] == "ok":
         return dict(report[1])
     _, error, frames = report
-    error.worker_frames = frames
+    record_worker_frames(error, frames)
     raise error
 
 
@@ -246,8 +244,3 @@ def _discard(pid: int, reader: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
-
-
-def worker_frames(error: BaseException) -> Sequence[str]:
-    """The frames a worker process recorded on an exception it raised (empty for this process's own)."""
-    return tuple(getattr(error, "worker_frames", ()))

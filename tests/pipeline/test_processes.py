@@ -5,16 +5,23 @@ from __future__ import annotations
 import os
 import signal
 import time
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint import forked
-from checkpoint.forked import MIN_CHUNK, chunks, map_shares, start_shares, worker_frames
+from checkpoint.errors import worker_frames
+from checkpoint.pipeline import processes
+from checkpoint.pipeline.processes import MIN_CHUNK, chunks, map_shares, start_shares
 
-pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="work is split only where the platform can fork")
+pytestmark = pytest.mark.skipif(not processes.can_fork(), reason="work is split only where the platform can fork")
+
+
+def assert_reaped(pids: tuple[int, ...]) -> None:
+    """Every one of these children has exited and been waited for (no zombie left)."""
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 @given(st.integers(min_value=0, max_value=50_000), st.integers(min_value=1, max_value=64))
@@ -96,7 +103,7 @@ def test_the_chunks_of_a_child_that_dies_without_reporting_are_done_here() -> No
     assert map_shares(dies_in_a_child, 3000, 3) == list(range(3000))
 
 
-def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children(forked_workers: Any) -> None:
+def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children() -> None:
     parent = os.getpid()
 
     def fails_here(part: range) -> list[int]:
@@ -105,19 +112,19 @@ def test_a_failure_here_or_an_abandoned_start_stops_and_reaps_the_children(forke
         time.sleep(0.05)
         return list(part)
 
-    with pytest.raises(Refused):
-        map_shares(fails_here, 2000, 2)
-    with start_shares(fails_here, 2000, 3):
+    with pytest.raises(Refused), start_shares(fails_here, 2000, 2) as failed:
+        failed.finish()
+    with start_shares(fails_here, 2000, 3) as abandoned:
         pass  # never finished: the context stops the children
-    assert len(forked_workers.pids) == 3
-    forked_workers.assert_reaped()
+    assert len(failed.pids) == 1 and len(abandoned.pids) == 2
+    assert_reaped(failed.pids + abandoned.pids)
 
 
 class Interrupted(Exception):
     pass
 
 
-def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(forked_workers: Any) -> None:
+def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them() -> None:
     parent = os.getpid()
     first = [True]
 
@@ -135,17 +142,17 @@ def test_an_interrupt_while_waiting_for_the_children_stops_and_reaps_them(forked
     began = time.monotonic()
     try:
         signal.setitimer(signal.ITIMER_REAL, 0.5)  # while this process waits for the children's reports
-        with pytest.raises(Interrupted):
-            map_shares(slow_in_children, 2000, 3)
+        with pytest.raises(Interrupted), start_shares(slow_in_children, 2000, 3) as started:
+            started.finish()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - began < 4  # the children were stopped, not waited for
-    assert len(forked_workers.pids) == 2
-    forked_workers.assert_reaped()
+    assert len(started.pids) == 2
+    assert_reaped(started.pids)
 
 
 def test_a_report_cut_short_counts_as_no_report() -> None:
-    whole = forked.pickle.dumps(("ok", {0: [1, 2, 3]}))
-    assert forked._unpack(whole) == {0: [1, 2, 3]}
-    assert forked._unpack(whole[: len(whole) // 2]) == {} and forked._unpack(b"") == {}
+    whole = processes.pickle.dumps(("ok", {0: [1, 2, 3]}))
+    assert processes._unpack(whole) == {0: [1, 2, 3]}
+    assert processes._unpack(whole[: len(whole) // 2]) == {} and processes._unpack(b"") == {}

@@ -1,74 +1,53 @@
-"""Atomic output files: all or nothing, never a partial file, never a leftover temporary file."""
+"""Output files (`--output`): whole or nothing, never a leftover temporary file, a sentence when impossible."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
 
 import pytest
 
 from checkpoint.errors import UsageError
-from checkpoint.models import ScreeningResult
-from checkpoint.report import OutputFormat, write_atomically, write_report
+from checkpoint.models import Candidate, MatchOutcome, ScreeningResult
+from checkpoint.report import OutputFormat, write_report
 
 
-class WriterFailedError(RuntimeError):
-    """Stands in for a bug or an interruption in the middle of writing."""
+def broken(results: list[ScreeningResult]) -> list[ScreeningResult]:
+    """The results with one more whose confidence is not a number: the writer fails on it, midway."""
+    bad = replace(results[0], outcome=MatchOutcome(candidates=(Candidate("SP2MI-1", math.nan),)))
+    return [*results, bad]
 
 
-def half_then_fail(stream: TextIO) -> None:
-    stream.write("partial output\n" * 1000)
-    stream.flush()
-    raise WriterFailedError("midway")
-
-
-def test_writes_the_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.txt"
-    write_atomically(target, lambda stream: stream.write("Ni Luh É\n"))
-    assert target.read_text(encoding="utf-8") == "Ni Luh É\n"
-    assert list(tmp_path.iterdir()) == [target]
-
-
-def test_failing_writer_leaves_previous_file_intact_and_no_temporary_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
+@pytest.mark.parametrize("output_format", [OutputFormat.JSON, OutputFormat.JSONL, OutputFormat.CSV])
+def test_a_writer_failing_midway_leaves_the_previous_file_and_nothing_else(
+    output_format: OutputFormat, sample_results: list[ScreeningResult], tmp_path: Path
+) -> None:
+    target = tmp_path / "out"
     target.write_text("previous\n", encoding="utf-8")
-    with pytest.raises(WriterFailedError):
-        write_atomically(target, half_then_fail)
+    with pytest.raises(ValueError, match="not a finite number"):
+        write_report(broken(sample_results * 50), output_format, target)
     assert target.read_text(encoding="utf-8") == "previous\n"
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_failing_writer_creates_no_file(tmp_path: Path) -> None:
-    with pytest.raises(WriterFailedError):
-        write_atomically(tmp_path / "new.json", half_then_fail)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_interrupt_is_re_raised_and_cleaned_up(tmp_path: Path) -> None:
-    def interrupted(stream: TextIO) -> None:
-        stream.write("x")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        write_atomically(tmp_path / "out.jsonl", interrupted)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_missing_folder_is_a_usage_error(sample_results: list[ScreeningResult], tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "dir" / "out.csv"
     with pytest.raises(UsageError) as caught:
-        write_atomically(target, lambda stream: stream.write("x"))
+        write_report(sample_results, OutputFormat.CSV, target)
     message = str(caught.value)
     assert message.startswith(f"cannot write output file {target}: ")
     assert message.endswith("; choose another --output")
     assert caught.value.exit_code == 2
 
 
-def test_target_that_is_a_directory_is_a_usage_error_and_leaves_nothing(tmp_path: Path) -> None:
+def test_a_target_that_is_a_folder_is_a_usage_error_and_leaves_nothing(
+    sample_results: list[ScreeningResult], tmp_path: Path
+) -> None:
     target = tmp_path / "taken"
     target.mkdir()
     with pytest.raises(UsageError, match="cannot write output file"):
-        write_atomically(target, lambda stream: stream.write("x"))
+        write_report(sample_results, OutputFormat.JSON, target)
     assert list(tmp_path.iterdir()) == [target]
     assert list(target.iterdir()) == []
 

@@ -1,0 +1,241 @@
+"""A screening from start to finish: travellers in, one logged verdict each out.
+
+    read rows -> match (matching/) -> facts and rules (engine/) -> audit log (audit/)
+
+Reading and matching are the same work for every traveller, so a large batch shares them among processes
+(`processes.py`, the only place that starts any); the facts, the rules, which look at groups of travellers,
+and the audit log, which is one chain, run here. The core never prints and never exits: the CLI reads
+options, calls one function here, renders the run and maps errors to exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from checkpoint import __version__
+from checkpoint.audit import AuditLog, ScreeningContext
+from checkpoint.engine import RulePack, build_facts, default_pack_path, evaluate, load_pack
+from checkpoint.gcpause import cycle_collection_paused
+from checkpoint.manifests import build_traveller, open_manifest
+from checkpoint.matching import EvidenceMatcher
+from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
+from checkpoint.pipeline.processes import start_shares, usable_cores
+from checkpoint.registry import Registry
+
+UNSCREENABLE = "could not be screened against the registry; verify the traveller's documents by hand"
+
+
+@dataclass(frozen=True)
+class Officer:
+    """Who is screening, for the audit log (both optional)."""
+
+    officer: str | None = None
+    post: str | None = None
+
+
+@dataclass(frozen=True)
+class ScreeningRun:
+    """The results of one screening, in input order, with what they were screened against."""
+
+    results: tuple[ScreeningResult, ...]
+    registry_snapshot: str
+    pack_name: str
+    pack_version: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def exit_code(self) -> int:
+        """SPEC §2: 0 when every traveller is clear, 1 otherwise."""
+        return 0 if all(r.verdict is Verdict.CLEAR for r in self.results) else 1
+
+
+def desk_traveller(cells: Mapping[str, object], *, today: date, mrz: tuple[str, str] | None = None) -> Traveller:
+    """One traveller at the desk: typed fields, or an MRZ plus typed fields (typed ones fill the gaps).
+
+    A failed MRZ check digit is a warning on the traveller, not an error: the officer still gets a verdict.
+    """
+    if mrz is None:
+        return build_traveller(cells, row=1, today=today)
+    from checkpoint.mrz import parse_td3, problems_as_warnings, to_traveller_fields  # at the desk only
+
+    result = parse_td3(*mrz, today=today)
+    document = {name: value for name, value in to_traveller_fields(result).items() if value is not None}
+    typed = {name: value for name, value in cells.items() if value not in (None, "")}
+    traveller = build_traveller({**typed, **document}, row=1, today=today)
+    warnings = (*problems_as_warnings(result), *traveller.warnings)
+    return replace(traveller, warnings=warnings)
+
+
+def assess(
+    travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], pack: RulePack, *, today: date
+) -> list[ScreeningResult]:
+    """The rule pack's verdict for each matched traveller, same order. No side effects."""
+    with cycle_collection_paused():  # many short-lived objects, no cycles among them
+        facts = build_facts(travellers, outcomes, today)
+        assessments = evaluate(pack, facts, today)
+    results = []
+    for traveller, outcome, assessment in zip(travellers, outcomes, assessments, strict=True):
+        verdict, extra = assessment.verdict, tuple[str, ...]()
+        if not traveller.screenable:  # a row that cannot be looked up is never silently clear
+            verdict, extra = Verdict.worst(verdict, Verdict.REFER), (UNSCREENABLE,)
+        results.append(
+            ScreeningResult(
+                traveller=traveller,
+                verdict=verdict,
+                risk_score=assessment.risk_score,
+                outcome=outcome,
+                hits=assessment.hits,
+                unknown=assessment.unknown,
+                warnings=extra,
+            )
+        )
+    return results
+
+
+def screen_travellers(
+    travellers: Sequence[Traveller], registry: Registry, pack: RulePack, *, today: date
+) -> list[ScreeningResult]:
+    """Match and assess a batch in this process; one result per traveller, same order. No side effects."""
+    with cycle_collection_paused():
+        outcomes = EvidenceMatcher().match(registry, travellers)
+    return assess(travellers, outcomes, pack, today=today)
+
+
+def screen(
+    travellers: Sequence[Traveller],
+    registry: Registry,
+    pack: RulePack,
+    *,
+    today: date,
+    audit_log: Path,
+    officer: Officer | None = None,
+    notes: Sequence[str] = (),
+    workers: int | None = None,
+) -> ScreeningRun:
+    """Screen travellers already read and append them to the audit log; nothing is returned unless logged.
+
+    `workers`: how many processes may share the matching (default: every core); the results do not depend
+    on it.
+    """
+    return _screen(
+        lambda rows: list(travellers[rows.start : rows.stop]),
+        len(travellers),
+        lambda read: read,
+        registry,
+        lambda: pack,
+        today=today,
+        audit_log=audit_log,
+        officer=officer,
+        notes=notes,
+        workers=workers,
+    )
+
+
+def screen_manifest(
+    path: Path,
+    registry: Registry,
+    rules: Path | None = None,
+    *,
+    today: date,
+    audit_log: Path,
+    officer: Officer | None = None,
+    workers: int | None = None,
+) -> ScreeningRun:
+    """Screen a manifest file against the rule pack at `rules` (default: the shipped pack).
+
+    Its rows are read and matched by `workers` processes (default: every core) while the pack loads here;
+    then the rules and the audit log. InputDataError when the file cannot be read, ConfigError when the
+    pack is invalid, AuditError when the log cannot be written: nothing is logged then.
+    """
+    rows = open_manifest(path, today=today)
+    return _screen(
+        rows.travellers,
+        len(rows),
+        rows.flag_repeated_pax_ids,
+        registry,
+        lambda: load_pack(rules or default_pack_path()),
+        today=today,
+        audit_log=audit_log,
+        officer=officer,
+        notes=rows.raw.notes,
+        workers=workers,
+    )
+
+
+def screen_desk(
+    cells: Mapping[str, object],
+    registry: Registry,
+    rules: Path | None = None,
+    *,
+    mrz: tuple[str, str] | None = None,
+    today: date,
+    audit_log: Path,
+    officer: Officer | None = None,
+) -> ScreeningRun:
+    """Screen one traveller typed at the desk (`desk_traveller`) against the pack at `rules` (default: the
+    shipped pack)."""
+    traveller = desk_traveller(cells, today=today, mrz=mrz)
+    pack = load_pack(rules or default_pack_path())
+    return screen([traveller], registry, pack, today=today, audit_log=audit_log, officer=officer)
+
+
+def match(travellers: Sequence[Traveller], registry: Registry, *, workers: int | None = None) -> list[MatchOutcome]:
+    """The matcher's outcomes for a batch, shared among `workers` processes (default: every core)."""
+    matcher = EvidenceMatcher()
+
+    def match_rows(rows: range) -> list[MatchOutcome]:
+        with cycle_collection_paused():
+            return matcher.match(registry, travellers[rows.start : rows.stop])
+
+    with start_shares(match_rows, len(travellers), workers or usable_cores()) as matching:
+        return matching.finish()
+
+
+def _screen(
+    read: Callable[[range], list[Traveller]],
+    count: int,
+    finish_reading: Callable[[list[Traveller]], list[Traveller]],
+    registry: Registry,
+    load_pack: Callable[[], RulePack],
+    *,
+    today: date,
+    audit_log: Path,
+    officer: Officer | None,
+    notes: Sequence[str],
+    workers: int | None,
+) -> ScreeningRun:
+    matcher = EvidenceMatcher()
+
+    def read_and_match(rows: range) -> list[tuple[Traveller, MatchOutcome]]:
+        with cycle_collection_paused():
+            travellers = read(rows)
+            return list(zip(travellers, matcher.match(registry, travellers), strict=True))
+
+    # The workers read and match while this process loads the rule pack and checks the audit log; they are
+    # stopped if either fails (the context's exit).
+    with start_shares(read_and_match, count, workers or usable_cores()) as matching:
+        pack = load_pack()
+        log = AuditLog(audit_log)
+        context = ScreeningContext(
+            officer=officer.officer if officer else None,
+            post=officer.post if officer else None,
+            registry_snapshot=registry.info.snapshot_id,
+            rule_pack_version=f"{pack.name}@{pack.version}",
+            rule_pack_hash=pack.sha256,
+            tool_version=__version__,
+        )
+        log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
+        matched = matching.finish()
+    travellers = finish_reading([traveller for traveller, _ in matched])
+    results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
+    log.record(results, context)
+    return ScreeningRun(
+        results=tuple(results),
+        registry_snapshot=registry.info.snapshot_id,
+        pack_name=pack.name,
+        pack_version=pack.version,
+        notes=(*registry.notes, *notes),
+    )
