@@ -59,7 +59,9 @@ def ensure_data(folder: Path, records: int, sizes: list[int]) -> tuple[Path, dic
     return registry_path, manifests
 
 
-def run_screen(store: Path, manifest: Path, home: Path, *, sample_memory: bool = False) -> tuple[float, float, int]:
+def run_screen(
+    store: Path, manifest: Path, home: Path, *, sample_memory: bool = False, python: str = sys.executable
+) -> tuple[float, float, int]:
     """Wall seconds of one `checkpoint screen` process, its memory (MB) and its exit code.
 
     The memory is the largest resident set of the process or any worker it forked (`ru_maxrss`); with
@@ -69,7 +71,7 @@ def run_screen(store: Path, manifest: Path, home: Path, *, sample_memory: bool =
     """
     out = home / f"{manifest.stem}.jsonl"
     command = [
-        sys.executable, "-m", "checkpoint", "screen", "--registry", str(store), "--manifest", str(manifest),
+        python, "-m", "checkpoint", "screen", "--registry", str(store), "--manifest", str(manifest),
         "--format", "jsonl", "--output", str(out), "--today", TODAY.isoformat(),
         "--audit-log", str(home / "audit.jsonl"),
     ]  # fmt: skip
@@ -79,7 +81,8 @@ def run_screen(store: Path, manifest: Path, home: Path, *, sample_memory: bool =
     env["CHECKPOINT_HOME"] = str(home)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Started outside any checkout: `python -m` puts the working folder first on sys.path.
+    child = subprocess.Popen(command, env=env, cwd=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     tree_peak_kb = 0
     if sample_memory:
         while child.poll() is None:
@@ -137,6 +140,33 @@ def single_traveller_ms(store: Path, manifest: Path, count: int) -> tuple[float,
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
 
 
+def paired(store: Path, manifests: dict[int, Path], sizes: list[int], before: str, pairs: int) -> list[str]:
+    """Each size screened by the installation `before` and by this one, the order alternated round by round
+    (ABBA), so that the machine's drift weighs on both alike: medians and the paired differences."""
+    lines = [
+        f"Paired with `{before}` (before) against `{sys.executable}` (after), {pairs} rounds, order alternated:",
+        "",
+        "| travellers | before (median) | after (median) | after − before, paired median | after faster in |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    with tempfile.TemporaryDirectory() as home:
+        for python in (before, sys.executable):  # warm-up: bytecode, parsed rule pack, page cache
+            run_screen(store, manifests[sizes[0]], Path(home), python=python)
+        for size in sizes:
+            times: dict[str, list[float]] = {"before": [], "after": []}
+            for round_number in range(pairs):
+                order = [("before", before), ("after", sys.executable)]
+                for label, python in order if round_number % 2 == 0 else order[::-1]:
+                    times[label].append(run_screen(store, manifests[size], Path(home), python=python)[0])
+            differences = [new - old for old, new in zip(times["before"], times["after"], strict=True)]
+            faster = sum(difference < 0 for difference in differences)
+            lines.append(
+                f"| {size:,} | {statistics.median(times['before']):.2f} s | {statistics.median(times['after']):.2f} s "
+                f"| {statistics.median(differences):+.2f} s | {faster} of {pairs} |"
+            )
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -145,6 +175,13 @@ def main() -> int:
     parser.add_argument("--baseline-sample", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5, help="runs per manifest size below 10,000 (median shown)")
     parser.add_argument("--markdown", type=Path)
+    parser.add_argument(
+        "--before",
+        metavar="PYTHON",
+        help="the python of another installation (the code before a change): each size is then also run by both, "
+        "in alternating order (ABBA), and the paired differences reported",
+    )
+    parser.add_argument("--pairs", type=int, default=8, help="rounds of the paired comparison per size")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -183,6 +220,8 @@ def main() -> int:
         f"(brute force: {per_traveller * 1000:,.0f} ms)",
         f"brute force timed on {args.baseline_sample} travellers against all {args.records:,} names and scaled",
     ]
+    if args.before:
+        lines += ["", *paired(store, manifests, sizes, args.before, args.pairs)]
     text = "\n".join(lines)
     print(text)
     if args.markdown:
