@@ -8,11 +8,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from checkpoint.durable import write_atomically
+from checkpoint.durable import make_private_folder, write_atomically
 
 
 def write_cache_file(target: Path, text: str) -> None:
     """Write `text` (UTF-8) to `target` durably, creating its folder; give up quietly on any OSError."""
     with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(target.parent)
         write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))

@@ -76,3 +76,20 @@ def sync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and every missing folder above it owner-only (0700); folders that exist stay as they are.
+
+    (`Path.mkdir(parents=True)` would give the parents the default permissions.) An OSError says why not.
+    """
+    missing = []
+    current = Path(folder)
+    while not current.is_dir():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+            path.mkdir(mode=0o700)

@@ -2,8 +2,8 @@
 
 On POSIX it is `flock(2)` on the lock file, as the `filelock` package takes it there (so a checkpoint that
 still used that package and this one exclude each other). Elsewhere (Windows) that package is used,
-imported only there: on Linux its version 4 cost every screening ~39 M instructions of imports (15–40 ms on
-this machine) and hooked into every fork (the matching's workers included).
+imported only there: on Linux importing it costs every screening tens of milliseconds, and it hooks into
+every fork (the pipeline's workers included).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def exclusive(path: Path, timeout: float) -> Iterator[None]:
         except filelock.Timeout:
             raise LockTimeout(str(path)) from None
         return
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _take(descriptor, timeout)
         try:

@@ -3,7 +3,7 @@
 The collector runs whenever allocations outnumber deallocations by a threshold, and a full collection walks
 every live object. Reading a large table or screening a large manifest allocates millions of small objects
 (rows, evidence, outcomes: none in a cycle), so it would run thousands of times, each pass longer than the
-last: at 50,000 travellers, 7 of 46 seconds of screening. Reference counting still frees everything else.
+last (benchmarks/matching/results-speed.md gives what that cost). Reference counting still frees the rest.
 """
 
 from __future__ import annotations

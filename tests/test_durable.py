@@ -12,7 +12,7 @@ from typing import BinaryIO, TextIO
 
 import pytest
 
-from checkpoint.durable import write_atomically, write_text_atomically
+from checkpoint.durable import make_private_folder, write_atomically, write_text_atomically
 
 
 class WriterFailedError(RuntimeError):
@@ -130,3 +130,20 @@ def test_a_full_disk_fails_the_write_and_keeps_the_previous_file(small_disk: Pat
     assert caught.value.errno == 28  # ENOSPC
     assert target.read_text() == '{"snapshot_id": "old"}'
     assert list(small_disk.iterdir()) == [target]
+
+
+def test_a_private_folder_and_its_missing_parents_are_owner_only(tmp_path: Path) -> None:
+    existing = tmp_path / "shared"
+    existing.mkdir(mode=0o755)
+    existing.chmod(0o755)
+    make_private_folder(existing / "home" / "cache" / "packs")
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o755  # what was there is left alone
+    for folder in (existing / "home", existing / "home" / "cache", existing / "home" / "cache" / "packs"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    make_private_folder(existing / "home")  # already there: nothing to do
+
+
+def test_a_private_folder_under_a_file_is_an_os_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError):
+        make_private_folder(tmp_path / "file" / "sub")

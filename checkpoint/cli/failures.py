@@ -6,11 +6,13 @@ types and the code locations (file, line, function) — enough for support, noth
 
 from __future__ import annotations
 
+import os
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
 from checkpoint import __version__
+from checkpoint.durable import PRIVATE, make_private_folder
 from checkpoint.errors import worker_frames
 from checkpoint.home import error_log
 
@@ -37,8 +39,9 @@ def report_internal_error(error: BaseException) -> Path | str:
     path = error_log()
     entry = f"--- {datetime.now(UTC).isoformat()} checkpoint {__version__}\n{redacted_traceback(error)}\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
+        make_private_folder(path.parent)
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
             handle.write(entry)
     except OSError:
         return "no log (the error log could not be written)"
