@@ -64,13 +64,14 @@ _CONTENT = {
 }
 
 
-def read_table(path: Path, readers: tuple[TableReader, ...] = READERS, *, max_bytes: int | None = None) -> RawTable:
+def read_table(
+    path: Path, readers: tuple[TableReader, ...] = READERS, *, max_bytes: int = MANIFEST_MAX_BYTES
+) -> RawTable:
     """Read a tabular file with the first reader that recognises it.
 
-    `max_bytes` is the most data read at once (default `MANIFEST_MAX_BYTES`; pass `REGISTRY_MAX_BYTES` for a
-    registry export); a larger file is an InputDataError before anything is read.
+    `max_bytes` is the most data read at once (pass `REGISTRY_MAX_BYTES` for a registry export); a larger
+    file is an InputDataError before anything is read.
     """
-    limit = MANIFEST_MAX_BYTES if max_bytes is None else max_bytes
     try:
         if path.is_dir():
             raise InputDataError(f"{path} is a folder, not a file.")
@@ -81,8 +82,8 @@ def read_table(path: Path, readers: tuple[TableReader, ...] = READERS, *, max_by
         raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
     if size == 0:
         raise InputDataError(f"{path.name} is empty; expected a header row and data rows.")
-    if size > limit:
-        raise InputDataError(_too_large(path, size, limit, unpacked=False))
+    if size > max_bytes:
+        raise InputDataError(_too_large(path, size, max_bytes, unpacked=False))
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
@@ -94,8 +95,8 @@ def read_table(path: Path, readers: tuple[TableReader, ...] = READERS, *, max_by
             "password, or as CSV."
         )
     unpacked = _unpacked_bytes(path, head)
-    if unpacked is not None and unpacked > limit:
-        raise InputDataError(_too_large(path, unpacked, limit, unpacked=True))
+    if unpacked is not None and unpacked > max_bytes:
+        raise InputDataError(_too_large(path, unpacked, max_bytes, unpacked=True))
     for reader in readers:
         if reader.detect(path, head):
             try:
