@@ -1,12 +1,11 @@
 """Pick the reader for a file by its content first, then its extension, and read it.
 
 Size limits: every reader holds the whole table in memory as Python objects, and a delimited file costs
-about ten times its size while read (measured: an 85 MB registry export of 400,000 records peaks at
-0.8 GB). `read_table` therefore refuses, with one sentence and before reading anything, a file whose data
-exceeds `max_bytes`. The data is measured as a reader would unpack it: the file's size for text (CSV,
-JSON, PAXLST), the uncompressed size of all parts of an XLSX workbook (a ZIP archive; this also stops a
-"ZIP bomb"), and for Parquet, which compresses many times over, its rows × columns × 12 bytes (what the
-same cells take as CSV).
+about ten times its size while read (benchmarks/README.md). `read_table` therefore refuses, with one
+sentence and before reading anything, a file whose data exceeds `max_bytes`. The data is measured as a
+reader would unpack it: the file's size for text (CSV, JSON, PAXLST), the uncompressed size of all parts of
+an XLSX workbook (a ZIP archive; this also stops a "ZIP bomb"), and for Parquet, which compresses many
+times over, its rows × columns × 12 bytes (what the same cells take as CSV).
 
 - `MANIFEST_MAX_BYTES`, 200 MiB, the default: a flight's manifest is kilobytes and a day of PAXLST
   messages a few megabytes; 200 MiB of CSV is about a million passengers and 2 GB of memory.
