@@ -46,8 +46,8 @@ class _Countries:
 
 @cache
 def _countries() -> _Countries:
-    """The country table. Importing pycountry costs ~40 ms a run (it reads its own package metadata), so
-    the table is kept under $CHECKPOINT_HOME/cache, keyed by the size and time of pycountry's ISO 3166-1
+    """The country table. Importing pycountry is slow (it reads its own package metadata), so the table is
+    kept under $CHECKPOINT_HOME/cache, keyed by the size and time of pycountry's ISO 3166-1
     file, and pycountry is imported only to build it. The cache is safe to delete."""
     source = _dataset_file("pycountry", "databases/iso3166-1.json")
 
@@ -129,7 +129,7 @@ def _alpha2_to_alpha3() -> dict[str, str]:
 
 @cache
 def _airport_countries() -> dict[str, str]:
-    """IATA airport code -> alpha-3. Building it reads airportsdata's whole table (about 0.2 s), so the
+    """IATA airport code -> alpha-3. Building it reads airportsdata's whole table, so the
     result is kept under $CHECKPOINT_HOME/cache, keyed by that table's size and time and by the country codes
     it was mapped with: a new release of either dataset is a new key. The cache is safe to delete."""
     table = _airports_table()

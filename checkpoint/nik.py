@@ -99,18 +99,6 @@ def parse_nik(value: str | int | float, *, today: date | None = None) -> NikInfo
     )
 
 
-def compose_nik(district_code: str, birth_date: date, sex: str, serial: int) -> str:
-    """Write a NIK from a 6-digit district code, birth date, sex and serial (for synthetic data and tests)."""
-    if not (len(district_code) == 6 and district_code.isascii() and district_code.isdigit()):
-        raise ValueError("district_code must be 6 digits (province, regency/city, district)")
-    if sex not in ("M", "F"):
-        raise ValueError("sex must be 'M' or 'F'")
-    if not 1 <= serial <= 9999:
-        raise ValueError("serial must be 1-9999")
-    day = birth_date.day + (_WOMEN_DAY_OFFSET if sex == "F" else 0)
-    return f"{district_code}{day:02d}{birth_date:%m%y}{serial:04d}"
-
-
 @functools.cache
 def province_names() -> Mapping[str, str]:
     """NIK province codes and their names, from the package table `nik_provinces.csv`."""

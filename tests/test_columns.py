@@ -127,10 +127,12 @@ def test_case_and_separators_do_not_change_a_header(data: st.DataObject, field: 
 class TestAliasTable:
     def test_every_field_is_a_registry_or_manifest_field(self) -> None:
         known = set(MANIFEST_FIELDS) | set(REGISTRY_FIELDS)
-        assert {row["field"] for row in alias_rows()} <= known
+        fields = {row["field"] for row in alias_rows()}
+        assert fields and fields <= known
 
     def test_no_alias_is_listed_twice_for_a_field(self) -> None:
         pairs = Counter((row["field"], header_key(row["alias"])) for row in alias_rows())
+        assert pairs
         assert [pair for pair, count in pairs.items() if count > 1] == []
 
     @pytest.mark.parametrize("fields", [MANIFEST_FIELDS, REGISTRY_FIELDS], ids=["manifest", "registry"])
@@ -140,4 +142,5 @@ class TestAliasTable:
         for row in alias_rows():
             if row["field"] in wanted and header_key(row["alias"]) not in {header_key(f) for f in wanted}:
                 targets.setdefault(header_key(row["alias"]), set()).add(row["field"])
+        assert targets, "no alias of this table's fields"
         assert {alias: found for alias, found in targets.items() if len(found) > 1} == {}

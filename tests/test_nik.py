@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint.nik import NikInfo, NikProblem, compose_nik, parse_nik, province_names
+from checkpoint.nik import NikInfo, NikProblem, parse_nik, province_names
+
+from support.nik import compose_nik
 
 TODAY = date(2025, 6, 1)
 # synthetic: Kab. Bogor (32 01), district 23, a woman born 1990-07-05, serial 0001

@@ -122,7 +122,7 @@ def _day_number(value: Any) -> float:
 
 def _leaf(leaf: Leaf, pack: RulePack, columns: Columns, group: GroupTest | None) -> Truth:
     if leaf.field.startswith("group."):
-        assert group is not None, f"{leaf.field} outside a group rule"  # load.py refuses it
+        assert group is not None, f"{leaf.field} outside a group rule"  # the condition reader refuses it
         return group.test(leaf)
     known = columns.known(leaf.field)
     if leaf.op == "exists":

@@ -5,10 +5,10 @@ stays the text the supervisor wrote: the rule engine types it by the field it is
 (Norway) and `012345` stay strings and a score must be a whole number. Duplicate keys, explicit tags,
 anchors and aliases (a "billion laughs" vector) are errors, reported with their line and column.
 
-Parsing is slow (the pure-Python parser, ~0.3 s for the default pack; libyaml is faster but reads some broken
-files differently), so a file that parsed without a problem is kept, as its plain tree, under
-`$CHECKPOINT_HOME/cache/packs/` by the SHA-256 of its bytes: the next run reads the same tree back in
-milliseconds, and any change to the file is a new key, parsed afresh. The cache is safe to delete.
+Parsing is slow (the pure-Python parser; libyaml is faster but reads some broken files differently), so a
+file that parsed without a problem is kept, as its plain tree, under `$CHECKPOINT_HOME/cache/packs/` by the
+SHA-256 of its bytes: the next run reads the same tree back, and any change to the file is a new key,
+parsed afresh. The cache is safe to delete. (What parsing costs: benchmarks/README.md.)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from checkpoint.cachefile import write_cache_file
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
 
-# ruamel.yaml is imported only to parse a file the cache does not hold (about 30 ms saved on every start).
+# ruamel.yaml is imported only to parse a file the cache does not hold: its import is a cost on every start.
 
 #: The only tags a pack may carry: those YAML resolves by itself.
 _PLAIN_TAGS = {
@@ -38,7 +38,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 _NULLS = {"", "~", "null", "Null", "NULL"}
-#: About 30 times the whole default pack; parsing takes roughly 8 s per MB, so a bigger file is a mistake.
+#: About twenty times the whole default pack: a bigger file is a mistake, and would take seconds to parse.
 MAX_BYTES = 512 * 1024
 
 

@@ -66,10 +66,6 @@ class NormalisedName:
         return tuple(phonetic_key(token) for token in self.tokens)
 
     @property
-    def father_keys(self) -> tuple[str, ...]:
-        return tuple(phonetic_key(token) for token in self.father)
-
-    @property
     def text(self) -> str:
         return " ".join(self.tokens)
 

@@ -205,8 +205,8 @@ def _skipped_as_blank(row: list[str]) -> bool:
 
 @dataclass
 class _Parsed:
-    """Rows as the csv module reads them, and what a lenient reader (pandas' C parser, which checkpoint
-    used before) would have made of the same text, so that both read a file alike."""
+    """Rows as the csv module reads them, and what a lenient reader (such as pandas' C parser) makes of the
+    same text: a file that lenient readers accept is read as they read it."""
 
     rows: list[list[str]]
     lines: list[int]
@@ -243,7 +243,7 @@ def _parse(body: str, delimiter: str, source: str, offset: int) -> tuple[list[li
 
 def _lenient_reading_holds(parsed: _Parsed, body: str) -> bool:
     """Whether the lenient reading is taken: no wide row, no open quote, and no quoted blank record
-    unless every line is a row (how checkpoint checked that two readers agree on the rows)."""
+    unless every line is a row (only then do the strict and the lenient reading agree on the rows)."""
     if parsed.wide or parsed.open_quote:
         return False
     return not parsed.quoted_blanks or len(parsed.rows) + parsed.quoted_blanks == _count_lines(body)

@@ -1,8 +1,7 @@
 """UN/EDIFACT PAXLST passenger lists (airline advance passenger data) read into one row per passenger.
 
-Two layers: a small EDIFACT tokenizer (`service_chars`, `split_segments`) that knows only the syntax
-(ISO 9735: separators, the release character, segment terminators), and a PAXLST walk that knows the
-message (DOMAIN.md §6): flight-level TDT/LOC/DTM, then one group per passenger starting at `NAD+FL`.
+The segments come from the EDIFACT tokenizer (`checkpoint.sources.edifact`); this module walks the message
+(DOMAIN.md §6): flight-level TDT/LOC/DTM, then one group per passenger starting at `NAD+FL`.
 
 A damaged message still yields a row for every passenger group found; what looked wrong becomes a file
 note. Only a file that is not EDIFACT at all, or holds no passenger, is an error. Notes and errors name
@@ -11,162 +10,21 @@ segments, qualifiers and counts, never a name or a document number.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
+from checkpoint.sources.edifact import (
+    EdifactError,
+    NotEdifactError,
+    Segment,
+    decode_edifact,
+    looks_like_edifact,
+    parse_edifact,
+)
 from checkpoint.sources.interface import RawTable
-
-# --- EDIFACT syntax -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceChars:
-    """The six characters of a UNA service string advice; the defaults are those of a file without UNA."""
-
-    component: str = ":"
-    element: str = "+"
-    decimal: str = "."
-    release: str = "?"
-    reserved: str = " "  # the repetition separator in syntax version 4; kept as a plain character here
-    terminator: str = "'"
-
-
-DEFAULT_CHARS = ServiceChars()
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_UTF8_BOM = b"\xef\xbb\xbf"
-_LINE_BREAKS = ("\r", "\n")
-_TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
-
-
-class EdifactError(ValueError):
-    """The text cannot be read as a PAXLST; the message is a predicate about the file, never quoting data."""
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One segment: its tag and its data elements, each a tuple of components (release characters resolved)."""
-
-    tag: str
-    elements: tuple[tuple[str, ...], ...]
-    terminated: bool = True
-
-    def value(self, element: int, component: int = 0) -> str | None:
-        """One component (0-based, after the tag), stripped; None when absent or blank."""
-        if element >= len(self.elements) or component >= len(self.elements[element]):
-            return None
-        return self.elements[element][component].strip() or None
-
-    def components(self, element: int) -> tuple[str, ...]:
-        """Every component of one data element (empty when the element is absent)."""
-        return self.elements[element] if element < len(self.elements) else ()
-
-
-def decode_edifact(data: bytes) -> tuple[str, str]:
-    """Text of an EDIFACT file and the encoding used: UTF-8 (BOM stripped), else Latin-1 (UNOA/UNOB/UNOC)."""
-    if data.startswith(_UTF16_BOMS):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise EdifactError("is not readable UTF-16 text; ask the sender for a new export") from None
-    data = data.removeprefix(_UTF8_BOM)
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"  # every byte is a Latin-1 character
-
-
-def looks_like_edifact(text: str) -> bool:
-    """True when text (after a BOM and whitespace) opens with a UNA advice, or UNB/UNH and the default separator."""
-    start = text.lstrip("\ufeff \t\r\n")
-    if start.startswith("UNA"):
-        advice = start[3:9]
-        return len(advice) == 6 and not any(ch.isalnum() for ch in advice[:2] + advice[5])
-    return start.startswith(("UNB+", "UNH+"))
-
-
-def service_chars(text: str) -> tuple[ServiceChars, str]:
-    """The separators a leading UNA declares (the defaults without one) and the text after the advice."""
-    if not text.startswith("UNA"):
-        return DEFAULT_CHARS, text
-    advice = text[3:9]
-    if len(advice) < 6:
-        raise EdifactError("has a UNA service string advice shorter than six characters; it is cut short")
-    chars = ServiceChars(*advice)
-    separators = [chars.component, chars.element, chars.terminator]
-    if chars.release != " ":  # a space says "no release character" (ISO 9735)
-        separators.append(chars.release)
-    if len(set(separators)) < len(separators) or any(ch.isalnum() for ch in separators):
-        raise EdifactError("declares unusable separators in its UNA service string advice")
-    return chars, text[9:]
-
-
-def _cut(text: str, at: str, release: str | None) -> list[str]:
-    """Split text at every `at` that is not released (release pairs are left in place for `_unescape`)."""
-    if release is None or release not in text:
-        return text.split(at)
-    pieces: list[str] = []
-    start = 0
-    for match in re.finditer(f"{re.escape(release)}.|{re.escape(at)}", text, re.DOTALL):
-        if match[0] == at:
-            pieces.append(text[start : match.start()])
-            start = match.end()
-    pieces.append(text[start:])
-    return pieces
-
-
-def _unescape(text: str, release: str | None) -> str:
-    if release is None or release not in text:
-        return text
-    return re.sub(f"{re.escape(release)}(.)", r"\1", text, flags=re.DOTALL)
-
-
-def split_segments(text: str, chars: ServiceChars = DEFAULT_CHARS) -> list[Segment]:
-    """The segments of EDIFACT text (after any UNA): elements and components split, releases resolved.
-
-    Line breaks are not data in a PAXLST: senders put one after each segment or wrap at a fixed width, so
-    every CR and LF is dropped (unless the UNA makes it a separator) before splitting. Blank segments are
-    skipped; a last segment without terminator is kept with `terminated=False`. Raises EdifactError when the
-    text ends with a release character that escapes nothing.
-    """
-    breaks = [ch for ch in _LINE_BREAKS if ch not in (chars.component, chars.element, chars.terminator)]
-    text = text.translate({ord(ch): None for ch in breaks})
-    release = None if chars.release == " " else chars.release  # a space says "no release character"
-    if release is not None and (len(text) - len(text.rstrip(release))) % 2:
-        raise EdifactError(
-            f"ends with a release character ({release!r}) that escapes nothing; the file is cut short or "
-            "damaged, ask the sender for a new copy"
-        )
-    pieces = _cut(text, chars.terminator, release)
-    segments: list[Segment] = []
-    for position, piece in enumerate(pieces):
-        if not piece.strip():
-            continue
-        if release is None or release not in piece:  # the common case, at the speed of str.split
-            elements = tuple(tuple(element.split(chars.component)) for element in piece.split(chars.element))
-        else:
-            elements = tuple(
-                tuple(_unescape(part, release) for part in _cut(element, chars.component, release))
-                for element in _cut(piece, chars.element, release)
-            )
-        tag = elements[0][0].strip().upper()
-        segments.append(Segment(tag=tag, elements=elements[1:], terminated=position < len(pieces) - 1))
-    return segments
-
-
-def parse_edifact(text: str) -> list[Segment]:
-    """Segments of a whole EDIFACT text: BOM and leading whitespace skipped, UNA honoured and not returned."""
-    text = text.lstrip("\ufeff \t\r\n")
-    if not text.startswith(("UNA", "UNB+", "UNH+")):
-        raise EdifactError("does not start with an EDIFACT UNA, UNB or UNH segment, so it is not a PAXLST manifest")
-    chars, rest = service_chars(text)
-    return split_segments(rest, chars)
-
-
-# --- PAXLST messages -------------------------------------------------------------------------------------
 
 #: Output columns: SPEC §4.2 field names, which `checkpoint.columns` resolves without aliases.
 COLUMNS: tuple[str, ...] = (
@@ -191,6 +49,10 @@ _PASSENGER_LIST, _CREW_LIST = "745", "250"
 _BOOKING_QUALIFIERS = ("AVF", "ABO")  # reservation number first, then the originator's reference
 #: Segments a PAXLST may carry that checkpoint does not use; any other tag is noted as unknown.
 _UNUSED_TAGS = frozenset({"UNG", "UNE", "COM", "CTA", "MEA", "GEI", "FTX", "EMP", "CPI", "QTY", "GID", "AUT"})
+
+
+class PaxlstError(ValueError):
+    """The text is no passenger list (not EDIFACT at all, or no passenger in it); a predicate about the file."""
 
 
 def _date_text(value: str | None) -> str | None:
@@ -392,10 +254,10 @@ class _PaxlstWalk:
             handler(self, segment)
         elif segment.tag in _UNUSED_TAGS:
             self.functional_groups |= segment.tag == "UNG"
-        elif _TAG.fullmatch(segment.tag):
-            self.unknown_tags[segment.tag] += 1
-        else:
+        elif segment.garbled:
             self.counts["garbled"] += 1
+        else:
+            self.unknown_tags[segment.tag] += 1
 
     def _unh(self, segment: Segment) -> None:
         self._open(segment)
@@ -528,8 +390,8 @@ class _PaxlstWalk:
         self._close(trailer=None)
         if self.passenger_nads == 0:
             if self.counts["crew list"]:
-                raise EdifactError("holds a crew list (BGM+250) and no passengers; checkpoint screens passenger lists")
-            raise EdifactError(
+                raise PaxlstError("holds a crew list (BGM+250) and no passengers; checkpoint screens passenger lists")
+            raise PaxlstError(
                 "holds no passenger (NAD+FL) segment, so it is not a readable passenger list; ask the sender for "
                 "a new export"
             )
@@ -567,10 +429,14 @@ _HANDLERS: dict[str, _Handler] = {
 
 
 def read_paxlst(text: str) -> tuple[list[dict[str, str | None]], list[str]]:
-    """Passenger rows (COLUMNS as keys, in message order) and file notes from PAXLST text; EdifactError if none."""
-    segments = parse_edifact(text)
-    if not any(segment.terminated for segment in segments):
-        raise EdifactError("has no segment terminator, so it is not a readable EDIFACT file")
+    """Passenger rows (COLUMNS as keys, in message order) and file notes from PAXLST text.
+
+    Raises EdifactError when the text is not readable EDIFACT, PaxlstError when it holds no passenger.
+    """
+    try:
+        segments = parse_edifact(text)
+    except NotEdifactError as error:
+        raise PaxlstError(f"{error}, so it is not a PAXLST manifest") from None
     walk = _PaxlstWalk()
     for segment in segments:
         if segment.terminated or segment.tag in ("UNT", "UNZ"):
@@ -588,22 +454,14 @@ class PaxlstReader:
 
     def detect(self, path: Path, head: bytes) -> bool:
         """True for text opening with an EDIFACT service segment, whatever the extension, or a `.edi` file."""
-        if path.suffix.lower() in {".edi", ".edifact"}:
-            return True
-        if head.startswith(_UTF16_BOMS):
-            start = head[:512].decode("utf-16", errors="ignore")
-        else:
-            start = head.removeprefix(_UTF8_BOM)[:512].decode("latin-1")
-        return looks_like_edifact(start)
+        return path.suffix.lower() in {".edi", ".edifact"} or looks_like_edifact(head)
 
     def read(self, path: Path) -> RawTable:
         """One row per passenger, every cell a string or None; InputDataError naming the file if unreadable."""
         try:
             text, encoding = decode_edifact(path.read_bytes())
-            if "\x00" in text:
-                raise EdifactError("is a binary file, not an EDIFACT text; ask the sender for a new export")
             rows, notes = read_paxlst(text)
-        except EdifactError as error:
+        except (EdifactError, PaxlstError) as error:
             raise InputDataError(f"{path.name} {error}.") from None
         if encoding != "utf-8":
             notes.insert(0, f"read as {encoding} text (not UTF-8)")

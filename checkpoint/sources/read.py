@@ -1,12 +1,11 @@
 """Pick the reader for a file by its content first, then its extension, and read it.
 
 Size limits: every reader holds the whole table in memory as Python objects, and a delimited file costs
-about ten times its size while read (measured: an 85 MB registry export of 400,000 records peaks at
-0.8 GB). `read_table` therefore refuses, with one sentence and before reading anything, a file whose data
-exceeds `max_bytes`. The data is measured as a reader would unpack it: the file's size for text (CSV,
-JSON, PAXLST), the uncompressed size of all parts of an XLSX workbook (a ZIP archive; this also stops a
-"ZIP bomb"), and for Parquet, which compresses many times over, its rows × columns × 12 bytes (what the
-same cells take as CSV).
+about ten times its size while read (benchmarks/README.md). `read_table` therefore refuses, with one
+sentence and before reading anything, a file whose data exceeds `max_bytes`. The data is measured as a
+reader would unpack it: the file's size for text (CSV, JSON, PAXLST), the uncompressed size of all parts of
+an XLSX workbook (a ZIP archive; this also stops a "ZIP bomb"), and for Parquet, which compresses many
+times over, its rows × columns × 12 bytes (what the same cells take as CSV).
 
 - `MANIFEST_MAX_BYTES`, 200 MiB, the default: a flight's manifest is kilobytes and a day of PAXLST
   messages a few megabytes; 200 MiB of CSV is about a million passengers and 2 GB of memory.
@@ -64,13 +63,14 @@ _CONTENT = {
 }
 
 
-def read_table(path: Path, readers: tuple[TableReader, ...] = READERS, *, max_bytes: int | None = None) -> RawTable:
+def read_table(
+    path: Path, readers: tuple[TableReader, ...] = READERS, *, max_bytes: int = MANIFEST_MAX_BYTES
+) -> RawTable:
     """Read a tabular file with the first reader that recognises it.
 
-    `max_bytes` is the most data read at once (default `MANIFEST_MAX_BYTES`; pass `REGISTRY_MAX_BYTES` for a
-    registry export); a larger file is an InputDataError before anything is read.
+    `max_bytes` is the most data read at once (pass `REGISTRY_MAX_BYTES` for a registry export); a larger
+    file is an InputDataError before anything is read.
     """
-    limit = MANIFEST_MAX_BYTES if max_bytes is None else max_bytes
     try:
         if path.is_dir():
             raise InputDataError(f"{path} is a folder, not a file.")
@@ -81,8 +81,8 @@ def read_table(path: Path, readers: tuple[TableReader, ...] = READERS, *, max_by
         raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
     if size == 0:
         raise InputDataError(f"{path.name} is empty; expected a header row and data rows.")
-    if size > limit:
-        raise InputDataError(_too_large(path, size, limit, unpacked=False))
+    if size > max_bytes:
+        raise InputDataError(_too_large(path, size, max_bytes, unpacked=False))
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
@@ -94,8 +94,8 @@ def read_table(path: Path, readers: tuple[TableReader, ...] = READERS, *, max_by
             "password, or as CSV."
         )
     unpacked = _unpacked_bytes(path, head)
-    if unpacked is not None and unpacked > limit:
-        raise InputDataError(_too_large(path, unpacked, limit, unpacked=True))
+    if unpacked is not None and unpacked > max_bytes:
+        raise InputDataError(_too_large(path, unpacked, max_bytes, unpacked=True))
     for reader in readers:
         if reader.detect(path, head):
             try:

@@ -30,7 +30,6 @@ LABEL_COLUMNS: tuple[str, ...] = (
     "passport_variation",
     "related_record_id",
 )
-EXPECTED = ("ordinary", "procedural", "non_procedural")
 #: Adult passports issued from this day are valid 10 years, before it 5 (DOMAIN.md §5).
 TEN_YEAR_PASSPORTS = date(2022, 10, 12)
 _BOOKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # PNRs avoid 0/O and 1/I

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import random
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,9 +24,10 @@ import pytest
 from typer.testing import CliRunner
 
 from checkpoint.cli.app import app
-from checkpoint.sources import read as source_read
+from checkpoint.sources import MANIFEST_MAX_BYTES, REGISTRY_MAX_BYTES
 
 runner = CliRunner()
+MIB = 1024**2
 TODAY = "2026-11-28"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINIMAL_PACK = FIXTURES / "packs" / "engine_minimal_pack.yaml"
@@ -511,25 +513,31 @@ def test_missing_columns(store: Path, tmp_path: Path) -> None:
     )
 
 
-def test_files_above_the_size_limit_are_refused_before_reading(
-    store: Path, registry_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Limits are lowered instead of writing huge files; the registry limit is patched wherever it is bound.
+def test_files_above_the_size_limit_are_refused_before_reading(store: Path, tmp_path: Path) -> None:
+    # The real limits, cheaply: a text file is measured by its size, so a sparse file (a hole, no disk)
+    # trips them; a workbook by what it unpacks to, so a small ZIP of blanks does. Nothing of them is read.
     # Screening reads the prepared store, which no limit applies to.
-    def limit(size: int) -> None:
-        monkeypatch.setattr(source_read, "MANIFEST_MAX_BYTES", size)
-        monkeypatch.setattr(source_read, "REGISTRY_MAX_BYTES", size)
-
-    manifest = write_csv(tmp_path / "big.csv", manifest_rows(typed=False), delimiter=",", encoding="utf-8")
+    manifest = tmp_path / "big.csv"
     export = tmp_path / "big_export.csv"
-    export.write_bytes(registry_csv.read_bytes())
-    limit(1000)
-    refused = "more than the 1,000 bytes checkpoint reads into memory at once; split it into smaller files"
-    assert_refused(screen(store, manifest), "big.csv", refused)
-    assert_refused(import_registry(export, tmp_path / "new_store"), "big_export.csv", refused)
-    workbook = write_xlsx(tmp_path / "big.xlsx", manifest_rows(typed=True))
-    limit(workbook.stat().st_size)  # the file fits, what it unpacks to does not
-    assert_refused(screen(store, workbook), "big.xlsx", "of data once unpacked, more than the")
+    for path, size in ((manifest, MANIFEST_MAX_BYTES + MIB), (export, REGISTRY_MAX_BYTES + MIB)):
+        with path.open("wb") as handle:
+            handle.truncate(size)
+    refused = "checkpoint reads into memory at once; split it into smaller files"
+    assert_refused(screen(store, manifest), "big.csv", f"is 201 MB, more than the 200 MB {refused}")
+    assert_refused(
+        import_registry(export, tmp_path / "new_store"),
+        "big_export.csv",
+        f"is 1,025 MB, more than the 1,024 MB {refused}",
+    )
+    workbook = tmp_path / "big.xlsx"
+    with (
+        zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet,
+    ):
+        for _ in range(MANIFEST_MAX_BYTES // MIB + 1):
+            sheet.write(b" " * MIB)
+    assert workbook.stat().st_size < 2 * MIB  # the file fits, what it unpacks to does not
+    assert_refused(screen(store, workbook), "big.xlsx", "holds 201 MB of data once unpacked, more than the 200 MB")
 
 
 # --- input that is read, with a warning or a note -------------------------------------------------------------

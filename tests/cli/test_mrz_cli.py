@@ -10,6 +10,7 @@ from typer.main import get_command
 from typer.testing import CliRunner, Result
 
 from checkpoint.cli import mrz
+from checkpoint.cli.app import app
 from checkpoint.errors import InputDataError, UsageError
 
 LINE1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -136,10 +137,6 @@ def test_help_ends_with_an_example() -> None:
 
 
 def test_through_the_real_root_group_a_layout_error_exits_3_on_stderr() -> None:
-    try:
-        from checkpoint.cli.app import app
-    except ImportError as error:  # the other command groups are written concurrently
-        pytest.skip(f"checkpoint.cli.app is not importable yet: {error}")
     result = CliRunner().invoke(app, ["mrz", LINE1, LINE2[:-1], *TODAY])
     assert result.exit_code == 3
     assert result.stdout == ""

@@ -62,6 +62,7 @@ def screen(pack, batch: list[tuple[Traveller, MatchOutcome]]):
 
 def test_every_embedded_case_passes(default_pack) -> None:
     report = run_pack_tests(default_pack, today=TODAY)
+    assert report.cases, "the default pack has no embedded cases"
     assert [f"{case.rule} {case.case}: {case.actual}" for case in report.failures] == []
     assert len(report.cases) == sum(len(case.travellers) for rule in default_pack.rules for case in rule.tests)
     assert report.untested_rules == ()
@@ -276,7 +277,9 @@ def test_an_escorted_group_of_new_passports_on_one_booking(default_pack) -> None
         )
         for i in range(1, 6)
     ]
-    for assessment in screen(default_pack, batch):
+    assessments = screen(default_pack, batch)
+    assert len(assessments) == len(batch) == 5
+    for assessment in assessments:
         assert assessment.verdict is not Verdict.CLEAR
         assert {"NP-013", "NP-011"} <= rules_hit(assessment)
         assert "5 travellers on booking QX7P2A (of 5)" in " ".join(hit.explanation for hit in assessment.hits)
@@ -345,6 +348,7 @@ def test_one_way_members_slipped_into_an_umrah_group(default_pack) -> None:
         for i in range(9, 13)
     ]
     results = screen(default_pack, pilgrims + slipped)
+    assert len(results) == 12
     assert {a.verdict for a in results[:8]} == {Verdict.CLEAR}
     for assessment in results[8:]:
         assert {"NP-014", "NP-003"} <= rules_hit(assessment)

@@ -46,12 +46,14 @@ def test_check_digit_rejects_characters_outside_the_mrz_set() -> None:
 def test_confusion_tables_are_symmetric_pairs() -> None:
     assert read_as_digits("OISBZ") == "01582"
     assert read_as_letters("01582") == "OISBZ"
+    assert set(CONFUSIONS) == set("OISBZ01582")
     for char, partner in CONFUSIONS.items():
         assert CONFUSIONS[partner] == char
 
 
 def test_no_single_confusion_keeps_a_check_digit() -> None:
     # the reason every OCR confusion in a checked field is noticed: value differences are never 0 mod 10
+    assert len(CONFUSIONS) == 10
     for char, partner in CONFUSIONS.items():
         for prefix in ("", "<", "<<"):  # each of the three weights
             assert check_digit(prefix + char) != check_digit(prefix + partner)

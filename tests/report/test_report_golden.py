@@ -1,7 +1,8 @@
 """Every output format, byte for byte, against checked-in golden files.
 
-To regenerate after an intended change, run `UPDATE_GOLDEN=1 pytest tests/report` and review the diff
-of tests/golden/report/ before committing it.
+To regenerate after an intended change, run `UPDATE_GOLDEN=1 pytest tests/report`: every golden test then
+rewrites its file and fails, saying so, so that an update can never pass as a green run. Review the diff of
+tests/golden/report/, commit it, and run the tests again without the variable.
 """
 
 from __future__ import annotations
@@ -33,11 +34,15 @@ def rendered(results: list[ScreeningResult], output_format: OutputFormat) -> str
 
 
 def assert_matches_golden(text: str, golden: Path) -> None:
-    """Compare exactly (line endings included), or rewrite the golden file when UPDATE_GOLDEN=1."""
+    """Compare exactly (line endings included), or rewrite the golden file and fail when UPDATE_GOLDEN=1."""
     if UPDATE:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8", newline="")
-        return
+        pytest.fail(
+            f"UPDATE_GOLDEN=1: {golden} was rewritten and must be reviewed (git diff) before it is committed; "
+            "run the tests again without UPDATE_GOLDEN to check it",
+            pytrace=False,
+        )
     assert golden.exists(), f"missing golden file {golden}; run with UPDATE_GOLDEN=1 to create it"
     with golden.open(encoding="utf-8", newline="") as handle:  # newline="": compare line endings too
         assert text == handle.read()

@@ -12,9 +12,16 @@ import pytest
 
 from checkpoint.errors import InputDataError
 from checkpoint.sources import MANIFEST_MAX_BYTES, REGISTRY_MAX_BYTES, read_table
-from checkpoint.sources import read as source_read
+from checkpoint.sources.read import PARQUET_CELL_BYTES
 
 CSV = "Name,Passport No.\nSITI,B1\nBUDI,B2\n"
+
+
+def sparse(path: Path, size: int) -> Path:
+    """A file of `size` bytes that takes no disk (a hole): the limits measure a text file by its size."""
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
@@ -38,18 +45,14 @@ class TestSizeLimits:
             "once; split it into smaller files."
         )
 
-    def test_the_default_is_the_manifest_limit_read_when_called(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        path = write(tmp_path, "ga820.csv", CSV)
-        monkeypatch.setattr(source_read, "MANIFEST_MAX_BYTES", 10)
-        with pytest.raises(InputDataError, match=r"^ga820\.csv is 34 bytes, more than the 10 bytes"):
+    def test_by_default_a_file_above_the_manifest_limit_is_refused_unread(self, tmp_path: Path) -> None:
+        path = sparse(tmp_path / "big.csv", 3 * 1024**3)
+        with pytest.raises(InputDataError) as caught:
             read_table(path)
-        assert len(read_table(path, max_bytes=REGISTRY_MAX_BYTES).frame) == 2
-
-    def test_megabytes_are_written_as_megabytes(self) -> None:
-        message = source_read._too_large(Path("big.csv"), 3 * 1024**3, MANIFEST_MAX_BYTES, unpacked=False)
-        assert message.startswith("big.csv is 3,072 MB, more than the 200 MB checkpoint reads into memory")
+        assert str(caught.value) == (
+            "big.csv is 3,072 MB, more than the 200 MB checkpoint reads into memory at once; split it into smaller "
+            "files."
+        )
 
     def test_a_workbook_is_measured_unpacked(self, tmp_path: Path) -> None:
         book = openpyxl.Workbook()
@@ -74,7 +77,7 @@ class TestSizeLimits:
     def test_parquet_is_measured_by_its_cells(self, tmp_path: Path) -> None:
         pd.DataFrame({"Name": ["SITI"] * 1000, "Passport No.": ["B1"] * 1000}).to_parquet(tmp_path / "pax.parquet")
         size = (tmp_path / "pax.parquet").stat().st_size
-        assert size < 2000 * source_read.PARQUET_CELL_BYTES  # compressed far below what it unpacks to
+        assert size < 2000 * PARQUET_CELL_BYTES  # compressed far below what it unpacks to
         with pytest.raises(InputDataError, match=r"^pax\.parquet holds 24,000 bytes of data once unpacked"):
             read_table(tmp_path / "pax.parquet", max_bytes=23_999)
         assert len(read_table(tmp_path / "pax.parquet", max_bytes=24_000).frame) == 1000

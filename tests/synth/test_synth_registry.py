@@ -115,6 +115,7 @@ def test_names_are_sex_appropriate(synth_registry: pd.DataFrame) -> None:
         by_token.setdefault(token.token, []).append(token)
     only_f = {name for name, rows in by_token.items() if all(row.weight_m == 0 for row in rows)}
     only_m = {name for name, rows in by_token.items() if all(row.weight_f == 0 for row in rows)}
+    assert only_f and only_m
     for record in synth_registry.itertuples():
         own = re.split(r" BINT?I? ", record.full_name.split(",")[0])[0].split()
         if record.sex == "M":

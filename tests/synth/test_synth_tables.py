@@ -56,8 +56,10 @@ def test_variant_rules_load_with_typed_fields() -> None:
 
 
 def test_every_planned_scenario_exists() -> None:
-    for kind, plan in tables.manifest_plans().items():
-        assert set(plan["scenarios"]) <= set(SCENARIOS), kind
+    plans = tables.manifest_plans()
+    assert set(plans) == {"flight", "ferry", "umrah"}
+    for kind, plan in plans.items():
+        assert plan["scenarios"] and set(plan["scenarios"]) <= set(SCENARIOS), kind
 
 
 def test_a_malformed_table_is_a_config_error_naming_file_and_line(monkeypatch: pytest.MonkeyPatch) -> None:

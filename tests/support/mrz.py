@@ -1,4 +1,4 @@
-"""Writing TD3 MRZs with correct check digits, for synthetic data and tests."""
+"""Writing TD3 MRZs with correct check digits: passports for the tests (checkpoint itself only reads MRZs)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,267 @@
+"""Read a rule's condition tree: all/any/not over field tests, each operand typed by the field it tests."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from checkpoint.engine.document import Map, Mark, Scalar, Seq, Value
+from checkpoint.engine.pack import (
+    ALL_OPERATORS,
+    OPERATORS,
+    AllOf,
+    AnyOf,
+    Condition,
+    Leaf,
+    NotOf,
+    field_catalogue,
+    fields_of,
+)
+from checkpoint.engine.patterns import nested_repetition
+from checkpoint.engine.shapes import INVALID, ShapeReader, suggest
+from checkpoint.geo import country_code
+
+#: Fields of earlier packs that group rules replaced, with what to write instead.
+REPLACED_FIELDS = {
+    **{
+        f"booking.{count}": "group counts are written as a group rule: scope: group, group_by: booking_ref"
+        for count in ("size", "unregistered", "unregistered_one_way")
+    },
+    **{
+        f"group.{count}": "group counts are written as a group rule: scope: group, group_by: group_code"
+        for count in ("unregistered", "unregistered_one_way")
+    },
+}
+_MAX_PATTERN = 100
+_TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
+
+
+def _country(text: str) -> tuple[str | None, str]:
+    """The ISO alpha-3 code a rule means by a country value (alpha-3 or alpha-2), or None and why not.
+
+    Airport codes are refused, not mapped: a three-letter guess such as `KSA` is an airport in Micronesia.
+    """
+    written = text.strip().upper()
+    code = country_code(written)
+    if code is None:
+        return None, f"'{text}' is not a country code (ISO alpha-3 such as SAU, or alpha-2 such as NO)"
+    if len(written) == 3 and code != written:
+        return None, f"'{text}' is an airport code (in {code}), not a country code; write the country's code"
+    return code, ""
+
+
+def _bounds(value: object) -> tuple[float, ...]:
+    """The numbers of an operand: one, or the two of `between`."""
+    return tuple(value) if isinstance(value, tuple) else (value,)  # type: ignore[return-value]
+
+
+class ConditionReader:
+    """Reads conditions against the pack's named lists (as written, so a list with problems can be named)."""
+
+    def __init__(self, shapes: ShapeReader, lists: Mapping[str, Value]) -> None:
+        self.shapes = shapes
+        self.lists = lists
+        self.fields = field_catalogue()
+        self.country_lists: set[str] = set()  # lists already checked for alpha-3 codes
+
+    def condition(self, node: Value, where: str = "traveller") -> Condition | None:
+        """A condition tree; `where` is what it tests: `traveller`, a group rule's `members`, or its `group`."""
+        body = self.shapes.mapping(node, "a condition", node.mark)
+        if body is None:
+            return None
+        groups = [key for key in ("all", "any", "not") if key in body.key_marks]
+        if groups:
+            if len(body.key_marks) != 1:
+                self.shapes.error(body.mark, "E106", "a condition is either all/any/not or one field test, not both")
+                return None
+            key = groups[0]
+            if key not in body.items:  # its value was unusable and has been reported
+                return None
+            if key == "not":
+                part = self.condition(body.items["not"], where)
+                return NotOf(part) if part else None
+            seq = self.shapes.sequence(body.items[key], f"'{key}'", body.mark)
+            if seq is None:
+                return None
+            if not seq.items:
+                self.shapes.error(seq.mark, "E106", f"'{key}' needs a list of at least one condition")
+                return None
+            parts = [self.condition(item, where) for item in seq.items]
+            if any(part is None for part in parts):
+                return None
+            clean = tuple(part for part in parts if part is not None)
+            return AllOf(clean) if key == "all" else AnyOf(clean)
+        return self._leaf(body, where)
+
+    def _leaf(self, body: Map, where: str) -> Leaf | None:
+        if "field" not in body.key_marks:
+            self.shapes.error(body.mark, "E102", "a condition needs 'field' (or all/any/not)")
+            return None
+        # The field and the operator are both checked, so that one pass reports both mistakes.
+        name = self.shapes.text(body.items.get("field"), "field", body.key_marks["field"])
+        spec = self.fields.get(name) if name is not None else None
+        if name is not None and spec is None:
+            hint = f"; {REPLACED_FIELDS[name]}" if name in REPLACED_FIELDS else suggest(name, self.fields)
+            self.shapes.error(body.items["field"].mark, "E202", f"unknown field '{name}'{hint}")
+        elif spec is not None and not self._in_scope(spec.scope, where, name, body.items["field"].mark):
+            spec = None
+        ops = [key for key in body.key_marks if key != "field"]
+        unknown = [key for key in ops if key not in ALL_OPERATORS and key != "is"]
+        for key in unknown:
+            self.shapes.error(body.key_marks[key], "E203", f"unknown operator '{key}'{suggest(key, ALL_OPERATORS)}")
+        if spec is None or unknown:
+            return None
+        if len(ops) != 1:
+            self.shapes.error(body.mark, "E106", "a field test needs exactly one operator")
+            return None
+        op = "eq" if ops[0] == "is" else ops[0]
+        if op not in OPERATORS[spec.type]:
+            allowed = ", ".join(sorted(OPERATORS[spec.type]))
+            self.shapes.error(
+                body.key_marks[ops[0]],
+                "E204",
+                f"operator '{op}' does not apply to {spec.type} field '{name}' (use one of: {allowed})",
+            )
+            return None
+        if ops[0] not in body.items:  # its value was unusable and has been reported
+            return None
+        value = self._operand(op, spec.type, body.items[ops[0]])
+        if value is INVALID:
+            return None
+        if spec.type == "country" and op in ("in_list", "not_in_list"):
+            self._country_list(str(value))
+        if spec.name == "group.share" and any(not 0 <= bound <= 1 for bound in _bounds(value)):
+            self.shapes.error(
+                body.items[ops[0]].mark, "E205", "group.share is a fraction from 0 to 1: write 0.5 for half"
+            )
+            return None
+        return Leaf(spec.name, op, value, body.mark)
+
+    def _in_scope(self, scope: str, where: str, name: str | None, mark: Mark) -> bool:
+        """A group fact only in a group rule's `when`, a traveller's field everywhere else."""
+        if where == "group" and scope != "group":
+            group_fields = ", ".join(fields_of("group"))
+            self.shapes.error(
+                mark,
+                "E214",
+                f"the 'when' of a group rule tests the group ({group_fields}); test '{name}' under 'members'",
+            )
+            return False
+        if where != "group" and scope == "group":
+            hint = (
+                "test it under 'when'; 'members' tests each traveller"
+                if where == "members"
+                else "use it in a group rule (scope: group)"
+            )
+            self.shapes.error(mark, "E214", f"'{name}' is a fact of a group of travellers: {hint}")
+            return False
+        return True
+
+    def _country_list(self, name: str) -> None:
+        """A list compared with a country field must hold alpha-3 codes, as the traveller's facts do."""
+        if name in self.country_lists:
+            return
+        self.country_lists.add(name)
+        body = self.lists[name]
+        entries = body.items.get("entries") if isinstance(body, Map) else None
+        for entry in entries.items if isinstance(entries, Seq) else ():
+            values = entry.items.get("values") if isinstance(entry, Map) else None
+            for value in values.items if isinstance(values, Seq) else ():
+                if not isinstance(value, Scalar) or value.text is None:
+                    continue  # reported where the list is read
+                code, problem = _country(value.text)
+                if code != value.text.strip().upper():
+                    hint = f"write {code}" if code else problem
+                    self.shapes.error(
+                        value.mark, "E205", f"list '{name}' is compared with countries (ISO alpha-3): {hint}"
+                    )
+
+    def _operand(self, op: str, kind: str, node: Value) -> object:
+        if op in ("exists", "missing"):
+            flag = self.shapes.text(node, op, node.mark)
+            if flag is None or flag.lower() not in _TRUE:
+                self.shapes.error(node.mark, "E205", f"'{op}' takes 'true'")
+                return INVALID
+            return True
+        if op in ("in_list", "not_in_list"):
+            name = self.shapes.text(node, op, node.mark)
+            if name not in self.lists:
+                self.shapes.error(node.mark, "E206", f"unknown list '{name}'{suggest(name or '', self.lists)}")
+                return INVALID
+            return name
+        if op == "matches":
+            return self._pattern(node)
+        if op in ("in", "not_in", "between"):
+            seq = self.shapes.sequence(node, op, node.mark)
+            if seq is None:
+                return INVALID
+            values = [self.typed(item, kind) for item in seq.items]
+            if any(v is INVALID for v in values):
+                return INVALID
+            if not values:
+                self.shapes.error(node.mark, "E205", f"'{op}' needs at least one value")
+                return INVALID
+            if op == "between":
+                if len(values) != 2 or values[0] > values[1]:  # type: ignore[operator]
+                    self.shapes.error(node.mark, "E205", "'between' takes [low, high] with low <= high")
+                    return INVALID
+                return tuple(values)
+            return frozenset(values)
+        return self.typed(node, kind)
+
+    def typed(self, node: Value, kind: str) -> object:
+        """A scalar as the value a field of this type is compared with, or INVALID (reported)."""
+        text = self.shapes.text(node, "a value", node.mark)
+        if text is None:
+            return INVALID
+        if kind in ("number", "count"):
+            try:
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):  # nan and inf compare false with everything: surely a mistake
+                self.shapes.error(node.mark, "E205", f"'{text}' is not a number")
+                return INVALID
+            return number
+        if kind == "date":
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                self.shapes.error(node.mark, "E205", f"'{text}' is not a date YYYY-MM-DD")
+                return INVALID
+        if kind == "country":
+            code, problem = _country(text)
+            if code is None:
+                self.shapes.error(node.mark, "E205", problem)
+                return INVALID
+            return code.casefold()
+        if kind == "bool":
+            if text.lower() in _TRUE | _FALSE:
+                return text.lower() in _TRUE
+            self.shapes.error(node.mark, "E205", f"'{text}' is not true or false")
+            return INVALID
+        return text.casefold()
+
+    def _pattern(self, node: Value) -> object:
+        text = self.shapes.text(node, "matches", node.mark)
+        if text is None:
+            return INVALID
+        if len(text) > _MAX_PATTERN:
+            self.shapes.error(node.mark, "E207", f"the pattern is longer than {_MAX_PATTERN} characters")
+            return INVALID
+        try:
+            compiled = re.compile(text, re.IGNORECASE)
+        except re.error as error:
+            self.shapes.error(node.mark, "E207", f"the pattern is not a valid regular expression ({error.msg})")
+            return INVALID
+        if nested_repetition(text):
+            self.shapes.error(
+                node.mark,
+                "E207",
+                "the pattern repeats a group that itself repeats, e.g. (a+)+, which can take hours to match; "
+                "write the repetition once",
+            )
+            return INVALID
+        return compiled

@@ -1,0 +1,73 @@
+"""Read a pack's verdict policy: the score thresholds and the rules or severities that force a verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from checkpoint.engine.document import Map, Mark, Value
+from checkpoint.engine.pack import LANGUAGES, SEVERITIES, Policy
+from checkpoint.engine.shapes import ShapeReader, suggest
+from checkpoint.models import Verdict
+
+_POLICY_KEYS = ("language", "refer_at", "hold_at", "force", "unknown")
+
+
+def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) -> Policy | None:
+    """The policy, or None when its thresholds are unusable; a rule it names must be one of `rule_ids`."""
+    body = shapes.mapping(node, "policy", node.mark)
+    if body is None:
+        return None
+    shapes.keys(body, _POLICY_KEYS, ("refer_at", "hold_at"), "policy")
+    language = shapes.choice(body.items.get("language"), LANGUAGES, "language", body.mark) or "en"
+    refer_at = shapes.integer(body.items.get("refer_at"), "refer_at", body.mark)
+    hold_at = shapes.integer(body.items.get("hold_at"), "hold_at", body.mark)
+    if refer_at is not None and hold_at is not None and not 0 < refer_at < hold_at <= 100:
+        # Scores are capped at 100, so a higher hold_at could never be reached.
+        shapes.error(
+            body.mark, "E301", f"thresholds must satisfy 0 < refer_at ({refer_at}) < hold_at ({hold_at}) <= 100"
+        )
+    force_severity: dict[str, Verdict] = {}
+    force_rules: dict[str, Verdict] = {}
+    for item in shapes.items(body.items.get("force"), "force", body.mark):
+        entry = shapes.mapping(item, "a force entry", item.mark)
+        if entry is None:
+            continue
+        shapes.keys(entry, ("severity", "rule", "verdict"), ("verdict",), "a force entry")
+        verdict = _verdict(shapes, entry)
+        if "severity" in entry.key_marks and "rule" in entry.key_marks:
+            shapes.error(entry.mark, "E106", "a force entry names a 'severity' or a 'rule', not both")
+        elif "severity" in entry.items:
+            severity = shapes.choice(entry.items["severity"], SEVERITIES, "severity", entry.mark)
+            if severity and verdict:
+                force_severity[severity] = verdict
+        elif "rule" in entry.items:
+            rule = _rule(shapes, entry, rule_ids)
+            if rule and verdict:
+                force_rules[rule] = verdict
+        else:
+            shapes.error(entry.mark, "E102", "a force entry needs 'severity' or 'rule'")
+    unknown: dict[str, Verdict] = {}
+    for item in shapes.items(body.items.get("unknown"), "unknown", body.mark):
+        entry = shapes.mapping(item, "an unknown entry", item.mark)
+        if entry is None:
+            continue
+        shapes.keys(entry, ("rule", "verdict"), ("rule", "verdict"), "an unknown entry")
+        rule, verdict = _rule(shapes, entry, rule_ids), _verdict(shapes, entry)
+        if rule and verdict:
+            unknown[rule] = verdict
+    if refer_at is None or hold_at is None:
+        return None
+    return Policy(language, refer_at, hold_at, force_severity, force_rules, unknown)
+
+
+def _verdict(shapes: ShapeReader, entry: Map) -> Verdict | None:
+    text = shapes.choice(entry.items.get("verdict"), ("refer", "hold"), "verdict", entry.mark)
+    return Verdict(text) if text else None
+
+
+def _rule(shapes: ShapeReader, entry: Map, rule_ids: Mapping[str, Mark]) -> str | None:
+    rule = shapes.text(entry.items.get("rule"), "rule", entry.mark)
+    if rule is not None and rule not in rule_ids:
+        shapes.error(entry.items["rule"].mark, "E212", f"unknown rule '{rule}'{suggest(rule, rule_ids)}")
+        return None
+    return rule

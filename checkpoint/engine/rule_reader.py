@@ -1,0 +1,148 @@
+"""Read one rule: id, texts, severity and score, scope (a group rule's grouping), condition and test cases."""
+
+from __future__ import annotations
+
+import re
+
+from checkpoint.engine.case_reader import CaseReader
+from checkpoint.engine.condition_reader import ConditionReader
+from checkpoint.engine.document import Map, Mark, Value
+from checkpoint.engine.pack import (
+    GROUP_KEYS,
+    LANDS_ON,
+    LANGUAGES,
+    SCOPES,
+    SEVERITIES,
+    STATUSES,
+    GroupSpec,
+    Rule,
+    fields_of,
+)
+from checkpoint.engine.shapes import INVALID, Invalid, ShapeReader, suggest
+
+_RULE_KEYS = (
+    "id",
+    "title",
+    "severity",
+    "score",
+    "status",
+    "family",
+    "scope",
+    "group_by",
+    "members",
+    "lands_on",
+    "explanation",
+    "when",
+    "tests",
+)
+_GROUP_RULE_KEYS = ("group_by", "members", "lands_on")
+_ID = re.compile(r"[A-Z][A-Z0-9]*-[0-9]{3}")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class RuleReader:
+    """Reads the rules of a pack one by one, remembering every id written (for duplicates and the policy)."""
+
+    def __init__(self, shapes: ShapeReader, conditions: ConditionReader) -> None:
+        self.shapes = shapes
+        self.conditions = conditions
+        self.cases = CaseReader(shapes, conditions)
+        #: Where each rule id was first written, invalid rules included (so the policy may name them).
+        self.rule_ids: dict[str, Mark] = {}
+
+    def rule(self, node: Value) -> Rule | None:
+        """One rule, or None when anything in it is wrong (every problem recorded)."""
+        shapes = self.shapes
+        body = shapes.mapping(node, "a rule", node.mark)
+        if body is None:
+            return None
+        shapes.keys(body, _RULE_KEYS, ("id", "title", "severity", "score", "explanation", "when", "tests"), "a rule")
+        rule_id = shapes.text(body.items.get("id"), "id", body.mark)
+        if rule_id is not None and not _ID.fullmatch(rule_id):
+            shapes.error(
+                body.items["id"].mark, "E211", f"rule id '{rule_id}' must look like NP-001 (letters, dash, 3 digits)"
+            )
+        duplicate = rule_id is not None and rule_id in self.rule_ids
+        if duplicate:
+            first = self.rule_ids[rule_id]  # type: ignore[index]
+            shapes.error(body.mark, "E201", f"duplicate rule id '{rule_id}' (first at {first})")
+        elif rule_id is not None:
+            self.rule_ids[rule_id] = body.mark
+        title = shapes.text(body.items.get("title"), "title", body.mark)
+        severity = shapes.choice(body.items.get("severity"), SEVERITIES, "severity", body.mark)
+        score = shapes.integer(body.items.get("score"), "score", body.mark)
+        if score is not None and not 0 <= score <= 100:
+            shapes.error(body.items["score"].mark, "E205", "score must be between 0 and 100")
+        status = shapes.choice(body.items.get("status"), STATUSES, "status", body.mark) or "active"
+        family = shapes.text(body.items.get("family"), "family", body.mark)
+        scope = shapes.choice(body.items.get("scope"), SCOPES, "scope", body.mark)
+        misspelt = "scope" in body.key_marks and scope is None
+        if scope is None:  # a misspelt scope is read as the group keys suggest, so no follow-on problems
+            scope = "group" if misspelt and any(key in body.key_marks for key in _GROUP_RULE_KEYS) else "traveller"
+        group = self._group(body) if scope == "group" else self._no_group(body)
+        explanation = self._explanation(body.items.get("explanation"), body.mark, scope)
+        when = self.conditions.condition(body.items["when"], scope) if "when" in body.items else None
+        tests = self.cases.tests(body.items.get("tests"), body, rule_id)
+        if duplicate or misspelt or group is INVALID or None in (rule_id, title, severity, score, explanation, when):
+            return None
+        return Rule(
+            rule_id,  # type: ignore[arg-type]
+            title,  # type: ignore[arg-type]
+            severity,  # type: ignore[arg-type]
+            score,  # type: ignore[arg-type]
+            status,
+            family,
+            explanation,  # type: ignore[arg-type]
+            when,  # type: ignore[arg-type]
+            tests,
+            body.mark,
+            group,  # type: ignore[arg-type]
+        )
+
+    def _group(self, body: Map) -> GroupSpec | Invalid:
+        """`group_by`, `members` and `lands_on` of a group rule."""
+        # Every part is read even when one is wrong, so that one pass reports every mistake.
+        if "group_by" not in body.key_marks:
+            self.shapes.error(body.mark, "E102", f"a group rule needs 'group_by' (one of {', '.join(GROUP_KEYS)})")
+        by = self.shapes.choice(body.items.get("group_by"), GROUP_KEYS, "group_by", body.mark)
+        members = self.conditions.condition(body.items["members"], "members") if "members" in body.items else None
+        lands_on = self.shapes.choice(body.items.get("lands_on"), LANDS_ON, "lands_on", body.mark)
+        if (
+            by is None
+            or ("members" in body.key_marks and members is None)
+            or ("lands_on" in body.key_marks and lands_on is None)
+        ):
+            return INVALID
+        return GroupSpec(by, members, lands_on or "members")
+
+    def _no_group(self, body: Map) -> Invalid | None:
+        """A traveller rule must not carry the keys of a group rule."""
+        written = [key for key in _GROUP_RULE_KEYS if key in body.key_marks]
+        for key in written:
+            self.shapes.error(body.key_marks[key], "E106", f"'{key}' belongs to group rules: add 'scope: group'")
+        return INVALID if written else None
+
+    def _explanation(self, node: Value | None, mark: Mark, scope: str) -> dict[str, str] | None:
+        body = self.shapes.mapping(node, "explanation", mark)
+        if body is None:
+            return None
+        self.shapes.keys(body, LANGUAGES, LANGUAGES, "explanation")
+        result: dict[str, str] = {}
+        fields = self.conditions.fields
+        # Names and document numbers are deliberately not available; group facts only in group rules.
+        allowed = set(fields) if scope == "group" else set(fields_of("traveller"))
+        for language in LANGUAGES:
+            template = self.shapes.text(body.items.get(language), f"explanation.{language}", body.mark)
+            if template is None:
+                continue
+            for name in _PLACEHOLDER.findall(template):
+                if name in allowed:
+                    continue
+                hint = (
+                    ": group facts are only known in group rules (scope: group)"
+                    if name in fields
+                    else suggest(name, allowed)
+                )
+                self.shapes.error(body.items[language].mark, "E208", f"placeholder '{{{name}}}' is not a field{hint}")
+            result[language] = template
+        return result if len(result) == len(LANGUAGES) else None

@@ -1,0 +1,134 @@
+"""Typed reading of a pack's YAML tree: each value read as the shape it must have, each misfit one problem.
+
+`ShapeReader` knows nothing of rules: it checks keys, text, whole numbers, dates, choices, mappings and
+lists, and records every mistake as a `Problem` at its place (`PATH:LINE:COL: CODE message`) instead of
+stopping, so that a supervisor sees them all at once, with a did-you-mean where a name is misspelt.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from checkpoint.engine.document import Map, Mark, Problem, Scalar, Seq, Value
+
+
+class Invalid:
+    """The type of `INVALID`."""
+
+
+#: What a reader returns for a value that was written but is unusable (its problem is already recorded),
+#: where None means "not written".
+INVALID = Invalid()
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class ShapeReader:
+    """Reads values of a document tree as the shapes they must have, recording a problem for each misfit.
+
+    Every reader takes the node (None when the key was not written, which is no problem here), what the
+    value is (for the message) and the mark to blame when the node itself has none.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, mark: Mark, code: str, message: str) -> None:
+        self.problems.append(Problem(mark, code, message))
+
+    def keys(self, node: Map, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
+        """E101 for every key not allowed, E102 for every required key not written."""
+        for key in node.key_marks:  # every key written, in file order (even one whose value was rejected)
+            if key not in allowed:
+                self.error(node.key_marks[key], "E101", f"unknown key '{key}' in {what}{suggest(key, allowed)}")
+        for key in required:
+            if key not in node.items and key not in node.key_marks:
+                self.error(node.mark, "E102", f"{what} needs '{key}'")
+
+    def text(self, node: Value | None, what: str, mark: Mark) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, Scalar) or node.text is None:
+            self.error(getattr(node, "mark", mark), "E103", f"{what} must be text")
+            return None
+        return node.text
+
+    def integer(self, node: Value | None, what: str, mark: Mark) -> int | None:
+        text = self.text(node, what, mark)
+        if text is None:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            self.error(node.mark if node else mark, "E103", f"{what} must be a whole number, not '{text}'")
+            return None
+
+    def day(self, node: Value | None, what: str, mark: Mark) -> date | None:
+        text = self.text(node, what, mark)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.error(node.mark if node else mark, "E103", f"{what} must be a date YYYY-MM-DD, not '{text}'")
+            return None
+
+    def choice(self, node: Value | None, allowed: Iterable[str], what: str, mark: Mark) -> str | None:
+        text = self.text(node, what, mark)
+        options = tuple(allowed)
+        if text is not None and text not in options:
+            self.error(
+                node.mark if node else mark,
+                "E104",
+                f"{what} '{text}' is not one of {', '.join(options)}{suggest(text, options)}",
+            )
+            return None
+        return text
+
+    def mapping(self, node: Value | None, what: str, mark: Mark) -> Map | None:
+        if node is None:
+            return None
+        if not isinstance(node, Map):
+            self.error(node.mark, "E103", f"{what} must be a mapping of keys to values")
+            return None
+        return node
+
+    def sequence(self, node: Value | None, what: str, mark: Mark) -> Seq | None:
+        if node is None:
+            return None
+        if not isinstance(node, Seq):
+            self.error(node.mark, "E103", f"{what} must be a list")
+            return None
+        return node
+
+    def items(self, node: Value | None, what: str, mark: Mark) -> tuple[Value, ...]:
+        """The items of a list; none when it is not written or not a list (then reported)."""
+        seq = self.sequence(node, what, mark)
+        return seq.items if seq is not None else ()
+
+    def flat(
+        self, node: Value | None, allowed: set[str], what: str, hints: Mapping[str, str] | None = None
+    ) -> dict[str, str | None] | None:
+        """A mapping of allowed names to single values (an unknown name gets its hint, else a did-you-mean)."""
+        if node is None:
+            return {}
+        body = self.mapping(node, what, node.mark)
+        if body is None:
+            return None
+        values: dict[str, str | None] = {}
+        for key, value in body.items.items():
+            if key not in allowed:
+                hint = f"; {hints[key]}" if hints and key in hints else suggest(key, allowed)
+                self.error(body.key_marks[key], "E101", f"unknown {what} field '{key}'{hint}")
+                continue
+            if isinstance(value, Scalar):
+                values[key] = value.text
+            else:
+                self.error(value.mark, "E103", f"{what} field '{key}' must be a single value")
+        return values
