@@ -37,7 +37,6 @@ from typing import Any, BinaryIO
 
 from checkpoint.errors import AuditError
 from checkpoint.filelocks import LockTimeout, exclusive
-from checkpoint.forked import map_shares, writing_workers
 from checkpoint.models import ScreeningResult
 
 #: The `prev` of the first entry.
@@ -71,8 +70,7 @@ class ScreeningContext:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One line of the log; the field order is the key order on disk. Lines are written from their parts
-    (`AuditLog._append`, `entry_bodies`) as compact JSON of these fields would be."""
+    """One screened traveller's line of the log (SPEC §7); the field order is the key order on disk."""
 
     seq: int
     time: str
@@ -91,12 +89,47 @@ class AuditEntry:
     prev: str
 
 
-#: How an entry is written (as `json.dumps(entry, ensure_ascii=False, separators=(",", ":"))`, made once; an
-#: entry is a flat dict, so no circular check).
-_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
-
 #: The keys of every entry, in their order on disk.
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AuditEntry))
+
+# `json.dumps(..., ensure_ascii=False, separators=(",", ":"))`: compact, text as it is (no \u escapes). Made
+# once; an entry cannot contain itself, so no circular check.
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
+
+
+def entry_line(entry: AuditEntry) -> bytes:
+    """The entry's line in the log, without the newline: its fields as compact JSON, in order, in UTF-8."""
+    return _LINE_ENCODER.encode({name: getattr(entry, name) for name in ENTRY_FIELDS}).encode()
+
+
+def screening_entry(
+    result: ScreeningResult, context: ScreeningContext, key: bytes, *, seq: int, time: str, prev: str
+) -> AuditEntry:
+    """The entry recording one screened traveller, as number `seq` of the log, after the line hashed `prev`."""
+    traveller, match = result.traveller, result.outcome.match
+    return AuditEntry(
+        seq=seq,
+        time=time,
+        officer=context.officer,
+        post=context.post,
+        pax_id=traveller.pax_id,
+        traveller_key=traveller_key(
+            key,
+            passport_number=traveller.passport_number,
+            nationality=traveller.nationality,
+            date_of_birth=traveller.date_of_birth,
+            full_name=traveller.full_name,
+        ),
+        verdict=result.verdict.value,
+        risk_score=result.risk_score,
+        rules=tuple(hit.rule for hit in result.hits),
+        record_id=match.record_id if match else None,
+        registry_snapshot=context.registry_snapshot,
+        rule_pack_version=context.rule_pack_version,
+        rule_pack_hash=context.rule_pack_hash,
+        tool_version=context.tool_version,
+        prev=prev,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,12 +244,10 @@ class AuditLog:
         """The installation key used for traveller keys."""
         return self.path.parent / KEY_FILE_NAME
 
-    def record(self, results: Sequence[ScreeningResult], context: ScreeningContext, *, workers: int = 1) -> int:
+    def record(self, results: Sequence[ScreeningResult], context: ScreeningContext) -> int:
         """Append one entry per result under the lock and return how many were written.
 
         With no results it still checks that the log can be written, which makes a cheap preflight.
-        `workers`: how many processes may share writing out the entries of a large batch (`entry_bodies`);
-        the log is the same for any number.
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,11 +258,9 @@ class AuditLog:
             ) from None
         with _locked(self.path, self.lock_timeout):
             key = load_key(self.key_path)
-            return self._append(results, context, key, workers)
+            return self._append(results, context, key)
 
-    def _append(
-        self, results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes, workers: int = 1
-    ) -> int:
+    def _append(self, results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes) -> int:
         try:
             handle = self.path.open("a+b")
         except OSError as error:
@@ -243,11 +272,8 @@ class AuditLog:
             stamp = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             lines: list[bytes] = []
             prev = last_hash
-            # Each line is its seq and time, the body, and the previous line's hash: only the chaining is
-            # done line after line, the bodies (the costly part) may be written out by several processes.
-            time_member = _LINE_ENCODER.encode(stamp).encode("utf-8")
-            for seq, body in enumerate(entry_bodies(results, context, key, workers), start=last_seq + 1):
-                line = b'{"seq":%d,"time":%s,%s,"prev":"%s"}' % (seq, time_member, body, prev.encode("ascii"))
+            for seq, result in enumerate(results, start=last_seq + 1):
+                line = entry_line(screening_entry(result, context, key, seq=seq, time=stamp, prev=prev))
                 prev = hashlib.sha256(line).hexdigest()
                 lines.append(line)
             size = handle.seek(0, os.SEEK_END)
@@ -300,57 +326,6 @@ class AuditLog:
             f"`checkpoint audit verify {self.path}`, then move the log and its .head file aside to start "
             "a new one."
         )
-
-
-def _traveller_key_of(result: ScreeningResult, key: bytes) -> str | None:
-    traveller = result.traveller
-    return traveller_key(
-        key,
-        passport_number=traveller.passport_number,
-        nationality=traveller.nationality,
-        date_of_birth=traveller.date_of_birth,
-        full_name=traveller.full_name,
-    )
-
-
-def entry_bodies(
-    results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes, workers: int = 1
-) -> list[bytes]:
-    """Each result's entry between `time` and `prev` as written: its compact JSON members, without braces.
-
-    A large batch (`forked.writing_workers`) is shared among `workers` forked processes: the traveller keys
-    (an HMAC each) and the JSON are most of the cost of an append; the bodies are the same either way.
-    """
-    # The screening's own members are the same on every line: written once.
-    head = _LINE_ENCODER.encode({"officer": context.officer, "post": context.post})[1:-1]
-    tail = _LINE_ENCODER.encode(
-        {
-            "registry_snapshot": context.registry_snapshot,
-            "rule_pack_version": context.rule_pack_version,
-            "rule_pack_hash": context.rule_pack_hash,
-            "tool_version": context.tool_version,
-        }
-    )[1:-1]
-    encode = _LINE_ENCODER.encode
-
-    def write(part: range) -> list[bytes]:
-        bodies = []
-        for result in results[part.start : part.stop]:
-            match = result.outcome.match
-            own = encode(
-                {
-                    "pax_id": result.traveller.pax_id,
-                    "traveller_key": _traveller_key_of(result, key),
-                    "verdict": result.verdict.value,
-                    "risk_score": result.risk_score,
-                    "rules": [hit.rule for hit in result.hits],
-                    "record_id": match.record_id if match else None,
-                }
-            )[1:-1]
-            bodies.append(f"{head},{own},{tail}".encode())
-        return bodies
-
-    return map_shares(write, len(results), writing_workers(len(results), workers))
 
 
 def verify(path: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> VerifyReport:

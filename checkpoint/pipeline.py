@@ -137,7 +137,7 @@ def screen(
     results = screen_travellers(
         travellers, registry, pack, today=today, matcher=EvidenceMatcher(workers), matching=matching
     )
-    log.record(results, context, workers=workers)
+    log.record(results, context)
     return ScreeningRun(
         results=tuple(results),
         registry_snapshot=registry.info.snapshot_id,

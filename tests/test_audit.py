@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint import forked
 from checkpoint.audit import (
     ENTRY_FIELDS,
     GENESIS_HASH,
@@ -22,6 +21,7 @@ from checkpoint.audit import (
     AuditEntry,
     AuditLog,
     ScreeningContext,
+    entry_line,
     head_path_for,
     load_key,
     traveller_key,
@@ -73,36 +73,6 @@ def result(number: int, *, passport: str | None = None, matched: bool = True) ->
     )
 
 
-def whole_entry(
-    seq: int, stamp: str, screened: ScreeningResult, context: ScreeningContext, key: bytes, prev: str
-) -> AuditEntry:
-    """One entry made whole, field by field (SPEC §7): the reference for the lines the log writes."""
-    traveller, match = screened.traveller, screened.outcome.match
-    return AuditEntry(
-        seq=seq,
-        time=stamp,
-        officer=context.officer,
-        post=context.post,
-        pax_id=traveller.pax_id,
-        traveller_key=traveller_key(
-            key,
-            passport_number=traveller.passport_number,
-            nationality=traveller.nationality,
-            date_of_birth=traveller.date_of_birth,
-            full_name=traveller.full_name,
-        ),
-        verdict=screened.verdict.value,
-        risk_score=screened.risk_score,
-        rules=tuple(hit.rule for hit in screened.hits),
-        record_id=match.record_id if match else None,
-        registry_snapshot=context.registry_snapshot,
-        rule_pack_version=context.rule_pack_version,
-        rule_pack_hash=context.rule_pack_hash,
-        tool_version=context.tool_version,
-        prev=prev,
-    )
-
-
 def make_log(tmp_path: Path, entries: int, batches: int = 3) -> Path:
     """A log with `entries` entries written in `batches` appends."""
     log = AuditLog(tmp_path / "audit" / "audit.jsonl", clock=fixed_clock)
@@ -128,31 +98,36 @@ def expect_bad_line(path: Path, line: int | None) -> AuditChainError:
 # --- entries ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("workers", [1, 2, 3])
-def test_each_line_is_the_whole_entry_written_at_once_for_any_number_of_workers(
-    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(forked, "PARALLEL_WRITING_FROM", 16)  # a small batch shared among processes, as a large one
-    context = ScreeningContext(None, "TPI \u2028 Batam", "snap", "2025.1", "cd" * 32, "0.1.0")  # null, a line break
-    results = [result(n, matched=n % 3 != 0, passport=None if n % 5 else "") for n in range(1, 300)]
-    log = AuditLog(tmp_path / "audit.jsonl", clock=fixed_clock)
-    log.record(results[:7], context)
-    forks: list[int] = []
-    fork = forked._fork
-    monkeypatch.setattr(forked, "_fork", lambda *args: forks.append(1) or fork(*args))
-    assert log.record(results[7:], context, workers=workers) == len(results) - 7
-    assert len(forks) == workers - 1  # shared among processes indeed
+# Any text but lone surrogates, which cannot be written as UTF-8.
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+OPTIONAL_TEXT = st.none() | TEXT
+ENTRIES = st.builds(
+    AuditEntry,
+    seq=st.integers(min_value=1),
+    time=TEXT,
+    officer=OPTIONAL_TEXT,
+    post=OPTIONAL_TEXT,
+    pax_id=TEXT,
+    traveller_key=OPTIONAL_TEXT,
+    verdict=st.sampled_from([verdict.value for verdict in Verdict]),
+    risk_score=st.integers(min_value=0, max_value=100),
+    rules=st.lists(TEXT, max_size=3).map(tuple),
+    record_id=OPTIONAL_TEXT,
+    registry_snapshot=TEXT,
+    rule_pack_version=TEXT,
+    rule_pack_hash=TEXT,
+    tool_version=TEXT,
+    prev=TEXT,
+)
 
-    key = load_key(tmp_path / "audit.key")
-    stamp = "2025-03-01T08:30:15Z"
-    prev, expected = GENESIS_HASH, []
-    for seq, screened in enumerate(results, start=1):
-        entry = dataclasses.asdict(whole_entry(seq, stamp, screened, context, key, prev))
-        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()  # SPEC §7: compact, UTF-8
-        prev = hashlib.sha256(line).hexdigest()
-        expected.append(line)
-    assert log.path.read_bytes() == b"".join(line + b"\n" for line in expected)
-    assert verify(log.path).entries == len(results)
+
+@given(entry=ENTRIES)
+def test_a_line_is_the_entry_as_compact_json_in_utf8(entry: AuditEntry) -> None:
+    line = entry_line(entry)
+    # SPEC §7: one compact JSON object, UTF-8 (not \u-escaped), the fields in order; nothing breaks the line.
+    assert line == json.dumps(dataclasses.asdict(entry), ensure_ascii=False, separators=(",", ":")).encode()
+    assert b"\n" not in line and b"\r" not in line
+    assert list(json.loads(line)) == list(ENTRY_FIELDS)
 
 
 def test_entries_hold_the_documented_fields_in_order(tmp_path: Path) -> None:
