@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from checkpoint.durable import PRIVATE, write_atomically
 from checkpoint.errors import AuditError
 from checkpoint.filelocks import LockTimeout, exclusive
 from checkpoint.models import ScreeningResult
@@ -191,30 +192,27 @@ def load_key(path: Path) -> bytes:
 
 
 def _create_key(path: Path) -> None:
-    """Write a fresh key under a temporary name, then link it into place so no reader sees half a key."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    """Write a fresh key (owner-only) that no reader sees half of; if another process wrote one meanwhile,
+    theirs is kept and both use it."""
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(secrets.token_bytes(KEY_BYTES))
+
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(secrets.token_bytes(KEY_BYTES))
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
-            # link() fails if another process created the key meanwhile: theirs wins, both use the same key.
-            os.link(temporary, path)
+            write_atomically(path, write, mode=PRIVATE, replace=False)
         except FileExistsError:
-            pass
+            return
         except OSError:
-            # A filesystem without hard links; we hold the log lock, so replace is safe enough here.
+            # A filesystem without hard links (FAT, some network shares) cannot put a file in place only if
+            # absent; the log's lock keeps other appends out, so replacing is safe enough there.
             if not path.exists():
-                os.replace(temporary, path)
+                write_atomically(path, write, mode=PRIVATE)
     except OSError as error:
         raise AuditError(
             f"cannot create the audit key {path} ({error.strerror}); make its folder writable "
             "or give --audit-log a writable path."
         ) from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _utc_now() -> datetime:
@@ -515,16 +513,12 @@ def _read_head(path: Path) -> tuple[int, str] | None:
 
 
 def _write_head(path: Path, seq: int, digest: str) -> None:
-    """Replace the head file atomically (temporary file, fsync, rename)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Replace the head file durably: a reader sees the old head or the new one."""
+    data = json.dumps({"seq": seq, "hash": digest}).encode("ascii") + b"\n"
     try:
-        with temporary.open("wb") as handle:
-            handle.write(json.dumps({"seq": seq, "hash": digest}).encode("ascii") + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        # As readable as the log beside it (umask permitting): whoever may verify the log needs its head.
+        write_atomically(path, lambda handle: handle.write(data), mode=0o666)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise AuditError(
             f"the entries were appended to the audit log but its head file {path} could not be written "
             f"({error.strerror}); fix the folder's permissions or free disk space, then screen again."

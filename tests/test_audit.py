@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import multiprocessing
+import os
 import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -385,6 +387,25 @@ def test_a_lock_held_too_long_is_an_audit_error(tmp_path: Path) -> None:
     assert not log.path.exists()
 
 
+def test_a_head_that_cannot_be_written_is_an_audit_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_failure(*args: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.record([result(1)], CONTEXT)
+    head = log.head_path.read_bytes()
+    monkeypatch.setattr(os, "replace", disk_failure)  # the head is replaced last
+    with pytest.raises(AuditError, match=r"appended to the audit log but its head file .* could not be written"):
+        log.record([result(2)], CONTEXT)
+    assert log.head_path.read_bytes() == head  # the old head, whole: `audit verify` reports the lag
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "audit.jsonl",
+        "audit.jsonl.head",
+        "audit.jsonl.lock",
+        "audit.key",
+    ]
+
+
 def test_a_damaged_key_is_an_audit_error(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit.jsonl")
     log.key_path.write_bytes(b"short")
@@ -437,6 +458,40 @@ def test_the_key_file_is_created_once_with_owner_only_access(tmp_path: Path) -> 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_key(path) == key
     assert [p.name for p in tmp_path.iterdir()] == ["audit.key"]  # no temporary file left behind
+
+
+def load_key_when_released(
+    path: str, barrier: multiprocessing.synchronize.Barrier, keys: multiprocessing.Queue[str]
+) -> None:
+    """Child process: read (or create) the key at the same moment as another process."""
+    barrier.wait()
+    keys.put(load_key(Path(path)).hex())
+
+
+def test_two_processes_creating_the_key_at_once_share_it(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    barrier, keys = context.Barrier(2), context.Queue()
+    path = tmp_path / "audit.key"
+    workers = [context.Process(target=load_key_when_released, args=(str(path), barrier, keys)) for _ in (1, 2)]
+    for process in workers:
+        process.start()
+    found = {keys.get(timeout=120) for _ in workers}
+    for process in workers:
+        process.join(timeout=120)
+    assert found == {path.read_bytes().hex()}
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.key"]
+
+
+def test_the_key_is_created_where_files_cannot_be_linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_hard_links(*args: object) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_hard_links)  # as on FAT and some network shares
+    path = tmp_path / "audit.key"
+    key = load_key(path)
+    assert len(key) == 32 and path.read_bytes() == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.key"]
 
 
 def test_the_same_traveller_gets_the_same_key_across_screenings(tmp_path: Path) -> None:
