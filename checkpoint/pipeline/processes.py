@@ -116,9 +116,10 @@ class Shares(Generic[T]):
             os.close(writer)  # a claim on an empty queue then reads end-of-file: no chunk left
             self._queue = reader
             self._children = [_fork(work, parts, reader) for _ in range(children)]
-            _log.debug("%d worker processes started for %d chunks", children, len(parts))
         #: The process ids of the children started (for whoever checks that they are gone).
         self.pids = tuple(pid for pid, _ in self._children)
+        if self.pids:
+            _log.debug("worker processes started for %d chunks: %s", len(parts), self.pids)
 
     def finish(self) -> list[T]:
         """Every chunk's results, in order (once)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from typer.testing import CliRunner
 
 from checkpoint import audit
 from checkpoint.cli.app import app
+
+from support.processes import assert_reaped, started_workers
 
 runner = CliRunner()
 TODAY = ["--today", "2026-11-28"]
@@ -184,7 +185,7 @@ def test_a_bad_pack_or_audit_log_stops_the_workers_already_matching(
     bad_log = screen(*flight, "--audit-log", blocker / "audit.jsonl", "--output", out)
     assert (bad_pack.exit_code, bad_log.exit_code) == (4, 5)
     assert not out.exists()
-    started = [record for record in caplog.records if "worker processes started" in record.getMessage()]
+    started = started_workers(caplog)
     assert len(started) == 2 or not can_fork()  # workers did start (reading rows, matching) both times
-    with pytest.raises(ChildProcessError):  # and every one was waited for: no child of this process is left
-        os.waitpid(-1, os.WNOHANG)
+    for pids in started:  # and every one was waited for
+        assert_reaped(pids)

@@ -14,14 +14,9 @@ from checkpoint.errors import worker_frames
 from checkpoint.pipeline import processes
 from checkpoint.pipeline.processes import MIN_CHUNK, chunks, map_shares, start_shares
 
+from support.processes import assert_reaped
+
 pytestmark = pytest.mark.skipif(not processes.can_fork(), reason="work is split only where the platform can fork")
-
-
-def assert_reaped(pids: tuple[int, ...]) -> None:
-    """Every one of these children has exited and been waited for (no zombie left)."""
-    for pid in pids:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
 
 
 @given(st.integers(min_value=0, max_value=50_000), st.integers(min_value=1, max_value=64))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import Verdict
 from checkpoint.pipeline.processes import can_fork
 from checkpoint.registry import Registry, open_registry
+
+from support.processes import assert_reaped, started_workers
 
 TODAY = date(2026, 11, 28)
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -48,10 +49,10 @@ def test_a_manifest_gives_the_same_results_and_entries_for_any_number_of_process
         logs.append(entries(log))
     assert runs[0].results == runs[1].results == runs[2].results
     assert len(runs[0].results) == 298 and logs[0] == logs[1] == logs[2]
-    started = [record.getMessage() for record in caplog.records if "worker processes started" in record.getMessage()]
-    assert len(started) == (2 if can_fork() else 0)  # the work was shared indeed (1 and 2 children)
-    with pytest.raises(ChildProcessError):  # and no child is left behind
-        os.waitpid(-1, os.WNOHANG)
+    started = started_workers(caplog)
+    assert [len(pids) for pids in started] == ([1, 2] if can_fork() else [])  # the work was shared indeed
+    for pids in started:  # and no child is left behind
+        assert_reaped(pids)
 
 
 def test_a_manifest_screened_is_the_travellers_screened(registry: Registry, tmp_path: Path) -> None:
@@ -78,7 +79,10 @@ def test_a_row_that_cannot_be_looked_up_is_referred_never_clear(registry: Regist
     assert pipeline.UNSCREENABLE in run.results[0].warnings
 
 
-def test_nothing_is_logged_when_the_pack_or_the_log_fails(registry: Registry, tmp_path: Path) -> None:
+def test_nothing_is_logged_when_the_pack_or_the_log_fails(
+    registry: Registry, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="checkpoint.pipeline.processes")
     pack = tmp_path / "pack.yaml"
     pack.write_text("pack: {name: x, version: '1'}\npolicy: {refer_at: 50, hold_at: 10}\nrules: []\n", encoding="utf-8")
     log = tmp_path / "audit.jsonl"
@@ -89,8 +93,10 @@ def test_nothing_is_logged_when_the_pack_or_the_log_fails(registry: Registry, tm
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(AuditError):
         pipeline.screen_manifest(FLIGHT, registry, today=TODAY, audit_log=blocker / "audit.jsonl", workers=2)
-    with pytest.raises(ChildProcessError):  # the workers already matching were stopped and reaped
-        os.waitpid(-1, os.WNOHANG)
+    started = started_workers(caplog)
+    assert len(started) == (2 if can_fork() else 0)
+    for pids in started:  # the workers already matching were stopped and reaped
+        assert_reaped(pids)
 
 
 def test_an_unreadable_manifest_is_an_input_error_before_anything_is_logged(registry: Registry, tmp_path: Path) -> None:

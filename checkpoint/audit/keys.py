@@ -1,0 +1,106 @@
+"""The installation key (`audit.key`) and the traveller keys made with it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from checkpoint.durable import PRIVATE, write_atomically
+from checkpoint.errors import AuditError
+
+KEY_FILE_NAME = "audit.key"
+KEY_BYTES = 32
+#: Hex characters kept from the HMAC: 128 bits, ample against collisions among travellers.
+TRAVELLER_KEY_HEX = 32
+
+# Bumped if the key material ever changes, so that old and new keys can never be confused.
+_KEY_SCHEME = "checkpoint-traveller-key-v1"
+# A separator that cannot survive normalisation, so that ("AB", "C") and ("A", "BC") never collide.
+_SEP = "\x1f"
+
+_NOT_PASSPORT_CHARACTER = re.compile(r"[^0-9A-Z]+")
+# Any script's letters and digits survive, so a name written in another alphabet still yields a key.
+_NOT_NAME_CHARACTER = re.compile(r"[\W_]+")
+
+
+def traveller_key(
+    key: bytes,
+    *,
+    passport_number: str | None,
+    nationality: str | None,
+    date_of_birth: date | None,
+    full_name: str | None,
+) -> str | None:
+    """A 32-hex-character HMAC naming the traveller to key holders only; None when nothing identifies them."""
+    passport = _normalise_passport(passport_number)
+    dob = date_of_birth.isoformat() if date_of_birth else ""
+    if passport:
+        parts = [_KEY_SCHEME, "passport", passport, (nationality or "").strip().upper(), dob]
+    else:
+        name = _normalise_name(full_name)
+        if not name:
+            # An empty key would be shared by every unidentifiable row and falsely link them.
+            return None
+        parts = [_KEY_SCHEME, "name", name, dob]
+    digest = hmac.new(key, _SEP.join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
+    return digest[:TRAVELLER_KEY_HEX]
+
+
+def load_key(path: Path) -> bytes:
+    """Read the installation key at `path`, creating it (32 random bytes, mode 0600) on first use."""
+    if not path.exists():
+        _create_key(path)
+    try:
+        key = path.read_bytes()
+    except OSError as error:
+        raise AuditError(
+            f"cannot read the audit key {path} ({error.strerror}); run checkpoint as the user who owns it."
+        ) from None
+    if len(key) != KEY_BYTES:
+        raise AuditError(
+            f"the audit key {path} is damaged (not {KEY_BYTES} bytes); restore it from a backup "
+            "before screening, or traveller keys will no longer match earlier entries."
+        )
+    return key
+
+
+def _create_key(path: Path) -> None:
+    """Write a fresh key (owner-only) that no reader sees half of; if another process wrote one meanwhile,
+    theirs is kept and both use it."""
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(secrets.token_bytes(KEY_BYTES))
+
+    try:
+        try:
+            write_atomically(path, write, mode=PRIVATE, replace=False)
+        except FileExistsError:
+            return
+        except OSError:
+            # A filesystem without hard links (FAT, some network shares) cannot put a file in place only if
+            # absent; the log's lock keeps other appends out, so replacing is safe enough there.
+            if not path.exists():
+                write_atomically(path, write, mode=PRIVATE)
+    except OSError as error:
+        raise AuditError(
+            f"cannot create the audit key {path} ({error.strerror}); make its folder writable "
+            "or give --audit-log a writable path."
+        ) from None
+
+
+def _normalise_passport(value: str | None) -> str:
+    """Upper-case letters and digits only, so `a 123-456` and the MRZ's `A123456<<` agree."""
+    return _NOT_PASSPORT_CHARACTER.sub("", (value or "").upper())
+
+
+def _normalise_name(value: str | None) -> str:
+    """Accents dropped, upper case, every run of other characters a single space."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_NAME_CHARACTER.sub(" ", plain.upper()).split())

@@ -1,0 +1,24 @@
+"""What the pipeline's worker processes did, seen from a test: which were started, and that they are gone."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def started_workers(caplog: pytest.LogCaptureFixture) -> list[tuple[int, ...]]:
+    """The process ids of each set of workers the pipeline started while `caplog` listened at DEBUG level
+    to `checkpoint.pipeline.processes`."""
+    return [
+        record.args[1]  # type: ignore[index,misc]
+        for record in caplog.records
+        if record.name == "checkpoint.pipeline.processes" and record.msg.startswith("worker processes started")
+    ]
+
+
+def assert_reaped(pids: tuple[int, ...]) -> None:
+    """Every one of these child processes has exited and been waited for (no zombie left)."""
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
