@@ -54,8 +54,7 @@ def write_head(path: Path, seq: int, digest: str) -> None:
     """Replace the head file durably: a reader sees the old head or the new one."""
     data = json.dumps({"seq": seq, "hash": digest}).encode("ascii") + b"\n"
     try:
-        # As readable as the log beside it (umask permitting): whoever may verify the log needs its head.
-        write_atomically(path, lambda handle: handle.write(data), mode=0o666)
+        write_atomically(path, lambda handle: handle.write(data))  # owner-only, as the log beside it
     except OSError as error:
         raise AuditError(
             f"the entries were appended to the audit log but its head file {path} could not be written "

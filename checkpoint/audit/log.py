@@ -14,6 +14,7 @@ from typing import BinaryIO
 from checkpoint.audit.chain import GENESIS_HASH, head_path_for, line_hash, read_head, write_head
 from checkpoint.audit.entries import ScreeningContext, entry_line, entry_time, screening_entry
 from checkpoint.audit.keys import KEY_FILE_NAME, load_key
+from checkpoint.durable import PRIVATE, make_private_folder
 from checkpoint.errors import AuditError
 from checkpoint.filelocks import LockTimeout, exclusive
 from checkpoint.models import ScreeningResult
@@ -58,7 +59,7 @@ class AuditLog:
         With no results it still checks that the log can be written, which makes a cheap preflight.
         """
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(self.path.parent)
         except OSError as error:
             raise AuditError(
                 f"cannot create the audit log folder {self.path.parent} ({error.strerror}); "
@@ -70,7 +71,8 @@ class AuditLog:
 
     def _append(self, results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes) -> int:
         try:
-            handle = self.path.open("a+b")
+            # Owner-only, as every file the tool keeps (SPEC §8): it links screenings to travellers.
+            handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE), "a+b")
         except OSError as error:
             raise _write_error(self.path, error) from None
         with handle:
