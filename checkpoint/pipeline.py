@@ -15,7 +15,6 @@ from pathlib import Path
 from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
 from checkpoint.engine import Assessment, RulePack, build_facts, evaluate
-from checkpoint.forked import Shares
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.manifests import build_traveller
 from checkpoint.matching import EvidenceMatcher, Matcher
@@ -73,16 +72,10 @@ def screen_travellers(
     *,
     today: date,
     matcher: Matcher | None = None,
-    matching: Shares[MatchOutcome] | None = None,
 ) -> list[ScreeningResult]:
-    """Match and assess a batch; one result per traveller, same order. No side effects.
-
-    `matching`: the matching of these travellers already begun (`EvidenceMatcher.start`), instead of `matcher`.
-    """
+    """Match and assess a batch; one result per traveller, same order. No side effects."""
     with cycle_collection_paused():  # millions of short-lived objects, no cycles among them
-        outcomes = (
-            matching.finish() if matching is not None else (matcher or EvidenceMatcher()).match(registry, travellers)
-        )
+        outcomes = (matcher or EvidenceMatcher()).match(registry, travellers)
         facts = build_facts(travellers, outcomes, today)
         assessments = evaluate(pack, facts, today)
         return [
@@ -117,12 +110,10 @@ def screen(
     officer: Officer | None = None,
     notes: Sequence[str] = (),
     workers: int = 1,
-    matching: Shares[MatchOutcome] | None = None,
 ) -> ScreeningRun:
     """Screen a batch and append it to the audit log; nothing is returned unless it was logged.
 
-    `workers`: how many processes may share the matching (`EvidenceMatcher`); the results do not depend on it.
-    `matching`: the matching of these travellers already begun (`EvidenceMatcher(workers).start`).
+    `workers`: how many processes may share writing the audit log; the results do not depend on it.
     """
     log = AuditLog(audit_log)
     context = ScreeningContext(
@@ -134,9 +125,7 @@ def screen(
         tool_version=__version__,
     )
     log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
-    results = screen_travellers(
-        travellers, registry, pack, today=today, matcher=EvidenceMatcher(workers), matching=matching
-    )
+    results = screen_travellers(travellers, registry, pack, today=today, matcher=EvidenceMatcher())
     log.record(results, context, workers=workers)
     return ScreeningRun(
         results=tuple(results),

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from checkpoint.forked import usable_cores
 from checkpoint.manifests import read_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.registry import open_registry
@@ -52,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(labels) != len(travellers) or [t.pax_id for t in travellers] != labels["pax_id"].tolist():
         raise SystemExit(f"{labels_path.name} does not line up with the manifest's {len(travellers)} travellers")
     started = time.perf_counter()
-    outcomes = EvidenceMatcher(usable_cores()).match(registry, travellers)
+    outcomes = EvidenceMatcher().match(registry, travellers)
     matched_seconds = time.perf_counter() - started
 
     truth = labels["true_record_id"]

@@ -88,7 +88,6 @@ def screen_command(
         "port": port,
     }
     from checkpoint.forked import usable_cores
-    from checkpoint.matching import EvidenceMatcher
     from checkpoint.registry import open_registry
 
     given = [option for option, value in desk.items() if value is not None]
@@ -110,24 +109,20 @@ def screen_command(
         from checkpoint.pipeline import desk_traveller
 
         travellers, notes = [desk_traveller(desk, today=screening_date, mrz=mrz)], ()
-    # The other workers start matching now, while this process loads the rule engine and the pack (stopped
-    # if anything fails before the results are gathered).
-    with EvidenceMatcher(cores).start(store, travellers) as matching:
-        from checkpoint.engine import default_pack_path, load_pack
-        from checkpoint.pipeline import Officer, screen
+    from checkpoint.engine import default_pack_path, load_pack
+    from checkpoint.pipeline import Officer, screen
 
-        pack = load_pack(rules or default_pack_path())
-        run = screen(
-            travellers,
-            store,
-            pack,
-            today=screening_date,
-            audit_log=audit_log or default_audit_log(),
-            officer=Officer(officer, post),
-            notes=notes,
-            workers=cores,
-            matching=matching,
-        )
+    pack = load_pack(rules or default_pack_path())
+    run = screen(
+        travellers,
+        store,
+        pack,
+        today=screening_date,
+        audit_log=audit_log or default_audit_log(),
+        officer=Officer(officer, post),
+        notes=notes,
+        workers=cores,
+    )
     _emit(run, output_format, output, screening_date, workers=cores)
     raise typer.Exit(run.exit_code)
 

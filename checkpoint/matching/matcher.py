@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from checkpoint.forked import Shares, start_shares
 from checkpoint.matching.candidates import candidate_pairs, rarities
 from checkpoint.matching.evidence import (
     RARITY_PIVOT,
@@ -89,29 +88,11 @@ def _second(runner_up: Evidence | None) -> float:
 
 
 class EvidenceMatcher:
-    """Blocking + field evidence + a cautious decision.
-
-    Each traveller is matched on its own, so a large manifest is split across `workers` processes
-    (`checkpoint.forked`); the outcomes are the same for any number of workers.
-    """
-
-    def __init__(self, workers: int = 1) -> None:
-        self.workers = workers
+    """Blocking + field evidence + a cautious decision, in this process (sharing a large manifest among
+    processes is the pipeline's work). Each traveller's outcome depends on the traveller and the registry
+    only, never on who else is in the batch."""
 
     def match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
-        with self.start(registry, travellers) as started:
-            return started.finish()
-
-    def start(self, registry: Registry, travellers: Sequence[Traveller]) -> Shares[MatchOutcome]:
-        """Begin matching: the other workers start now, this process's share waits for `finish()` (so the
-        caller may load the rule pack meanwhile)."""
-
-        def share(part: range) -> list[MatchOutcome]:
-            return self._match(registry, travellers[part.start : part.stop])
-
-        return start_shares(share, len(travellers), self.workers)
-
-    def _match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
         pairs = candidate_pairs(registry, travellers, floor=_FLOOR_WEIGHT)
         rows = sorted({row for found in pairs.values() for row in found})
         compared = _rows(registry.table, rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -58,41 +57,6 @@ def test_internal_error_exits_70_with_a_sentence_and_a_redacted_log(
     assert "SITI" not in result.stderr
     log = (checkpoint_home / "logs" / "errors.log").read_text(encoding="utf-8")
     assert "ValueError" in log and "SITI" not in log and "B1234567" not in log
-
-
-def test_an_internal_error_in_a_worker_process_is_logged_with_its_frames(
-    monkeypatch: pytest.MonkeyPatch, checkpoint_home: Path, tmp_path: Path
-) -> None:
-    from checkpoint.forked import can_fork
-    from checkpoint.matching import EvidenceMatcher
-
-    if not can_fork():
-        pytest.skip("work is split only where the platform can fork")
-    parent = os.getpid()
-    matched = EvidenceMatcher._match
-
-    def explode_in_a_child(self: EvidenceMatcher, *args: object) -> object:
-        if os.getpid() != parent:
-            raise ValueError("SITI AMINAH B1234567")
-        return matched(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(EvidenceMatcher, "_match", explode_in_a_child)
-    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
-    arguments = [
-        "screen",
-        "--registry",
-        str(sample / "registry.parquet"),
-        "--manifest",
-        str(sample / "flight_cgk_kul.csv"),
-    ]
-    result = runner.invoke(
-        app, [*arguments, "--workers", "2", "--output", str(tmp_path / "out.csv"), "--format", "csv"]
-    )
-    assert result.exit_code == 70 and "SITI" not in result.stderr
-    assert not (tmp_path / "out.csv").exists()
-    log = (checkpoint_home / "logs" / "errors.log").read_text(encoding="utf-8")
-    assert "raised in a worker process at:" in log and "explode_in_a_child" in log
-    assert "SITI" not in log and "B1234567" not in log
 
 
 def test_unknown_command_is_a_usage_error() -> None:

@@ -68,15 +68,6 @@ def test_a_record_below_the_candidate_floor_can_never_decide_a_match() -> None:
     assert at_floor < math.log(matcher_module.MATCH_THRESHOLD / (1 - matcher_module.MATCH_THRESHOLD)) - 1
 
 
-def test_the_outcomes_do_not_depend_on_how_many_processes_share_the_work(
-    labelled: tuple[Registry, list[Traveller]],
-) -> None:
-    registry, travellers = labelled
-    alone = EvidenceMatcher().match(registry, travellers)
-    for workers in (2, 3):
-        assert EvidenceMatcher(workers=workers).match(registry, travellers) == alone
-
-
 def test_a_travellers_outcome_does_not_depend_on_who_else_is_screened(
     labelled: tuple[Registry, list[Traveller]],
 ) -> None:
