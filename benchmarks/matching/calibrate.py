@@ -425,7 +425,7 @@ def _values(tree: dict[str, Any]) -> dict[str, Any]:
     """The model's values alone (not its notes nor what it was fitted on), to tell whether a refit changed any."""
     return {
         section: json.dumps(tree[section], sort_keys=True)
-        for section in ("weights", "rarity", "claim", "decision", "pruning")
+        for section in ("weights", "namesakes", "claim", "decision", "pruning")
     }
 
 

@@ -27,7 +27,7 @@ MODEL_FORMAT = 1
 #: The values of each section of model.json, in file order.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "weights": ("prior", *LEVELS, "name_similarity", "name_agrees", "name_rarity"),
-    "rarity": ("prior_records", "prior_share", "namesake_floor"),
+    "namesakes": ("prior_records", "prior_share", "namesake_floor"),
     "claim": ("intercept", "lead_slope", "lead_cap"),
     "decision": ("match_threshold", "lead", "candidate_floor", "max_candidates"),
     "pruning": (
@@ -103,16 +103,16 @@ class _Reader:
         if not _text(version):
             self.problem("model", "must name the model's version")
         values = {name: self.section(tree, name) for name in SECTIONS}
-        weights, namesakes = self.weights(values["weights"]), values["rarity"]
+        weights, namesakes = self.weights(values["weights"]), values["namesakes"]
         claim, decision, pruning = values["claim"], values["decision"], values["pruning"]
         number, whole = self.number, self.whole
         model = MatchingModel(
             version=str(version),
             weights=weights,
             namesakes=Namesakes(
-                prior_records=whole(namesakes, "rarity.prior_records", low=1),
-                prior_share=number(namesakes, "rarity.prior_share", above=0, high=1),
-                namesake_floor=number(namesakes, "rarity.namesake_floor", low=0, high=1),
+                prior_records=whole(namesakes, "namesakes.prior_records", low=1),
+                prior_share=number(namesakes, "namesakes.prior_share", above=0, high=1),
+                namesake_floor=number(namesakes, "namesakes.namesake_floor", low=0, high=1),
             ),
             claim=Claim(
                 intercept=number(claim, "claim.intercept"),

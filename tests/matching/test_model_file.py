@@ -83,7 +83,7 @@ def test_a_broken_model_names_every_problem_at_once() -> None:
             "decision.match_threshold": {"value": 1.5, "set": "hand", "why": "sure"},
             "pruning.name_prefilter": {"value": 60, "set": "hand", "why": "speed"},
             "claim.lead_cap": {"value": 8.0, "set": "guessed"},
-            "rarity.namesake_floor": None,
+            "namesakes.namesake_floor": None,
         }
     )
     assert message.startswith("the matching model model.json is not valid: ")
@@ -92,7 +92,7 @@ def test_a_broken_model_names_every_problem_at_once() -> None:
         "decision.match_threshold must be below 1",
         "pruning.name_prefilter only saves work: name the test or benchmark that protects it",
         'claim.lead_cap must say where its value comes from: "set": "fitted" or "set": "hand"',
-        "rarity.namesake_floor is missing",
+        "namesakes.namesake_floor is missing",
     ):
         assert expected in message
 
