@@ -57,9 +57,9 @@ def _plain(name: str | None) -> str:
 
 def baseline_token_sort(registry: Registry, travellers: Sequence[Traveller]) -> list[str | None]:
     """Baseline 1: token_sort_ratio >= 85 against every registry name, then the date of birth must agree."""
-    names = [_plain(n) for n in registry.table.column("full_name").to_pylist()]
-    dobs = registry.table.column("date_of_birth").to_pylist()
-    ids = registry.table.column("record_id").to_pylist()
+    names = [_plain(n) for n in registry.values("full_name")]
+    dobs = registry.values("date_of_birth")
+    ids = registry.values("record_id")
     out: list[str | None] = []
     for traveller in travellers:
         if not traveller.full_name:
@@ -77,10 +77,10 @@ def baseline_token_sort(registry: Registry, travellers: Sequence[Traveller]) -> 
 def baseline_dob_jaro(registry: Registry, travellers: Sequence[Traveller]) -> list[str | None]:
     """Baseline 2: records with exactly the same date of birth, then Jaro-Winkler >= 0.9 on the name."""
     by_dob: dict[date, list[int]] = defaultdict(list)
-    for index, born in enumerate(registry.table.column("date_of_birth").to_pylist()):
+    for index, born in enumerate(registry.values("date_of_birth")):
         by_dob[born].append(index)
-    names = [_plain(n) for n in registry.table.column("full_name").to_pylist()]
-    ids = registry.table.column("record_id").to_pylist()
+    names = [_plain(n) for n in registry.values("full_name")]
+    ids = registry.values("record_id")
     out: list[str | None] = []
     for traveller in travellers:
         name = _plain(traveller.full_name)

@@ -7,26 +7,28 @@
 For every registered traveller of a labelled set: is the true record found by the passport key (P), the
 NIK (N), the date of birth and its swap (D), the name-token slip keys (S); by all of them together
 (blocking); does it survive pruning, and the bound that drops a pair which could not reach the candidate
-floor even with an identical name (the pairs `compare` sees: a true record dropped there could never have
-been matched or listed)? Records per traveller say what each step costs.
+floor even with an identical name (the pairs compared: a true record dropped there could never have been
+matched or listed)? Records per traveller say what each step costs. The cap and floors are the matching
+model's (checkpoint/matching/model.json), which names this benchmark as what protects them.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from checkpoint.manifests import read_manifest
+from checkpoint.matching import MatchingModel, default_model
 from checkpoint.matching.candidates import blocked_pairs, candidate_pairs
-from checkpoint.matching.matcher import _FLOOR_WEIGHT
+from checkpoint.models import Traveller
 from checkpoint.registry import Registry, open_registry
-from checkpoint.registry.keys import MAX_NAME_BLOCK, NAME_KINDS, key_hashes, traveller_keys
+from checkpoint.registry.keys import traveller_keys
 
 TODAY = date(2026, 11, 28)
 KIND_LABELS = (
@@ -38,13 +40,18 @@ KIND_LABELS = (
 )
 
 
-def kinds_found(registry: Registry, traveller: object, row: int | None) -> tuple[set[str], Counter[str]]:
+MODEL = default_model()
+#: The model without the candidate-floor bound: what pruning alone keeps.
+UNBOUNDED = replace(MODEL, pruning=replace(MODEL.pruning, candidate_floor_bound=False))
+
+
+def kinds_found(registry: Registry, traveller: Traveller, row: int | None) -> tuple[set[str], Counter[str]]:
     """Which key kinds find `row` for this traveller, and how many rows each kind brings."""
-    keys = traveller_keys(traveller.passport_number, traveller.nik, traveller.date_of_birth, traveller.full_name)  # type: ignore[attr-defined]
+    keys = traveller_keys(traveller.passport_number, traveller.nik, traveller.date_of_birth, traveller.full_name)
     if not keys:
         return set(), Counter()
-    caps = np.array([MAX_NAME_BLOCK if key[0] in NAME_KINDS else np.iinfo(np.int64).max for key in keys])
-    queries, rows = registry.index.lookup(key_hashes(keys), caps)
+    hits = registry.look_up(keys, MODEL.pruning.name_block_cap)
+    queries, rows = hits.keys, hits.rows
     found: set[str] = set()
     brought: Counter[str] = Counter()
     per_kind: dict[str, set[int]] = {}
@@ -57,12 +64,21 @@ def kinds_found(registry: Registry, traveller: object, row: int | None) -> tuple
     return found, brought
 
 
-def report(registry: Registry, travellers: list, truth: list[str]) -> str:
-    ids = registry.table.column("record_id").to_pylist()
+def per_traveller(registry: Registry, travellers: list[Traveller], model: MatchingModel) -> dict[int, set[int]]:
+    """The rows candidate generation keeps for each traveller, with this model's pruning."""
+    pairs = candidate_pairs(registry, travellers, model)
+    kept: dict[int, set[int]] = defaultdict(set)
+    for person, row in zip(pairs.people.tolist(), pairs.rows.tolist(), strict=True):
+        kept[person].add(row)
+    return kept
+
+
+def report(registry: Registry, travellers: list[Traveller], truth: list[str]) -> str:
+    ids = registry.values("record_id")
     row_of = {record_id: row for row, record_id in enumerate(ids)}
-    people, _, _ = blocked_pairs(registry, travellers)
-    pruned = candidate_pairs(registry, travellers)
-    bounded = candidate_pairs(registry, travellers, floor=_FLOOR_WEIGHT)
+    people, _, _ = blocked_pairs(registry, travellers, MODEL.pruning.name_block_cap)
+    pruned = per_traveller(registry, travellers, UNBOUNDED)
+    bounded = per_traveller(registry, travellers, MODEL)
     registered = [i for i, record_id in enumerate(truth) if record_id]
     hits: Counter[str] = Counter()
     brought: Counter[str] = Counter()
@@ -79,7 +95,7 @@ def report(registry: Registry, travellers: list, truth: list[str]) -> str:
         reaching += row in bounded.get(index, set())
     count = len(travellers)
     lines = [
-        f"{count:,} travellers ({len(registered):,} registered) against {registry.table.num_rows:,} records",
+        f"{count:,} travellers ({len(registered):,} registered) against {registry.size:,} records",
         "",
         "| key | recall of the true record | records per traveller |",
         "|:--|--:|--:|",
@@ -94,7 +110,7 @@ def report(registry: Registry, travellers: list, truth: list[str]) -> str:
     )
     compared = sum(len(rows) for rows in bounded.values())
     lines.append(
-        f"| **… and the candidate-floor bound (what `compare` sees)** | {reaching / len(registered):.3f} "
+        f"| **… and the candidate-floor bound (the pairs compared)** | {reaching / len(registered):.3f} "
         f"| {compared / count:.1f} |"
     )
     return "\n".join(lines)

@@ -76,8 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     precision = right.sum() / claimed.sum() if claimed.sum() else 1.0
     recall = right.sum() / registered.sum()
     lines = [
-        f"# Matching at scale: {registry.table.num_rows:,} records, {len(travellers):,} travellers "
-        f"({args.manifest.name})",
+        f"# Matching at scale: {registry.size:,} records, {len(travellers):,} travellers ({args.manifest.name})",
         "",
         f"precision {precision:.4f}, recall {recall:.4f}, wrong-person rate {wrong.sum() / len(truth):.4%} "
         f"({int(wrong.sum())} of {len(truth):,}); claimed {int(claimed.sum()):,}",

@@ -117,7 +117,7 @@ def _tree_pss_kb(pid: int) -> int:
 def brute_force_seconds_per_traveller(store: Path, manifest: Path, sample: int) -> float:
     """The baseline: every traveller's name against every registry name (token_sort_ratio, all cores)."""
     registry = open_registry(store, store, today=TODAY)
-    names = [" ".join(str(n).split()) for n in registry.table.column("full_name").to_pylist()]
+    names = [" ".join(str(n).split()) for n in registry.values("full_name")]
     travellers = [t for t in read_manifest(manifest, today=TODAY).travellers if t.full_name][:sample]
     started = time.perf_counter()
     for traveller in travellers:

@@ -15,10 +15,11 @@ A record is filed under several keys, each a short text with a one-letter kind:
        name (airline systems write DEDIKURNIAWAN; AULIASAPUTRI / AULIA SAPUTRI) that shares no token with
        the record, when its day or month slipped too (the D keys need the exact or swapped date).
 
-A traveller is looked up under the same keys (`traveller_keys`). Keys are hashed to 64 bits (FNV-1a over
-UTF-8) and the index is two parallel arrays sorted by hash: (hash, record row). Looking up a manifest is
-one `searchsorted` per key, never a pass over the registry. A hash collision can only add a candidate,
-which field comparison then rejects.
+A traveller is looked up under the same keys (`traveller_keys`; `Registry.look_up` finds the rows). Keys are
+hashed to 64 bits (FNV-1a over UTF-8) and the index is two parallel arrays sorted by hash: (hash, record
+row). Looking up a manifest is one `searchsorted` per key, never a pass over the registry. A hash collision
+can only add a candidate, which field comparison then rejects. A new kind of key is added here: in
+`record_keys` and `traveller_keys`, and in this list.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ from checkpoint.values import document_key
 
 #: Kinds of key that name a document: a record found through one is always compared.
 DOCUMENT_KINDS = frozenset("PN")
-#: Kinds of key built from a name token: a block this large is too common to be worth comparing; the
-#: traveller is still found through the date of birth and the rarer tokens.
+#: Kinds of key built from a name token: a block larger than the matching model's cap (`name_block_cap`) is
+#: too common to be worth comparing; the traveller is still found through the date of birth and the rarer
+#: tokens.
 NAME_KINDS = frozenset("SJ")
-MAX_NAME_BLOCK = 300
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)

@@ -10,77 +10,36 @@ Layout under `$CHECKPOINT_HOME/registry/`:
 Snapshots are memory-mapped, not read: opening a million-record snapshot costs milliseconds, and
 screening touches only the index pages it searches and the rows it compares.
 
-An import writes the new snapshot completely (temporary file, fsync, rename) before it moves the pointer,
-also by rename: a crash at any moment leaves the previous snapshot in use.
+An import writes the new snapshot completely (`durable.write_atomically`: temporary file, fsync, rename,
+fsync of the folder) before it moves the pointer, the same way: a crash at any moment leaves the previous
+snapshot in use.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
 
 from checkpoint import __version__
+from checkpoint.durable import write_atomically
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
-from checkpoint.models import RECORD_COLUMNS
-from checkpoint.registry.derive import blocking_index, fingerprint, with_derived
-from checkpoint.registry.gather import rows_at
+from checkpoint.registry.derive import fingerprint, with_derived
 from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.schema import SCHEMA
+from checkpoint.registry.snapshot import Registry, SnapshotInfo
 
 _META_KEY = b"checkpoint.snapshot"
 _DERIVED_KEY = b"checkpoint.derived"
 _POINTER = "current.json"
 _KEEP_SNAPSHOTS = 3
 _SUFFIX, _INDEX_SUFFIX = ".arrow", ".index.arrow"
-
-
-@dataclass(frozen=True)
-class SnapshotInfo:
-    """Where a registry snapshot came from and what it holds."""
-
-    snapshot_id: str
-    source_name: str
-    source_sha256: str
-    rows: int
-    rejected: int
-    created: str  # UTC ISO-8601
-
-    def age_days(self, now: datetime | None = None) -> float:
-        created = datetime.fromisoformat(self.created)
-        return ((now or datetime.now(UTC)) - created).total_seconds() / 86400
-
-
-@dataclass(frozen=True)
-class Registry:
-    """The records screening runs against: one columnar table, normalised once."""
-
-    table: pa.Table
-    info: SnapshotInfo
-    notes: tuple[str, ...] = ()
-    stored_index: BlockingIndex | None = None  # the index stored with the snapshot, if any
-
-    @cached_property
-    def index(self) -> BlockingIndex:
-        """The blocking index: the stored one, or built now (an export prepared in memory)."""
-        return self.stored_index if self.stored_index is not None else blocking_index(self.table)
-
-    def records(self, rows: list[int]) -> list[dict[str, Any]]:
-        """The SPEC §4.1 fields (no derived columns) of these rows, in the order given."""
-        if not rows:
-            return []
-        records: list[dict[str, Any]] = rows_at(self.table.select(list(RECORD_COLUMNS)), rows)
-        return records
 
 
 @dataclass(frozen=True)
@@ -179,9 +138,9 @@ def _index_path(path: Path) -> Path:
 def _save_snapshot(registry: Registry, path: Path) -> None:
     """Write the index, then the records (each atomically); the records file is what names the snapshot."""
     metadata = {_META_KEY: json.dumps(asdict(registry.info)).encode(), _DERIVED_KEY: fingerprint().encode()}
-    _write_atomically(_index_path(path), lambda handle: _write_arrow(registry.index.to_table(), handle))
+    write_atomically(_index_path(path), lambda handle: _write_arrow(registry.index.to_table(), handle))
     table = registry.table.combine_chunks().replace_schema_metadata(metadata)
-    _write_atomically(path, lambda handle: _write_arrow(table, handle))
+    write_atomically(path, lambda handle: _write_arrow(table, handle))
 
 
 def _write_arrow(table: pa.Table, handle: IO[bytes]) -> None:
@@ -253,34 +212,15 @@ def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
         rejects_path = None
         if len(rejects):
             rejects_path = snapshots / f"{registry.info.snapshot_id}.rejects.csv"
-            _write_atomically(rejects_path, lambda handle: handle.write(rejects.to_csv(index=False).encode()))
+            write_atomically(rejects_path, lambda handle: handle.write(rejects.to_csv(index=False).encode()))
         pointer = {"snapshot_id": registry.info.snapshot_id, "file": snapshot_path.name}
-        _write_atomically(store / _POINTER, lambda handle: handle.write(json.dumps(pointer, indent=2).encode()))
+        write_atomically(store / _POINTER, lambda handle: handle.write(json.dumps(pointer, indent=2).encode()))
     except OSError as error:
         raise ConfigError(
             f"cannot write the registry store at {store} ({error.strerror}); check permissions."
         ) from None
     _prune(snapshots, keep=registry.info.snapshot_id)
     return ImportReport(registry.info, snapshot_path, rejects_path, registry.notes)
-
-
-def _write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write a file completely (temporary file in the same folder, fsync) and only then rename it."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False) as handle:
-        temporary = Path(handle.name)
-        try:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:
-            handle.close()
-            temporary.unlink(missing_ok=True)
-            raise
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _prune(snapshots: Path, keep: str) -> None:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import math
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from checkpoint import pipeline
 from checkpoint.manifests import travellers_from_table
-from checkpoint.matching import EvidenceMatcher
-from checkpoint.matching import candidates as candidates_module
-from checkpoint.matching import matcher as matcher_module
-from checkpoint.matching.candidates import dates_equal_or_swapped, dates_within_one_slip
-from checkpoint.matching.evidence import claim_weight
+from checkpoint.matching import EvidenceMatcher, default_model
+from checkpoint.matching.candidates import candidate_pairs
+from checkpoint.matching.model import confidences
 from checkpoint.models import MatchOutcome, Traveller
 from checkpoint.registry import Registry
 from checkpoint.registry.store import load_registry_file
@@ -42,40 +40,40 @@ def summary(outcomes: list[MatchOutcome]) -> list[tuple[object, ...]]:
     return [(o.match, o.candidates) for o in outcomes]
 
 
-def test_pruned_pairs_would_never_have_been_reported(
-    labelled: tuple[Registry, list[Traveller]], monkeypatch: pytest.MonkeyPatch
-) -> None:
+MODEL = default_model()
+#: The model with every pruning step off: every blocked pair is compared, names included.
+UNPRUNED = replace(
+    MODEL,
+    pruning=replace(
+        MODEL.pruning,
+        signature_floor=0.0,
+        slip_signature_floor=0.0,
+        name_prefilter=0.0,
+        slip_name_prefilter=0.0,
+        candidate_floor_bound=False,
+    ),
+)
+
+
+def test_pruned_pairs_would_never_have_been_reported(labelled: tuple[Registry, list[Traveller]]) -> None:
     registry, travellers = labelled
     pruned = EvidenceMatcher().match(registry, travellers)
-    for name in ("SIGNATURE_FLOOR", "SLIP_SIGNATURE_FLOOR", "NAME_PREFILTER", "SLIP_NAME_PREFILTER"):
-        monkeypatch.setattr(candidates_module, name, 0)
-    monkeypatch.setattr(matcher_module, "_FLOOR_WEIGHT", -math.inf)  # every name compared
-    everything = EvidenceMatcher().match(registry, travellers)
+    everything = EvidenceMatcher(UNPRUNED).match(registry, travellers)
     assert summary(pruned) == summary(everything)
     assert sum(o.match is not None for o in pruned) > 150  # the set is mostly registered travellers
-
-
-def test_date_slip_predicates() -> None:
-    a = np.array([19900517, 19900517, 19900517, 19900517, 19900307, -1])
-    b = np.array([19900517, 19910517, 19900715, 19910615, 19900703, 19900517])
-    assert dates_within_one_slip(a, b).tolist() == [True, True, False, False, True, False]
-    assert dates_equal_or_swapped(a, b).tolist() == [True, False, False, False, True, False]
+    # and pruning did drop pairs (the comparison above is not between two unpruned runs)
+    assert len(candidate_pairs(registry, travellers, MODEL).rows) < len(
+        candidate_pairs(registry, travellers, UNPRUNED).rows
+    )
 
 
 def test_a_record_below_the_candidate_floor_can_never_decide_a_match() -> None:
     """Skipping such records is safe only while one at the floor is far from a claim (as a runner-up it
     counts as the floor whatever its weight)."""
-    at_floor = claim_weight(matcher_module.FLOOR_LOG_ODDS, matcher_module.FLOOR_LOG_ODDS)
-    assert at_floor < math.log(matcher_module.MATCH_THRESHOLD / (1 - matcher_module.MATCH_THRESHOLD)) - 1
-
-
-def test_the_outcomes_do_not_depend_on_how_many_processes_share_the_work(
-    labelled: tuple[Registry, list[Traveller]],
-) -> None:
-    registry, travellers = labelled
-    alone = EvidenceMatcher().match(registry, travellers)
-    for workers in (2, 3):
-        assert pipeline.match(travellers, registry, workers=workers) == alone
+    floor = np.array([MODEL.decision.floor_weight])
+    at_floor = float(confidences(MODEL.claim_weights(floor, floor))[0])
+    threshold = MODEL.decision.match_threshold
+    assert math.log(at_floor / (1 - at_floor)) < math.log(threshold / (1 - threshold)) - 1
 
 
 def test_a_travellers_outcome_does_not_depend_on_who_else_is_screened(

@@ -6,12 +6,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from checkpoint.manifests import build_traveller
 from checkpoint.matching import EvidenceMatcher
-from checkpoint.matching.evidence import Evidence, field_outcomes
 from checkpoint.models import Traveller
 from checkpoint.registry import Registry, open_registry
 
@@ -85,35 +83,3 @@ def test_results_keep_input_order_for_a_batch(registry: Registry, today: date) -
     outcomes = EvidenceMatcher().match(registry, batch)
     assert len(outcomes) == 3
     assert all(o.match is not None and o.match.record_id == "SP2MI-0000001" for o in outcomes)
-
-
-def levels(ours: dict[str, object], theirs: dict[str, object]) -> Evidence:
-    """The field outcomes of one traveller (given fields) against one record (given fields)."""
-    traveller = Traveller(pax_id="1", row=1, **ours)  # type: ignore[arg-type]
-    record = {"date_of_birth": None, "sex": None, "passport_number": None, "nik": None, **theirs}
-    one = np.zeros(1, dtype=np.int64)
-    return field_outcomes([traveller], [record], one, one).evidence(0, 0.0)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "level"),
-    [
-        (date(1990, 5, 17), date(1990, 5, 17), "exact"),
-        (date(1990, 3, 4), date(1990, 4, 3), "swapped"),
-        (date(1990, 5, 17), date(1990, 5, 18), "one_digit"),
-        (date(1990, 5, 17), date(1985, 1, 2), "different"),
-        (None, date(1985, 1, 2), "missing"),
-    ],
-)
-def test_date_levels(a: date | None, b: date | None, level: str) -> None:
-    assert levels({"date_of_birth": a}, {"date_of_birth": b}).date_of_birth == level
-
-
-def test_document_levels() -> None:
-    def passport(ours: str | None, theirs: str | None) -> str:
-        return levels({"passport_number": ours}, {"passport_number": theirs}).passport_number
-
-    assert passport("B1234567", "B1234567") == "exact"
-    assert passport("B1234567", "81234567") == "ocr"
-    assert passport("B1234567", "B7654321") == "different"
-    assert passport(None, "B7654321") == "missing"

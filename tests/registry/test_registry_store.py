@@ -26,7 +26,7 @@ def test_import_then_open_and_info(registry_csv: Path, tmp_path: Path, today: da
     info = store_info(store)
     assert info == report.info
     registry = open_registry(None, store, today=today)
-    assert registry.table.num_rows == 7
+    assert registry.size == 7
     assert registry.info.snapshot_id == report.info.snapshot_id
     assert registry.records([0])[0]["record_id"] == "SP2MI-0000001"
 
@@ -48,7 +48,7 @@ def test_a_crash_while_moving_the_pointer_keeps_the_previous_snapshot(
         import_registry(registry_csv, store, today=today)
     monkeypatch.setattr(os, "replace", real_replace)
     assert store_info(store).snapshot_id == first.info.snapshot_id
-    assert open_registry(None, store, today=today).table.num_rows == 7
+    assert open_registry(None, store, today=today).size == 7
     assert not [p for p in store.rglob("*.tmp")], "no temporary files are left behind"
 
 
@@ -59,7 +59,7 @@ def test_no_store_is_a_configuration_error_saying_how_to_import(tmp_path: Path, 
 
 def test_a_registry_file_is_prepared_on_the_fly(registry_csv: Path, tmp_path: Path, today: date) -> None:
     registry = open_registry(registry_csv, tmp_path / "unused", today=today)
-    assert registry.table.num_rows == 7
+    assert registry.size == 7
     assert registry.notes and "3 registry row(s)" in registry.notes[0]
 
 

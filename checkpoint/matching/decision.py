@@ -1,0 +1,68 @@
+"""The decision: for each traveller, its best record claimed as a match only when sure, the doubt as candidates.
+
+A `match` claims the traveller *is* the record; matching the wrong person can clear a trafficking victim,
+so a claim needs a high confidence **and** a clear lead over the runner-up (the model's `decision`).
+The claim's confidence is about the traveller, not the pair: the best pair's weight plus credit for its lead
+over the runner-up (`MatchingModel.claim_weights`), since most strong pairs that are not the traveller lose
+to its own record, also compared. Runner-ups count from the candidate floor up: records below it are not
+told apart (and not all of them are compared). Anything doubtful is reported as `candidates` instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from checkpoint.matching.model import MatchingModel, confidences
+from checkpoint.matching.scoring import ScoredPairs
+from checkpoint.models import Candidate, Match, MatchOutcome
+
+
+def decide(scored: ScoredPairs, count: int, model: MatchingModel) -> list[tuple[MatchOutcome, int | None]]:
+    """For each of `count` travellers, its outcome and the registry row claimed (None: no match); the
+    claimed record's own fields are the caller's to fill in."""
+    decision = model.decision
+    outcomes: list[tuple[MatchOutcome, int | None]] = [(MatchOutcome(), None)] * count
+    if not len(scored.people):
+        return outcomes
+    # Best first per traveller, ties by record id (ranked once per record, not per pair).
+    by_id = sorted(range(len(scored.rows)), key=scored.record_ids.__getitem__)
+    id_rank = np.empty(len(scored.rows), dtype=np.int64)
+    id_rank[by_id] = np.arange(len(scored.rows))
+    people = scored.people
+    order = np.lexsort((id_rank[scored.places], -scored.confidences, people))
+    starts = np.flatnonzero(np.r_[True, people[order][1:] != people[order][:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+
+    best = order[starts]
+    floor = decision.floor_weight
+    runner_up = np.full(len(starts), floor)
+    second = sizes > 1
+    runner_up[second] = np.maximum(scored.weights[order[starts[second] + 1]], floor)
+    claim = confidences(model.claim_weights(scored.weights[best], runner_up))
+    claimed = (claim >= decision.match_threshold) & (scored.weights[best] - runner_up >= decision.lead)
+
+    ranked, places, values = order.tolist(), scored.places.tolist(), scored.confidences.tolist()
+    record_ids, most = scored.record_ids, decision.max_candidates
+    groups = zip(starts.tolist(), sizes.tolist(), claimed.tolist(), claim.tolist(), strict=True)
+    for start, size, sure, sureness in groups:
+        at = ranked[start]
+        first = start + 1 if sure else start  # a claimed record is not also a candidate
+        candidates = tuple(
+            Candidate(record_ids[places[pair]], round(values[pair], 3))
+            for pair in ranked[first : min(first + most, start + size)]
+            if values[pair] >= decision.candidate_floor
+        )
+        person = int(people[at])
+        if not sure:
+            outcomes[person] = (MatchOutcome(candidates=candidates), None)
+            continue
+        similarity = float(scored.similarity[at])
+        evidence = scored.outcomes.evidence(at, None if np.isnan(similarity) else similarity)
+        match = Match(
+            record_id=record_ids[places[at]],
+            confidence=round(sureness, 3),
+            method=evidence.method,
+            fields=evidence.fields(),
+        )
+        outcomes[person] = (MatchOutcome(match=match, candidates=candidates), int(scored.rows[places[at]]))
+    return outcomes

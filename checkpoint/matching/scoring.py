@@ -1,0 +1,87 @@
+"""Scoring: every candidate pair of a batch compared field by field and weighed by the model, at once.
+
+The fields besides the name are compared for every pair as numpy codes (`comparisons.py`) and weighed
+(`MatchingModel.field_weights`). With the model's `candidate_floor_bound`, a pair that could not reach the
+candidate floor even with an identical name (`bounds.py`) is dropped before its name, the costly part, is
+compared; a traveller without a name keeps every pair. Names are compared one pair at a time
+(`names.name_similarity`), and every weight and confidence is worked out for all pairs as numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from checkpoint.matching.bounds import best_name_gains
+from checkpoint.matching.candidates import candidate_pairs
+from checkpoint.matching.comparisons import (
+    FieldOutcomes,
+    field_outcomes,
+    record_fields,
+    traveller_fields,
+    traveller_names,
+)
+from checkpoint.matching.model import MatchingModel, confidences
+from checkpoint.models import Traveller
+from checkpoint.names import name_similarity
+from checkpoint.registry import Registry
+
+
+@dataclass(frozen=True)
+class ScoredPairs:
+    """The compared (traveller, record) pairs of a batch, as parallel arrays (one entry per pair, ordered by
+    traveller then row), and the records they name (one entry per row)."""
+
+    people: np.ndarray  # the traveller's position in the batch
+    places: np.ndarray  # the record's position in `rows`
+    outcomes: FieldOutcomes  # every field's outcome but the name's
+    similarity: np.ndarray  # the name similarity; NaN: no name was compared (the traveller has none)
+    rarity: np.ndarray  # the rarity of the record's name in this registry
+    weights: np.ndarray  # log-odds
+    confidences: np.ndarray
+    rows: np.ndarray  # the registry rows compared, ascending
+    record_ids: list[str]  # each row's record id
+
+
+def score_pairs(registry: Registry, travellers: Sequence[Traveller], model: MatchingModel) -> ScoredPairs:
+    """Every candidate pair of the screenable travellers, compared and weighed."""
+    pairs = candidate_pairs(registry, travellers, model)
+    screenable = np.array([traveller.screenable for traveller in travellers], dtype=bool)
+    wanted = screenable[pairs.people] if len(pairs.people) else np.zeros(0, dtype=bool)
+    people = pairs.people[wanted]
+    rows, places = np.unique(pairs.rows[wanted], return_inverse=True)
+    places = places.astype(np.int64).reshape(-1)
+    outcomes = field_outcomes(traveller_fields(travellers), record_fields(registry, rows), people, places)
+    fields = model.field_weights(outcomes)
+    rarity = model.rarities(*registry.token_counts(rows), registry.size)
+    names = traveller_names(travellers)
+    pair_named = np.array([not name.empty for name in names], dtype=bool)[people]
+    if model.pruning.candidate_floor_bound:
+        reachable = fields + best_name_gains(model, rarity)[places] >= model.decision.floor_weight
+        kept = np.flatnonzero(~pair_named | reachable)
+        people, places, pair_named, fields = people[kept], places[kept], pair_named[kept], fields[kept]
+        outcomes = outcomes.at(kept)
+
+    similarity = np.full(len(people), np.nan)
+    compared = np.flatnonzero(pair_named)
+    named_places = np.unique(places[compared])
+    record_names = dict(zip(named_places.tolist(), registry.names(rows[named_places]), strict=True))
+    similarity[compared] = [
+        name_similarity(names[person], record_names[at])
+        for person, at in zip(people[compared].tolist(), places[compared].tolist(), strict=True)
+    ]
+    pair_rarity = rarity[places]
+    weights = model.pair_weights(fields, similarity, pair_rarity)
+    return ScoredPairs(
+        people=people,
+        places=places,
+        outcomes=outcomes,
+        similarity=similarity,
+        rarity=pair_rarity,
+        weights=weights,
+        confidences=confidences(weights),
+        rows=rows,
+        record_ids=registry.values("record_id", rows),
+    )
