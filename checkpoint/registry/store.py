@@ -27,7 +27,7 @@ from typing import IO, Any
 import pyarrow as pa
 
 from checkpoint import __version__
-from checkpoint.durable import write_atomically
+from checkpoint.durable import make_private_folder, write_atomically
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
 from checkpoint.registry.derive import fingerprint, with_derived
@@ -110,7 +110,7 @@ def load_registry_file(path: Path, *, today: date) -> Registry:
         raise ConfigError(f"the registry is unusable: {error}") from None
     if cached is not None:
         try:  # a cache that cannot be written only costs time next run
-            cached.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(cached.parent)
             _save_snapshot(registry, cached)
         except OSError:
             pass
@@ -206,7 +206,7 @@ def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
         raise InputDataError(f"{source.name} has no usable registry rows; nothing was imported.")
     snapshots = store / "snapshots"
     try:
-        snapshots.mkdir(parents=True, exist_ok=True)
+        make_private_folder(snapshots)
         snapshot_path = snapshots / f"{registry.info.snapshot_id}{_SUFFIX}"
         _save_snapshot(registry, snapshot_path)
         rejects_path = None
