@@ -67,7 +67,7 @@ def fingerprint() -> str:
     """A digest of what derivation does: the name tables, DERIVED_VERSION, and its output on probe records.
 
     Not the name *similarity* code or the index code: they run at screening time only. Working it out
-    derives every probe (~20 ms a start), and it can only change with the code, so it is kept under
+    derives every probe (a cost on every start), and it can only change with the code, so it is kept under
     $CHECKPOINT_HOME/cache keyed by the interpreter and the size and time of the files derivation runs
     (`_DERIVATION_CODE`).
     """

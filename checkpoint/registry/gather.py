@@ -1,7 +1,7 @@
 """Reading chosen rows of a memory-mapped snapshot straight from its Arrow buffers, with numpy.
 
 Screening needs a few thousand of a million rows. `pyarrow.Table.take` would do, but it loads
-`pyarrow.compute` (50 ms or more on every start, most of it scraping docstrings), and `to_numpy` loads
+`pyarrow.compute` (tens of milliseconds on every start: benchmarks/README.md), and `to_numpy` loads
 pandas; the columns' buffers are plain enough to read directly: fixed-width values, validity bitmaps, and
 for text, offsets into one byte buffer (the wanted rows' bytes are gathered by numpy and decoded in one go).
 """

@@ -3,42 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-import typer
-from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from checkpoint.audit import AuditLog, ScreeningContext
-from checkpoint.cli import audit as audit_cli
 from checkpoint.cli.app import app as root_app
-from checkpoint.errors import CheckpointError
 from checkpoint.models import ScreeningResult, Traveller, Verdict
 
 PASSPORT = "X7654321"  # synthetic
-
-
-class _ErrorMappingGroup(TyperGroup):
-    """The root group's CheckpointError handling (checkpoint.cli.app.CheckpointGroup), without its imports."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except CheckpointError as error:
-            typer.echo(f"checkpoint: {error}", err=True)
-            raise typer.Exit(error.exit_code) from None
-
-
-def make_app() -> typer.Typer:
-    app = typer.Typer(cls=_ErrorMappingGroup, name="checkpoint", add_completion=False)
-
-    @app.callback()
-    def _root() -> None:
-        """Test root."""
-
-    audit_cli.register(app)
-    return app
 
 
 runner = CliRunner()
@@ -56,7 +29,7 @@ def write_log(path: Path, entries: int) -> None:
 def test_verify_ok_prints_one_line_and_exits_0(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     write_log(path, 3)
-    result = runner.invoke(make_app(), ["audit", "verify", str(path)])
+    result = runner.invoke(root_app, ["audit", "verify", str(path)])
     assert result.exit_code == 0
     assert result.stdout.startswith("audit log OK: 3 entries, chain head ")
     assert result.stdout.count("\n") == 1
@@ -66,7 +39,7 @@ def test_verify_ok_prints_one_line_and_exits_0(tmp_path: Path) -> None:
 def test_verify_accepts_the_audit_log_option(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     write_log(path, 1)
-    result = runner.invoke(make_app(), ["audit", "verify", "--audit-log", str(path)])
+    result = runner.invoke(root_app, ["audit", "verify", "--audit-log", str(path)])
     assert result.exit_code == 0
     assert "audit log OK: 1 entry," in result.stdout
 
@@ -74,7 +47,7 @@ def test_verify_accepts_the_audit_log_option(tmp_path: Path) -> None:
 def test_verify_defaults_to_the_log_under_checkpoint_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHECKPOINT_HOME", str(tmp_path))
     write_log(tmp_path / "audit" / "audit.jsonl", 2)
-    result = runner.invoke(make_app(), ["audit", "verify"])
+    result = runner.invoke(root_app, ["audit", "verify"])
     assert result.exit_code == 0
     assert "audit log OK: 2 entries" in result.stdout
 
@@ -85,7 +58,7 @@ def test_a_tampered_log_exits_5_naming_the_first_bad_line(tmp_path: Path) -> Non
     lines = path.read_bytes().splitlines(keepends=True)
     del lines[1]
     path.write_bytes(b"".join(lines))
-    result = runner.invoke(make_app(), ["audit", "verify", str(path)])
+    result = runner.invoke(root_app, ["audit", "verify", str(path)])
     assert result.exit_code == 5
     assert result.stdout == ""
     assert result.stderr.startswith("checkpoint: ")
@@ -94,19 +67,19 @@ def test_a_tampered_log_exits_5_naming_the_first_bad_line(tmp_path: Path) -> Non
 
 
 def test_a_missing_log_exits_5(tmp_path: Path) -> None:
-    result = runner.invoke(make_app(), ["audit", "verify", str(tmp_path / "nope.jsonl")])
+    result = runner.invoke(root_app, ["audit", "verify", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 5
     assert "no audit log at" in result.stderr
 
 
 def test_two_different_paths_are_a_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(make_app(), ["audit", "verify", str(tmp_path / "a"), "--audit-log", str(tmp_path / "b")])
+    result = runner.invoke(root_app, ["audit", "verify", str(tmp_path / "a"), "--audit-log", str(tmp_path / "b")])
     assert result.exit_code == 2
     assert "not two different ones" in result.stderr
 
 
 def test_help_ends_with_an_example() -> None:
-    result = runner.invoke(make_app(), ["audit", "verify", "--help"])
+    result = runner.invoke(root_app, ["audit", "verify", "--help"])
     assert result.exit_code == 0
     assert "Example: checkpoint audit verify" in result.stdout
 
