@@ -94,3 +94,19 @@ assert len(run.results) == len(travellers) > 0 and any(r.outcome.match for r in 
     assert "ruamel" not in loaded_after(code, tmp_path)  # the next run reads the cached tree
     assert "pycountry" in loaded  # the country table was built …
     assert "pycountry" not in loaded_after(code, tmp_path)  # … and is read from the cache next time (40 ms)
+
+
+def test_checking_a_rule_pack_loads_neither_arrow_nor_the_registry(tmp_path: Path) -> None:
+    """A supervisor checking a pack on a laptop needs the rule engine only (the record fields it may name
+    live beside the models)."""
+    pack = ROOT / "rules" if (ROOT / "rules").is_dir() else Path(checkpoint.__file__).parent / "_default_rules"
+    code = f"""
+from checkpoint.cli.app import app
+try:
+    app(["rules", "check", {str(pack)!r}], prog_name="checkpoint")
+except SystemExit as done:
+    assert done.code == 0, done.code
+"""
+    loaded = loaded_after(code, tmp_path)
+    assert "checkpoint.engine" in loaded  # the pack was read
+    assert not loaded & {"pyarrow", "pandas", "checkpoint.registry", "checkpoint.matching"}
