@@ -1,5 +1,5 @@
 """A package's privates stay inside it: other layers ask the registry through `Registry`'s methods, benchmarks
-use public names only, and the matcher starts no process (the pipeline owns parallelism)."""
+use public names only, and only the pipeline starts processes (the one orchestrator)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import checkpoint
 from checkpoint.registry.schema import DERIVED
 
-ROOT = Path(checkpoint.__file__).resolve().parents[1]
-PACKAGE = ROOT / "checkpoint"
+PACKAGE = Path(checkpoint.__file__).resolve().parent  # the installed package, as the tests test it
+ROOT = PACKAGE.parent
+REPOSITORY = Path(__file__).resolve().parents[1]  # benchmarks/ is not installed: read beside the tests
 
 #: What only checkpoint/registry/ may touch: the snapshot's table, index and derived columns, its inner modules.
 REGISTRY_PRIVATE = [
@@ -41,15 +42,16 @@ def test_only_the_registry_reads_its_table_index_and_derived_columns() -> None:
 
 
 def test_benchmarks_use_public_names_only() -> None:
-    scripts = sources(ROOT / "benchmarks")
+    scripts = sources(REPOSITORY / "benchmarks")
     assert any(path.name == "calibrate.py" for path in scripts)
     patterns = [PRIVATE_IMPORT, PRIVATE_ATTRIBUTE, re.compile(r"registry\.(table|index)\b")]
-    found = {str(path.relative_to(ROOT)): offences(text, patterns) for path, text in scripts.items()}
+    found = {str(path.relative_to(REPOSITORY)): offences(text, patterns) for path, text in scripts.items()}
     assert {path: hits for path, hits in found.items() if hits} == {}
 
 
-def test_the_matcher_starts_no_process() -> None:
-    matching = sources(PACKAGE / "matching")
-    assert len(matching) >= 5
-    forking = re.compile(r"checkpoint\.forked|multiprocessing|os\.fork")
-    assert [path.name for path, text in matching.items() if forking.search(text)] == []
+def test_only_the_pipeline_starts_processes() -> None:
+    package = sources(PACKAGE)
+    assert len(package) > 50
+    forking = re.compile(r"\bmultiprocessing\b|\bos\.fork\b|\bsubprocess\b|concurrent\.futures|pipeline\.processes")
+    forks = {str(path.relative_to(PACKAGE)) for path, text in package.items() if forking.search(text)}
+    assert forks == {"pipeline/processes.py", "pipeline/screening.py"}
