@@ -93,8 +93,6 @@ RECORD_TEXTS = tuple(name for name in RECORD_FIELDS if name not in RECORD_REQUIR
 RECORD_COLUMNS = RECORD_REQUIRED + RECORD_TEXTS + RECORD_BOOLEANS + RECORD_DATES
 
 RECORD_STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
-RECORD_SCHEMES = ("G2G", "G2P", "P2P", "UKPS", "MANDIRI")
-RECORD_SECTORS = ("formal", "informal", "domestic")
 
 
 @dataclass(frozen=True, slots=True)

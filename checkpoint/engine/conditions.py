@@ -174,7 +174,7 @@ def _compare(values: np.ndarray, op: str, value: Any) -> np.ndarray:
 
 def _in_list(codes: np.ndarray, distinct: np.ndarray, days: np.ndarray, named: NamedList) -> np.ndarray:
     """Membership on each traveller's departure day, so a list's effective dates apply to the trip."""
-    # Same meaning as NamedList.members_on, one entry at a time instead of one day at a time.
+    # An entry is in force from its start (inclusive) until its end (exclusive).
     result = np.zeros(len(codes), dtype=bool)
     for entry in named.entries:
         inside = np.append(np.fromiter((v in entry.values for v in distinct), bool, len(distinct)), False)[codes]

@@ -124,14 +124,6 @@ class NamedList:
     source: str
     entries: tuple[ListEntry, ...]
 
-    def members_on(self, day: date) -> frozenset[str]:
-        """The values in force on a day."""
-        found: set[str] = set()
-        for entry in self.entries:
-            if (entry.start is None or entry.start <= day) and (entry.end is None or day < entry.end):
-                found |= entry.values
-        return frozenset(found)
-
 
 @dataclass(frozen=True)
 class CaseTraveller:

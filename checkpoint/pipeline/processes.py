@@ -80,23 +80,18 @@ def _near_equal(count: int, parts: int) -> list[int]:
     return [size + (part < extra) for part in range(parts)]
 
 
-def map_shares(work: Callable[[range], list[T]], count: int, workers: int) -> list[T]:
-    """`work(chunk)` for every chunk of `range(count)`, concatenated in order, worked by this process and up
-    to `workers - 1` forked children when there is more than one chunk and forking is possible.
+def start_shares(work: Callable[[range], list[T]], count: int, workers: int) -> Shares[T]:
+    """`work(chunk)` for every chunk of `range(count)`, worked by this process and up to `workers - 1` forked
+    children when there is more than one chunk and forking is possible. The children are forked now and
+    claim chunks while this process does something else; `finish()` then joins them and gathers the
+    results, concatenated in order. Used as a context manager, the children are stopped if the results are
+    never asked for (an error in between).
 
     `work` must not depend on what another chunk computed, and must not write anything that must survive
-    the child (files, logs): only its return value comes back. An exception in a child is raised here, with
-    the child's frames recorded on it (`errors.worker_frames`); the chunks of a child that died without reporting
-    (killed, out of memory) are worked again in this process.
+    the child (files, logs): only its return value comes back. An exception in a child is raised by
+    `finish()`, with the child's frames recorded on it (`errors.worker_frames`); the chunks of a child that
+    died without reporting (killed, out of memory) are worked again in this process.
     """
-    with start_shares(work, count, workers) as started:
-        return started.finish()
-
-
-def start_shares(work: Callable[[range], list[T]], count: int, workers: int) -> Shares[T]:
-    """`map_shares` begun: the children are forked now and claim chunks while this process does something
-    else; `finish()` then joins them and gathers the results. Used as a context manager, the children are
-    stopped if the results are never asked for (an error in between)."""
     parts = chunks(count, workers) if can_fork() else [range(count)]
     return Shares(work, parts, min(workers - 1, len(parts) - 1))
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from checkpoint.errors import worker_frames
 from checkpoint.pipeline import processes
-from checkpoint.pipeline.processes import MIN_CHUNK, chunks, map_shares, start_shares
+from checkpoint.pipeline.processes import MIN_CHUNK, chunks, start_shares
 
-from support.processes import assert_reaped
+from support.processes import assert_reaped, map_shares
 
 pytestmark = pytest.mark.skipif(not processes.can_fork(), reason="work is split only where the platform can fork")
 

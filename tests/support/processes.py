@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
+
+from checkpoint.pipeline.processes import start_shares
+
+T = TypeVar("T")
 
 
 def started_workers(caplog: pytest.LogCaptureFixture) -> list[tuple[int, ...]]:
@@ -22,3 +28,9 @@ def assert_reaped(pids: tuple[int, ...]) -> None:
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def map_shares(work: Callable[[range], list[T]], count: int, workers: int) -> list[T]:
+    """`start_shares(...).finish()` in one call, for tests that need nothing between the two."""
+    with start_shares(work, count, workers) as started:
+        return started.finish()
