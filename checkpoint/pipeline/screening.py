@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
@@ -121,9 +122,7 @@ def screen(
     on it.
     """
     return _screen(
-        lambda rows: list(travellers[rows.start : rows.stop]),
-        len(travellers),
-        lambda read: read,
+        _AlreadyRead(travellers),
         registry,
         lambda: pack,
         today=today,
@@ -152,9 +151,7 @@ def screen_manifest(
     """
     rows = open_manifest(path, today=today)
     return _screen(
-        rows.travellers,
-        len(rows),
-        rows.flag_repeated_pax_ids,
+        rows,
         registry,
         lambda: load_pack(rules or default_pack_path()),
         today=today,
@@ -194,10 +191,34 @@ def match(travellers: Sequence[Traveller], registry: Registry, *, workers: int |
         return matching.finish()
 
 
+class _Rows(Protocol):
+    """Travellers to screen, read a run of rows at a time (a manifest's rows: `ManifestRows`)."""
+
+    def __len__(self) -> int: ...
+
+    def travellers(self, rows: range) -> list[Traveller]: ...
+
+    def flag_repeated_pax_ids(self, travellers: Sequence[Traveller]) -> list[Traveller]: ...
+
+
+@dataclass(frozen=True)
+class _AlreadyRead:
+    """Travellers read already (at the desk, by a caller): `_Rows` with nothing left to read or flag."""
+
+    read: Sequence[Traveller]
+
+    def __len__(self) -> int:
+        return len(self.read)
+
+    def travellers(self, rows: range) -> list[Traveller]:
+        return list(self.read[rows.start : rows.stop])
+
+    def flag_repeated_pax_ids(self, travellers: Sequence[Traveller]) -> list[Traveller]:
+        return list(travellers)
+
+
 def _screen(
-    read: Callable[[range], list[Traveller]],
-    count: int,
-    finish_reading: Callable[[list[Traveller]], list[Traveller]],
+    rows: _Rows,
     registry: Registry,
     load_pack: Callable[[], RulePack],
     *,
@@ -209,14 +230,14 @@ def _screen(
 ) -> ScreeningRun:
     matcher = EvidenceMatcher()
 
-    def read_and_match(rows: range) -> list[tuple[Traveller, MatchOutcome]]:
+    def read_and_match(run: range) -> list[tuple[Traveller, MatchOutcome]]:
         with cycle_collection_paused():
-            travellers = read(rows)
+            travellers = rows.travellers(run)
             return list(zip(travellers, matcher.match(registry, travellers), strict=True))
 
     # The workers read and match while this process loads the rule pack and checks the audit log; they are
     # stopped if either fails (the context's exit).
-    with start_shares(read_and_match, count, workers or usable_cores()) as matching:
+    with start_shares(read_and_match, len(rows), workers or usable_cores()) as matching:
         pack = load_pack()
         log = AuditLog(audit_log)
         context = ScreeningContext(
@@ -229,7 +250,7 @@ def _screen(
         )
         log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
         matched = matching.finish()
-    travellers = finish_reading([traveller for traveller, _ in matched])
+    travellers = rows.flag_repeated_pax_ids([traveller for traveller, _ in matched])
     results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
     log.record(results, context)
     return ScreeningRun(
