@@ -16,6 +16,7 @@ process. The results are the same either way (tests/pipeline/test_processes.py, 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import itertools
 import logging
 import os
@@ -42,6 +43,7 @@ _INDEX_BYTES = 4  # one chunk number in the queue
 _MAX_CHUNKS = 4096  # the whole queue fits the pipe's buffer (64 KiB), so it is written before any fork
 
 _ABORTED = 113  # a child's exit status when it could not even report its failure
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 _log = logging.getLogger(__name__)
 
@@ -172,11 +174,13 @@ def _fork(work: Callable[[range], list[T]], parts: list[range], queue: int) -> t
     reader, writer = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: claim, compute, send, and leave without running the parent's exit handlers
         os.close(reader)
         status = 0
         try:
+            _die_with(parent)
             try:
                 payload = pickle.dumps(("ok", _claim(work, parts, queue)), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as error:  # everything is reported to the parent
@@ -189,6 +193,19 @@ def _fork(work: Callable[[range], list[T]], parts: list[range], queue: int) -> t
         os._exit(status)
     os.close(writer)
     return pid, reader
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this child the moment its parent dies (Linux `prctl(PR_SET_PDEATHSIG)`).
+
+    A screening killed with `kill -9` (or by the out-of-memory killer) cannot stop its workers itself; without
+    this they would match on for minutes, holding the registry's pages and a core, their work wanted by no one.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the parent died before the request was made: nobody wants this work
+        os._exit(_ABORTED)
 
 
 def _failure(error: BaseException) -> bytes:

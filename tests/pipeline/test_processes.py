@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -151,3 +154,45 @@ def test_a_report_cut_short_counts_as_no_report() -> None:
     whole = processes.pickle.dumps(("ok", {0: [1, 2, 3]}))
     assert processes._unpack(whole) == {0: [1, 2, 3]}
     assert processes._unpack(whole[: len(whole) // 2]) == {} and processes._unpack(b"") == {}
+
+
+_ORPHANED = """
+import sys, time
+from checkpoint.pipeline.processes import start_shares
+
+def slow(part):
+    time.sleep(60)
+    return list(part)
+
+with start_shares(slow, 4000, 3) as started:
+    print(*started.pids, flush=True)
+    time.sleep(60)  # killed meanwhile
+"""
+
+
+def alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (an exited child its new parent has yet to reap)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_the_workers_die_within_a_second_of_their_parent_killed() -> None:
+    """`kill -9` of a screening leaves no worker matching on for nobody (a real parent, really killed)."""
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHANED], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(alive(pid) for pid in workers)
+        parent.kill()
+        parent.wait()
+        killed = time.monotonic()
+        while any(alive(pid) for pid in workers) and time.monotonic() - killed < 10:
+            time.sleep(0.02)
+        assert not any(alive(pid) for pid in workers)
+        assert time.monotonic() - killed < 1.0
+    finally:
+        parent.kill()
+        parent.wait()
