@@ -6,7 +6,6 @@ the CLI starts: `checkpoint --version` and `--help` load none of them.
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -93,15 +92,15 @@ def screen_command(
     if manifest is None and not (name or passport or mrz):
         raise UsageError("give --manifest FILE, or a traveller with --name/--passport or --mrz LINE1 LINE2.")
     screening_date = parse_today(today)
-    if output is not None:
-        _check_writable(output)
+    log = audit_log or default_audit_log()
 
     from checkpoint import pipeline
     from checkpoint.registry import open_registry
 
+    if output is not None:  # before anything is screened and logged
+        pipeline.check_output(output, audit_log=log, registry=registry, manifest=manifest)
     store = open_registry(registry, registry_store_dir(), today=screening_date)
     who = pipeline.Officer(officer, post)
-    log = audit_log or default_audit_log()
     if manifest is not None:
         run = pipeline.screen_manifest(
             manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers
@@ -110,15 +109,6 @@ def screen_command(
         run = pipeline.screen_desk(desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who)
     _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)
-
-
-def _check_writable(output: Path) -> None:
-    """Refuse an --output that cannot be written before screening, so nothing is logged for nothing."""
-    folder = output.parent if str(output.parent) else Path(".")
-    if output.is_dir():
-        raise UsageError(f"--output {output} is a folder; give a file name.")
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write output file {output}: the folder does not exist or is not writable.")
 
 
 def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:

@@ -3,6 +3,7 @@
 The CLI calls one function here per command; everything it needs comes back as a `ScreeningRun`.
 """
 
+from checkpoint.pipeline.outputs import check_output
 from checkpoint.pipeline.screening import (
     UNSCREENABLE,
     Officer,
@@ -21,6 +22,7 @@ __all__ = [
     "Officer",
     "ScreeningRun",
     "assess",
+    "check_output",
     "desk_traveller",
     "match",
     "screen",

@@ -1,0 +1,28 @@
+"""What a screening's output file must never replace: the tool's own state and the files being screened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checkpoint.audit import KEY_FILE_NAME, head_path_for, lock_path_for
+from checkpoint.home import home_dir
+from checkpoint.report.destination import Protected, check_destination
+
+
+def check_output(output: Path, *, audit_log: Path, registry: Path | None, manifest: Path | None) -> None:
+    """UsageError before screening when `output` cannot take the results or would replace the audit log or
+    one of its files, anything under $CHECKPOINT_HOME (the registry store, caches, logs), the registry file
+    or store given, or the manifest itself (`report.destination.check_destination`)."""
+    protected = [  # the most particular first: the refusal names the first that applies
+        Protected(audit_log, "the audit log"),
+        Protected(head_path_for(audit_log), "the audit log's head file"),
+        Protected(lock_path_for(audit_log), "the audit log's lock file"),
+        Protected(audit_log.parent / KEY_FILE_NAME, "the audit key"),
+    ]
+    if registry is not None:
+        store = registry.is_dir()
+        protected.append(Protected(registry, "the registry store" if store else "the registry file", inside=store))
+    if manifest is not None:
+        protected.append(Protected(manifest, "the manifest being screened"))
+    protected.append(Protected(home_dir(), "checkpoint's own state folder ($CHECKPOINT_HOME)", inside=True))
+    check_destination(output, protected)
