@@ -67,3 +67,46 @@ def run_checkpoint(
         check=False,
         preexec_fn=limit,
     )
+
+
+_INTERRUPTED_APPEND = """
+import os, signal, sys
+from pathlib import Path
+from checkpoint.audit import AuditLog, ScreeningContext, log
+from checkpoint.models import ScreeningResult, Traveller, Verdict
+
+path, where, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def half_then_die(descriptor, data):
+    os.write(descriptor, data[: len(data) // 2])
+    die()
+
+if where == "before the head":
+    log.write_head = die
+else:
+    log._write_all = half_then_die
+context = ScreeningContext("officer-9", "TPI Kualanamu", "snap", "1", "00" * 32, "0.1.0")
+travellers = [Traveller(pax_id=f"K-{n}", row=n, passport_number=f"K{n:07d}") for n in range(1, count + 1)]
+AuditLog(path).record([ScreeningResult(t, Verdict.CLEAR, 0) for t in travellers], context)
+"""
+
+
+def interrupt_append(log: Path, where: str, count: int = 3) -> None:
+    """Append `count` synthetic entries to `log` in a process killed (SIGKILL, as by a power cut) at `where`:
+    "before the head" (every line written, the head not yet) or "in the lines" (half their bytes written).
+
+    The process dies at that exact point because the step after it is replaced, in that process only, by a
+    kill: the one way to stop a real process between two writes every time.
+    """
+    assert where in ("before the head", "in the lines")
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_APPEND, str(log), where, str(count)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == -9, done.stderr
