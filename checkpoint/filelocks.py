@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +22,9 @@ except ImportError:  # pragma: no cover - not on POSIX
 #: The first wait between two tries; it doubles up to _LONGEST_WAIT.
 _FIRST_WAIT = 0.001
 _LONGEST_WAIT = 0.05
+#: A wait this long is worth telling the user about (through `on_wait`), and again after each _NOTICE_EVERY.
+NOTICE_AFTER = 0.5
+_NOTICE_EVERY = 15.0
 
 
 class LockTimeout(Exception):
@@ -29,9 +32,13 @@ class LockTimeout(Exception):
 
 
 @contextmanager
-def exclusive(path: Path, timeout: float) -> Iterator[None]:
+def exclusive(path: Path, timeout: float, on_wait: Callable[[float], object] | None = None) -> Iterator[None]:
     """Hold the lock on `path` (created if missing) for the block; LockTimeout if it stays taken for `timeout`
-    seconds; an OSError if the lock file cannot be opened (a read-only folder)."""
+    seconds; an OSError if the lock file cannot be opened (a read-only folder).
+
+    `on_wait(seconds_waited)` is called once the lock has been waited for NOTICE_AFTER seconds, then every
+    _NOTICE_EVERY seconds (on POSIX), so that the caller can say why nothing happens.
+    """
     if fcntl is None:  # pragma: no cover - not on POSIX
         import filelock
 
@@ -43,7 +50,7 @@ def exclusive(path: Path, timeout: float) -> Iterator[None]:
         return
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        _take(descriptor, timeout)
+        _take(descriptor, timeout, on_wait)
         try:
             yield
         finally:
@@ -52,16 +59,22 @@ def exclusive(path: Path, timeout: float) -> Iterator[None]:
         os.close(descriptor)
 
 
-def _take(descriptor: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+def _take(descriptor: int, timeout: float, on_wait: Callable[[float], object] | None) -> None:
+    started = time.monotonic()
+    deadline = started + timeout
+    notice = started + NOTICE_AFTER
     wait = _FIRST_WAIT
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            left = deadline - now
             if left <= 0:
                 raise LockTimeout("the lock stayed taken") from None
+            if on_wait is not None and now >= notice:
+                on_wait(now - started)
+                notice = now + _NOTICE_EVERY
             time.sleep(min(wait, left))
             wait = min(wait * 2, _LONGEST_WAIT)

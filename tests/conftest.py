@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from support.faults import mounted_tmpfs
 
 TODAY = date(2026, 11, 28)
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,3 +37,10 @@ def registry_csv() -> Path:
 @pytest.fixture
 def manifest_csv() -> Path:
     return FIXTURES / "manifest_small.csv"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: a real full disk (skipped where this user may not mount one)."""
+    with mounted_tmpfs(tmp_path / "small", "64k") as mount:
+        yield mount

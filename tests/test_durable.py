@@ -6,7 +6,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -106,20 +105,6 @@ def test_a_file_size_limit_fails_the_write_and_keeps_the_previous_file(tmp_path:
     assert done.stdout.strip() == "27"  # EFBIG
     assert target.read_text() == "previous\n"
     assert list(tmp_path.iterdir()) == [target]
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs: a real full disk (where this user may mount one)."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip("this machine does not let the tests mount a small filesystem")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_a_full_disk_fails_the_write_and_keeps_the_previous_file(small_disk: Path) -> None:

@@ -58,3 +58,16 @@ def test_a_lock_held_by_another_process_excludes_this_one_until_it_lets_go(tmp_p
 def test_a_lock_file_that_cannot_be_made_is_an_os_error(tmp_path: Path) -> None:
     with pytest.raises(OSError), exclusive(tmp_path / "missing-folder" / "x.lock", 0.05):
         pass
+
+
+def test_a_long_wait_is_reported_through_on_wait(tmp_path: Path) -> None:
+    """After half a second the waiter hears how long it has waited (once here: the next notice is later)."""
+    path = tmp_path / "x.lock"
+    waited: list[float] = []
+    # Another open file description: the same process is kept out too.
+    with exclusive(path, 5.0), pytest.raises(LockTimeout), exclusive(path, 0.8, on_wait=waited.append):
+        pass
+    assert len(waited) == 1 and 0.5 <= waited[0] < 0.8
+    with exclusive(path, 0.05, on_wait=waited.append):  # taken at once: nothing to report
+        pass
+    assert len(waited) == 1

@@ -5,17 +5,18 @@
 Each measurement is a fresh process that builds `--entries` synthetic results (`ScreeningResult`s of made-up
 travellers, most clear, some matched and hit by rules), then times `AuditLog(path).record(results, context)`
 on an empty log in a temporary folder: the lock, the key, every entry's traveller key and line, the hash
-chain, the write and fsync, the head file. Building the results is not timed. The key and the clock are
-fixed, so the log's bytes depend only on the code that writes it: the script prints each log's SHA-256 and
-says whether all runs wrote the same bytes.
+chain, the write and fsync, the head file. Building the results is not timed. It also times how long the
+log's inter-process lock is held (the longest hold during the record): what another screening, a desk
+waiting to log one traveller, waits at most. The key and the clock are fixed, so the log's bytes depend only
+on the code that writes it: the script prints each log's SHA-256 and says whether all runs wrote the same
+bytes (two versions that write different formats on purpose do not).
 
 `--against` names the Python of another installation of checkpoint (say, a virtual environment holding the
 code before a change). Its runs start from a folder outside this checkout, so that they import their own
 code; this checkout's runs import this checkout. The two alternate round by round (ABBA), so that a slower
 moment of the machine is shared between them.
 
-Last run (2026-12-07, the audit package against the spliced lines before it; details in `results.md` beside
-this script): 0.49–0.50 s before, 0.71–0.75 s after (medians of 6, the machine quiet), the same bytes.
+Last run: see `results.md` beside this script.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from checkpoint.models import ScreeningResult
 
 HERE = Path(__file__).resolve().parent
@@ -81,12 +84,29 @@ def synthetic_results(count: int, seed: int = 7) -> list[ScreeningResult]:
 
 
 def measure_once(entries: int) -> dict[str, object]:
-    """Child process: build the results, time one append to a fresh log, and describe the log written."""
+    """Child process: build the results, time one append to a fresh log and its lock's holds, and describe the
+    log written."""
+    import contextlib
     import gc
 
     import checkpoint
     from checkpoint.audit import AuditLog, ScreeningContext
+    from checkpoint.audit import log as log_module
 
+    holds: list[float] = []
+    namespace = vars(log_module)
+    take = namespace["exclusive"]  # what the log's `locked` takes the lock with, before and after the change
+
+    @contextlib.contextmanager
+    def timed(*args: object, **kwargs: object) -> Iterator[None]:
+        with take(*args, **kwargs):
+            taken = time.perf_counter()
+            try:
+                yield
+            finally:
+                holds.append(time.perf_counter() - taken)
+
+    namespace["exclusive"] = timed
     results = synthetic_results(entries)
     context = ScreeningContext("officer-1", "TPI Soekarno-Hatta", "snap-1", "default@1", "ab" * 32, "0.1.0")
     with tempfile.TemporaryDirectory() as folder:
@@ -98,8 +118,9 @@ def measure_once(entries: int) -> dict[str, object]:
         written = log.record(results, context)
         seconds = time.perf_counter() - start
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert written == entries
-    return {"seconds": seconds, "sha256": digest, "code": str(Path(checkpoint.__file__).parent)}
+    assert getattr(written, "count", written) == entries  # an int before the record said more
+    held = max(holds)
+    return {"seconds": seconds, "held": held, "sha256": digest, "code": str(Path(checkpoint.__file__).parent)}
 
 
 def run(python: str, *, this_checkout: bool, entries: int) -> dict[str, object]:
@@ -136,6 +157,7 @@ def main() -> int:
     if args.against:
         versions.insert(0, ("--against", args.against, False))
     times: dict[str, list[float]] = {name: [] for name, _, _ in versions}
+    held: dict[str, list[float]] = {name: [] for name, _, _ in versions}
     digests: set[str] = set()
     code: dict[str, str] = {}
     for round_number in range(args.rounds):
@@ -143,20 +165,28 @@ def main() -> int:
         for name, python, this_checkout in order:
             measured = run(python, this_checkout=this_checkout, entries=args.entries)
             times[name].append(float(str(measured["seconds"])))
+            held[name].append(float(str(measured["held"])))
             digests.add(str(measured["sha256"]))
             code[name] = str(measured["code"])
-            print(f"round {round_number + 1}: {name}: {times[name][-1]:.3f} s", file=sys.stderr)
+            print(
+                f"round {round_number + 1}: {name}: {times[name][-1]:.3f} s, lock held {held[name][-1]:.3f} s",
+                file=sys.stderr,
+            )
 
     lines = [
         f"Appending {args.entries:,} entries in one `AuditLog.record`, {args.rounds} rounds "
         f"({platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores).",
         "",
-        "| code | median | each round |",
-        "|---|---:|---|",
+        "| code | record, median | each round | lock held, median | each round |",
+        "|---|---:|---|---:|---|",
     ]
     for name, _, _ in versions:
         each = ", ".join(f"{seconds:.2f}" for seconds in times[name])
-        lines.append(f"| {name} ({code[name]}) | {statistics.median(times[name]):.2f} s | {each} |")
+        each_held = ", ".join(f"{seconds:.2f}" for seconds in held[name])
+        lines.append(
+            f"| {name} ({code[name]}) | {statistics.median(times[name]):.2f} s | {each} "
+            f"| {statistics.median(held[name]):.2f} s | {each_held} |"
+        )
     same = "the same bytes in every run" if len(digests) == 1 else f"{len(digests)} different logs: NOT the same bytes"
     lines += ["", f"Logs written: {same} (SHA-256 {', '.join(sorted(d[:16] for d in digests))}…)."]
     text = "\n".join(lines)

@@ -2,32 +2,50 @@
 
 Files, all in the log's folder (`audit.jsonl` stands for the log's name):
 
-- `audit.jsonl`       one compact JSON object per line; `prev` is the SHA-256 of the previous line's exact
-                      bytes (without its newline), 64 zeros on the first line, so any edited, removed or
-                      reordered line breaks the chain;
-- `audit.jsonl.head`  `{"seq": N, "hash": "…"}` of the last entry, replaced atomically after every
-                      append, so that removing lines from the end (which leaves a valid chain) is
-                      detected too;
-- `audit.jsonl.lock`  the inter-process lock every append (and the start of a verification) takes;
-- `audit.key`         32 random bytes (mode 0600), the per-installation HMAC key of the traveller keys.
+- `audit.jsonl`          one compact JSON object per line; `prev` is the SHA-256 of the previous line's exact
+                         bytes (without its newline), 64 zeros on the first line, so any edited, removed or
+                         reordered line breaks the chain;
+- `audit.jsonl.head`     `{"seq": N, "hash": "…", "mac": "…"}` of the last entry, the MAC keyed with the
+                         installation key, replaced atomically after every append, so that removing lines
+                         from the end (which leaves a valid chain) is detected, even by someone who rewrites
+                         the head file; `checkpoint audit show --head` exports it as an anchor to keep
+                         elsewhere, and `audit verify --anchor` checks the log still holds the anchored entry;
+- `audit.jsonl.pending`  while an append is under way: what it writes, sealed with the installation key, so
+                         that an append interrupted before its head is completed or taken back, and nothing
+                         else after the head is ever accepted (`pending.py`);
+- `audit.jsonl.lock`     the inter-process lock every append (and the start of a verification) takes;
+- `audit.key`            32 random bytes (mode 0600), the per-installation HMAC key.
 
 The traveller key is HMAC-SHA256(key, normalised passport number + nationality + date of birth), or
-(normalised name + date of birth) when there is no passport number. A plain hash would be brute-forced over
-the ~10^9 passport numbers; with the HMAC only someone holding `audit.key` can link entries to a person: an
-auditor who has the key and a document recomputes `traveller_key(...)` for it and searches the log for that
-value (trying without nationality or date of birth if the screening may have lacked them). Losing the key
-does not break the chain; it only makes the keys unlinkable.
+(normalised name + date of birth) when there is no passport number; the pax key is HMAC-SHA256(key, pax_id),
+as a manifest's pax_id can carry personal data. A plain hash would be brute-forced over the ~10^9 passport
+numbers; with the HMAC only someone holding `audit.key` can link entries to a person: an auditor who has the
+key and a document recomputes `traveller_key(...)` (or `pax_key(key, pax_id)`) and searches the log for that
+value (trying without nationality or date of birth if the screening may have lacked them). Each use of the
+key has its own label, so no keyed value can stand for another. Losing the key does not break the chain; it
+makes the keys unlinkable and the head's MAC uncheckable. SECURITY.md says what all this proves and what not.
 
 Modules: `entries` (what a line holds, and `entry_line`, which writes it), `keys` (the installation key
-and traveller keys), `chain` (the prev hashes and the head file), `log` (appending), `verify`.
+and what is keyed with it), `chain` (the prev hashes and the head file), `pending` (the record of an append
+under way), `log` (appending), `verify`, `read` (entries and the head, for people).
 """
 
 from __future__ import annotations
 
-from checkpoint.audit.chain import GENESIS_HASH, AuditChainError, head_path_for
-from checkpoint.audit.entries import ENTRY_FIELDS, AuditEntry, ScreeningContext, entry_line, screening_entry
-from checkpoint.audit.keys import KEY_FILE_NAME, load_key, traveller_key
-from checkpoint.audit.log import LOCK_TIMEOUT_SECONDS, AuditLog, lock_path_for
+from checkpoint.audit.chain import GENESIS_HASH, AuditChainError, Head, head_line, head_path_for, read_anchor
+from checkpoint.audit.entries import (
+    ENTRY_FIELDS,
+    AuditEntry,
+    EncodedEntry,
+    ScreeningContext,
+    encode_entry,
+    entry_line,
+    screening_entry,
+)
+from checkpoint.audit.keys import KEY_FILE_NAME, load_key, pax_key, traveller_key
+from checkpoint.audit.log import LOCK_TIMEOUT_SECONDS, Appended, AuditLog, lock_path_for
+from checkpoint.audit.pending import pending_path_for
+from checkpoint.audit.read import EntryFilter, LoggedEntry, current_head, read_entries
 from checkpoint.audit.verify import VerifyReport, verify
 
 __all__ = [
@@ -35,15 +53,27 @@ __all__ = [
     "GENESIS_HASH",
     "KEY_FILE_NAME",
     "LOCK_TIMEOUT_SECONDS",
+    "Appended",
     "AuditChainError",
     "AuditEntry",
     "AuditLog",
+    "EncodedEntry",
+    "EntryFilter",
+    "Head",
+    "LoggedEntry",
     "ScreeningContext",
     "VerifyReport",
+    "current_head",
+    "encode_entry",
     "entry_line",
+    "head_line",
     "head_path_for",
     "load_key",
     "lock_path_for",
+    "pax_key",
+    "pending_path_for",
+    "read_anchor",
+    "read_entries",
     "screening_entry",
     "traveller_key",
     "verify",

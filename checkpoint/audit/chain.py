@@ -1,16 +1,37 @@
-"""The hash chain: what links each line to the one before, and the head file that records where it ends."""
+"""The hash chain: what links each line to the one before, and the head file that records where it ends.
+
+The head file holds one JSON object, `{"seq": N, "hash": "…", "mac": "…"}`: the seq of the last entry, the
+SHA-256 of its line, and an HMAC of both under the installation key (`keys.keyed_digest`, its own label).
+Without the key nobody can write a head that matches a log cut short. A head written before heads were
+keyed has no `mac`; it is still read (and keyed by the next append). An anchor, the head a supervisor
+exported with `checkpoint audit show --head` and kept elsewhere, has the same form.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
+from checkpoint.audit.keys import keyed_digest
 from checkpoint.durable import write_atomically
 from checkpoint.errors import AuditError
 
 #: The `prev` of the first entry.
 GENESIS_HASH = "0" * 64
+
+_HEAD_SCHEME = "checkpoint-audit-head-v1"
+_HEX = frozenset("0123456789abcdef")
+
+_TEXTS = {
+    "unreadable": "cannot read the audit {what} {path} ({reason}); check its permissions.",
+    "damaged": "the audit {what} {path} is damaged; {fix}",
+    "fix head": "restore it from a backup, then run `checkpoint audit verify`.",
+    "fix anchor": "give the file that `checkpoint audit show --head` printed.",
+}
 
 
 class AuditChainError(AuditError):
@@ -19,6 +40,24 @@ class AuditChainError(AuditError):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
         self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """Where the chain ends: the last entry's seq and line hash, and their MAC (None if written unkeyed)."""
+
+    seq: int
+    hash: str
+    mac: str | None = None
+
+    def sealed_by(self, key: bytes) -> bool:
+        """Whether the MAC is the one `key` gives this seq and hash (False for an unkeyed head)."""
+        return self.mac is not None and hmac.compare_digest(self.mac, head_mac(key, self.seq, self.hash))
+
+
+def head_mac(key: bytes, seq: int, digest: str) -> str:
+    """The MAC of a head: HMAC-SHA256 of its seq and hash under the installation key."""
+    return keyed_digest(key, _HEAD_SCHEME, str(seq), digest)
 
 
 def line_hash(line: bytes) -> str:
@@ -31,32 +70,57 @@ def head_path_for(log: Path) -> Path:
     return log.with_name(log.name + ".head")
 
 
-def read_head(path: Path) -> tuple[int, str] | None:
-    """The (seq, hash) recorded in the head file, or None when there is none."""
+def head_line(head: Head) -> bytes:
+    """The head as the head file (and an anchor) holds it: one JSON object and a newline."""
+    data: dict[str, object] = {"seq": head.seq, "hash": head.hash}
+    if head.mac is not None:
+        data["mac"] = head.mac
+    return json.dumps(data).encode("ascii") + b"\n"
+
+
+def read_head(path: Path) -> Head | None:
+    """The head recorded in the head file, or None when there is none."""
     try:
-        data = json.loads(path.read_bytes())
-        seq, digest = data["seq"], data["hash"]
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise AuditError(f"cannot read the audit head file {path} ({error.strerror}); check its permissions.") from None
-    except (ValueError, TypeError, KeyError):
-        seq = digest = None
-    if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(digest, str):
-        raise AuditChainError(
-            f"the audit head file {path} is damaged; restore it from a backup, then run `checkpoint audit verify`.",
-            None,
-        )
-    return seq, digest
+        raise AuditError(_TEXTS["unreadable"].format(what="head file", path=path, reason=error.strerror)) from None
+    return _parse_head(data, path, "head file", _TEXTS["fix head"])
 
 
-def write_head(path: Path, seq: int, digest: str) -> None:
-    """Replace the head file durably: a reader sees the old head or the new one."""
-    data = json.dumps({"seq": seq, "hash": digest}).encode("ascii") + b"\n"
+def read_anchor(path: Path) -> Head:
+    """An anchor file: a head exported by `checkpoint audit show --head`."""
     try:
-        write_atomically(path, lambda handle: handle.write(data))  # owner-only, as the log beside it
+        data = path.read_bytes()
     except OSError as error:
-        raise AuditError(
-            f"the entries were appended to the audit log but its head file {path} could not be written "
-            f"({error.strerror}); fix the folder's permissions or free disk space, then screen again."
-        ) from None
+        raise AuditError(_TEXTS["unreadable"].format(what="anchor", path=path, reason=error.strerror)) from None
+    return _parse_head(data, path, "anchor", _TEXTS["fix anchor"])
+
+
+def write_head(path: Path, head: Head) -> None:
+    """Replace the head file durably: a reader sees the old head or the new one. An OSError says why not
+    (and leaves the old head)."""
+    data = head_line(head)
+    write_atomically(path, lambda handle: handle.write(data))  # owner-only, as the log beside it
+
+
+def _parse_head(data: bytes, path: Path, what: str, fix: str) -> Head:
+    try:
+        fields = json.loads(data)
+        seq, digest, mac = fields["seq"], fields["hash"], fields.get("mac")
+    except (ValueError, TypeError, KeyError, AttributeError):
+        seq = digest = mac = None
+    if (
+        not isinstance(seq, int)
+        or isinstance(seq, bool)
+        or seq < 0
+        or not _is_digest(digest)
+        or not (mac is None or _is_digest(mac))
+    ):
+        raise AuditChainError(_TEXTS["damaged"].format(what=what, path=path, fix=fix), None)
+    return Head(seq, digest, mac)
+
+
+def _is_digest(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _HEX

@@ -1,7 +1,13 @@
-"""What one line of the log holds (`AuditEntry`), and `entry_line`, the one function that writes an entry.
+"""What one line of the log holds (`AuditEntry`), and `entry_line`, the one function that writes a line.
 
-The format of the log is the dataclass: its fields, in order, are the line's keys. Another kind of entry
-(an officer's decision, say) would be another frozen dataclass, written by the same function.
+A line is the entry's fields as one compact JSON object, between the two keys that place it in the chain:
+`{"seq":N,` + the entry + `,"prev":"…"}`. The entry is encoded once, before the log is locked
+(`encode_entry`); under the lock an append only numbers and chains the encoded entries (`entry_line`), so a
+large screening keeps other screenings waiting for as short a time as possible.
+
+The format of the log is the dataclass: `seq`, its fields in order, then `prev` are the line's keys.
+Another kind of entry (an officer's decision, say) would be another frozen dataclass, written by the same
+function.
 """
 
 from __future__ import annotations
@@ -9,8 +15,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from typing import NewType
 
-from checkpoint.audit.keys import traveller_key
+from checkpoint.audit.keys import pax_key, traveller_key
 from checkpoint.models import ScreeningResult
 
 
@@ -28,13 +35,13 @@ class ScreeningContext:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One screened traveller's line of the log (SPEC §7); the field order is the key order on disk."""
+    """What one screened traveller's line says (SPEC §7), in the order of its keys on disk; the line adds
+    `seq` before and `prev` after, which place it in the chain."""
 
-    seq: int
     time: str
     officer: str | None
     post: str | None
-    pax_id: str
+    pax_key: str
     traveller_key: str | None
     verdict: str
     risk_score: int
@@ -44,20 +51,31 @@ class AuditEntry:
     rule_pack_version: str
     rule_pack_hash: str
     tool_version: str
-    prev: str
 
 
-#: The keys of every entry, in their order on disk.
-ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AuditEntry))
+_BODY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AuditEntry))
+
+#: The keys of every line, in their order on disk.
+ENTRY_FIELDS: tuple[str, ...] = ("seq", *_BODY_FIELDS, "prev")
+
+#: An entry encoded by `encode_entry`: its keys and values as compact JSON, without the braces.
+EncodedEntry = NewType("EncodedEntry", bytes)
 
 # `json.dumps(..., ensure_ascii=False, separators=(",", ":"))`: compact, text as it is (no \u escapes). Made
 # once; an entry cannot contain itself, so no circular check.
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
 
 
-def entry_line(entry: AuditEntry) -> bytes:
-    """The entry's line in the log, without the newline: its fields as compact JSON, in order, in UTF-8."""
-    return _LINE_ENCODER.encode({name: getattr(entry, name) for name in ENTRY_FIELDS}).encode()
+def encode_entry(entry: AuditEntry) -> EncodedEntry:
+    """The entry's fields as compact JSON members in UTF-8, ready for `entry_line`."""
+    encoded = _LINE_ENCODER.encode({name: getattr(entry, name) for name in _BODY_FIELDS}).encode()
+    return EncodedEntry(encoded[1:-1])  # without the braces: entry_line puts seq before and prev after
+
+
+def entry_line(seq: int, entry: EncodedEntry, prev: str) -> bytes:
+    """Line `seq` of the log, holding `entry`, after the line whose hash is `prev`; without the newline."""
+    # seq is an int and prev a hex digest: neither needs escaping.
+    return b'{"seq":%d,%b,"prev":"%b"}' % (seq, entry, prev.encode("ascii"))
 
 
 def entry_time(moment: datetime) -> str:
@@ -65,17 +83,14 @@ def entry_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def screening_entry(
-    result: ScreeningResult, context: ScreeningContext, key: bytes, *, seq: int, time: str, prev: str
-) -> AuditEntry:
-    """The entry recording one screened traveller, as number `seq` of the log, after the line hashed `prev`."""
+def screening_entry(result: ScreeningResult, context: ScreeningContext, key: bytes, *, time: str) -> AuditEntry:
+    """The entry recording one screened traveller; `key` is the installation key of the traveller and pax keys."""
     traveller, match = result.traveller, result.outcome.match
     return AuditEntry(
-        seq=seq,
         time=time,
         officer=context.officer,
         post=context.post,
-        pax_id=traveller.pax_id,
+        pax_key=pax_key(key, traveller.pax_id),
         traveller_key=traveller_key(
             key,
             passport_number=traveller.passport_number,
@@ -91,5 +106,4 @@ def screening_entry(
         rule_pack_version=context.rule_pack_version,
         rule_pack_hash=context.rule_pack_hash,
         tool_version=context.tool_version,
-        prev=prev,
     )

@@ -1,4 +1,10 @@
-"""The installation key (`audit.key`) and the traveller keys made with it."""
+"""The installation key (`audit.key`) and everything keyed with it: traveller keys, pax keys, and the MACs
+that seal the head file and the pending record.
+
+Every keyed value is HMAC-SHA256 of one label and its parts, joined by a separator that no label contains.
+Each use has its own label, so a value made for one use can never be passed off as another's: a pax key is
+never a traveller key, and no traveller key or pax key is ever a valid head MAC.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +25,10 @@ KEY_BYTES = 32
 #: Hex characters kept from the HMAC: 128 bits, ample against collisions among travellers.
 TRAVELLER_KEY_HEX = 32
 
-# Bumped if the key material ever changes, so that old and new keys can never be confused.
+# One label per use (domain separation); a label's version is bumped if what it covers ever changes, so
+# that old and new values can never be confused.
 _KEY_SCHEME = "checkpoint-traveller-key-v1"
+_PAX_SCHEME = "checkpoint-pax-key-v1"
 # A separator that cannot survive normalisation, so that ("AB", "C") and ("A", "BC") never collide.
 _SEP = "\x1f"
 
@@ -48,16 +56,36 @@ def traveller_key(
             # An empty key would be shared by every unidentifiable row and falsely link them.
             return None
         parts = [_KEY_SCHEME, "name", name, dob]
-    digest = hmac.new(key, _SEP.join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
-    return digest[:TRAVELLER_KEY_HEX]
+    return keyed_digest(key, *parts)[:TRAVELLER_KEY_HEX]
+
+
+def pax_key(key: bytes, pax_id: str) -> str:
+    """The 32-hex-character HMAC the log records instead of a manifest's `pax_id` (which can carry personal
+    data); `audit decide PAX_ID` finds a traveller's entries by computing it for the id given."""
+    return keyed_digest(key, _PAX_SCHEME, pax_id.strip())[:TRAVELLER_KEY_HEX]
+
+
+def keyed_digest(key: bytes, label: str, *parts: str) -> str:
+    """HMAC-SHA256 (hex) of `label` and `parts` under the installation key; `label` names the use."""
+    return hmac.new(key, _SEP.join((label, *parts)).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def load_key(path: Path) -> bytes:
     """Read the installation key at `path`, creating it (32 random bytes, mode 0600) on first use."""
     if not path.exists():
         _create_key(path)
+    key = read_key(path)
+    if key is None:  # removed between the two steps: not by checkpoint, which never removes it
+        raise AuditError(f"the audit key {path} disappeared while it was being read; screen again.")
+    return key
+
+
+def read_key(path: Path) -> bytes | None:
+    """The installation key at `path`, or None when there is none (never created here: for readers)."""
     try:
         key = path.read_bytes()
+    except FileNotFoundError:
+        return None
     except OSError as error:
         raise AuditError(
             f"cannot read the audit key {path} ({error.strerror}); run checkpoint as the user who owns it."

@@ -1,7 +1,24 @@
-"""Appending to the log: under the lock, after checking its tail against the head, all of a batch or none."""
+"""Appending to the log: all of a batch or none, and never a line that no head or pending record vouches for.
+
+An append, in order:
+
+1. before the lock: the installation key; every entry made (its traveller and pax keys) and encoded;
+2. under the lock: the head read and checked (its MAC, and against the log's last line); an earlier append
+   that was interrupted settled through its pending record (`pending.py`); the entries numbered and chained;
+   the pending record written; the lines written at once and fsynced; the head replaced; the record removed.
+
+So the lock is held for the chaining and the writes only, and another screening (a desk, say) waits for
+that, not for the keys. A write that fails (a full disk, a file-size limit) takes the batch back: the log
+and its head are left as they were before it, and the next screening, once there is room, works. The
+core never prints: what the append found and settled comes back as notes, a long wait for the lock is
+reported through `on_wait`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -9,39 +26,138 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
-from checkpoint.audit.chain import GENESIS_HASH, head_path_for, line_hash, read_head, write_head
-from checkpoint.audit.entries import ScreeningContext, entry_line, entry_time, screening_entry
+from checkpoint.audit.chain import (
+    GENESIS_HASH,
+    AuditChainError,
+    Head,
+    head_mac,
+    head_path_for,
+    line_hash,
+    read_head,
+    write_head,
+)
+from checkpoint.audit.entries import (
+    EncodedEntry,
+    ScreeningContext,
+    encode_entry,
+    entry_line,
+    entry_time,
+    screening_entry,
+)
 from checkpoint.audit.keys import KEY_FILE_NAME, load_key
+from checkpoint.audit.pending import (
+    Pending,
+    Settlement,
+    assess,
+    pending_path_for,
+    read_pending,
+    remove_pending,
+    write_pending,
+)
 from checkpoint.durable import PRIVATE, make_private_folder
 from checkpoint.errors import AuditError
 from checkpoint.filelocks import LockTimeout, exclusive
 from checkpoint.models import ScreeningResult
 
-#: How long an append waits for another process's append before giving up.
-LOCK_TIMEOUT_SECONDS = 10.0
+#: How long an append waits for another process's append before giving up: a large screening's append
+#: holds the lock for well under a second, so a wait this long means a stuck process.
+LOCK_TIMEOUT_SECONDS = 120.0
 
 # Lines are ~500 bytes; one read from the end almost always finds the previous newline.
 _TAIL_CHUNK = 64 * 1024
+
+_TEXTS = {
+    # Why the log cannot be appended to; each is followed by "supervisor".
+    "empty with head": "is empty but its head file records entries",
+    "incomplete": "ends with an incomplete line that no pending record accounts for",
+    "unreadable line": "has an unreadable last line",
+    "no head": "has lost its head file {head}",
+    "head forged": "has a head file whose MAC does not match audit.key (the head file was rewritten, or audit.key "
+    "replaced)",
+    "head downgraded": "was last written by a checkpoint that keys its head file, but the head file is unkeyed (it "
+    "was replaced)",
+    "lines after head": "has entries after entry {seq}, the last its head file records, that no pending record "
+    "seals (added by hand, or left by an older checkpoint interrupted while appending)",
+    "head mismatch": "no longer matches its head file (entries were removed or edited)",
+    "pending": "cannot settle an interrupted append: {reason}",
+    "supervisor": "the audit log {path} {what}; nothing more can be logged to it: ask a supervisor to run "
+    "`checkpoint audit verify {path}`, then move the log and its .head and .pending files aside to start a new "
+    "one.",
+    # Settling an interrupted append (notes for the officer).
+    "completed": "an earlier screening was interrupted after writing entries {first}–{last} to the audit log but "
+    "before recording them in its head file; its pending record seals exactly those lines, so they are now "
+    "recorded.",
+    "taken back": "an earlier screening was interrupted while writing entries {first}–{last} to the audit log; "
+    "the part it had written (after entry {base}) was taken back, as that screening never reported its results.",
+    "keyed": "the audit log's head file was unkeyed (written by an earlier checkpoint); it is keyed from now on.",
+    # A write that failed: what failed, what became of the log, what to do.
+    "cannot write": "cannot write {what} ({reason})",
+    "the log": "to the audit log {path}",
+    "the pending record": "the audit log's pending record {path}",
+    "the head": "the audit log's head file {path}",
+    "as it was": "nothing of this screening was logged, and the log is as it was before it",
+    "taken back too": "the entries written were taken back, so nothing of this screening was logged and the log is "
+    "as it was before it",
+    "not taken back": "the entries already written could not be taken back ({reason}): the next screening settles "
+    "them, and until then `checkpoint audit verify` reports them",
+    "fix full": "free disk space, then screen again.",
+    "fix size": "raise the file-size limit (`ulimit -f`) of the process, then screen again.",
+    "fix other": "fix the file's permissions or free disk space, then screen again.",
+    "sentence": "{failure}: {outcome}; {fix}",
+    "no key": "the audit key {key} is missing but the log beside it has entries; restore the key from a backup "
+    "(a new one would not match the head file, nor link travellers to earlier entries).",
+    "no folder": "cannot create the audit log folder {folder} ({reason}); create it or give --audit-log a "
+    "writable path.",
+    "io": "cannot read or settle the audit log {path} ({reason}): nothing of this screening was logged; {fix}",
+    "open": "cannot open the audit log {path} ({reason}); fix its permissions or give --audit-log a writable path.",
+    "locked": "the audit log {path} stayed locked by another checkpoint process for {timeout:g} s; try again, and "
+    "if it persists check for a stuck checkpoint process.",
+    "cannot lock": "cannot lock the audit log {path} ({reason}); make its folder writable or give --audit-log a "
+    "writable path.",
+}
+
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """What `AuditLog.record` did: entries `first`..`last` written (`count` of them; none for a preflight),
+    and sentences about an interrupted earlier append it settled, or the head it keyed, for the caller to show."""
+
+    count: int
+    first: int
+    last: int
+    notes: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class AuditLog:
-    """An audit log file; `record` appends one entry per screened traveller."""
+    """An audit log file; `record` appends one entry per screened traveller.
+
+    `on_wait(seconds_waited)` is called while another process holds the log's lock for long (after half a
+    second, then every few seconds), so that the caller can say why nothing happens.
+    """
 
     path: Path
     lock_timeout: float = LOCK_TIMEOUT_SECONDS
     clock: Callable[[], datetime] = field(default=_utc_now, repr=False, compare=False)
+    on_wait: Callable[[float], object] | None = field(default=None, repr=False, compare=False)
 
     @property
     def head_path(self) -> Path:
-        """The file holding the seq and hash of the last entry."""
+        """The file holding the seq, hash and MAC of the last entry."""
         return head_path_for(self.path)
+
+    @property
+    def pending_path(self) -> Path:
+        """The record of an append in progress."""
+        return pending_path_for(self.path)
 
     @property
     def lock_path(self) -> Path:
@@ -50,92 +166,181 @@ class AuditLog:
 
     @property
     def key_path(self) -> Path:
-        """The installation key used for traveller keys."""
+        """The installation key used for traveller keys, pax keys and the head's MAC."""
         return self.path.parent / KEY_FILE_NAME
 
-    def record(self, results: Sequence[ScreeningResult], context: ScreeningContext) -> int:
-        """Append one entry per result under the lock and return how many were written.
+    def record(self, results: Sequence[ScreeningResult], context: ScreeningContext) -> Appended:
+        """Append one entry per result, all or none; AuditError (the log left as it was) when they cannot be.
 
-        With no results it still checks that the log can be written, which makes a cheap preflight.
+        With no results it still checks that the log can be written (and settles an interrupted append),
+        which makes a cheap preflight.
         """
         try:
             make_private_folder(self.path.parent)
         except OSError as error:
-            raise AuditError(
-                f"cannot create the audit log folder {self.path.parent} ({error.strerror}); "
-                "create it or give --audit-log a writable path."
-            ) from None
-        with locked(self.path, self.lock_timeout):
-            key = load_key(self.key_path)
-            return self._append(results, context, key)
+            raise AuditError(_TEXTS["no folder"].format(folder=self.path.parent, reason=error.strerror)) from None
+        key = self._key()
+        time = entry_time(self.clock())
+        encoded = [encode_entry(screening_entry(result, context, key, time=time)) for result in results]
+        with locked(self.path, self.lock_timeout, on_wait=self.on_wait):
+            return _Append(self, key).run(encoded)
 
-    def _append(self, results: Sequence[ScreeningResult], context: ScreeningContext, key: bytes) -> int:
+    def _key(self) -> bytes:
+        """The installation key, read before the lock (it is written whole, once); created under the lock."""
+        if self.key_path.exists():
+            return load_key(self.key_path)
+        with locked(self.path, self.lock_timeout, on_wait=self.on_wait):
+            if not self.key_path.exists() and self.head_path.exists():
+                raise AuditError(_TEXTS["no key"].format(key=self.key_path))
+            return load_key(self.key_path)
+
+
+class _Append:
+    """One append, under the lock: check, settle, chain, write (the steps of the module's docstring)."""
+
+    def __init__(self, log: AuditLog, key: bytes) -> None:
+        self.log, self.key = log, key
+        self.notes: list[str] = []
+
+    def run(self, encoded: Sequence[EncodedEntry]) -> Appended:
+        log = self.log
         try:
             # Owner-only, as every file the tool keeps (SPEC §8): it links screenings to travellers.
-            handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE), "a+b")
+            descriptor = os.open(log.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE)
         except OSError as error:
-            raise _write_error(self.path, error) from None
-        with handle:
-            last_seq, last_hash = self._tail(handle)
-            if not results:
-                return 0
-            time = entry_time(self.clock())
-            lines: list[bytes] = []
-            prev = last_hash
-            for seq, result in enumerate(results, start=last_seq + 1):
-                line = entry_line(screening_entry(result, context, key, seq=seq, time=time, prev=prev))
-                prev = line_hash(line)
-                lines.append(line)
-            size = handle.seek(0, os.SEEK_END)
-            try:
-                handle.write(b"".join(line + b"\n" for line in lines))
-                handle.flush()
-                os.fsync(handle.fileno())
-            except OSError as error:
-                # Take back a half-written batch so the chain stays valid; if even that fails, the
-                # incomplete last line stops the next append and shows up in `audit verify`.
-                try:
-                    handle.truncate(size)
-                    os.fsync(handle.fileno())
-                except OSError:
-                    pass
-                raise _write_error(self.path, error) from None
-        write_head(self.head_path, last_seq + len(lines), prev)
-        return len(lines)
-
-    def _tail(self, handle: BinaryIO) -> tuple[int, str]:
-        """The seq and hash of the last entry, read from the end; refuse a log that disagrees with its head."""
-        size = handle.seek(0, os.SEEK_END)
-        head = read_head(self.head_path)
-        if size == 0:
-            if head is not None and head[0] > 0:
-                raise self._damaged("is empty but its head file records entries")
-            return 0, GENESIS_HASH
-        handle.seek(size - 1)
-        if handle.read(1) != b"\n":
-            raise self._damaged("ends with an incomplete line (an earlier append was interrupted)")
-        line = _last_line(handle, size)
+            raise AuditError(_TEXTS["open"].format(path=log.path, reason=error.strerror)) from None
         try:
-            seq = json.loads(line)["seq"]
-        except (ValueError, TypeError, KeyError):
-            seq = None
-        if not isinstance(seq, int) or isinstance(seq, bool):
-            raise self._damaged("has an unreadable last line")
-        digest = line_hash(line)
-        if head is None:
-            raise self._damaged(f"has lost its head file {self.head_path.name}")
-        # A head behind the log is what an append interrupted between the log and the head leaves; the
-        # entries after it chain onto it, and this append's head covers them again. Anything else is damage.
-        if head[0] > seq or (head[0] == seq and head[1] != digest):
-            raise self._damaged("no longer matches its head file (entries were removed or edited)")
-        return seq, digest
+            return self._append(descriptor, encoded)
+        except OSError as error:  # reading the log, or settling an interrupted append (writes are worded below)
+            fix = _TEXTS["fix full" if error.errno in _DISK_FULL else "fix other"]
+            raise AuditError(_TEXTS["io"].format(path=log.path, reason=error.strerror, fix=fix)) from None
+        finally:
+            os.close(descriptor)
 
-    def _damaged(self, what: str) -> AuditError:
-        return AuditError(
-            f"the audit log {self.path} {what}; nothing more can be logged to it: ask a supervisor to run "
-            f"`checkpoint audit verify {self.path}`, then move the log and its .head file aside to start "
-            "a new one."
-        )
+    def _append(self, descriptor: int, encoded: Sequence[EncodedEntry]) -> Appended:
+        log = self.log
+        size = os.fstat(descriptor).st_size
+        head = read_head(log.head_path)
+        pending = self._read_pending()
+        if pending is not None:
+            size, head = self._settle(descriptor, size, head, pending)
+        last = self._tail(descriptor, size, head)
+        if not encoded:
+            return Appended(0, last.seq + 1, last.seq, tuple(self.notes))
+        lines, prev = [], last.hash
+        for seq, entry in enumerate(encoded, start=last.seq + 1):
+            line = entry_line(seq, entry, prev)
+            prev = line_hash(line)
+            lines.append(line)
+        lines.append(b"")
+        data = b"\n".join(lines)
+        first, end = last.seq + 1, last.seq + len(encoded)
+        record = Pending(first, end, size, len(data), last.hash, prev, hashlib.sha256(data).hexdigest())
+        try:
+            write_pending(log.pending_path, record.sealed(self.key))
+        except OSError as error:
+            raise self._failed(error, "the pending record", log.pending_path, written=False) from None
+        try:
+            _write_all(descriptor, data)
+            os.fsync(descriptor)
+        except OSError as error:
+            raise self._take_back(descriptor, size, error, "the log", log.path) from None
+        try:
+            write_head(log.head_path, self._sealed(end, prev))
+        except OSError as error:
+            raise self._take_back(descriptor, size, error, "the head", log.head_path) from None
+        # The head records the entries now: a record left behind is recognised as finished next time.
+        with contextlib.suppress(OSError):
+            remove_pending(log.pending_path)
+        if head is not None and head.mac is None:
+            self.notes.append(_TEXTS["keyed"])
+        return Appended(len(encoded), first, end, tuple(self.notes))
+
+    def _read_pending(self) -> Pending | None:
+        try:
+            return read_pending(self.log.pending_path, self.key)
+        except AuditChainError as error:
+            raise self._refused(_TEXTS["pending"].format(reason=error)) from None
+
+    def _settle(self, descriptor: int, size: int, head: Head | None, pending: Pending) -> tuple[int, Head | None]:
+        """Finish what an interrupted append left (`pending.py`); return the log's size and head afterwards."""
+        log = self.log
+        whole = _sha256(descriptor, pending.start, size) if size == pending.start + pending.length else None
+        try:
+            settlement = assess(pending, log.pending_path, size, head, whole)
+        except AuditChainError as error:
+            raise self._refused(_TEXTS["pending"].format(reason=error)) from None
+        span = {"first": pending.from_seq, "last": pending.to_seq, "base": pending.base.seq}
+        if settlement is Settlement.WRITTEN_IN_PART:
+            self._tail(descriptor, pending.start, head)  # what stays must be what the head records
+            os.ftruncate(descriptor, pending.start)
+            os.fsync(descriptor)
+            size = pending.start
+            self.notes.append(_TEXTS["taken back"].format(**span))
+        elif settlement is Settlement.WRITTEN_WHOLE:
+            self._tail(descriptor, pending.start, head)  # the lines before the sealed ones are the head's
+            head = self._sealed(pending.to_seq, pending.hash)
+            write_head(log.head_path, head)
+            self.notes.append(_TEXTS["completed"].format(**span))
+        remove_pending(log.pending_path)
+        return size, head
+
+    def _tail(self, descriptor: int, size: int, head: Head | None) -> Head:
+        """The seq and hash of the entry ending at byte `size`, which must be what the head records."""
+        if size == 0:
+            if head is not None and head.seq > 0:
+                raise self._refused(_TEXTS["empty with head"])
+            return Head(0, GENESIS_HASH)
+        if os.pread(descriptor, 1, size - 1) != b"\n":
+            raise self._refused(_TEXTS["incomplete"])
+        line = _last_line(descriptor, size)
+        entry = _json_object(line)
+        seq = entry.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise self._refused(_TEXTS["unreadable line"])
+        if head is None:
+            raise self._refused(_TEXTS["no head"].format(head=self.log.head_path.name))
+        if head.mac is not None and not head.sealed_by(self.key):
+            raise self._refused(_TEXTS["head forged"])
+        if head.mac is None and "pax_key" in entry:  # only a checkpoint that keys heads writes pax keys
+            raise self._refused(_TEXTS["head downgraded"])
+        digest = line_hash(line)
+        if head.seq < seq:
+            raise self._refused(_TEXTS["lines after head"].format(seq=head.seq))
+        if (head.seq, head.hash) != (seq, digest):
+            raise self._refused(_TEXTS["head mismatch"])
+        return Head(seq, digest)
+
+    def _sealed(self, seq: int, digest: str) -> Head:
+        return Head(seq, digest, head_mac(self.key, seq, digest))
+
+    def _refused(self, what: str) -> AuditError:
+        return AuditError(_TEXTS["supervisor"].format(path=self.log.path, what=what))
+
+    def _take_back(self, descriptor: int, size: int, error: OSError, what: str, path: Path) -> AuditError:
+        """Truncate the log to `size` after a failed write and say what failed; if even that fails, the pending
+        record stays for the next append to settle."""
+        try:
+            os.ftruncate(descriptor, size)
+            os.fsync(descriptor)
+        except OSError as second:
+            return self._failed(error, what, path, written=True, untaken=second)
+        with contextlib.suppress(OSError):  # a record left behind now says "nothing written": removed next time
+            remove_pending(self.log.pending_path)
+        return self._failed(error, what, path, written=True)
+
+    def _failed(
+        self, error: OSError, what: str, path: Path, *, written: bool, untaken: OSError | None = None
+    ) -> AuditError:
+        failure = _TEXTS["cannot write"].format(what=_TEXTS[what].format(path=path), reason=error.strerror)
+        if untaken is not None:
+            outcome = _TEXTS["not taken back"].format(reason=untaken.strerror)
+        else:
+            outcome = _TEXTS["taken back too" if written else "as it was"]
+        fix = _TEXTS[
+            "fix full" if error.errno in _DISK_FULL else "fix size" if error.errno == errno.EFBIG else "fix other"
+        ]
+        return AuditError(_TEXTS["sentence"].format(failure=failure, outcome=outcome, fix=fix))
 
 
 def lock_path_for(log: Path) -> Path:
@@ -144,22 +349,18 @@ def lock_path_for(log: Path) -> Path:
 
 
 @contextmanager
-def locked(log: Path, timeout: float, *, optional: bool = False) -> Iterator[bool]:
+def locked(
+    log: Path, timeout: float, *, optional: bool = False, on_wait: Callable[[float], object] | None = None
+) -> Iterator[bool]:
     """Hold the log's inter-process lock; yield whether it is held (False only if `optional` and unusable)."""
     lock = ExitStack()
     try:
-        lock.enter_context(exclusive(lock_path_for(log), timeout))  # taken here; the block runs below
+        lock.enter_context(exclusive(lock_path_for(log), timeout, on_wait))  # taken here; the block runs below
     except LockTimeout:
-        raise AuditError(
-            f"the audit log {log} stayed locked by another checkpoint process for {timeout:g} s; "
-            "try again, and if it persists check for a stuck checkpoint process."
-        ) from None
+        raise AuditError(_TEXTS["locked"].format(path=log, timeout=timeout)) from None
     except OSError as error:
         if not optional:
-            raise AuditError(
-                f"cannot lock the audit log {log} ({error.strerror}); make its folder writable "
-                "or give --audit-log a writable path."
-            ) from None
+            raise AuditError(_TEXTS["cannot lock"].format(path=log, reason=error.strerror)) from None
         held = False
     else:
         held = True
@@ -167,23 +368,42 @@ def locked(log: Path, timeout: float, *, optional: bool = False) -> Iterator[boo
         yield held
 
 
-def _last_line(handle: BinaryIO, size: int) -> bytes:
-    """The bytes of the last line (without its newline), read backwards from the end."""
+def _write_all(descriptor: int, data: bytes) -> None:
+    """Write every byte (a write may take fewer than asked), unbuffered: nothing is held back for later."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
+def _sha256(descriptor: int, start: int, end: int) -> str:
+    """The SHA-256 of the log's bytes from `start` to `end`."""
+    digest = hashlib.sha256()
+    while start < end:
+        chunk = os.pread(descriptor, min(1 << 20, end - start), start)
+        if not chunk:
+            break
+        digest.update(chunk)
+        start += len(chunk)
+    return digest.hexdigest()
+
+
+def _last_line(descriptor: int, size: int) -> bytes:
+    """The bytes of the line ending at byte `size` (without its newline), read backwards."""
     start = size - 1  # the final newline, already checked
     buffer = b""
     while start > 0:
         step = min(_TAIL_CHUNK, start)
         start -= step
-        handle.seek(start)
-        buffer = handle.read(step) + buffer
+        buffer = os.pread(descriptor, step, start) + buffer
         newline_at = buffer.rfind(b"\n")
         if newline_at >= 0:
             return buffer[newline_at + 1 :]
     return buffer
 
 
-def _write_error(path: Path, error: OSError) -> AuditError:
-    return AuditError(
-        f"cannot append to the audit log {path} ({error.strerror}); fix its permissions or free disk space, "
-        "then screen again."
-    )
+def _json_object(line: bytes) -> dict[str, Any]:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return {}
+    return entry if isinstance(entry, dict) else {}

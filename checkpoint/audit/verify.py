@@ -1,86 +1,226 @@
-"""Verifying a log: every line chained to the one before, and the last one to the head file."""
+"""Verifying a log: every line chained to the one before, the last one to the keyed head file, and, given an
+anchor exported earlier, the anchored entry still in the log.
+
+An append interrupted by a power cut or a full disk leaves a pending record (`pending.py`); verification
+reports what the next screening will do with it rather than calling the log damaged, as long as the record
+seals exactly what the log holds after its head.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checkpoint.audit.chain import GENESIS_HASH, AuditChainError, head_path_for, line_hash, read_head
+from checkpoint.audit.chain import GENESIS_HASH, AuditChainError, Head, head_path_for, line_hash, read_head
+from checkpoint.audit.keys import KEY_FILE_NAME, read_key
 from checkpoint.audit.log import LOCK_TIMEOUT_SECONDS, locked
+from checkpoint.audit.pending import Pending, Settlement, assess, pending_path_for, read_pending
 from checkpoint.errors import AuditError
+
+_TEXTS = {
+    "no log": "no audit log at {path}; check the path.",
+    "log removed": "no audit log at {path}, but its head file exists: the log was removed or moved; restore it "
+    "from a backup.",
+    "log removed anchored": "no audit log at {path}, but the anchor records entry {seq}: the log was removed or "
+    "moved; restore it from a backup.",
+    "head missing": "the audit log {path} has {entries} entries but its head file {head} is missing, so lines "
+    "removed from the end would go unnoticed; restore the head file from a backup.",
+    "cut": "the audit log {path} ends at line {entries} but its head file records {seq} entries: line {next} onwards "
+    "was removed.",
+    "added": "the audit log {path} has {entries} entries but its head file records {seq}: line {next} onwards was "
+    "added by hand (or left by an older checkpoint interrupted while appending; this one seals its appends).",
+    "last edited": "the audit log {path}: line {entries} does not match its head file: the last line was edited.",
+    "head forged": "the audit log {path}: its head file's MAC does not match audit.key: the head file was rewritten "
+    "(to match a log cut short, say), or audit.key was replaced; restore both from a backup.",
+    "head downgraded": "the audit log {path}: its head file is unkeyed, but entries from line {line} on were "
+    "written by a checkpoint that keys its head file: the head file was replaced.",
+    "no key": "the audit log {path}: its head file is keyed but there is no {key} beside the log to check it "
+    "with; verify where the log was written, or copy its key beside it.",
+    "unkeyed note": "the head file is unkeyed (written by an earlier checkpoint): it shows where the log ended, "
+    "but not who wrote it; the next screening keys it.",
+    "anchor forged": "the anchor {anchor} was not exported from this log's installation: its MAC does not match "
+    "audit.key.",
+    "anchor cut": "the audit log {path} ends at entry {entries} but the anchor records entry {seq}: entries were "
+    "removed from the end (or the log and its head file were replaced).",
+    "anchor rewritten": "the audit log {path}: line {seq} is not the entry the anchor records: the log was "
+    "rewritten at or before line {seq} (or replaced by another).",
+    "anchor unchecked": "the anchor has a MAC but there is no audit.key beside the log to check it with; the "
+    "anchored entry itself was found in the log.",
+    "pending": "the audit log {path}: {reason}; ask a supervisor to compare the log with its backups.",
+    "whole note": "entries {first}–{last} were written by a screening interrupted before it recorded them in "
+    "the head file; its pending record seals exactly those lines, and the next screening records them.",
+    "part note": "a screening was interrupted while writing entries {first}–{last}: the part it wrote after line "
+    "{base} is not checked, and the next screening takes it back.",
+    "incomplete": "the audit log {path}: line {number} is incomplete (no newline): an append was interrupted.",
+    "seq": "the audit log {path}: line {number} holds entry {seq}, expected {number}: lines were removed, reordered "
+    "or copied here.",
+    "start": "the audit log {path}: line 1 does not start the chain (its prev is not zeros): the start of the log "
+    "was removed.",
+    "prev": "the audit log {path}: line {before} does not match the prev hash recorded in line {number}: line "
+    "{before} was edited (or the prev of line {number}).",
+    "not json": "the audit log {path}: line {number} is not valid JSON ({reason}): it was edited or damaged.",
+    "not object": "the audit log {path}: line {number} is not a JSON object.",
+    "no seq": "the audit log {path}: line {number} lacks a valid seq or prev field: it was edited.",
+    "unreadable": "cannot read the audit log {path} ({reason}); check its permissions.",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """The outcome of a successful verification."""
+    """The outcome of a successful verification: entries checked, the last one's hash, notes for the reader,
+    the anchored entry's seq when an anchor was given, and the head file as it was read (None if none)."""
 
     path: Path
     entries: int
     head: str
+    notes: tuple[str, ...] = ()
+    anchored: int | None = None
+    head_file: Head | None = None
 
 
-def verify(path: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> VerifyReport:
-    """Check the chain and the head file; raise AuditChainError naming the first bad line."""
-    head_file = head_path_for(path)
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    """What walking the chain found: entries, the last hash, the first entry written with a keyed head (its
+    pax key shows it), and the hash of the line an anchor names."""
+
+    entries: int
+    last_hash: str
+    first_keyed: int | None
+    anchored_hash: str | None
+
+
+def verify(
+    path: Path,
+    *,
+    anchor: Head | None = None,
+    anchor_name: str = "",
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    on_wait: Callable[[float], object] | None = None,
+) -> VerifyReport:
+    """Check the chain, the head file and its MAC, an interrupted append, and `anchor` if given; raise
+    AuditChainError naming the first bad line (or what else is wrong)."""
     if not path.is_file():
-        if head_file.exists():
-            raise AuditChainError(
-                f"no audit log at {path}, but its head file exists: the log was removed or moved; "
-                "restore it from a backup.",
-                None,
-            )
-        raise AuditChainError(f"no audit log at {path}; check the path.", None)
-    size, head = _snapshot(path, lock_timeout)
-    entries, last_hash = _verify_chain(path, size)
-    if head is None:
-        if entries:
-            raise AuditChainError(
-                f"the audit log {path} has {entries} entries but its head file {head_file.name} is missing, "
-                "so lines removed from the end would go unnoticed; restore the head file from a backup.",
-                None,
-            )
-    elif head[0] > entries:
-        raise AuditChainError(
-            f"the audit log {path} ends at line {entries} but its head file records {head[0]} entries: "
-            f"line {entries + 1} onwards was removed.",
-            entries + 1,
-        )
-    elif head[0] < entries:
-        raise AuditChainError(
-            f"the audit log {path} has {entries} entries but its head file records {head[0]}: line "
-            f"{head[0] + 1} onwards was added by hand, or the last append was interrupted before it "
-            "updated the head.",
-            head[0] + 1,
-        )
-    elif head[1] != last_hash:
-        raise AuditChainError(
-            f"the audit log {path}: line {entries} does not match its head file: the last line was edited.",
-            entries,
-        )
-    return VerifyReport(path=path, entries=entries, head=last_hash)
+        if anchor is not None:
+            raise AuditChainError(_TEXTS["log removed anchored"].format(path=path, seq=anchor.seq), None)
+        if head_path_for(path).exists():
+            raise AuditChainError(_TEXTS["log removed"].format(path=path), None)
+        raise AuditChainError(_TEXTS["no log"].format(path=path), None)
+    key = read_key(path.parent / KEY_FILE_NAME)
+    size, head, pending = _snapshot(path, key, lock_timeout, on_wait)
+    notes: list[str] = []
+    end, expected = size, head
+    if pending is not None:
+        end, expected = _settlement(path, size, head, pending, notes)
+    chain = _verify_chain(path, end, anchor.seq if anchor is not None else None)
+    if anchor is not None:
+        _check_anchor(path, anchor, anchor_name, chain, key, notes)
+    _check_head(path, expected, chain)
+    if head is not None:
+        _check_key(path, head, chain, key, notes)
+    anchored = anchor.seq if anchor is not None else None
+    return VerifyReport(path, chain.entries, chain.last_hash, tuple(notes), anchored, head)
 
 
-def _snapshot(path: Path, lock_timeout: float) -> tuple[int, tuple[int, str] | None]:
-    """The log's size and head, read together under the lock so that a running append is not half-seen.
+def _snapshot(
+    path: Path, key: bytes | None, lock_timeout: float, on_wait: Callable[[float], object] | None
+) -> tuple[int, Head | None, Pending | None]:
+    """The log's size, head and pending record, read together under the lock so that a running append is not
+    half-seen.
 
     The log is append-only, so checking its first `size` bytes afterwards needs no lock; a read-only copy
     (where no lock file can be made) is read as it is.
     """
-    with locked(path, lock_timeout, optional=True):
-        return path.stat().st_size, read_head(head_path_for(path))
+    with locked(path, lock_timeout, optional=True, on_wait=on_wait):
+        size = path.stat().st_size
+        head = read_head(head_path_for(path))
+        try:
+            pending = read_pending(pending_path_for(path), key)
+        except AuditChainError as error:
+            raise AuditChainError(_TEXTS["pending"].format(path=path, reason=error), None) from None
+    return size, head, pending
 
 
-def _verify_chain(path: Path, size: int) -> tuple[int, str]:
-    """Walk the first `size` bytes line by line; return the number of entries and the last line's hash."""
+def _settlement(
+    path: Path, size: int, head: Head | None, pending: Pending, notes: list[str]
+) -> tuple[int, Head | None]:
+    """How far to check the log, and the head it must end with, given what the next append will settle."""
+    whole = None
+    if size == pending.start + pending.length:
+        with path.open("rb") as handle:
+            handle.seek(pending.start)
+            whole = hashlib.file_digest(handle, "sha256").hexdigest()
+    try:
+        settlement = assess(pending, pending_path_for(path), size, head, whole)
+    except AuditChainError as error:
+        raise AuditChainError(_TEXTS["pending"].format(path=path, reason=error), None) from None
+    span = {"first": pending.from_seq, "last": pending.to_seq, "base": pending.base.seq}
+    if settlement is Settlement.WRITTEN_IN_PART:
+        notes.append(_TEXTS["part note"].format(**span))
+        return pending.start, head
+    if settlement is Settlement.WRITTEN_WHOLE:
+        notes.append(_TEXTS["whole note"].format(**span))
+        return size, pending.end
+    return size, head
+
+
+def _check_head(path: Path, head: Head | None, chain: _Chain) -> None:
+    entries = chain.entries
+    if head is None:
+        if entries:
+            name = head_path_for(path).name
+            raise AuditChainError(_TEXTS["head missing"].format(path=path, entries=entries, head=name), None)
+        return
+    values = {"path": path, "entries": entries, "seq": head.seq, "next": min(head.seq, entries) + 1}
+    if head.seq > entries:
+        raise AuditChainError(_TEXTS["cut"].format(**values), entries + 1)
+    if head.seq < entries:
+        raise AuditChainError(_TEXTS["added"].format(**values), head.seq + 1)
+    if head.hash != chain.last_hash:
+        raise AuditChainError(_TEXTS["last edited"].format(**values), entries)
+
+
+def _check_key(path: Path, head: Head, chain: _Chain, key: bytes | None, notes: list[str]) -> None:
+    """A keyed head must carry the MAC of this installation's key; an unkeyed one is only accepted on a log
+    that no keying checkpoint has written to."""
+    if head.mac is None:
+        if chain.first_keyed is not None:
+            raise AuditChainError(_TEXTS["head downgraded"].format(path=path, line=chain.first_keyed), None)
+        notes.append(_TEXTS["unkeyed note"])
+    elif key is None:
+        raise AuditChainError(_TEXTS["no key"].format(path=path, key=KEY_FILE_NAME), None)
+    elif not head.sealed_by(key):
+        raise AuditChainError(_TEXTS["head forged"].format(path=path), None)
+
+
+def _check_anchor(path: Path, anchor: Head, name: str, chain: _Chain, key: bytes | None, notes: list[str]) -> None:
+    """The anchored entry must still be in the log, unchanged (the head cannot then be behind it)."""
+    if anchor.mac is not None:
+        if key is None:
+            notes.append(_TEXTS["anchor unchecked"])
+        elif not anchor.sealed_by(key):
+            raise AuditChainError(_TEXTS["anchor forged"].format(anchor=name or "given"), None)
+    if chain.entries < anchor.seq:
+        raise AuditChainError(
+            _TEXTS["anchor cut"].format(path=path, entries=chain.entries, seq=anchor.seq), chain.entries + 1
+        )
+    if anchor.seq > 0 and chain.anchored_hash != anchor.hash:
+        raise AuditChainError(_TEXTS["anchor rewritten"].format(path=path, seq=anchor.seq), anchor.seq)
+
+
+def _verify_chain(path: Path, size: int, anchored: int | None) -> _Chain:
+    """Walk the first `size` bytes line by line."""
     expected_prev = GENESIS_HASH
     number = 0
     remaining = size
+    first_keyed = anchored_hash = None
     try:
         handle = path.open("rb")
     except OSError as error:
-        raise AuditError(f"cannot read the audit log {path} ({error.strerror}); check its permissions.") from None
+        raise AuditError(_TEXTS["unreadable"].format(path=path, reason=error.strerror)) from None
     with handle:
         for raw in handle:
             if remaining <= 0:
@@ -88,35 +228,25 @@ def _verify_chain(path: Path, size: int) -> tuple[int, str]:
             chunk = raw[:remaining]
             remaining -= len(chunk)
             number += 1
+            values = {"path": path, "number": number, "before": number - 1}
             if not chunk.endswith(b"\n"):
-                raise AuditChainError(
-                    f"the audit log {path}: line {number} is incomplete (no newline): an append was interrupted.",
-                    number,
-                )
+                raise AuditChainError(_TEXTS["incomplete"].format(**values), number)
             line = chunk[:-1]
             entry = _parse(path, number, line)
             seq, prev = entry["seq"], entry["prev"]
             if seq != number:
-                raise AuditChainError(
-                    f"the audit log {path}: line {number} holds entry {seq}, expected {number}: "
-                    "lines were removed, reordered or copied here.",
-                    number,
-                )
+                raise AuditChainError(_TEXTS["seq"].format(seq=seq, **values), number)
             if prev != expected_prev:
                 if number == 1:
-                    raise AuditChainError(
-                        f"the audit log {path}: line 1 does not start the chain (its prev is not zeros): "
-                        "the start of the log was removed.",
-                        1,
-                    )
+                    raise AuditChainError(_TEXTS["start"].format(**values), 1)
                 # The seqs are in order, so the likeliest cause is an edit of the line before this one.
-                raise AuditChainError(
-                    f"the audit log {path}: line {number - 1} does not match the prev hash recorded in "
-                    f"line {number}: line {number - 1} was edited (or the prev of line {number}).",
-                    number - 1,
-                )
+                raise AuditChainError(_TEXTS["prev"].format(**values), number - 1)
             expected_prev = line_hash(line)
-    return number, expected_prev
+            if first_keyed is None and "pax_key" in entry:
+                first_keyed = number
+            if number == anchored:
+                anchored_hash = expected_prev
+    return _Chain(number, expected_prev, first_keyed, anchored_hash)
 
 
 def _parse(path: Path, number: int, line: bytes) -> dict[str, Any]:
@@ -126,15 +256,10 @@ def _parse(path: Path, number: int, line: bytes) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError) as error:
         # JSONDecodeError's msg names only the problem and position, never the content.
         reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
-        raise AuditChainError(
-            f"the audit log {path}: line {number} is not valid JSON ({reason}): it was edited or damaged.",
-            number,
-        ) from None
+        raise AuditChainError(_TEXTS["not json"].format(path=path, number=number, reason=reason), number) from None
     if not isinstance(entry, dict):
-        raise AuditChainError(f"the audit log {path}: line {number} is not a JSON object.", number)
+        raise AuditChainError(_TEXTS["not object"].format(path=path, number=number), number)
     seq, prev = entry.get("seq"), entry.get("prev")
     if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(prev, str):
-        raise AuditChainError(
-            f"the audit log {path}: line {number} lacks a valid seq or prev field: it was edited.", number
-        )
+        raise AuditChainError(_TEXTS["no seq"].format(path=path, number=number), number)
     return entry

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from checkpoint.cli.audit import say_wait
 from checkpoint.cli.options import parse_today
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
@@ -103,10 +104,12 @@ def screen_command(
     who = pipeline.Officer(officer, post)
     if manifest is not None:
         run = pipeline.screen_manifest(
-            manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers
+            manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers, on_wait=say_wait
         )
     else:
-        run = pipeline.screen_desk(desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who)
+        run = pipeline.screen_desk(
+            desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who, on_wait=say_wait
+        )
     _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)
 

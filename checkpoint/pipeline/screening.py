@@ -115,11 +115,12 @@ def screen(
     officer: Officer | None = None,
     notes: Sequence[str] = (),
     workers: int | None = None,
+    on_wait: Callable[[float], object] | None = None,
 ) -> ScreeningRun:
     """Screen travellers already read and append them to the audit log; nothing is returned unless logged.
 
     `workers`: how many processes may share the matching (default: every core); the results do not depend
-    on it.
+    on it. `on_wait(seconds)`: called while another screening holds the audit log's lock for long.
     """
     return _screen(
         _AlreadyRead(travellers),
@@ -130,6 +131,7 @@ def screen(
         officer=officer,
         notes=notes,
         workers=workers,
+        on_wait=on_wait,
     )
 
 
@@ -142,6 +144,7 @@ def screen_manifest(
     audit_log: Path,
     officer: Officer | None = None,
     workers: int | None = None,
+    on_wait: Callable[[float], object] | None = None,
 ) -> ScreeningRun:
     """Screen a manifest file against the rule pack at `rules` (default: the shipped pack).
 
@@ -159,6 +162,7 @@ def screen_manifest(
         officer=officer,
         notes=rows.raw.notes,
         workers=workers,
+        on_wait=on_wait,
     )
 
 
@@ -171,12 +175,13 @@ def screen_desk(
     today: date,
     audit_log: Path,
     officer: Officer | None = None,
+    on_wait: Callable[[float], object] | None = None,
 ) -> ScreeningRun:
     """Screen one traveller typed at the desk (`desk_traveller`) against the pack at `rules` (default: the
     shipped pack)."""
     traveller = desk_traveller(cells, today=today, mrz=mrz)
     pack = load_pack(rules or default_pack_path())
-    return screen([traveller], registry, pack, today=today, audit_log=audit_log, officer=officer)
+    return screen([traveller], registry, pack, today=today, audit_log=audit_log, officer=officer, on_wait=on_wait)
 
 
 def match(travellers: Sequence[Traveller], registry: Registry, *, workers: int | None = None) -> list[MatchOutcome]:
@@ -227,6 +232,7 @@ def _screen(
     officer: Officer | None,
     notes: Sequence[str],
     workers: int | None,
+    on_wait: Callable[[float], object] | None,
 ) -> ScreeningRun:
     matcher = EvidenceMatcher()
 
@@ -239,7 +245,7 @@ def _screen(
     # stopped if either fails (the context's exit).
     with start_shares(read_and_match, len(rows), workers or usable_cores()) as matching:
         pack = load_pack()
-        log = AuditLog(audit_log)
+        log = AuditLog(audit_log, on_wait=on_wait)
         context = ScreeningContext(
             officer=officer.officer if officer else None,
             post=officer.post if officer else None,
@@ -248,15 +254,15 @@ def _screen(
             rule_pack_hash=pack.sha256,
             tool_version=__version__,
         )
-        log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
+        preflight = log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
         matched = matching.finish()
     travellers = rows.flag_repeated_pax_ids([traveller for traveller, _ in matched])
     results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
-    log.record(results, context)
+    appended = log.record(results, context)
     return ScreeningRun(
         results=tuple(results),
         registry_snapshot=registry.info.snapshot_id,
         pack_name=pack.name,
         pack_version=pack.version,
-        notes=(*registry.notes, *notes),
+        notes=(*registry.notes, *notes, *preflight.notes, *appended.notes),  # what the log settled, too
     )

@@ -9,8 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from checkpoint.audit import GENESIS_HASH, AuditChainError, AuditLog, ScreeningContext, head_path_for, verify
+from checkpoint.audit import (
+    GENESIS_HASH,
+    AuditChainError,
+    AuditLog,
+    Head,
+    ScreeningContext,
+    head_path_for,
+    load_key,
+    pending_path_for,
+    verify,
+)
+from checkpoint.audit.chain import head_mac
+from checkpoint.errors import AuditError
 from checkpoint.models import ScreeningResult
+
+from support.faults import interrupt_append
 
 # The builders tests/audit/conftest.py provides as fixtures.
 MakeResult = Callable[..., ScreeningResult]
@@ -37,7 +51,9 @@ def test_chain_verifies_after_several_appends(make_log: MakeLog) -> None:
     assert report.entries == 7
     assert report.head == hashlib.sha256(lines[-1]).hexdigest()
     assert [json.loads(line)["seq"] for line in lines] == list(range(1, 8))
-    assert json.loads(head_path_for(path).read_bytes()) == {"seq": 7, "hash": report.head}
+    mac = head_mac(load_key(path.parent / "audit.key"), 7, report.head)
+    assert json.loads(head_path_for(path).read_bytes()) == {"seq": 7, "hash": report.head, "mac": mac}
+    assert report.notes == ()
 
 
 def test_an_empty_log_without_head_verifies(tmp_path: Path) -> None:
@@ -154,3 +170,86 @@ def test_a_lagging_head_fails_verify(context: ScreeningContext, result: MakeResu
     AuditLog(path).record([result(4)], context)
     head_path_for(path).write_bytes(old_head)
     expect_bad_line(path, 4)
+
+
+# --- the keyed head, anchors and pending records ---------------------------------------------------------
+
+
+def test_a_keyed_head_without_its_key_cannot_be_checked(make_log: MakeLog) -> None:
+    path = make_log(entries=3)
+    (path.parent / "audit.key").unlink()
+    with pytest.raises(AuditChainError, match=r"head file is keyed but there is no audit.key beside the log"):
+        verify(path)
+
+
+def test_a_head_keyed_with_another_key_is_reported(make_log: MakeLog) -> None:
+    path = make_log(entries=3)
+    (path.parent / "audit.key").write_bytes(bytes(32))  # audit.key replaced
+    with pytest.raises(AuditChainError, match=r"MAC does not match audit\.key"):
+        verify(path)
+
+
+def test_an_anchor_with_another_installations_mac_is_refused(make_log: MakeLog) -> None:
+    path = make_log(entries=3)
+    report = verify(path)
+    forged = Head(3, report.head, head_mac(bytes(32), 3, report.head))
+    with pytest.raises(AuditChainError, match="not exported from this log's installation"):
+        verify(path, anchor=forged)
+    assert verify(path, anchor=Head(3, report.head)).anchored == 3  # an unkeyed anchor is compared as it is
+
+
+def test_an_anchor_of_an_edited_entry_names_its_line(make_log: MakeLog) -> None:
+    path = make_log(entries=5)
+    anchor = Head(2, "ab" * 32)
+    expect = pytest.raises(AuditChainError, match="line 2 is not the entry the anchor records")
+    with expect as caught:
+        verify(path, anchor=anchor)
+    assert caught.value.line == 2
+
+
+def test_a_damaged_or_forged_pending_record_is_reported_and_refused(
+    make_log: MakeLog, context: ScreeningContext, result: MakeResult
+) -> None:
+    path = make_log(entries=3)
+    pending = pending_path_for(path)
+    for content, reason in ((b"{not json", "is damaged"), (_forged_pending(), "not written with this installation")):
+        pending.write_bytes(content)
+        with pytest.raises(AuditChainError, match=reason):
+            verify(path)
+        with pytest.raises(AuditError, match=rf"{reason}.*ask a supervisor"):
+            AuditLog(path).record([result(9)], context)
+
+
+def _forged_pending() -> bytes:
+    fields = {"from_seq": 4, "to_seq": 4, "start": 0, "length": 1, "prev": "0" * 64, "hash": "0" * 64}
+    return json.dumps({**fields, "sha256": "0" * 64, "mac": "0" * 64}).encode()
+
+
+def test_lines_that_are_not_the_sealed_ones_are_refused(
+    make_log: MakeLog, context: ScreeningContext, result: MakeResult
+) -> None:
+    """An interrupted append's record seals its exact bytes: other lines in their place are not accepted."""
+    path = make_log(entries=3)
+    interrupt_append(path, "before the head", count=2)
+    lines = lines_of(path)
+    lines[-1] = lines[-1].replace(b'"verdict":"clear"', b'"verdict":"hold!"')  # same length, other bytes
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(AuditChainError, match="that are not the entries 4–5 its pending record"):
+        verify(path)
+    with pytest.raises(AuditError, match=r"cannot settle an interrupted append.*ask a supervisor"):
+        AuditLog(path).record([result(9)], context)
+
+
+def test_a_pending_record_of_another_state_of_the_log_is_refused(
+    make_log: MakeLog, context: ScreeningContext, result: MakeResult
+) -> None:
+    """A record kept from an earlier interrupted append, put back later, matches neither head nor log."""
+    path = make_log(entries=3)
+    interrupt_append(path, "in the lines", count=2)
+    stale = pending_path_for(path).read_bytes()
+    AuditLog(path).record([result(4)], context)  # takes the part back, appends entry 4
+    pending_path_for(path).write_bytes(stale)
+    with pytest.raises(AuditChainError, match="does not match the log and its head file"):
+        verify(path)
+    with pytest.raises(AuditError, match="does not match the log and its head file"):
+        AuditLog(path).record([result(5)], context)
