@@ -33,6 +33,13 @@ class ConfigError(CheckpointError):
     exit_code = 4
 
 
+class OutputError(CheckpointError):
+    """The results could not be written where the officer asked (a full disk, a folder gone); the screening
+    itself may have succeeded and been logged, which the message then says."""
+
+    exit_code = 73  # sysexits' EX_CANTCREAT: not a usage error, nothing wrong with the options
+
+
 class AuditError(CheckpointError):
     """The audit log cannot be written or does not verify; the tool stops rather than screen unlogged."""
 

@@ -15,7 +15,7 @@ import typer
 
 from checkpoint.cli.audit import say_wait
 from checkpoint.cli.options import parse_today
-from checkpoint.errors import UsageError
+from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
 from checkpoint.report.interface import OutputFormat
 
@@ -115,20 +115,43 @@ def screen_command(
 
 
 def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:
+    """Show the run's notes and write its results; a failure now, after the screening was logged, says so."""
     from checkpoint.report import write_report, write_results
 
     for note in run.notes:
         typer.echo(f"note: {note}", err=True)
-    if output is None:
-        write_results(run.results, output_format, sys.stdout)
-        return
-    write_report(run.results, output_format, output)
-    counts = {verdict: sum(r.verdict.value == verdict for r in run.results) for verdict in ("hold", "refer", "clear")}
-    typer.echo(
-        f"{len(run.results)} traveller(s) screened on {screening_date}: "
-        f"hold {counts['hold']}, refer {counts['refer']}, clear {counts['clear']}; results in {output}",
-        err=True,
-    )
+    try:
+        if output is None:
+            write_results(run.results, output_format, sys.stdout)
+            sys.stdout.flush()
+        else:
+            write_report(run.results, output_format, output)
+    except KeyboardInterrupt:
+        typer.echo(f"checkpoint: interrupted; {_logged(run)}, but its results were not written.", err=True)
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        raise  # the reader went away: the root command handles it
+    except (OutputError, OSError) as error:
+        reason = str(error) if isinstance(error, OutputError) else f"cannot write the results ({error.strerror})"
+        raise OutputError(f"{reason}; {_logged(run)}: screen again with another --output to get them.") from None
+    if output is not None:
+        counts = {
+            verdict: sum(r.verdict.value == verdict for r in run.results) for verdict in ("hold", "refer", "clear")
+        }
+        typer.echo(
+            f"{len(run.results)} traveller(s) screened on {screening_date}: "
+            f"hold {counts['hold']}, refer {counts['refer']}, clear {counts['clear']}; results in {output}",
+            err=True,
+        )
+
+
+VERDICT_ORDER = ("hold", "refer", "clear")
+
+
+def _logged(run: ScreeningRun) -> str:
+    """Where the screening was logged, for a message about a failure after it."""
+    entries = f"entry {run.logged.start}" if len(run.logged) == 1 else f"entries {run.logged.start}–{run.logged[-1]}"
+    return f"the screening was logged ({entries} of {run.audit_log})" if run.logged else "the screening was logged"
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checkpoint.audit import KEY_FILE_NAME, head_path_for, lock_path_for
+from checkpoint.audit import KEY_FILE_NAME, head_path_for, lock_path_for, pending_path_for
 from checkpoint.home import home_dir
 from checkpoint.report.destination import Protected, check_destination
 
@@ -17,6 +17,7 @@ def check_output(output: Path, *, audit_log: Path, registry: Path | None, manife
         Protected(audit_log, "the audit log"),
         Protected(head_path_for(audit_log), "the audit log's head file"),
         Protected(lock_path_for(audit_log), "the audit log's lock file"),
+        Protected(pending_path_for(audit_log), "the audit log's pending record"),
         Protected(audit_log.parent / KEY_FILE_NAME, "the audit key"),
     ]
     if registry is not None:

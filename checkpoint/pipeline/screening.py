@@ -46,6 +46,9 @@ class ScreeningRun:
     pack_name: str
     pack_version: str
     notes: tuple[str, ...] = field(default=())
+    #: The audit log and the sequence numbers of this screening's entries in it.
+    audit_log: Path | None = None
+    logged: range = range(0)
 
     @property
     def exit_code(self) -> int:
@@ -265,4 +268,6 @@ def _screen(
         pack_name=pack.name,
         pack_version=pack.version,
         notes=(*registry.notes, *notes, *preflight.notes, *appended.notes),  # what the log settled, too
+        audit_log=audit_log,
+        logged=range(appended.first, appended.last + 1) if appended.count else range(0),
     )

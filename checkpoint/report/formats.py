@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from checkpoint.durable import write_text_atomically
-from checkpoint.errors import UsageError
+from checkpoint.errors import OutputError, UsageError
 from checkpoint.models import ScreeningResult
 from checkpoint.report.csvfmt import CsvWriter
 from checkpoint.report.interface import OutputFormat, ResultWriter
@@ -66,13 +66,11 @@ def write_results(results: Sequence[ScreeningResult], output_format: OutputForma
 def write_report(results: Sequence[ScreeningResult], output_format: OutputFormat | str, path: Path) -> None:
     """Write `results` in `output_format` to `path`, whole or not at all (SPEC §5; `checkpoint.durable`).
 
-    A file that cannot be written is a UsageError naming it: the officer chose it with --output.
+    A file that cannot be written is an OutputError naming it and why (the folder gone, the disk full).
     """
     writer = writer_for(output_format)
     try:
         write_text_atomically(path, lambda stream: writer.write(results, stream))
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise UsageError(
-            f"cannot write output file {path}: {reason[:1].lower()}{reason[1:]}; choose another --output"
-        ) from None
+        raise OutputError(f"cannot write output file {path}: {reason[:1].lower()}{reason[1:]}") from None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checkpoint.errors import UsageError
+from checkpoint.errors import OutputError
 from checkpoint.models import Candidate, MatchOutcome, ScreeningResult
 from checkpoint.report import OutputFormat, write_report
 
@@ -31,22 +31,21 @@ def test_a_writer_failing_midway_leaves_the_previous_file_and_nothing_else(
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_a_missing_folder_is_a_usage_error(sample_results: list[ScreeningResult], tmp_path: Path) -> None:
+def test_a_missing_folder_is_an_output_error(sample_results: list[ScreeningResult], tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "dir" / "out.csv"
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_report(sample_results, OutputFormat.CSV, target)
     message = str(caught.value)
     assert message.startswith(f"cannot write output file {target}: ")
-    assert message.endswith("; choose another --output")
-    assert caught.value.exit_code == 2
+    assert caught.value.exit_code == 73
 
 
-def test_a_target_that_is_a_folder_is_a_usage_error_and_leaves_nothing(
+def test_a_target_that_is_a_folder_is_an_output_error_and_leaves_nothing(
     sample_results: list[ScreeningResult], tmp_path: Path
 ) -> None:
     target = tmp_path / "taken"
     target.mkdir()
-    with pytest.raises(UsageError, match="cannot write output file"):
+    with pytest.raises(OutputError, match="cannot write output file"):
         write_report(sample_results, OutputFormat.JSON, target)
     assert list(tmp_path.iterdir()) == [target]
     assert list(target.iterdir()) == []

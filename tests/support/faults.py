@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -46,10 +47,15 @@ def leave_free(folder: Path, pages: int, *, page: int = 4096) -> Path:
 
 
 def run_checkpoint(
-    *args: object, home: Path, file_size_limit: int | None = None, timeout: float = 120
+    *args: object,
+    home: Path,
+    file_size_limit: int | None = None,
+    timeout: float = 120,
+    stdout: IO[str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`checkpoint ARGS…` in a new process with $CHECKPOINT_HOME at `home`, as a shell user runs it: with
-    `file_size_limit`, under `ulimit -f` (RLIMIT_FSIZE, and the kernel's SIGXFSZ left as it is)."""
+    `file_size_limit`, under `ulimit -f` (RLIMIT_FSIZE, and the kernel's SIGXFSZ left as it is); with `stdout`,
+    its standard output goes to that file, as a shell's `>` sends it."""
 
     def limit() -> None:
         if file_size_limit is not None:
@@ -61,7 +67,8 @@ def run_checkpoint(
     return subprocess.run(
         [sys.executable, "-m", "checkpoint", *map(str, args)],
         env=env,
-        capture_output=True,
+        stdout=stdout if stdout is not None else subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         timeout=timeout,
         check=False,
