@@ -1,4 +1,4 @@
-"""An exclusive lock between processes, held on a lock file, with a timeout.
+"""Locks between processes, held on a lock file: exclusive with a timeout, shared, or exclusive if free now.
 
 On POSIX it is `flock(2)` on the lock file, as the `filelock` package takes it there (so a checkpoint that
 still used that package and this one exclude each other). Elsewhere (Windows) that package is used,
@@ -41,9 +41,52 @@ def exclusive(path: Path, timeout: float) -> Iterator[None]:
         except filelock.Timeout:
             raise LockTimeout(str(path)) from None
         return
+    with _held(path, timeout, fcntl.LOCK_EX):
+        yield
+
+
+@contextmanager
+def shared(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the lock on `path` (created if missing) shared for the block: any number of sharers hold it together,
+    and none while a process holds it exclusively. LockTimeout and OSError as for `exclusive`. Where there is
+    no flock(2) (Windows) nothing is locked: `exclusive_if_free` never gets the lock there either."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        yield
+        return
+    with _held(path, timeout, fcntl.LOCK_SH):
+        yield
+
+
+@contextmanager
+def exclusive_if_free(path: Path) -> Iterator[bool]:
+    """Try once for the lock on `path` exclusively: the block gets True holding it, False when another process
+    holds it (shared or not), when the lock file cannot be opened, or where there is no flock(2)."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        yield False
+        return
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield False
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held = True
+    except OSError:  # BlockingIOError: taken
+        held = False
+    try:
+        yield held
+    finally:
+        if held:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)
+
+
+@contextmanager
+def _held(path: Path, timeout: float, kind: int) -> Iterator[None]:
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        _take(descriptor, timeout)
+        _take(descriptor, timeout, kind)
         try:
             yield
         finally:
@@ -52,12 +95,12 @@ def exclusive(path: Path, timeout: float) -> Iterator[None]:
         os.close(descriptor)
 
 
-def _take(descriptor: int, timeout: float) -> None:
+def _take(descriptor: int, timeout: float, kind: int) -> None:
     deadline = time.monotonic() + timeout
     wait = _FIRST_WAIT
     while True:
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, kind | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             left = deadline - time.monotonic()
