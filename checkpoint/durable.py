@@ -92,15 +92,13 @@ def abandoned_temporaries(folder: Path) -> list[Path]:
     machines needs a lock besides (the registry's `leftovers` module). A missing folder has none.
     """
     try:
-        names = [entry.name for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)]
+        with os.scandir(folder) as entries:
+            named = [(entry, _TEMPORARY.fullmatch(entry.name)) for entry in entries]
+        files = [(entry, matched) for entry, matched in named if matched and entry.is_file(follow_symlinks=False)]
     except OSError:
         return []
-    found = []
-    for name in sorted(names):
-        matched = _TEMPORARY.fullmatch(name)
-        if matched and not _process_alive(int(matched["pid"])):
-            found.append(Path(folder) / name)
-    return found
+    dead = [entry for entry, matched in files if not _process_alive(int(matched["pid"]))]
+    return sorted(Path(folder) / entry.name for entry in dead)
 
 
 def _process_alive(pid: int) -> bool:
