@@ -6,14 +6,14 @@ the current snapshot, in the store's pointer (`current.json`) too. Changed bytes
 an edit, a truncation) are found before a screening matches against them. A checksum is not a seal against
 someone who can write the store: they can rewrite the record with the snapshot (and could import anything).
 
-xxh3 reads the half a gigabyte of a million-record snapshot from the page cache in well under a tenth of a
-second, five times faster than SHA-256 (`benchmarks/registry/integrity.py`); from a cold disk it costs
-seconds. So a file that was verified is remembered (`$CHECKPOINT_HOME/cache/verified`) by its device, inode,
-size, modification time and change time, with the checksum it matched, and hashed again only when one of them
-differs. Any write to a file through the file system sets its change time to the present, and no call sets it
-back (only changing the system clock does): what the memory does not see is damage below the file system (a
-disk that silently returns other bytes), which `registry list` and `registry use` still find, as they always
-hash in full.
+xxh3 hashes as fast as memory is read, many times faster than SHA-256; still, a million-record snapshot is
+half a gigabyte, and reading it from a cold disk on every screening would cost as much as the screening
+(`benchmarks/registry/results.md`). So a file that was verified is remembered (`$CHECKPOINT_HOME/cache/
+verified`) by its device, inode, size, modification time and change time, with the checksum it matched, and
+hashed again only when one of them differs. Any write to a file through the file system sets its change time
+to the present, and no call sets it back (only changing the system clock does): what the memory does not see
+is damage below the file system (a disk that silently returns other bytes), which `registry list` and
+`registry use` still find, as they always hash in full.
 """
 
 from __future__ import annotations
