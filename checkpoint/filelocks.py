@@ -41,8 +41,30 @@ def exclusive(path: Path, timeout: float) -> Iterator[None]:
         except filelock.Timeout:
             raise LockTimeout(str(path)) from None
         return
-    with _held(path, timeout, fcntl.LOCK_EX):
-        yield
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _take(descriptor, timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _take(descriptor: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    wait = _FIRST_WAIT
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LockTimeout("the lock stayed taken") from None
+            time.sleep(min(wait, left))
+            wait = min(wait * 2, _LONGEST_WAIT)
 
 
 @contextmanager
@@ -53,8 +75,23 @@ def shared(path: Path, timeout: float) -> Iterator[None]:
     if fcntl is None:  # pragma: no cover - not on POSIX
         yield
         return
-    with _held(path, timeout, fcntl.LOCK_SH):
-        yield
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:  # an exclusive holder (`exclusive_if_free`) keeps it for moments: no backing off needed
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout("the lock stayed taken") from None
+                time.sleep(_LONGEST_WAIT)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
 
 
 @contextmanager
@@ -80,31 +117,3 @@ def exclusive_if_free(path: Path) -> Iterator[bool]:
         if held:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
         os.close(descriptor)
-
-
-@contextmanager
-def _held(path: Path, timeout: float, kind: int) -> Iterator[None]:
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        _take(descriptor, timeout, kind)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-    finally:
-        os.close(descriptor)
-
-
-def _take(descriptor: int, timeout: float, kind: int) -> None:
-    deadline = time.monotonic() + timeout
-    wait = _FIRST_WAIT
-    while True:
-        try:
-            fcntl.flock(descriptor, kind | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise LockTimeout("the lock stayed taken") from None
-            time.sleep(min(wait, left))
-            wait = min(wait * 2, _LONGEST_WAIT)

@@ -22,6 +22,27 @@ def test_a_second_holder_waits_out_the_timeout_then_gets_it_after_the_first(tmp_
         assert path.exists()
 
 
+def test_sharers_hold_the_lock_together_and_keep_out_an_exclusive_holder(tmp_path: Path) -> None:
+    """(flock(2) locks belong to an open file, so two opens in one process exclude each other as two processes do.)"""
+    path = tmp_path / "x.lock"
+    with shared(path, 1.0), shared(path, 0.05):  # a second sharer does not wait
+        with exclusive_if_free(path) as free:
+            assert free is False
+        with pytest.raises(LockTimeout), exclusive(path, 0.05):
+            pass
+    with exclusive_if_free(path) as free:
+        assert free is True
+        with pytest.raises(LockTimeout), shared(path, 0.05):  # the exclusive holder keeps sharers out
+            pass
+    with shared(path, 0.05):  # and lets go after its block
+        pass
+
+
+def test_exclusive_if_free_says_no_when_the_lock_file_cannot_be_made(tmp_path: Path) -> None:
+    with exclusive_if_free(tmp_path / "missing-folder" / "x.lock") as free:
+        assert free is False
+
+
 def test_an_error_in_the_block_releases_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "x.lock"
     with pytest.raises(OSError, match="disk full"), exclusive(path, 1.0):
@@ -58,24 +79,3 @@ def test_a_lock_held_by_another_process_excludes_this_one_until_it_lets_go(tmp_p
 def test_a_lock_file_that_cannot_be_made_is_an_os_error(tmp_path: Path) -> None:
     with pytest.raises(OSError), exclusive(tmp_path / "missing-folder" / "x.lock", 0.05):
         pass
-
-
-def test_sharers_hold_the_lock_together_and_keep_out_an_exclusive_holder(tmp_path: Path) -> None:
-    """(flock(2) locks belong to an open file, so two opens in one process exclude each other as two processes do.)"""
-    path = tmp_path / "x.lock"
-    with shared(path, 1.0), shared(path, 0.05):  # a second sharer does not wait
-        with exclusive_if_free(path) as free:
-            assert free is False
-        with pytest.raises(LockTimeout), exclusive(path, 0.05):
-            pass
-    with exclusive_if_free(path) as free:
-        assert free is True
-        with pytest.raises(LockTimeout), shared(path, 0.05):  # the exclusive holder keeps sharers out
-            pass
-    with shared(path, 0.05):  # and lets go after its block
-        pass
-
-
-def test_exclusive_if_free_says_no_when_the_lock_file_cannot_be_made(tmp_path: Path) -> None:
-    with exclusive_if_free(tmp_path / "missing-folder" / "x.lock") as free:
-        assert free is False
