@@ -119,7 +119,10 @@ def _aligned(rows: list[tuple[str, ...]], numbers: set[int]) -> list[str]:
 @registry_app.command("use")
 def use_command(
     snapshot: Annotated[
-        str, typer.Argument(help="A snapshot id as `checkpoint registry list` shows it (or its unique beginning).")
+        str,
+        typer.Argument(
+            metavar="SNAPSHOT", help="A snapshot id as `checkpoint registry list` shows it (or its unique beginning)."
+        ),
     ],
     store: StoreOption = None,
 ) -> None:
