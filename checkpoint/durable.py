@@ -4,7 +4,8 @@ Every writer (output files, the registry's snapshots and current pointer, the au
 files, synthetic data) goes through `write_atomically`: a temporary file beside the target (created
 exclusively, owner-only), written, flushed and fsynced, renamed onto the target, then the folder fsynced so
 that the rename itself is on disk. A reader sees the old file or the new one, never half of either; a
-failure at any point leaves the target as it was and no temporary file behind.
+failure at any point leaves the target as it was and no temporary file behind. Only a process killed outright
+leaves its temporary file: `abandoned_temporaries` finds those.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +33,7 @@ def write_atomically(
     file is gone; the caller turns it into its own error sentence.
     """
     path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")  # see _TEMPORARY
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -76,6 +78,40 @@ def sync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+#: How `write_atomically` names its temporary files: `.<target>.<pid>.<8 hex digits>.tmp`.
+_TEMPORARY = re.compile(r"\.(?P<target>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{8}\.tmp")
+
+
+def abandoned_temporaries(folder: Path) -> list[Path]:
+    """The temporary files `write_atomically` left in `folder` whose writing process no longer runs here.
+
+    A process killed while writing (`kill -9`, a power cut) leaves its temporary file behind. The process id
+    in the name tells whether its writer may still be writing *on this machine*; a folder shared with other
+    machines needs a lock besides (the registry's `leftovers` module). A missing folder has none.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            named = [(entry, _TEMPORARY.fullmatch(entry.name)) for entry in entries]
+        files = [(entry, matched) for entry, matched in named if matched and entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+    dead = [entry for entry, matched in files if not _process_alive(int(matched["pid"]))]
+    return sorted(Path(folder) / entry.name for entry in dead)
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process with this id runs here (one of another user counts: it may be writing)."""
+    if os.name == "nt":  # os.kill would end the process there: every writer is taken to be alive
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: nothing is sent, only whether the process exists is checked
+    except (ProcessLookupError, OverflowError):  # gone, or a number no process can have
+        return False
+    except PermissionError:
+        return True
+    return pid > 0
 
 
 def make_private_folder(folder: Path) -> None:

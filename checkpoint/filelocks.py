@@ -1,4 +1,4 @@
-"""An exclusive lock between processes, held on a lock file, with a timeout.
+"""Locks between processes, held on a lock file: exclusive with a timeout, shared, or exclusive if free now.
 
 On POSIX it is `flock(2)` on the lock file, as the `filelock` package takes it there (so a checkpoint that
 still used that package and this one exclude each other). Elsewhere (Windows) that package is used,
@@ -78,3 +78,55 @@ def _take(descriptor: int, timeout: float, on_wait: Callable[[float], object] | 
                 notice = now + _NOTICE_EVERY
             time.sleep(min(wait, left))
             wait = min(wait * 2, _LONGEST_WAIT)
+
+
+@contextmanager
+def shared(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the lock on `path` (created if missing) shared for the block: any number of sharers hold it together,
+    and none while a process holds it exclusively. LockTimeout and OSError as for `exclusive`. Where there is
+    no flock(2) (Windows) nothing is locked: `exclusive_if_free` never gets the lock there either."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        yield
+        return
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:  # an exclusive holder (`exclusive_if_free`) keeps it for moments: no backing off needed
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout("the lock stayed taken") from None
+                time.sleep(_LONGEST_WAIT)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def exclusive_if_free(path: Path) -> Iterator[bool]:
+    """Try once for the lock on `path` exclusively: the block gets True holding it, False when another process
+    holds it (shared or not), when the lock file cannot be opened, or where there is no flock(2)."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        yield False
+        return
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield False
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held = True
+    except OSError:  # BlockingIOError: taken
+        held = False
+    try:
+        yield held
+    finally:
+        if held:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)

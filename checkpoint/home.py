@@ -27,6 +27,11 @@ def registry_cache_dir() -> Path:
     return home_dir() / "cache" / "registry"
 
 
+def verified_cache_dir() -> Path:
+    """Registry snapshot files whose checksum held, remembered by device, inode, size and times (safe to delete)."""
+    return home_dir() / "cache" / "verified"
+
+
 def pack_cache_dir() -> Path:
     """Rule-pack files already parsed, by content (safe to delete)."""
     return home_dir() / "cache" / "packs"

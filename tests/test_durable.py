@@ -11,7 +11,7 @@ from typing import BinaryIO, TextIO
 
 import pytest
 
-from checkpoint.durable import make_private_folder, write_atomically, write_text_atomically
+from checkpoint.durable import abandoned_temporaries, make_private_folder, write_atomically, write_text_atomically
 
 
 class WriterFailedError(RuntimeError):
@@ -132,3 +132,32 @@ def test_a_private_folder_under_a_file_is_an_os_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(NotADirectoryError):
         make_private_folder(tmp_path / "file" / "sub")
+
+
+def test_abandoned_temporaries_are_those_whose_writer_no_longer_runs(tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    abandoned = tmp_path / f".current.json.{dead_pid}.0a1b2c3d.tmp"
+    running = tmp_path / f".snapshot.arrow.{os.getpid()}.0a1b2c3d.tmp"  # this process: still writing
+    others = [
+        tmp_path / "current.json",
+        tmp_path / f".notes.{dead_pid}.tmp",  # not the durable write's naming
+        tmp_path / f".x.{dead_pid}.ABCDEF12.tmp",  # nor this (the hex part is lower case)
+    ]
+    for path in (abandoned, running, *others):
+        path.write_bytes(b"x")
+    (tmp_path / f".folder.{dead_pid}.0a1b2c3d.tmp").mkdir()  # a folder is never one
+    assert abandoned_temporaries(tmp_path) == [abandoned]
+    assert abandoned_temporaries(tmp_path / "missing") == []
+
+
+def test_a_killed_writer_leaves_a_temporary_file_that_is_then_abandoned(tmp_path: Path) -> None:
+    """The naming `abandoned_temporaries` reads is the one `write_atomically` writes."""
+    code = (
+        "import os, sys; from pathlib import Path; from checkpoint.durable import write_atomically\n"
+        "write_atomically(Path(sys.argv[1]), lambda handle: os.kill(os.getpid(), 9))"
+    )
+    died = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out.csv")], check=False)
+    assert died.returncode == -9
+    [left] = list(tmp_path.iterdir())
+    assert abandoned_temporaries(tmp_path) == [left] and left.name.startswith(".out.csv.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checkpoint.filelocks import LockTimeout, exclusive
+from checkpoint.filelocks import LockTimeout, exclusive, exclusive_if_free, shared
 
 
 def test_a_second_holder_waits_out_the_timeout_then_gets_it_after_the_first(tmp_path: Path) -> None:
@@ -20,6 +20,27 @@ def test_a_second_holder_waits_out_the_timeout_then_gets_it_after_the_first(tmp_
         assert time.monotonic() - started >= 0.05
     with exclusive(path, 0.05):  # released by the first block
         assert path.exists()
+
+
+def test_sharers_hold_the_lock_together_and_keep_out_an_exclusive_holder(tmp_path: Path) -> None:
+    """(flock(2) locks belong to an open file, so two opens in one process exclude each other as two processes do.)"""
+    path = tmp_path / "x.lock"
+    with shared(path, 1.0), shared(path, 0.05):  # a second sharer does not wait
+        with exclusive_if_free(path) as free:
+            assert free is False
+        with pytest.raises(LockTimeout), exclusive(path, 0.05):
+            pass
+    with exclusive_if_free(path) as free:
+        assert free is True
+        with pytest.raises(LockTimeout), shared(path, 0.05):  # the exclusive holder keeps sharers out
+            pass
+    with shared(path, 0.05):  # and lets go after its block
+        pass
+
+
+def test_exclusive_if_free_says_no_when_the_lock_file_cannot_be_made(tmp_path: Path) -> None:
+    with exclusive_if_free(tmp_path / "missing-folder" / "x.lock") as free:
+        assert free is False
 
 
 def test_an_error_in_the_block_releases_the_lock(tmp_path: Path) -> None:

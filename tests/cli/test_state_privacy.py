@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -14,10 +15,14 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 def test_import_screen_and_an_internal_error_leave_only_owner_only_state(checkpoint_home: Path, tmp_path: Path) -> None:
     runner = CliRunner()
+    imported = runner.invoke(app, ["registry", "import", str(SAMPLE / "registry.csv"), "--today", "2026-11-28"])
+    snapshot_id = imported.stdout.split(" as snapshot ")[1].split()[0]
+    time.sleep(2.1)  # settled: the screening below remembers the snapshot as verified (cache/verified)
     steps = [
-        ["registry", "import", str(SAMPLE / "registry.csv"), "--today", "2026-11-28"],
         ["screen", "--manifest", str(SAMPLE / "ferry_batam.csv"), "--today", "2026-11-28", "--format", "json"],
         ["screen", "--registry", str(SAMPLE / "registry.csv"), "--name", "SRI WAHYUNI", "--today", "2026-11-28"],
+        ["registry", "list"],
+        ["registry", "use", snapshot_id],
     ]
     for arguments in steps:
         assert runner.invoke(app, arguments).exit_code in (0, 1)
@@ -27,6 +32,9 @@ def test_import_screen_and_an_internal_error_leave_only_owner_only_state(checkpo
     kept = [checkpoint_home, *checkpoint_home.rglob("*")]
     kinds = {path.relative_to(checkpoint_home).parts[:1] for path in kept if path != checkpoint_home}
     assert {("registry",), ("audit",), ("cache",), ("logs",)} <= kinds  # every kind of state was made
+    made = {path.name for path in kept}
+    assert {".writers.lock", f"{snapshot_id}.checksums.json"} <= made  # the store's locks and checksums
+    assert list((checkpoint_home / "cache" / "verified").glob("*.json"))  # snapshot files remembered as verified
     loose = {
         str(path.relative_to(checkpoint_home)): oct(stat.S_IMODE(path.stat().st_mode))
         for path in kept

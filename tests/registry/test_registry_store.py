@@ -104,7 +104,7 @@ def test_a_snapshot_derived_by_other_code_is_rederived_with_a_note(
 ) -> None:
     report = import_registry(registry_csv, tmp_path / "store", today=today)
     fresh = open_registry(None, tmp_path / "store", today=today)
-    monkeypatch.setattr("checkpoint.registry.store.fingerprint", lambda: "another-version")
+    monkeypatch.setattr("checkpoint.registry.files.fingerprint", lambda: "another-version")
     stale = open_registry(None, tmp_path / "store", today=today)
     assert stale.notes and "prepared by another version" in stale.notes[0]
     assert stale.stored_index is None  # stale keys are never used
@@ -125,11 +125,11 @@ def test_old_snapshots_are_pruned_with_their_index_and_rejects(registry_csv: Pat
     snapshots = store / "snapshots"
     snapshots.mkdir(parents=True)
     for stamp in ("20200101T000000Z", "20200102T000000Z", "20200103T000000Z"):
-        for suffix in (".arrow", ".index.arrow", ".rejects.csv"):
+        for suffix in (".arrow", ".index.arrow", ".rejects.csv", ".checksums.json"):
             (snapshots / f"{stamp}-00000000{suffix}").write_bytes(b"old")
     report = import_registry(registry_csv, store, today=today)
     left = sorted(path.name for path in snapshots.iterdir())
-    assert not [name for name in left if name.startswith("20200101")]  # the oldest went, all three files
+    assert not [name for name in left if name.startswith("20200101")]  # the oldest went, all four files
     assert len([name for name in left if name.endswith(".index.arrow")]) == 3
     assert f"{report.info.snapshot_id}.arrow" in left
 

@@ -1,0 +1,162 @@
+"""Interrupted imports leave no junk (issue 14, item 9), with real processes: a `checkpoint registry import` killed
+mid-write, the next import or screening that finds its files, and an import still running whose files stay."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checkpoint.synth import generate_registry
+
+TODAY = "2026-11-28"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+#: `durable.write_atomically`'s temporary files: `.<target>.<pid>.<hex>.tmp`.
+TEMPORARY = re.compile(r"\.(?P<target>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{8}\.tmp")
+
+
+@pytest.fixture(scope="module")
+def large_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An export large enough that writing its snapshot takes a moment a test can catch (5,000 records)."""
+    path = tmp_path_factory.mktemp("export") / "registry_5000.csv"
+    generate_registry(5_000, 5, date(2026, 11, 28)).to_csv(path, index=False)
+    return path
+
+
+def checkpoint(home: Path, *arguments: str) -> subprocess.Popen[bytes]:
+    """A real `checkpoint` process with its own $CHECKPOINT_HOME."""
+    env = {**os.environ, "CHECKPOINT_HOME": str(home)}
+    command = [sys.executable, "-m", "checkpoint", *arguments]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def run(home: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    done = checkpoint(home, *arguments)
+    stdout, stderr = done.communicate(timeout=120)
+    return subprocess.CompletedProcess(done.args, done.returncode, stdout.decode(), stderr.decode())
+
+
+def temporaries(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if TEMPORARY.fullmatch(path.name)) if folder.is_dir() else []
+
+
+def stopped_while_writing(
+    home: Path, folder: Path, target: re.Pattern[str], *arguments: str
+) -> subprocess.Popen[bytes]:
+    """Start `checkpoint ARGUMENTS` and stop it (SIGSTOP) the moment its temporary file for `target` appears in
+    `folder`: a real process, frozen mid-write. Tried a few times, as the file exists for milliseconds."""
+    for _ in range(5):
+        process = checkpoint(home, *arguments)
+        while process.poll() is None:
+            names = temporaries(folder)
+            if any(target.fullmatch(TEMPORARY.fullmatch(name)["target"]) for name in names):  # type: ignore[index]
+                process.send_signal(signal.SIGSTOP)
+                return process
+        process.communicate()
+    raise AssertionError(f"`checkpoint {' '.join(arguments)}` never showed a temporary file in {folder}")
+
+
+def killed(process: subprocess.Popen[bytes]) -> None:
+    """kill -9, and reap it (a dead process that is not reaped still has its id)."""
+    process.kill()
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[Path]:
+    """A state folder whose store already holds a snapshot (the small fixture registry), so screenings run."""
+    home = tmp_path / "home"
+    imported = run(home, "registry", "import", str(FIXTURES / "registry_small.csv"), "--today", TODAY)
+    assert imported.returncode == 0, imported.stderr
+    yield home
+
+
+def screen(home: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    manifest = FIXTURES / "manifest_small.csv"
+    return run(home, "screen", "--manifest", str(manifest), "--format", "json", "--today", TODAY, *options)
+
+
+@pytest.mark.parametrize("next_run", ["import", "screen"])
+def test_a_killed_import_leaves_files_that_the_next_import_or_screening_removes(
+    next_run: str, home: Path, large_export: Path
+) -> None:
+    snapshots = home / "registry" / "snapshots"
+    before = sorted(path.name for path in snapshots.iterdir())
+    # Killed while writing the records file: its index is already complete, its records half-written.
+    importing = stopped_while_writing(
+        home, snapshots, re.compile(r"[0-9TZ]+-[0-9a-f]+\.arrow"), "registry", "import", str(large_export)
+    )
+    killed(importing)
+    assert len(temporaries(snapshots)) == 1  # the half-written records
+    [orphan] = [name for name in os.listdir(snapshots) if name.endswith(".index.arrow") and name not in before]
+
+    if next_run == "import":
+        done = run(home, "registry", "import", str(FIXTURES / "registry_small.csv"), "--today", TODAY)
+        assert done.returncode == 0, done.stderr
+        assert "removed 1 file(s) left in" in done.stderr and "by an interrupted import" in done.stderr
+    else:
+        assert screen(home).returncode == 1
+    assert temporaries(snapshots) == []
+    # The lone index is kept while an import could still be writing its records (ten minutes), then removed.
+    assert (snapshots / orphan).exists()
+    old = time.time() - 3600
+    os.utime(snapshots / orphan, (old, old))
+    assert screen(home).returncode == 1
+    assert not (snapshots / orphan).exists()
+    left = {path.name.split(".")[0] for path in snapshots.iterdir() if not path.name.startswith(".")}
+    assert orphan.split(".")[0] not in left
+
+
+def test_a_screening_killed_while_caching_a_prepared_export_leaves_nothing_behind_for_long(
+    home: Path, large_export: Path
+) -> None:
+    cache = home / "cache" / "registry"
+    screening = stopped_while_writing(
+        home,
+        cache,
+        re.compile(r"[0-9a-f]{32}\.index\.arrow"),
+        "screen", "--registry", str(large_export), "--name", "SITI AMINAH", "--today", TODAY,
+    )  # fmt: skip
+    killed(screening)
+    assert len(temporaries(cache)) == 1
+    assert screen(home).returncode == 1  # any screening tidies the cache
+    assert temporaries(cache) == []
+
+
+def test_the_files_of_an_import_still_running_are_never_removed(home: Path, large_export: Path) -> None:
+    snapshots = home / "registry" / "snapshots"
+    running = stopped_while_writing(
+        home, snapshots, re.compile(r"[0-9TZ]+-[0-9a-f]+\.index\.arrow"), "registry", "import", str(large_export)
+    )
+    try:
+        [its_own] = temporaries(snapshots)
+        # And a temporary file of a writer this machine cannot see (another host sharing the folder: its process
+        # id means nothing here); while any import holds the folder's writers lock, it stays too.
+        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        elsewhere = snapshots / f".20260101T000000Z-00000000.arrow.{gone.stdout.strip()}.0123abcd.tmp"
+        elsewhere.write_bytes(b"half")
+
+        assert screen(home).returncode == 1
+        other = run(home, "registry", "import", str(FIXTURES / "registry_small.csv"), "--today", TODAY)
+        assert other.returncode == 0, other.stderr
+        assert temporaries(snapshots) == sorted([its_own, elsewhere.name])
+    finally:
+        running.send_signal(signal.SIGCONT)
+    stdout, stderr = running.communicate(timeout=120)
+    assert running.returncode == 0, stderr.decode()
+    finished = stdout.decode().split(" as snapshot ")[1].split()[0]
+    assert its_own.startswith(f".{finished}.index.arrow.")
+    assert temporaries(snapshots) == [elsewhere.name]  # the stopped import renamed its own into place
+    info = run(home, "registry", "info")
+    assert f"snapshot:  {finished}" in info.stdout  # it finished last, so it is current
+    assert screen(home).returncode in (0, 1)
+    assert temporaries(snapshots) == []  # no import runs now: the stranger's file goes
