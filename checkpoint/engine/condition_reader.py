@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from checkpoint.engine.document import Map, Mark, Scalar, Seq, Value
+from checkpoint.engine.limits import pack_limit
 from checkpoint.engine.pack import (
     ALL_OPERATORS,
     OPERATORS,
@@ -34,7 +35,6 @@ REPLACED_FIELDS = {
         for count in ("unregistered", "unregistered_one_way")
     },
 }
-_MAX_PATTERN = 100
 _TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
 
 
@@ -248,8 +248,9 @@ class ConditionReader:
         text = self.shapes.text(node, "matches", node.mark)
         if text is None:
             return INVALID
-        if len(text) > _MAX_PATTERN:
-            self.shapes.error(node.mark, "E207", f"the pattern is longer than {_MAX_PATTERN} characters")
+        longest = pack_limit("pattern_characters")
+        if len(text) > longest:
+            self.shapes.error(node.mark, "E207", f"the pattern is longer than {longest} characters")
             return INVALID
         try:
             compiled = re.compile(text, re.IGNORECASE)

@@ -17,9 +17,8 @@ import numpy as np
 
 from checkpoint.engine.columnar import factorize, number, strict_bools
 from checkpoint.engine.facts import Facts
+from checkpoint.engine.limits import pack_limit
 from checkpoint.engine.pack import AllOf, AnyOf, Condition, Leaf, NamedList, NotOf, RulePack, field_catalogue
-
-_MAX_MATCHED_LENGTH = 200  # patterns only ever see this much of a value
 
 Truth = tuple[np.ndarray, np.ndarray]  # (surely true, surely false)
 
@@ -140,7 +139,8 @@ def _leaf(leaf: Leaf, pack: RulePack, columns: Columns, group: GroupTest | None)
         else:
             if leaf.op == "matches":
                 pattern: re.Pattern[str] = value  # type: ignore[assignment]
-                each = np.array([bool(pattern.search(v[:_MAX_MATCHED_LENGTH])) for v in distinct], dtype=bool)
+                seen = pack_limit("matched_characters")  # patterns only ever see this much of a value
+                each = np.array([bool(pattern.search(v[:seen])) for v in distinct], dtype=bool)
             else:
                 each = _compare(distinct, leaf.op, value)
             result = np.append(each, False)[codes]  # a missing value (code -1) takes the last entry
