@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -20,7 +19,7 @@ from checkpoint.engine.pack import (
     field_catalogue,
     fields_of,
 )
-from checkpoint.engine.patterns import nested_repetition
+from checkpoint.engine.patterns import compile_pattern
 from checkpoint.engine.shapes import INVALID, ShapeReader, suggest
 from checkpoint.geo import country_code
 
@@ -252,17 +251,8 @@ class ConditionReader:
         if len(text) > longest:
             self.shapes.error(node.mark, "E207", f"the pattern is longer than {longest} characters")
             return INVALID
-        try:
-            compiled = re.compile(text, re.IGNORECASE)
-        except re.error as error:
-            self.shapes.error(node.mark, "E207", f"the pattern is not a valid regular expression ({error.msg})")
-            return INVALID
-        if nested_repetition(text):
-            self.shapes.error(
-                node.mark,
-                "E207",
-                "the pattern repeats a group that itself repeats, e.g. (a+)+, which can take hours to match; "
-                "write the repetition once",
-            )
+        compiled = compile_pattern(text)
+        if isinstance(compiled, str):
+            self.shapes.error(node.mark, "E207", compiled)
             return INVALID
         return compiled
