@@ -15,10 +15,13 @@ and so does a chain of them (A shares a passport with B, B a name and birth date
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
 
+from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name
 
@@ -39,28 +42,30 @@ class Repeat:
 
 def repeated_listings(travellers: Sequence[Traveller]) -> list[Repeat]:
     """Every set of two or more travellers sharing a passport number, or a name and date of birth."""
-    by_number: dict[Hashable, list[int]] = defaultdict(list)
-    by_birth: dict[date, list[int]] = defaultdict(list)
-    for position, traveller in enumerate(travellers):
-        number = traveller.passport_number
-        if number and _identifying(number):
-            by_number[number].append(position)
-        if traveller.date_of_birth is not None and traveller.full_name:
-            by_birth[traveller.date_of_birth].append(position)
-    # Names are normalised only where a birth date is shared: most rows of a batch need none.
-    by_name: dict[Hashable, list[int]] = defaultdict(list)
-    for born, positions in by_birth.items():
-        if len(positions) > 1:
-            for position in positions:
-                name = normalise_name(travellers[position].full_name or "")
-                if name.tokens:
-                    by_name[(born, tuple(sorted(name.tokens)), tuple(sorted(name.father)))].append(position)
-    return [
-        Repeat(shared, tuple(positions))
-        for shared, groups in ((PASSPORT, by_number), (NAME_AND_BIRTH, by_name))
-        for positions in groups.values()
-        if len(positions) > 1
-    ]
+    with cycle_collection_paused():  # many small lists and tuples, no cycles among them
+        by_number: dict[str, list[int]] = defaultdict(list)
+        by_birth: dict[date, list[int]] = defaultdict(list)
+        for position, (number, born, name) in enumerate(map(_identity, travellers)):
+            if number:
+                by_number[number].append(position)
+            if born is not None and name:
+                by_birth[born].append(position)
+        # Names are normalised only where a birth date is shared: most rows of a small batch need none.
+        by_name: dict[tuple[date, str], list[int]] = defaultdict(list)
+        for born, positions in by_birth.items():
+            if len(positions) > 1:
+                for position in positions:
+                    key = _name_key(travellers[position].full_name or "")
+                    if key:
+                        by_name[(born, key)].append(position)
+        return [
+            *(
+                Repeat(PASSPORT, tuple(rows))
+                for number, rows in by_number.items()
+                if len(rows) > 1 and _identifying(number)
+            ),
+            *(Repeat(NAME_AND_BIRTH, tuple(rows)) for rows in by_name.values() if len(rows) > 1),
+        ]
 
 
 def person_numbers(travellers: Sequence[Traveller], repeats: Sequence[Repeat] | None = None) -> list[int] | None:
@@ -82,6 +87,20 @@ def person_numbers(travellers: Sequence[Traveller], repeats: Sequence[Repeat] | 
             a, b = root(repeat.positions[0]), root(position)
             first[max(a, b)] = min(a, b)
     return [root(position) for position in range(len(travellers))]
+
+
+#: What identifies a traveller here, read in one C call per traveller: passport number, birth date, name.
+_identity = attrgetter("passport_number", "date_of_birth", "full_name")
+
+
+@lru_cache(maxsize=200_000)
+def _name_key(full_name: str) -> str:
+    """The given-name tokens and the BIN/BINTI tokens of a name, each in a fixed order, as one text (whose
+    hash Python keeps); empty when the name has no token."""
+    name = normalise_name(full_name)
+    if not name.tokens:
+        return ""
+    return " ".join(sorted(name.tokens)) + "/" + " ".join(sorted(name.father))
 
 
 def _identifying(number: str) -> bool:

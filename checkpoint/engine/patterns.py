@@ -47,7 +47,7 @@ def compile_pattern(text: str) -> Pattern | str:
         instead = f"{{0,{most}}} for at most {most} times" if most else "* for any number of times"
         return f"'{{,{most}}}' would match the characters themselves; write {instead}"
     try:
-        import re2
+        import re2  # here, so that only a pack with a pattern pays for the import (benchmarks/README.md)
     except ImportError:  # a broken installation: google-re2 is a dependency of checkpoint
         return "the regular-expression engine RE2 (the google-re2 package) is missing; reinstall checkpoint"
     options = re2.Options()
