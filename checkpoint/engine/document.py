@@ -129,7 +129,8 @@ def read_pack_file(path: Path, problems: list[Problem]) -> bytes | None:
         problems.append(Problem(where, "E001", f"cannot read the file ({error.strerror})"))
         return None
     if kind is not None:
-        problems.append(Problem(where, "E001", f"the path is {kind}, not a file; give a pack file or folder"))
+        message = f"the path is {kind}, not a plain file; a pack is a YAML file or a folder of them"
+        problems.append(Problem(where, "E001", message))
         return None
     if len(data) > limit:
         problems.append(Problem(where, "E001", too_large))

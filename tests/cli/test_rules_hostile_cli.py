@@ -137,7 +137,7 @@ def test_devices_fifos_and_links_to_them_are_refused_before_reading(tmp_path: Pa
         checked = run("rules", "check", path, home=home)
         assert checked.returncode == 4, (name, checked.stdout, checked.stderr)
         assert f"{path}:1:1: E001 the path is a " in checked.stdout, (name, checked.stdout)
-        assert "not a file" in checked.stdout
+        assert "not a plain file; a pack is a YAML file or a folder of them" in checked.stdout
         screened = run("screen", "--registry", registry_csv, "--name", "SITI AMINAH", "--rules", path, home=home)
         assert screened.returncode == 4, (name, screened.stderr)
         assert f"{path}:1:1: E001" in screened.stderr
@@ -153,8 +153,8 @@ def test_a_fifo_or_a_link_to_a_device_inside_a_pack_folder_is_reported_not_skipp
     (folder / "lists.yaml").symlink_to("/dev/zero")
     checked = run("rules", "check", folder, home=tmp_path / "home")
     assert checked.returncode == 4, checked.stdout + checked.stderr
-    assert f"{folder / 'lists.yaml'}:1:1: E001 the path is a device, not a file" in checked.stdout
-    assert f"{folder / 'more_rules.yaml'}:1:1: E001 the path is a FIFO (named pipe), not a file" in checked.stdout
+    assert f"{folder / 'lists.yaml'}:1:1: E001 the path is a device, not a plain file" in checked.stdout
+    assert f"{folder / 'more_rules.yaml'}:1:1: E001 the path is a FIFO (named pipe), not a plain file" in checked.stdout
 
 
 PAGEMAP = Path("/proc/self/pagemap")  # a regular file that claims 0 bytes and holds gigabytes
