@@ -9,7 +9,6 @@ traveller's verdict, score, rules hit and rules left unknown.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +17,9 @@ from typing import Any
 
 from checkpoint.engine.evaluate import render
 from checkpoint.engine.facts import Facts
+from checkpoint.engine.limits import pack_limit
 from checkpoint.engine.pack import AllOf, AnyOf, Condition, Leaf, NotOf, Rule, RulePack, field_catalogue
+from checkpoint.engine.patterns import Pattern
 from checkpoint.models import Verdict
 
 T, F, U = "T", "F", "U"
@@ -61,8 +62,8 @@ def _leaf(leaf: Leaf, row: Mapping[str, Any], pack: RulePack, today: date, group
             )
             return T if inside == (leaf.op == "in_list") else F
         if leaf.op == "matches":
-            pattern: re.Pattern[str] = leaf.value  # type: ignore[assignment]
-            return T if pattern.search(text[:200]) else F
+            pattern: Pattern = leaf.value  # type: ignore[assignment]
+            return T if pattern.search(text[: pack_limit("matched_characters")]) else F
         return _compare(text, leaf.op, leaf.value)
     if kind == "bool":
         if not isinstance(value, bool):

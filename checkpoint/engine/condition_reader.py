@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from datetime import date
 
 from checkpoint.engine.document import Map, Mark, Scalar, Seq, Value
+from checkpoint.engine.limits import pack_limit
 from checkpoint.engine.pack import (
     ALL_OPERATORS,
     OPERATORS,
@@ -19,7 +19,7 @@ from checkpoint.engine.pack import (
     field_catalogue,
     fields_of,
 )
-from checkpoint.engine.patterns import nested_repetition
+from checkpoint.engine.patterns import compile_pattern
 from checkpoint.engine.shapes import INVALID, ShapeReader, suggest
 from checkpoint.geo import country_code
 
@@ -34,7 +34,6 @@ REPLACED_FIELDS = {
         for count in ("unregistered", "unregistered_one_way")
     },
 }
-_MAX_PATTERN = 100
 _TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
 
 
@@ -248,20 +247,12 @@ class ConditionReader:
         text = self.shapes.text(node, "matches", node.mark)
         if text is None:
             return INVALID
-        if len(text) > _MAX_PATTERN:
-            self.shapes.error(node.mark, "E207", f"the pattern is longer than {_MAX_PATTERN} characters")
+        longest = pack_limit("pattern_characters")
+        if len(text) > longest:
+            self.shapes.error(node.mark, "E207", f"the pattern is longer than {longest} characters")
             return INVALID
-        try:
-            compiled = re.compile(text, re.IGNORECASE)
-        except re.error as error:
-            self.shapes.error(node.mark, "E207", f"the pattern is not a valid regular expression ({error.msg})")
-            return INVALID
-        if nested_repetition(text):
-            self.shapes.error(
-                node.mark,
-                "E207",
-                "the pattern repeats a group that itself repeats, e.g. (a+)+, which can take hours to match; "
-                "write the repetition once",
-            )
+        compiled = compile_pattern(text)
+        if isinstance(compiled, str):
+            self.shapes.error(node.mark, "E207", compiled)
             return INVALID
         return compiled

@@ -8,7 +8,6 @@ use them; a group fact is tested by the group rule's own facts (`groups.py`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, Protocol
@@ -17,9 +16,9 @@ import numpy as np
 
 from checkpoint.engine.columnar import factorize, number, strict_bools
 from checkpoint.engine.facts import Facts
+from checkpoint.engine.limits import pack_limit
 from checkpoint.engine.pack import AllOf, AnyOf, Condition, Leaf, NamedList, NotOf, RulePack, field_catalogue
-
-_MAX_MATCHED_LENGTH = 200  # patterns only ever see this much of a value
+from checkpoint.engine.patterns import Pattern
 
 Truth = tuple[np.ndarray, np.ndarray]  # (surely true, surely false)
 
@@ -139,8 +138,9 @@ def _leaf(leaf: Leaf, pack: RulePack, columns: Columns, group: GroupTest | None)
                 result = ~result
         else:
             if leaf.op == "matches":
-                pattern: re.Pattern[str] = value  # type: ignore[assignment]
-                each = np.array([bool(pattern.search(v[:_MAX_MATCHED_LENGTH])) for v in distinct], dtype=bool)
+                pattern: Pattern = value  # type: ignore[assignment]
+                seen = pack_limit("matched_characters")  # patterns only ever see this much of a value
+                each = np.fromiter((pattern.search(v[:seen]) for v in distinct), bool, len(distinct))
             else:
                 each = _compare(distinct, leaf.op, value)
             result = np.append(each, False)[codes]  # a missing value (code -1) takes the last entry

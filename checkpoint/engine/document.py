@@ -5,21 +5,30 @@ stays the text the supervisor wrote: the rule engine types it by the field it is
 (Norway) and `012345` stay strings and a score must be a whole number. Duplicate keys, explicit tags,
 anchors and aliases (a "billion laughs" vector) are errors, reported with their line and column.
 
+Only a plain file is read (a device, a FIFO or a link to one is refused before it is opened), and at most
+one byte more than the size limit, whatever size the file claims. Nesting is limited too (limits.csv): the
+parser and every reader after it recurse once per level, so a file nested thousands deep would exhaust the
+stack instead of getting an answer.
+
 Parsing is slow (the pure-Python parser; libyaml is faster but reads some broken files differently), so a
 file that parsed without a problem is kept, as its plain tree, under `$CHECKPOINT_HOME/cache/packs/` by the
 SHA-256 of its bytes: the next run reads the same tree back, and any change to the file is a new key,
-parsed afresh. The cache is safe to delete. (What parsing costs: benchmarks/README.md.)
+parsed afresh. Only a tree that passed every check of this module is kept, and a tree read back is checked
+against the nesting limit again. The cache is safe to delete. (What parsing costs: benchmarks/README.md.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checkpoint.cachefile import write_cache_file
+from checkpoint.engine.limits import pack_limit
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
@@ -38,8 +47,6 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 _NULLS = {"", "~", "null", "Null", "NULL"}
-#: About twenty times the whole default pack: a bigger file is a mistake, and would take seconds to parse.
-MAX_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +103,59 @@ class Problem:
 
 
 def load_document(path: Path, problems: list[Problem]) -> Value | None:
-    """Parse one pack file; append any problem and return None when it cannot be used at all."""
+    """Read and parse one pack file; append any problem and return None when it cannot be used at all."""
+    data = read_pack_file(path, problems)
+    return None if data is None else parse_document(data, path, problems)
+
+
+def read_pack_file(path: Path, problems: list[Problem]) -> bytes | None:
+    """The bytes of a pack file, or None (with the problem appended) when it is not a plain file or too large.
+
+    The kind of file is checked before it is opened (opening a FIFO waits for a writer, reading a device never
+    ends), and again on the file opened, in case it was swapped meanwhile; the size is checked on what is read.
+    """
     where = Mark(str(path), 1, 1)
+    limit = pack_limit("file_bytes")
+    too_large = f"the file is larger than {limit // 1024} KB; a pack file holds rules and lists: split or shorten it"
     try:
-        data = path.read_bytes()
+        kind = _kind(os.stat(path).st_mode)  # follows links: a link to a device is a device
+        if kind is None:
+            # O_NONBLOCK: should the path have become a FIFO since, opening it must not wait for a writer.
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+            with os.fdopen(descriptor, "rb") as handle:
+                kind = _kind(os.fstat(handle.fileno()).st_mode)
+                data = handle.read(limit + 1) if kind is None else b""
     except OSError as error:
         problems.append(Problem(where, "E001", f"cannot read the file ({error.strerror})"))
         return None
-    if len(data) > MAX_BYTES:
-        problems.append(Problem(where, "E001", f"the file is larger than {MAX_BYTES // 1024} KB"))
+    if kind is not None:
+        message = f"the path is {kind}, not a plain file; a pack is a YAML file or a folder of them"
+        problems.append(Problem(where, "E001", message))
         return None
+    if len(data) > limit:
+        problems.append(Problem(where, "E001", too_large))
+        return None
+    return data
+
+
+def _kind(mode: int) -> str | None:
+    """What a path is when it is not a regular file (None when it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def parse_document(data: bytes, path: Path, problems: list[Problem]) -> Value | None:
+    """Parse the bytes of one pack file (read by `read_pack_file`); None when they cannot be used at all."""
+    where = Mark(str(path), 1, 1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -117,11 +167,21 @@ def load_document(path: Path, problems: list[Problem]) -> Value | None:
     if cached is not None:
         return cached
     from ruamel.yaml import YAML
+    from ruamel.yaml.composer import MaxDepthExceededError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.nodes import ScalarNode
 
+    levels = pack_limit("nesting_levels")
+    yaml = YAML(typ="safe", pure=True)
+    yaml.max_depth = levels  # the composer stops there, before its recursion can exhaust the stack
     try:
-        node = YAML(typ="safe", pure=True).compose(text)
+        node = yaml.compose(text)
+    except MaxDepthExceededError as error:
+        mark = error.problem_mark
+        at = Mark(str(path), mark.line + 1, mark.column + 1) if mark else where
+        message = f"lists and mappings are nested more than {levels} levels deep here; write the rule flatter"
+        problems.append(Problem(at, "E008", message))
+        return None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         at = Mark(str(path), mark.line + 1, mark.column + 1) if mark else where
@@ -144,8 +204,8 @@ def load_document(path: Path, problems: list[Problem]) -> Value | None:
     return value
 
 
-#: Bump when the cached tree's shape changes.
-_CACHE_VERSION = 1
+#: Bump when the cached tree's shape, or what a tree must pass to be kept, changes (2: the nesting limit).
+_CACHE_VERSION = 2
 
 
 def _cache_file(data: bytes) -> Path:
@@ -159,8 +219,8 @@ def _cached(data: bytes, path: str) -> Value | None:
     """The tree of a file with these bytes parsed before without problems, if the cache has it."""
     try:
         plain = json.loads(_cache_file(data).read_text(encoding="utf-8"))
-        return _from_plain(plain, path)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return _from_plain(plain, path, pack_limit("nesting_levels"))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None  # no entry, or one that cannot be trusted: parse the file
 
 
@@ -180,7 +240,10 @@ def _to_plain(value: Value) -> list[Any]:
     return ["m", *mark, keys, [[key, _to_plain(item)] for key, item in value.items.items()]]
 
 
-def _from_plain(plain: list[Any], path: str) -> Value:
+def _from_plain(plain: list[Any], path: str, levels: int) -> Value:
+    """A tree from its JSON form; ValueError when it is nested deeper than `levels` (the parser's limit)."""
+    if levels < 1:
+        raise ValueError("nested deeper than a pack may be")
     kind, line, column = plain[0], int(plain[1]), int(plain[2])
     mark = Mark(path, line, column)
     if kind == "s":
@@ -189,10 +252,10 @@ def _from_plain(plain: list[Any], path: str) -> Value:
             raise TypeError("scalar text")
         return Scalar(text, mark, bool(plain[4]))
     if kind == "q":
-        return Seq(tuple(_from_plain(item, path) for item in plain[3]), mark)
+        return Seq(tuple(_from_plain(item, path, levels - 1) for item in plain[3]), mark)
     if kind == "m":
         key_marks = {str(key): Mark(path, int(at_line), int(at_column)) for key, at_line, at_column in plain[3]}
-        items = {str(key): _from_plain(item, path) for key, item in plain[4]}
+        items = {str(key): _from_plain(item, path, levels - 1) for key, item in plain[4]}
         return Map(items, mark, key_marks)
     raise ValueError(f"unknown node kind {kind!r}")
 

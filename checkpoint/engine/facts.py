@@ -18,6 +18,7 @@ from checkpoint.dates import age_on
 from checkpoint.engine.columnar import objects
 from checkpoint.engine.pack import fields_of
 from checkpoint.models import MatchOutcome, Traveller
+from checkpoint.repeats import person_numbers
 from checkpoint.values import is_missing
 
 #: Indonesia issues 10-year adult passports from this date; 5-year ones before it, and to minors.
@@ -126,15 +127,19 @@ class Facts:
 
     Values stay as Python made them (True stays True, 18.0 stays 18.0), so that rules compare what the
     traveller's data says; the engine reads whole columns (`facts[name]`), explanations and tests one
-    traveller (`row`).
+    traveller (`row`). `persons` says which travellers are one person listed more than once (equal numbers:
+    the same person; `checkpoint.repeats`), so that group rules count them once; None when nobody is.
     """
 
-    def __init__(self, columns: Mapping[str, np.ndarray], length: int) -> None:
+    def __init__(self, columns: Mapping[str, np.ndarray], length: int, persons: np.ndarray | None = None) -> None:
         for name, values in columns.items():
             if values.dtype != object or values.shape != (length,):
                 raise ValueError(f"fact column {name} is not {length} objects")
+        if persons is not None and persons.shape != (length,):
+            raise ValueError(f"persons is not {length} numbers")
         self._columns = dict(columns)
         self._length = length
+        self.persons = persons
 
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> Facts:
@@ -142,9 +147,15 @@ class Facts:
         return cls.from_columns(dict(zip(names, _transposed(rows, names), strict=True)), names, len(rows))
 
     @classmethod
-    def from_columns(cls, columns: Mapping[str, Sequence[Any]], names: Sequence[str], length: int) -> Facts:
+    def from_columns(
+        cls,
+        columns: Mapping[str, Sequence[Any]],
+        names: Sequence[str],
+        length: int,
+        persons: Sequence[int] | None = None,
+    ) -> Facts:
         """Facts from one sequence of `length` values per name; a name not given is missing, as are NaN, NaT
-        and NA."""
+        and NA. `persons`: see the class."""
         arrays = {}
         for name in names:
             values: Sequence[Any] = columns.get(name, (None,) * length)
@@ -155,7 +166,7 @@ class Facts:
                 else:
                     values = [_none_if_missing(value) for value in values]
             arrays[name] = objects(values, len(values))
-        return cls(arrays, length)
+        return cls(arrays, length, None if persons is None else np.asarray(persons, dtype=np.int64))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -182,14 +193,16 @@ class Facts:
     def take(self, positions: np.ndarray) -> Facts:
         """The facts of the travellers at `positions` (0-based, repeats allowed), in that order."""
         chosen = np.asarray(positions, dtype=np.int64)
-        return Facts({name: values[chosen] for name, values in self._columns.items()}, len(chosen))
+        persons = None if self.persons is None else self.persons[chosen]
+        return Facts({name: values[chosen] for name, values in self._columns.items()}, len(chosen), persons)
 
 
 def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome], today: date) -> Facts:
     """The facts of a batch: one row per traveller, in order, one column per traveller field.
 
     Worked out column by column (a list per field, the same values a traveller at a time would give);
-    the matched record's facts only for the travellers matched.
+    the matched record's facts only for the travellers matched; which travellers are one person listed
+    twice (`Facts.persons`).
     """
     if len(travellers) != len(outcomes):
         raise ValueError(f"{len(travellers)} travellers but {len(outcomes)} match outcomes")
@@ -228,7 +241,7 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
         column = np.full(count, None, dtype=object)
         column[matched] = objects(values, len(values))
         columns[name] = column.tolist()
-    return Facts.from_columns(columns, list(fields_of("traveller")), count)
+    return Facts.from_columns(columns, list(fields_of("traveller")), count, person_numbers(travellers))
 
 
 def _columns_of(travellers: Sequence[Traveller]) -> list[tuple[Any, ...]]:

@@ -1,7 +1,8 @@
 """Group rules: travellers grouped by a shared key, and the (partly known) count of members in each group.
 
 A group rule first decides its member condition for every traveller, then counts per group (numpy
-`bincount` over group numbers): the members surely meeting it, and those undecided. The true count lies
+`bincount` over group numbers): the members surely meeting it, and those undecided. One person listed twice
+(`Facts.persons`) counts once: as a sure member when any of their rows is one. The true count lies
 between the two bounds, so a test on it is true when every possible count passes, false when none does,
 and unknown otherwise.
 """
@@ -73,17 +74,30 @@ def group_facts(spec: GroupSpec, facts: Facts, pack: RulePack, columns: Columns)
     ids = columns.group_ids(spec.by)
     groups = int(ids.max(initial=-1)) + 1
     true, false = member_truth
-
-    def per_group(flags: np.ndarray) -> np.ndarray:
-        return np.asarray(np.bincount(ids, weights=flags, minlength=groups)[ids], dtype=float)
-
-    return GroupFacts(
-        ids,
-        np.bincount(ids, minlength=groups)[ids].astype(float),
-        per_group(true),
-        per_group(~true & ~false),
-        member_truth,
+    undecided = ~true & ~false
+    # Who is counted: each traveller, or, when someone is listed twice, each person in the group once.
+    counted, sure, unsure = (
+        (ids, true, undecided) if facts.persons is None else _once(ids, facts.persons, true, undecided)
     )
+
+    def per_group(flags: np.ndarray | None) -> np.ndarray:
+        return np.asarray(np.bincount(counted, weights=flags, minlength=groups)[ids], dtype=float)
+
+    return GroupFacts(ids, per_group(None), per_group(sure), per_group(unsure), member_truth)
+
+
+def _once(
+    ids: np.ndarray, persons: np.ndarray, true: np.ndarray, undecided: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The group of each person in each group (one entry per person, however often listed), whether they
+    surely meet the member condition (on any of their rows) and whether that is undecided (on no row sure,
+    on some row unknown)."""
+    span = int(persons.max(initial=0)) + 1
+    distinct, entry = np.unique(ids * span + persons, return_inverse=True)  # one entry per (group, person)
+    entry = entry.ravel()
+    sure = np.bincount(entry, weights=true, minlength=len(distinct)) > 0
+    unsure = (np.bincount(entry, weights=undecided, minlength=len(distinct)) > 0) & ~sure
+    return distinct // span, sure, unsure
 
 
 def count_test(low: np.ndarray, high: np.ndarray, op: str, value: Any, scale: np.ndarray) -> Truth:

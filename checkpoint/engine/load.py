@@ -9,10 +9,11 @@ the policy (which names rules).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from checkpoint.engine.condition_reader import ConditionReader
-from checkpoint.engine.document import Mark, Problem, Value, load_document
+from checkpoint.engine.document import Mark, Problem, Value, parse_document, read_pack_file
 from checkpoint.engine.pack import ListEntry, NamedList, Rule, RulePack
 from checkpoint.engine.policy_reader import read_policy
 from checkpoint.engine.rule_reader import RuleReader
@@ -28,25 +29,29 @@ def pack_files(path: Path) -> list[Path]:
     """The YAML files of a pack: the file itself, or every .yaml/.yml under the folder, sorted.
 
     Hidden files and folders (`.git`, editor backups, the `._x.yaml` files macOS leaves on USB sticks) are
-    not part of a pack.
+    not part of a pack. Anything else named .yaml is, even when it is not a plain file (a FIFO, a link to a
+    device or to nothing): reading it is refused with a problem, never skipped in silence.
     """
     if path.is_dir():
         return sorted(
             p
             for p in path.rglob("*")
             if p.suffix.lower() in (".yaml", ".yml")
-            and p.is_file()
+            and not p.is_dir()
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
     return [path]
 
 
-def pack_hash(files: list[Path], pack: Path) -> str:
-    """SHA-256 over every file's name (its path in the pack's folder) and bytes: what the audit log records."""
+def pack_hash(contents: Mapping[Path, bytes], pack: Path) -> str:
+    """SHA-256 over every file's name (its path in the pack's folder) and bytes: what the audit log records.
+
+    The bytes are those read and checked once (`read_pack_file`), never read again.
+    """
     digest = hashlib.sha256()
-    for file in files:
+    for file, data in contents.items():
         name = file.relative_to(pack).as_posix() if pack.is_dir() else file.name
-        digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -61,8 +66,13 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
         shapes.error(Mark(str(path), 1, 1), "E001", "the folder holds no .yaml rule files")
         return None, shapes.problems
     sections: dict[str, list[Value]] = {key: [] for key in _TOP_KEYS}
+    contents: dict[Path, bytes] = {}
     for file in files:
-        document = load_document(file, shapes.problems)
+        data = read_pack_file(file, shapes.problems)
+        if data is None:
+            continue
+        contents[file] = data
+        document = parse_document(data, file, shapes.problems)
         if document is None:
             continue
         top = shapes.mapping(document, "a pack file", document.mark)
@@ -103,7 +113,7 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
     shapes.problems.sort(key=lambda problem: (problem.mark.path, problem.mark.line, problem.mark.column))
     if shapes.problems or policy is None or pack_name is None or version is None:
         return None, shapes.problems
-    return RulePack(pack_name, version, pack_hash(files, path), policy, lists, tuple(rules)), shapes.problems
+    return RulePack(pack_name, version, pack_hash(contents, path), policy, lists, tuple(rules)), shapes.problems
 
 
 def _single(shapes: ShapeReader, nodes: list[Value], key: str, path: Path) -> Value | None:

@@ -1,24 +1,94 @@
-"""The guard on supervisors' regular expressions: no nested repetition, which can take exponential time."""
+"""Supervisors' regular expressions (`matches`), run by RE2: time linear in the value, whatever the pattern.
+
+Python's `re` backtracks: `(a|aa)+$` or `a*a*a*a*a*b` against thirty characters can take minutes, and no
+check of a pattern's text finds every such case. RE2 (Google's engine, the `google-re2` package) never
+backtracks, so no pattern a pack may hold can stall a screening. It is a hard dependency, not an option
+with a fallback: a pack must mean the same on every installation, and a fallback engine would accept other
+patterns, or read the same ones differently.
+
+What RE2 cannot do (backreferences, lookaround, possessive quantifiers, atomic groups) is refused with a
+sentence saying what to write instead; so is `{,n}`, which the Python syntax packs were first written in
+reads as `{0,n}` and RE2 as the characters themselves.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
+from typing import Any
 
-_BRACES = re.compile(r"\{(\d*)(,?)(\d*)\}")
+#: What RE2 reports for a construct it lacks (the start of the part it quotes), and what to write instead.
+_INSTEAD = (
+    (("(?=", "(?!", "(?<=", "(?<!"), "lookahead and lookbehind are not supported: test the other part "
+     "with a separate condition (under all/not)"),
+    (("(?P=", "\\1", "\\2", "\\3", "\\4", "\\5", "\\6", "\\7", "\\8", "\\9", "\\k"),
+     "backreferences are not supported: a pattern cannot require the same text twice"),
+    (("(?>",), "atomic groups (?>…) are not supported: write the group without ?>"),
+    (("*+", "++", "?+", "}+"), "possessive quantifiers (*+, ++, ?+) are not supported: write *, + or ?"),
+    (("\\Z",), "\\Z is not supported: write $ (or \\z) for the end of the value"),
+)  # fmt: skip
 
 
-def _repetition_at(pattern: str, index: int) -> tuple[int, bool] | None:
-    """The length of a quantifier starting at `index`, and whether it can repeat more than once; else None."""
-    char = pattern[index]
-    if char in "*+":
-        return 1, True
-    if char == "?":
-        return 1, False
-    braces = _BRACES.match(pattern, index) if char == "{" else None
-    if braces is None or not (braces[1] or braces[3]):
-        return None  # a literal brace
-    high = (int(braces[3]) if braces[3] else None) if braces[2] else int(braces[1])
-    return braces.end() - index, high is None or high > 1
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled `matches` pattern; two are equal when their texts are."""
+
+    text: str
+    compiled: Any = field(compare=False, repr=False)
+
+    def search(self, value: str) -> bool:
+        """Whether the pattern occurs anywhere in `value` (case is ignored)."""
+        return self.compiled.search(value) is not None
+
+
+def compile_pattern(text: str) -> Pattern | str:
+    """The pattern compiled by RE2 (case ignored), or the sentence saying why it cannot be used."""
+    most = _open_count(text)
+    if most is not None:
+        instead = f"{{0,{most}}} for at most {most} times" if most else "* for any number of times"
+        return f"'{{,{most}}}' would match the characters themselves; write {instead}"
+    try:
+        import re2  # here, so that only a pack with a pattern pays for the import (benchmarks/README.md)
+    except ImportError:  # a broken installation: google-re2 is a dependency of checkpoint
+        return "the regular-expression engine RE2 (the google-re2 package) is missing; reinstall checkpoint"
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # the reason is reported as a problem, not logged by RE2 on stderr
+    try:
+        return Pattern(text, re2.compile(text, options))
+    except re2.error as error:
+        return _why_not(error.args[0] if error.args else b"", text)
+
+
+def _why_not(reason: bytes | str, text: str) -> str:
+    """A supervisor's sentence for RE2's reason (`invalid perl operator: (?=`)."""
+    detail = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    quoted = detail.partition(": ")[2]
+    if quoted == "(?P" and "(?P=" in text:  # RE2 quotes only the start of a named backreference
+        quoted = "(?P="
+    for starts, instead in _INSTEAD:
+        if quoted.startswith(starts):
+            return f"the pattern uses '{quoted}'; {instead}"
+    return f"the pattern is not a valid regular expression ({detail}); see the syntax in rules/README.md"
+
+
+def _open_count(pattern: str) -> str | None:
+    """The `n` of the first `{,n}` (or `{,}`) used as a repetition, outside classes and escapes; else None."""
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(pattern, index)
+            continue
+        if char == "{" and index > 0 and pattern.startswith("{,", index):
+            end = pattern.find("}", index)
+            digits = pattern[index + 2 : end] if end > 0 else "x"
+            if digits == "" or digits.isdigit():
+                return digits
+        index += 1
+    return None
 
 
 def _class_end(pattern: str, index: int) -> int:
@@ -31,44 +101,3 @@ def _class_end(pattern: str, index: int) -> int:
     while index < len(pattern) and pattern[index] != "]":
         index += 2 if pattern[index] == "\\" else 1
     return index + 1
-
-
-def nested_repetition(pattern: str) -> bool:
-    """True when a repeated group contains a repetition, e.g. `(a+)+` or `((\\w+\\s?))*`.
-
-    Python's `re` backtracks without limit, so such a pattern can take exponential time on a value that
-    almost matches; supervisors never need one to recognise a visa type or a code.
-    """
-    groups: list[bool] = []  # for each open group: does something inside it repeat?
-    after_repeating_group = False
-    index = 0
-    while index < len(pattern):
-        quantifier = _repetition_at(pattern, index)
-        if quantifier is not None:
-            length, repeats = quantifier
-            if repeats and after_repeating_group:
-                return True
-            if repeats and groups:
-                groups[-1] = True
-            index += length
-            if index < len(pattern) and pattern[index] in "?+":  # lazy or possessive
-                index += 1
-            after_repeating_group = False
-            continue
-        char = pattern[index]
-        after_repeating_group = False
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(pattern, index)
-            continue
-        if char == "(":
-            groups.append(False)
-        elif char == ")" and groups:
-            inner = groups.pop()
-            if inner and groups:
-                groups[-1] = True
-            after_repeating_group = inner
-        index += 1
-    return False

@@ -9,7 +9,7 @@ spreadsheet, `passenger 3: …` in a PAXLST), so that whoever fixes the file fin
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -23,6 +23,7 @@ from checkpoint.geo import country_code, nationality_code
 from checkpoint.models import TRAVELLER_FIELDS, Traveller
 from checkpoint.names.normalise import airline_name
 from checkpoint.nik import NikProblem, parse_nik
+from checkpoint.repeats import repeated_listings
 from checkpoint.sources import RawTable
 from checkpoint.values import EXACT_FLOAT_LIMIT, clean_text, document_number, nik_digits, read_sex
 
@@ -228,18 +229,52 @@ class ManifestRows:
         return travellers
 
     def flag_repeated_pax_ids(self, travellers: Sequence[Traveller]) -> list[Traveller]:
-        """The travellers of the whole table, those sharing a pax_id with another warned of it."""
-        counts = Counter(t.pax_id for t in travellers)
-        repeated = {pax for pax, n in counts.items() if n > 1}
-        if not repeated:
-            return list(travellers)
+        """The travellers of the whole table, each warned when its pax_id, or the person it lists (the same
+        passport number, or the same name and date of birth: `checkpoint.repeats`), is on another row too.
+
+        A person's other rows are named by their place in the file (`line 12`), never by name or number.
+        """
         unit, lines = self.raw.unit, self._lines
+        counts = Counter(t.pax_id for t in travellers)
+        added: dict[int, list[str]] = defaultdict(list)
+        for position, traveller in enumerate(travellers):
+            if counts[traveller.pax_id] > 1:
+                added[position].append(f"pax_id {traveller.pax_id} appears more than once")
+        named: dict[int, set[int]] = defaultdict(set)  # the rows already named to each row
+        for repeat in repeated_listings(travellers):
+            for position in repeat.positions:
+                pax_id = travellers[position].pax_id
+                others = [
+                    other
+                    for other in repeat.positions
+                    if travellers[other].pax_id != pax_id and other not in named[position]
+                ]
+                if others:
+                    named[position].update(others)
+                    places = _places([f"{unit} {lines[travellers[other].row - 1]}" for other in others])
+                    added[position].append(f"the same {repeat.shared} as {places}; {_ONE_PERSON}")
+        if not added:
+            return list(travellers)
+        where = [f"{unit} {lines[t.row - 1]}" for t in travellers]
         return [
-            replace(t, warnings=(*t.warnings, f"{unit} {lines[t.row - 1]}: pax_id {t.pax_id} appears more than once"))
-            if t.pax_id in repeated
+            replace(t, warnings=(*t.warnings, *(f"{where[at]}: {warning}" for warning in added[at])))
+            if at in added
             else t
-            for t in travellers
+            for at, t in enumerate(travellers)
         ]
+
+
+#: What a row listing the same person as another row is told.
+_ONE_PERSON = "one person listed twice? Group rules count them once"
+#: How many other rows a warning names before it counts the rest.
+_PLACES_NAMED = 3
+
+
+def _places(places: Sequence[str]) -> str:
+    """`line 7`, `line 7 and line 9`, `line 7, line 9, line 12 and 4 more`."""
+    if len(places) > _PLACES_NAMED:
+        return f"{', '.join(places[:_PLACES_NAMED])} and {len(places) - _PLACES_NAMED} more"
+    return places[0] if len(places) == 1 else f"{', '.join(places[:-1])} and {places[-1]}"
 
 
 def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:

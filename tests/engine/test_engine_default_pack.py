@@ -332,7 +332,7 @@ def test_one_way_members_slipped_into_an_umrah_group(default_pack) -> None:
                 destination="JED",
                 return_date=days(12),
                 group_code="AMN-07",
-                date_of_birth=born(60),
+                date_of_birth=born(60 + i),  # eight people: names repeat after seven, birth dates do not
             ),
             MatchOutcome(),
         )

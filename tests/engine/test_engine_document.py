@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from checkpoint.engine import read_pack
-from checkpoint.engine.document import MAX_BYTES, Map, Problem, Scalar, Seq, load_document
+from checkpoint.engine.document import Map, Problem, Scalar, Seq, load_document
+from checkpoint.engine.limits import pack_limit
 from checkpoint.engine.pack import Leaf
 
 PROBLEM_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>E\d{3}) (?P<message>.+)$")
@@ -197,7 +199,7 @@ def test_a_file_that_is_not_utf8_says_where(tmp_path: Path) -> None:
 
 
 def test_an_oversize_file_is_refused_before_parsing(tmp_path: Path) -> None:
-    doc, problems = load(tmp_path, b"# " + b"x" * MAX_BYTES + b"\n")
+    doc, problems = load(tmp_path, b"# " + b"x" * pack_limit("file_bytes") + b"\n")
     assert doc is None
     assert [problem.code for problem in problems] == ["E001"]
     assert "larger than" in problems[0].message
@@ -311,3 +313,14 @@ def test_a_damaged_cache_entry_is_ignored_and_a_broken_file_is_never_cached(tmp_
     assert len(list((tmp_path / "checkpoint-home" / "cache" / "packs").glob("*.json"))) == 1
     _, problems = load(tmp_path, "a: 1\na: 2\n", name="dup.yaml")
     assert [p.code for p in problems] == ["E007"]  # still reported: broken files are parsed every time
+
+
+def test_a_cache_entry_nested_past_the_limit_is_not_trusted(tmp_path: Path) -> None:
+    first, _ = load(tmp_path, PACK_TEXT)
+    (entry,) = (tmp_path / "checkpoint-home" / "cache" / "packs").glob("*.json")
+    deep: list[object] = ["s", 1, 1, "x", False]
+    for _ in range(pack_limit("nesting_levels")):
+        deep = ["q", 1, 1, [deep]]
+    entry.write_text(json.dumps(deep), encoding="utf-8")  # a tree the parser would have refused
+    again, problems = load(tmp_path, PACK_TEXT)
+    assert not problems and _same_shape(again, first)  # parsed afresh, not read back

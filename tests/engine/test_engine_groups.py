@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkpoint.engine import evaluate
+from checkpoint.engine import Facts, evaluate
 from checkpoint.engine.groups import count_test
 from checkpoint.models import Unknown
 from checkpoint.ruletests import run_pack_tests
@@ -349,3 +349,56 @@ def test_group_rules_in_rules_test_use_the_same_counts(make_pack, rule) -> None:
         ("four [traveller 4]", "no_fire"),
     ]
     assert report.failures == ()
+
+
+# -- one person listed twice -------------------------------------------------------------------------------
+
+
+def with_persons(facts: Facts, persons: list[int]) -> Facts:
+    """The same facts, with travellers marked as one person listed more than once (`Facts.persons`)."""
+    return Facts({name: facts[name] for name in facts}, len(facts), np.array(persons))
+
+
+def test_one_person_listed_twice_counts_once(make_pack, rule, facts_table) -> None:
+    pack = make_pack(
+        group_rule(rule, "G-001", "{field: group.members, ge: 4}"),
+        group_rule(rule, "G-002", "{all: [{field: group.size, eq: 3}, {field: group.share, eq: 1}]}", members=ONE_WAY),
+    )
+    facts = facts_table([{"booking_ref": "A", "one_way": True}] * 4)
+    assert outcomes(pack, facts) == "TTTT"  # four travellers
+    once = with_persons(facts, [0, 1, 2, 1])
+    assert outcomes(pack, once) == "FFFF"  # three people
+    assert ["G-002" in {hit.rule for hit in a.hits} for a in evaluate(pack, once, TODAY)] == [True] * 4
+
+
+def test_a_person_counts_as_a_member_when_any_of_their_rows_is_one(make_pack, rule, facts_table) -> None:
+    pack = make_pack(group_rule(rule, "G-001", "{field: group.members, ge: 2}", en="{group.members} of {group.size}"))
+    facts = with_persons(
+        facts_table(
+            [
+                {"booking_ref": "A", "one_way": True},
+                {"booking_ref": "A", "one_way": False},  # the same person, listed with a return ticket
+                {"booking_ref": "A", "one_way": None},  # the same person again, ticket unknown
+                {"booking_ref": "A", "one_way": True},
+                {"booking_ref": "B", "one_way": True},  # the same person, on another booking: its own group
+            ]
+        ),
+        [0, 0, 0, 3, 0],
+    )
+    assessed = evaluate(pack, facts, TODAY)
+    assert "".join(outcome(a) for a in assessed) == "TFUTF"  # the hit lands on the rows that are members
+    assert {hit.explanation for a in assessed for hit in a.hits} == {"2 of 2"}  # two people on booking A
+
+
+def test_listing_one_person_twice_is_counted_once_in_a_manifest_case(make_pack, rule) -> None:
+    case = (
+        "{name: three people, shared: {booking_ref: X, ticket: one_way}, manifest: ["
+        "{traveller: {full_name: SITI AMINAH, date_of_birth: 1990-05-17}, expect: no_fire}, "
+        "{traveller: {full_name: BUDI}, expect: no_fire}, {traveller: {full_name: DEWI}, expect: no_fire}, "
+        "{traveller: {full_name: AMINAH SITI, date_of_birth: 1990-05-17}, expect: no_fire}]}"
+    )
+    text = group_rule(rule, "G-001", "{field: group.members, ge: 4}").replace(
+        "{traveller: {full_name: SITI}, expect: no_fire}", case
+    )
+    report = run_pack_tests(make_pack(text), today=TODAY)
+    assert len(report.cases) == 4 and report.failures == ()

@@ -16,6 +16,7 @@ from checkpoint.sources import RawTable
 
 TODAY = date(2026, 11, 28)
 NO_KEY = "row has neither a name nor a passport number; it cannot be looked up in the registry"
+ONE_PERSON = "one person listed twice? Group rules count them once"
 
 
 def build(**cells: object) -> Traveller:
@@ -257,6 +258,29 @@ class TestTable:
         ]
         assert [t.row for t in travellers] == [1, 2]  # the position in the manifest, as for the default pax_id
 
+    def test_one_person_on_several_rows_is_warned_on_each_naming_the_others_by_place(self) -> None:
+        rows = [[str(pax), "SITI AMINAH" if pax % 2 else "BUDI", "B1234567"] for pax in range(1, 7)]
+        raw = RawTable(("pax_id", "Name", "Passport"), tuple(map(list, zip(*rows, strict=True))), "p.edi",
+                       lines=(3, 4, 5, 6, 7, 8), unit="passenger")  # fmt: skip
+        travellers = travellers_from_table(raw, today=TODAY)
+        same = "the same passport number as"
+        assert travellers[0].warnings == (
+            f"passenger 3: {same} passenger 4, passenger 5, passenger 6 and 2 more; {ONE_PERSON}",
+        )
+        assert travellers[5].warnings == (
+            f"passenger 8: {same} passenger 3, passenger 4, passenger 5 and 2 more; {ONE_PERSON}",
+        )
+
+    def test_rows_of_one_pax_id_are_warned_of_the_pax_id_alone(self) -> None:
+        raw = table(["pax_id", "full_name", "passport_number"], ["7", "SITI", "B1234567"], ["7", "SITI", "B1234567"],
+                    ["8", "SITI", "B1234567"])  # fmt: skip
+        travellers = travellers_from_table(raw, today=TODAY)
+        assert [t.warnings for t in travellers] == [
+            ("line 2: pax_id 7 appears more than once", f"line 2: the same passport number as line 4; {ONE_PERSON}"),
+            ("line 3: pax_id 7 appears more than once", f"line 3: the same passport number as line 4; {ONE_PERSON}"),
+            (f"line 4: the same passport number as line 2 and line 3; {ONE_PERSON}",),
+        ]
+
 
 class TestOverlongCells:
     def test_a_cell_longer_than_any_field_is_missing_with_a_warning_not_quoting_it(self) -> None:
@@ -295,8 +319,17 @@ class TestOverlongCells:
         alone = [
             build_traveller(dict(zip(columns, row, strict=True)), row=at, today=TODAY) for at, row in enumerate(rows, 1)
         ]
+        # Rows 1 and 3 list one person (the same name and date of birth): the table, not the row, says so.
+        repeated = {
+            1: "line 2: the same name and date of birth as line 4",
+            3: "line 4: the same name and date of birth as line 2",
+        }
         assert [t.warnings for t in read] == [
-            tuple(f"line {at + 1}: {w}" for w in t.warnings) for at, t in enumerate(alone, 1)
+            (
+                *(f"line {at + 1}: {w}" for w in t.warnings),
+                *([f"{repeated[at]}; {ONE_PERSON}"] if at in repeated else []),
+            )
+            for at, t in enumerate(alone, 1)
         ]
         assert [replace(t, warnings=()) for t in read] == [replace(t, warnings=()) for t in alone]
         assert read[3].warnings[0].startswith("line 5: full_name is 201 characters long")
