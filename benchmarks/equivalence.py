@@ -8,7 +8,8 @@ For a refactor that must not change results: each installation screens every sam
 `matching/speed.py` made there) in every machine format, from a folder outside any checkout, with its own
 $CHECKPOINT_HOME, the same audit key and the same registry store. The outputs must be identical, and so
 must the audit entries apart from `time` and the `prev` hash that chains the times in (each log must also
-verify). Prints one line per screening and exits 1
+verify); where the log's format changed between the two, the fields both write are compared, and the
+others named once. Prints one line per screening and exits 1
 at the first difference.
 """
 
@@ -129,9 +130,19 @@ def main() -> int:
         )
         if imported.returncode != 0:
             raise SystemExit(f"registry import failed: {imported.stderr.decode()[-400:]}")
+        told = False
         for label, arguments in screenings(str(store), args.bench):
             old, new = run(args.before, arguments, before), run(args.after, arguments, after)
-            same = old == new
+            # A change of the log's format (a field renamed, added or dropped) is said once; the fields both
+            # versions write must still agree.
+            fields = [set(entry) for entry in old[2][:1] + new[2][:1]]
+            common = set.intersection(*fields) if fields else set()
+            if len(fields) == 2 and fields[0] != fields[1] and not told:
+                gone, new_fields = sorted(fields[0] - fields[1]), sorted(fields[1] - fields[0])
+                print(f"note: audit fields only before: {gone}, only after: {new_fields}")
+                told = True
+            shared = [[{k: v for k, v in entry.items() if k in common} for entry in side[2]] for side in (old, new)]
+            same = old[:2] == new[:2] and shared[0] == shared[1]
             verdict = "same" if same else "DIFFERENT"
             print(f"{verdict:9} {label}: exit {new[0]}, {len(new[1]):,} bytes, {len(new[2]):,} entries")
             if not same:

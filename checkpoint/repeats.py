@@ -1,7 +1,7 @@
 """One person listed more than once in a batch: the same passport number, or the same name and date of birth.
 
 A manifest may list a traveller twice (under two pax_ids, typed twice by an agent, merged from two lists).
-The manifest reader warns on each such row (`ManifestRows.flag_repeated_pax_ids`) and the group rules count
+The manifest reader warns on each such row (`ManifestRows.flag_repeats`) and the group rules count
 the person once (`engine.groups`): "four travellers on one booking" must not be reached through one person
 listed twice. Both ask this module, so that they agree on who is the same person.
 

@@ -34,5 +34,5 @@ def open_manifest(path: Path, *, today: date) -> ManifestRows:
 def read_manifest(path: Path, *, today: date) -> Manifest:
     """Read a whole manifest into travellers (`open_manifest` says when it cannot)."""
     rows = open_manifest(path, today=today)
-    travellers = rows.flag_repeated_pax_ids(rows.travellers(range(len(rows))))
+    travellers = rows.flag_repeats(rows.travellers(range(len(rows))))
     return Manifest(source=rows.raw.source, travellers=tuple(travellers), notes=rows.raw.notes)

@@ -190,7 +190,7 @@ class ManifestRows:
     """A manifest table's traveller columns, turned into travellers a run of rows at a time.
 
     Rows are read on their own, so the pipeline may share the runs among processes; `travellers` of every
-    run, concatenated and given to `flag_repeated_pax_ids`, is `travellers_from_table` of the whole table.
+    run, concatenated and given to `flag_repeats`, is `travellers_from_table` of the whole table.
     """
 
     def __init__(self, raw: RawTable, *, today: date) -> None:
@@ -228,7 +228,7 @@ class ManifestRows:
                 travellers.append(traveller)
         return travellers
 
-    def flag_repeated_pax_ids(self, travellers: Sequence[Traveller]) -> list[Traveller]:
+    def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]:
         """The travellers of the whole table, each warned when its pax_id, or the person it lists (the same
         passport number, or the same name and date of birth: `checkpoint.repeats`), is on another row too.
 
@@ -283,4 +283,4 @@ def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:
     Each row's warnings start with its place in the file (`RawTable.where`).
     """
     rows = ManifestRows(raw, today=today)
-    return rows.flag_repeated_pax_ids(rows.travellers(range(len(rows))))
+    return rows.flag_repeats(rows.travellers(range(len(rows))))

@@ -206,7 +206,7 @@ class _Rows(Protocol):
 
     def travellers(self, rows: range) -> list[Traveller]: ...
 
-    def flag_repeated_pax_ids(self, travellers: Sequence[Traveller]) -> list[Traveller]: ...
+    def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]: ...
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ class _AlreadyRead:
     def travellers(self, rows: range) -> list[Traveller]:
         return list(self.read[rows.start : rows.stop])
 
-    def flag_repeated_pax_ids(self, travellers: Sequence[Traveller]) -> list[Traveller]:
+    def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]:
         return list(travellers)
 
 
@@ -259,7 +259,7 @@ def _screen(
         )
         preflight = log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
         matched = matching.finish()
-    travellers = rows.flag_repeated_pax_ids([traveller for traveller, _ in matched])
+    travellers = rows.flag_repeats([traveller for traveller, _ in matched])
     results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
     appended = log.record(results, context)
     return ScreeningRun(

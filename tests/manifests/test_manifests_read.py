@@ -166,4 +166,4 @@ def test_a_manifest_read_in_runs_of_rows_is_the_manifest_read_whole(tmp_path: Pa
     opened = open_manifest(path, today=TODAY)
     for cuts in ([0, 400], [0, 1, 399, 400], [0, 150, 151, 300, 400]):
         runs = [opened.travellers(range(start, stop)) for start, stop in itertools.pairwise(cuts)]
-        assert tuple(opened.flag_repeated_pax_ids([t for run in runs for t in run])) == whole.travellers
+        assert tuple(opened.flag_repeats([t for run in runs for t in run])) == whole.travellers
