@@ -50,6 +50,8 @@ from checkpoint.registry.snapshot import Registry, SnapshotInfo
 
 _POINTER = "current.json"
 _KEEP_SNAPSHOTS = 3
+#: Prepared forms of export files given with --registry kept in the cache, the newest first.
+_KEEP_PREPARED = 2
 #: Every file a snapshot may have, the records file first.
 _SNAPSHOT_SUFFIXES = (SUFFIX, INDEX_SUFFIX, ".checksums.json", ".rejects.csv", ".parquet")
 #: Pieces of a snapshot without its records file are removed once this old: an import (of any version) that
@@ -131,9 +133,22 @@ def load_registry_file(path: Path, *, today: date) -> Registry:
             make_private_folder(cached.parent)
             with writing(cached.parent):
                 save_snapshot(registry, cached)
+            _prune_prepared(cached)
         except OSError:
             pass
     return registry
+
+
+def _prune_prepared(newest: Path) -> None:
+    """Keep the few most recently prepared exports in the cache: each is the size of a snapshot, and an export
+    screened every day makes a new one every day (the screening date is part of its key)."""
+    folder = newest.parent
+    prepared = [path for path in folder.glob(f"*{SUFFIX}") if not path.name.endswith(INDEX_SUFFIX)]
+    prepared.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in [path for path in prepared if path != newest][_KEEP_PREPARED - 1 :]:
+        key = old.name.removesuffix(SUFFIX)
+        for suffix in _SNAPSHOT_SUFFIXES:  # a reader that maps one of them keeps its pages until it ends
+            (folder / f"{key}{suffix}").unlink(missing_ok=True)
 
 
 def _cache_path(digest: str, today: date) -> Path:

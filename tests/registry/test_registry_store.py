@@ -181,3 +181,19 @@ def test_a_store_from_before_the_arrow_snapshots_says_to_import_again(tmp_path: 
     for action in (lambda: store_info(store), lambda: open_registry(None, store, today=today)):
         with pytest.raises(ConfigError, match="older version of checkpoint; import the export again"):
             action()
+
+
+def test_the_cache_keeps_only_the_newest_prepared_exports(
+    registry_csv: Path, tmp_path: Path, checkpoint_home: Path
+) -> None:
+    """An export given with --registry and screened every day is prepared every day (the date is in its key):
+    the cache keeps the last two, not one snapshot-sized file per day."""
+    cache = checkpoint_home / "cache" / "registry"
+    days = [date(2026, 11, day) for day in (25, 26, 27, 28)]
+    for day in days:
+        assert open_registry(registry_csv, tmp_path / "no-store", today=day).size == 7
+    records = [path for path in cache.glob("*.arrow") if not path.name.endswith(".index.arrow")]
+    assert len(records) == 2
+    keys = {path.name.split(".")[0] for path in cache.iterdir() if not path.name.startswith(".")}
+    assert keys == {path.name.split(".")[0] for path in records}  # no index or checksums left without records
+    assert open_registry(registry_csv, tmp_path / "no-store", today=days[-1]).size == 7  # the newest still serves
