@@ -22,29 +22,34 @@ def registry_store_dir() -> Path:
     return home_dir() / "registry"
 
 
+def cache_dir() -> Path:
+    """Everything safe to delete: prepared exports, parsed packs, lookup tables, integrity memory."""
+    return home_dir() / "cache"
+
+
 def registry_cache_dir() -> Path:
     """Prepared forms of registry export files given with --registry (safe to delete)."""
-    return home_dir() / "cache" / "registry"
+    return cache_dir() / "registry"
 
 
 def verified_cache_dir() -> Path:
     """Registry snapshot files whose checksum held, remembered by device, inode, size and times (safe to delete)."""
-    return home_dir() / "cache" / "verified"
+    return cache_dir() / "verified"
 
 
 def pack_cache_dir() -> Path:
     """Rule-pack files already parsed, by content (safe to delete)."""
-    return home_dir() / "cache" / "packs"
+    return cache_dir() / "packs"
 
 
 def derived_cache_dir() -> Path:
     """Facts about the installed code worked out once (the derivation fingerprint; safe to delete)."""
-    return home_dir() / "cache" / "derived"
+    return cache_dir() / "derived"
 
 
 def geo_cache_dir() -> Path:
     """Lookup tables built from the country and airport datasets (safe to delete)."""
-    return home_dir() / "cache" / "geo"
+    return cache_dir() / "geo"
 
 
 def default_audit_log() -> Path:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from checkpoint.audit import KEY_FILE_NAME, head_path_for, lock_path_for, pending_path_for
-from checkpoint.home import home_dir
+from checkpoint.home import cache_dir, error_log, registry_store_dir
 from checkpoint.report.destination import Protected, check_destination
 
 
 def check_output(output: Path, *, audit_log: Path, registry: Path | None, manifest: Path | None) -> None:
     """UsageError before screening when `output` cannot take the results or would replace the audit log or
-    one of its files, anything under $CHECKPOINT_HOME (the registry store, caches, logs), the registry file
-    or store given, or the manifest itself (`report.destination.check_destination`)."""
+    one of its files, the registry file or store given, the manifest itself, or the tool's state under
+    $CHECKPOINT_HOME (the registry store, the caches, the error log) (`report.destination.check_destination`)."""
     protected = [  # the most particular first: the refusal names the first that applies
         Protected(audit_log, "the audit log"),
         Protected(head_path_for(audit_log), "the audit log's head file"),
@@ -25,5 +25,9 @@ def check_output(output: Path, *, audit_log: Path, registry: Path | None, manife
         protected.append(Protected(registry, "the registry store" if store else "the registry file", inside=store))
     if manifest is not None:
         protected.append(Protected(manifest, "the manifest being screened"))
-    protected.append(Protected(home_dir(), "checkpoint's own state folder ($CHECKPOINT_HOME)", inside=True))
+    protected += [
+        Protected(registry_store_dir(), "the registry store under $CHECKPOINT_HOME", inside=True),
+        Protected(cache_dir(), "checkpoint's cache under $CHECKPOINT_HOME", inside=True),
+        Protected(error_log(), "checkpoint's error log"),
+    ]
     check_destination(output, protected)

@@ -115,3 +115,13 @@ def test_a_link_to_the_audit_log_is_refused(state: dict[str, Path], tmp_path: Pa
     code, stderr = screen("--manifest", state["manifest"], "--format", "json", "--output", link)
     assert code == 2 and "the audit log" in stderr
     assert link.is_symlink()
+
+
+def test_a_new_file_beside_the_state_is_allowed(checkpoint_home: Path) -> None:
+    """What is refused is the state itself, not its neighbourhood: a new results file in $CHECKPOINT_HOME."""
+    checkpoint_home.mkdir(mode=0o700)
+    code, stderr = screen(
+        "--registry", SAMPLE / "registry.parquet", "--name", "SRI WAHYUNI", "--output", checkpoint_home / "out.json"
+    )
+    assert code in (0, 1), stderr
+    assert (checkpoint_home / "out.json").exists()
