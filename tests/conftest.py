@@ -24,6 +24,16 @@ def checkpoint_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Every test starts in English whatever the machine's locale, and leaves no other language behind."""
+    from checkpoint.i18n import Language, set_language
+
+    set_language(Language.EN)
+    yield
+    set_language(Language.EN)
+
+
 @pytest.fixture
 def today() -> date:
     return TODAY

@@ -14,6 +14,7 @@ from checkpoint import __version__
 from checkpoint.cli import audit, mrz, registry, rules, screen, synth
 from checkpoint.cli.failures import report_internal_error
 from checkpoint.errors import CheckpointError
+from checkpoint.i18n import choose_language, set_language
 
 
 class CheckpointGroup(TyperGroup):
@@ -106,6 +107,7 @@ for module in (screen, registry, rules, mrz, audit, synth):
 
 def main() -> None:
     """Console entry point."""
+    set_language(choose_language())  # a command's --lang may change it once its options are read
     try:
         app(prog_name="checkpoint")
     except SystemExit as done:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from checkpoint.cli.options import LangOption
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log
 from checkpoint.models import Verdict
@@ -75,6 +76,7 @@ def verify_command(
         Path | None,
         typer.Option("--anchor", metavar="FILE", help=TEXTS["anchor help"], exists=True, dir_okay=False),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Verify the audit log's hash chain and keyed head: exit 0 if intact, 5 naming the first bad line.
 
@@ -109,6 +111,7 @@ def show_command(
     post: Annotated[str | None, typer.Option("--post", metavar="CODE", help=TEXTS["post help"])] = None,
     verdict: Annotated[Verdict | None, typer.Option("--verdict", help=TEXTS["verdict help"])] = None,
     output_format: Annotated[ShowFormat, typer.Option("--format", help=TEXTS["format help"])] = ShowFormat.TABLE,
+    lang: LangOption = None,
 ) -> None:
     """Read the audit log: its entries, oldest first, filtered by date, officer, post and verdict; or its head.
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from checkpoint.cli.options import parse_today
+from checkpoint.cli.options import LangOption, parse_today
 
 if TYPE_CHECKING:
     from checkpoint.mrz import MrzResult
@@ -59,6 +59,7 @@ def mrz(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Parse and check a passport MRZ; exit 3 when a check fails (layout errors are raised for the root)."""
     from checkpoint.mrz import parse_td3  # loaded when the command runs

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from checkpoint.cli.options import parse_today
+from checkpoint.cli.options import LangOption, parse_today
 from checkpoint.home import registry_store_dir
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def import_command(
     source: Annotated[Path, typer.Argument(help="Registry export: CSV, XLSX or Parquet (SPEC §4.1 columns).")],
     store: StoreOption = None,
     today: Annotated[str | None, typer.Option("--today", help="Date used to check birth dates.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Import a registry export as the new current snapshot (the previous one stays usable on failure).
 
@@ -50,7 +51,7 @@ def import_command(
 
 
 @registry_app.command("info")
-def info_command(store: StoreOption = None) -> None:
+def info_command(store: StoreOption = None, lang: LangOption = None) -> None:
     """Show what the store holds: snapshot id, source file and checksum, row counts, age.
 
     Example: checkpoint registry info
@@ -66,7 +67,7 @@ def info_command(store: StoreOption = None) -> None:
 
 
 @registry_app.command("list")
-def list_command(store: StoreOption = None) -> None:
+def list_command(store: StoreOption = None, lang: LangOption = None) -> None:
     """List the snapshots the store keeps, newest first, each one's files checked in full against their checksums.
 
     `*` marks the current snapshot, the one screening uses. Exit 4 when it is damaged.
@@ -125,6 +126,7 @@ def use_command(
         ),
     ],
     store: StoreOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Make a snapshot the store keeps the current one, once its files match their checksums.
 

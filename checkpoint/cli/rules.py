@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from checkpoint.cli.options import parse_today
+from checkpoint.cli.options import LangOption, parse_today
 
 rules_app = typer.Typer(
     help="Check and test rule packs.\n\nExample: checkpoint rules check rules/",
@@ -20,7 +20,7 @@ PackArgument = Annotated[
 
 
 @rules_app.command("check")
-def check_command(pack: PackArgument = None) -> None:
+def check_command(pack: PackArgument = None, lang: LangOption = None) -> None:
     """Validate a rule pack: every problem as PATH:LINE:COL: CODE message; exit 4 if there is any.
 
     Example: checkpoint rules check rules/
@@ -44,6 +44,7 @@ def check_command(pack: PackArgument = None) -> None:
 def test_command(
     pack: PackArgument = None,
     today: Annotated[str | None, typer.Option("--today", help="Date for cases without a departure date.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Run the test cases embedded in each rule; exit 0 if all pass, 1 if any fails, 4 if the pack is invalid.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from checkpoint.cli.audit import say_wait
-from checkpoint.cli.options import parse_today
+from checkpoint.cli.options import LangOption, parse_today
 from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
 from checkpoint.report.interface import OutputFormat
@@ -67,6 +67,7 @@ def screen_command(
         int | None,
         Opt("--workers", min=1, help="Processes that share the work on a large manifest (default: every core)."),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Screen one traveller or a manifest against the placement registry and the rule pack.
 

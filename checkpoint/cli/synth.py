@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from checkpoint.cli.options import parse_today
+from checkpoint.cli.options import LangOption, parse_today
 
 _EXAMPLE = "checkpoint synth --out data/sample --records 20000 --seed 7 --today 2026-11-28"
 
@@ -44,6 +44,7 @@ def synth(
     manifests: Annotated[
         str, typer.Option("--manifests", help="Comma-separated sample manifests: flight, ferry, umrah ('' for none).")
     ] = "flight,ferry,umrah",
+    lang: LangOption = None,
 ) -> None:
     """Generate the dataset and print what was written."""
     from checkpoint.synth.dataset import write_dataset  # the generator is only loaded when asked for

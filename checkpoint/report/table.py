@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from checkpoint.i18n import text
 from checkpoint.models import Hit, ScreeningResult, Verdict
 from checkpoint.report.records import result_warnings
 
@@ -23,11 +24,16 @@ VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.CLEAR: "green",
 }
 
-#: What each verdict asks of the officer (SPEC §2), shown on the desk panel.
-VERDICT_MEANINGS: dict[Verdict, str] = {
-    Verdict.HOLD: "recommend postponing departure pending verification",
-    Verdict.REFER: "send to secondary inspection / interview",
-    Verdict.CLEAR: "nothing found that needs action",
+#: The verdict's word on the badge, and what it asks of the officer (SPEC §2): catalog keys.
+VERDICT_NAMES = {
+    Verdict.HOLD: "verdict.name.hold",
+    Verdict.REFER: "verdict.name.refer",
+    Verdict.CLEAR: "verdict.name.clear",
+}
+VERDICT_MEANINGS = {
+    Verdict.HOLD: "verdict.meaning.hold",
+    Verdict.REFER: "verdict.meaning.refer",
+    Verdict.CLEAR: "verdict.meaning.clear",
 }
 
 # Most severe first; a severity a rule pack invents sorts after the known ones, then by score.
@@ -105,7 +111,7 @@ def manifest_table(results: Sequence[ScreeningResult]) -> Table:
 def result_panel(result: ScreeningResult, width: int | None = None) -> Panel:
     """The desk view of one traveller: a big verdict line, who it is, the registry, and reasons as bullets."""
     verdict = Verdict(result.verdict)
-    headline = Text.assemble(verdict_badge(verdict), "  ", (VERDICT_MEANINGS[verdict], "bold"))
+    headline = Text.assemble(verdict_badge(verdict), "  ", (text(VERDICT_MEANINGS[verdict]), "bold"))
     identity = Text(" · ").join(_traveller_lines(result))
     record = Text.assemble(("record: ", _DIM), _registry_text(result, long=True))
     score = Text.assemble(("risk score: ", _DIM), str(result.risk_score))
@@ -118,7 +124,7 @@ def result_panel(result: ScreeningResult, width: int | None = None) -> Panel:
 def verdict_badge(verdict: Verdict) -> Text:
     """The verdict as an upper-case word on its colour, padded so the colour reads as a badge."""
     verdict = Verdict(verdict)
-    return Text(f" {verdict.value.upper()} ", style=VERDICT_STYLES[verdict])
+    return Text(f" {text(VERDICT_NAMES[verdict])} ", style=VERDICT_STYLES[verdict])
 
 
 def verdict_summary(results: Sequence[ScreeningResult]) -> Text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.main import get_command
@@ -98,4 +99,20 @@ def test_an_internal_error_in_a_worker_process_is_logged_with_its_frames(
 
 def test_unknown_command_is_a_usage_error() -> None:
     result = runner.invoke(app, ["scren"])
+    assert result.exit_code == 2
+
+
+def test_every_command_takes_lang() -> None:
+    """SPEC §3: every command takes --lang id|en; an unknown language is a usage error."""
+    import typer.main
+
+    root = typer.main.get_command(app)
+    commands: list[tuple[str, Any]] = []
+    for name, command in getattr(root, "commands", {}).items():
+        leaves = getattr(command, "commands", None)  # a group of commands, or a command
+        commands += [(f"{name} {sub}", leaf) for sub, leaf in leaves.items()] if leaves else [(name, command)]
+    assert len(commands) >= 10
+    without = [name for name, command in commands if "--lang" not in {o for p in command.params for o in p.opts}]
+    assert without == []
+    result = runner.invoke(app, ["rules", "check", "--lang", "fr"])
     assert result.exit_code == 2

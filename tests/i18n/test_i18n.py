@@ -1,0 +1,64 @@
+"""The catalog: every entry in both languages with the same placeholders; the language a run speaks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from checkpoint.i18n import Language, choose_language, load_catalog, set_language, text, text_in
+from checkpoint.i18n.catalog_file import REQUIRED
+
+PACKAGE = Path(__import__("checkpoint").__file__).resolve().parent
+
+
+def test_every_entry_has_both_languages_with_the_same_placeholders() -> None:
+    catalog = load_catalog()
+    assert len(catalog.entries) >= 6
+    for entry in catalog.entries.values():
+        assert set(entry.texts) == set(REQUIRED)
+        assert entry.placeholders("id") == entry.placeholders("en"), entry.key
+
+
+def test_every_key_the_code_names_exists() -> None:
+    """A key missing from the catalog would fail only when its message is shown: at the worst time. Every
+    string in the code that starts with a catalog area's name and a dot is taken for a key."""
+    areas = {path.stem for path in (PACKAGE / "i18n" / "catalog").glob("*.toml")}
+    alternatives = "|".join(sorted(areas))
+    named = re.compile(rf"""["']((?:{alternatives})\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)["']""")
+    keys = {key for path in PACKAGE.rglob("*.py") for key in named.findall(path.read_text(encoding="utf-8"))}
+    assert keys, "no catalog key found in the code: the pattern no longer matches it"
+    assert sorted(keys - set(load_catalog().entries)) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "environment", "expected"),
+    [
+        ("en", {"CHECKPOINT_LANG": "id"}, Language.EN),
+        (None, {"CHECKPOINT_LANG": "id", "LANG": "en_US.UTF-8"}, Language.ID),
+        (None, {"CHECKPOINT_LANG": "fr", "LANG": "id_ID.UTF-8"}, Language.ID),
+        (None, {"LC_ALL": "en_GB.UTF-8", "LANG": "id_ID.UTF-8"}, Language.EN),
+        (None, {"LANG": "in_ID"}, Language.ID),
+        (None, {}, Language.EN),
+    ],
+)
+def test_the_language_comes_from_the_option_then_the_variable_then_the_locale(
+    option: str | None, environment: dict[str, str], expected: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("CHECKPOINT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    assert choose_language(option) is expected
+
+
+def test_text_follows_the_current_language() -> None:
+    try:
+        set_language("id")
+        assert text("verdict.name.hold") == "TUNDA"
+        assert text_in("en", "verdict.name.hold") == "HOLD"
+        set_language(Language.EN)
+        assert text("verdict.meaning.clear") == "nothing found that needs action"
+    finally:
+        set_language(Language.EN)
