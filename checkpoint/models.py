@@ -132,10 +132,13 @@ class Traveller:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A record that might be the traveller but is not claimed to be."""
+    """A record that might be the traveller but is not claimed to be: its id and confidence (SPEC §5), and for
+    the people who check it, the field outcomes (as `Match.fields`) and the record's own registry fields."""
 
     record_id: str
     confidence: float
+    fields: Mapping[str, float | str] = field(default_factory=dict, compare=False)
+    record: Mapping[str, object] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,7 @@ class Hit:
     severity: str
     score: int
     explanation: str
+    ask: tuple[str, ...] = ()  # the questions to put to the traveller, in the run's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +194,8 @@ class ScreeningResult:
     hits: tuple[Hit, ...] = ()
     unknown: tuple[Unknown, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: The verdict if every undecided check had gone against the traveller (SPEC §5), when worse than `verdict`.
+    could_be: Verdict | None = None
 
     @property
     def pax_id(self) -> str:

@@ -17,11 +17,13 @@ from checkpoint.matching.scoring import ScoredPairs
 from checkpoint.models import Candidate, Match, MatchOutcome
 
 
-def decide(scored: ScoredPairs, count: int, model: MatchingModel) -> list[tuple[MatchOutcome, int | None]]:
+def decide(
+    scored: ScoredPairs, count: int, model: MatchingModel
+) -> list[tuple[MatchOutcome, int | None, tuple[int, ...]]]:
     """For each of `count` travellers, its outcome and the registry row claimed (None: no match); the
     claimed record's own fields are the caller's to fill in."""
     decision = model.decision
-    outcomes: list[tuple[MatchOutcome, int | None]] = [(MatchOutcome(), None)] * count
+    outcomes: list[tuple[MatchOutcome, int | None, tuple[int, ...]]] = [(MatchOutcome(), None, ())] * count
     if not len(scored.people):
         return outcomes
     # Best first per traveller, ties by record id (ranked once per record, not per pair).
@@ -47,14 +49,16 @@ def decide(scored: ScoredPairs, count: int, model: MatchingModel) -> list[tuple[
     for start, size, sure, sureness in groups:
         at = ranked[start]
         first = start + 1 if sure else start  # a claimed record is not also a candidate
+        shown = [
+            pair for pair in ranked[first : min(first + most, start + size)] if values[pair] >= decision.candidate_floor
+        ]
         candidates = tuple(
-            Candidate(record_ids[places[pair]], round(values[pair], 3))
-            for pair in ranked[first : min(first + most, start + size)]
-            if values[pair] >= decision.candidate_floor
+            Candidate(record_ids[places[pair]], round(values[pair], 3), fields=_fields(scored, pair)) for pair in shown
         )
+        candidate_rows = tuple(int(scored.rows[places[pair]]) for pair in shown)
         person = int(people[at])
         if not sure:
-            outcomes[person] = (MatchOutcome(candidates=candidates), None)
+            outcomes[person] = (MatchOutcome(candidates=candidates), None, candidate_rows)
             continue
         similarity = float(scored.similarity[at])
         evidence = scored.outcomes.evidence(at, None if np.isnan(similarity) else similarity)
@@ -64,5 +68,15 @@ def decide(scored: ScoredPairs, count: int, model: MatchingModel) -> list[tuple[
             method=evidence.method,
             fields=evidence.fields(),
         )
-        outcomes[person] = (MatchOutcome(match=match, candidates=candidates), int(scored.rows[places[at]]))
+        outcomes[person] = (
+            MatchOutcome(match=match, candidates=candidates),
+            int(scored.rows[places[at]]),
+            candidate_rows,
+        )
     return outcomes
+
+
+def _fields(scored: ScoredPairs, pair: int) -> dict[str, float | str]:
+    """What agreed and what did not between a traveller and a candidate record (as `Match.fields`)."""
+    similarity = float(scored.similarity[pair])
+    return scored.outcomes.evidence(pair, None if np.isnan(similarity) else similarity).fields()

@@ -9,6 +9,7 @@ given in this process; sharing a large manifest among processes is the pipeline'
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from checkpoint.matching.decision import decide
 from checkpoint.matching.model import MatchingModel
@@ -34,10 +35,20 @@ class EvidenceMatcher:
     def match(self, registry: Registry, travellers: Sequence[Traveller]) -> list[MatchOutcome]:
         scored = self.scored_pairs(registry, travellers)
         decisions = decide(scored, len(travellers), self.model)
-        # The matched records' own fields, fetched together.
-        matched = sorted({row for _, row in decisions if row is not None})
-        full = dict(zip(matched, registry.records(matched), strict=True))
+        # The claimed and the candidate records' own fields (for the rules, and for the officer who checks a
+        # near miss), fetched together.
+        wanted = sorted({row for _, claimed, rows in decisions for row in (claimed, *rows) if row is not None})
+        full = dict(zip(wanted, registry.records(wanted), strict=True))
         return [
-            outcome if row is None else MatchOutcome(outcome.match, outcome.candidates, record=full[row])
-            for outcome, row in decisions
+            MatchOutcome(
+                outcome.match,
+                tuple(
+                    replace(candidate, record=full[row])
+                    for candidate, row in zip(outcome.candidates, rows, strict=True)
+                ),
+                record=None if claimed is None else full[claimed],
+            )
+            if claimed is not None or rows
+            else outcome
+            for outcome, claimed, rows in decisions
         ]

@@ -31,7 +31,7 @@ def decided(*pairs: Pair, model: MatchingModel = MODEL) -> MatchOutcome:
         rows=np.arange(count),
         record_ids=[f"R{at}" for at in range(count)],
     )
-    [(outcome, row)] = decide(scored, 1, model)
+    [(outcome, row, _)] = decide(scored, 1, model)
     assert (row is None) == (outcome.match is None)
     return outcome
 
