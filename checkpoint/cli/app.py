@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from checkpoint import __version__
-from checkpoint.cli import audit, mrz, registry, rules, screen, synth
+from checkpoint.cli import audit, desk, mrz, registry, rules, screen, synth
 from checkpoint.cli.failures import report_internal_error
 from checkpoint.errors import CheckpointError
 from checkpoint.i18n import choose_language, set_language
@@ -101,7 +101,7 @@ def _root(
     """Screen departing travellers against the PMI placement registry (SISKOP2MI / SIAPkerja)."""
 
 
-for module in (screen, registry, rules, mrz, audit, synth):
+for module in (screen, desk, registry, rules, mrz, audit, synth):
     module.register(app)
 
 

@@ -62,3 +62,8 @@ def text_in(language: Language | str, key: str, /, **params: Any) -> str:
 @cache
 def _catalog() -> Catalog:
     return load_catalog()
+
+
+def has_text(key: str) -> bool:
+    """Whether the catalog has an entry `key` (for names built from data, such as a field's label)."""
+    return key in _catalog().entries

@@ -30,6 +30,11 @@ def _dumps(value: Any, *, indent: bool) -> str:
     return text
 
 
+def dumps_line(value: Any) -> str:
+    """One compact JSON object and its newline: a JSON Lines line."""
+    return _dumps(value, indent=False) + "\n"
+
+
 class JsonWriter:
     """One JSON array of SPEC §5 objects, indented by two spaces, with a trailing newline."""
 
@@ -44,4 +49,4 @@ class JsonLinesWriter:
     def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
         """Write each result as one compact JSON object followed by a newline."""
         for result in results:
-            stream.write(_dumps(result_to_dict(result), indent=False) + "\n")
+            stream.write(dumps_line(result_to_dict(result)))

@@ -99,7 +99,7 @@ def manifest_table(results: Sequence[ScreeningResult]) -> Table:
         verdict = Text.assemble(verdict_badge(result.verdict), "\n", (f"risk {result.risk_score}", _DIM))
         who = Text("\n").join(
             [
-                Text(f"pax {_displayable(result.pax_id)}", style="bold"),
+                Text(f"pax {displayable(result.pax_id)}", style="bold"),
                 *_traveller_lines(result),
                 _registry_text(result, long=False),
             ]
@@ -117,7 +117,7 @@ def result_panel(result: ScreeningResult, width: int | None = None) -> Panel:
     score = Text.assemble(("risk score: ", _DIM), str(result.risk_score))
     parts: list[RenderableType] = [headline, Text(""), identity, record, score, Text("")]
     parts.append(_reasons(result))
-    title = Text(f"pax {_displayable(result.pax_id)}")
+    title = Text(f"pax {displayable(result.pax_id)}")
     return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, width=width, padding=(0, 1))
 
 
@@ -147,9 +147,9 @@ def hits_by_severity(hits: Iterable[Hit]) -> list[Hit]:
 
 def _traveller_lines(result: ScreeningResult) -> list[Text]:
     traveller = result.traveller
-    name = Text(_displayable(traveller.full_name)) if traveller.full_name else Text("no name", style=_DIM)
+    name = Text(displayable(traveller.full_name)) if traveller.full_name else Text("no name", style=_DIM)
     if traveller.passport_number:
-        passport = Text(f"passport {_displayable(traveller.passport_number)}")
+        passport = Text(f"passport {displayable(traveller.passport_number)}")
     else:
         passport = Text("no passport number", style=_DIM)
     return [name, passport]
@@ -160,7 +160,7 @@ def _registry_text(result: ScreeningResult, *, long: bool) -> Text:
     if outcome.match is not None:
         match = outcome.match
         detail = f"{match.confidence:.2f}, {match.method}" if long else f"{match.confidence:.2f}"
-        text = Text.assemble((_displayable(match.record_id), "bold"), f" ({_displayable(detail)})")
+        text = Text.assemble((displayable(match.record_id), "bold"), f" ({displayable(detail)})")
         doubts = match_doubts(match.fields)
         if doubts:  # what the officer should look at before trusting the match
             text.append(("; " if long else "\n") + ", ".join(doubts), style=_DIM)
@@ -168,7 +168,7 @@ def _registry_text(result: ScreeningResult, *, long: bool) -> Text:
         text = Text("not in registry")
     if outcome.candidates and long:
         listed = ", ".join(f"{c.record_id} ({c.confidence:.2f})" for c in outcome.candidates)
-        text.append(f"; near misses: {_displayable(listed)}", style=_DIM)
+        text.append(f"; near misses: {displayable(listed)}", style=_DIM)
     elif outcome.candidates:
         count = len(outcome.candidates)
         text.append(f"\n{count} {'candidate' if count == 1 else 'candidates'}", style=_DIM)
@@ -202,22 +202,22 @@ def _reasons(result: ScreeningResult) -> RenderableType:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for hit in hits_by_severity(result.hits):
-        line = Text.assemble((_displayable(hit.rule), "bold"), " ", _displayable(hit.title))
+        line = Text.assemble((displayable(hit.rule), "bold"), " ", displayable(hit.title))
         if hit.explanation:
-            line.append(f" — {_displayable(hit.explanation)}")
+            line.append(f" — {displayable(hit.explanation)}")
         grid.add_row(Text("•"), line)
     for unknown in result.unknown:
         missing = ", ".join(unknown.missing)
-        line = Text(f"{_displayable(unknown.rule)} not decided: missing {_displayable(missing)}", style=_DIM)
+        line = Text(f"{displayable(unknown.rule)} not decided: missing {displayable(missing)}", style=_DIM)
         grid.add_row(Text("?", style=_DIM), line)
     for warning in result_warnings(result):
-        grid.add_row(Text("!", style=_DIM), Text(_displayable(warning), style=_DIM))
+        grid.add_row(Text("!", style=_DIM), Text(displayable(warning), style=_DIM))
     if not grid.rows:
         return Text("no findings", style=_DIM)
     return grid
 
 
-def _displayable(value: object) -> str:
+def displayable(value: object) -> str:
     """Text safe for a terminal: line breaks and tabs become spaces, other control characters become �.
 
     Input files can carry escape sequences or bidirectional overrides that would repaint or reorder the

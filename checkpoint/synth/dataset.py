@@ -17,8 +17,11 @@ import pandas as pd
 from checkpoint.durable import write_atomically
 from checkpoint.errors import UsageError
 from checkpoint.synth.manifests import generate_manifest, manifest_kinds, manifest_plan
+from checkpoint.synth.passports import sample_passports
 from checkpoint.synth.registry import generate_registry
 
+#: The desk's sample: two MRZ lines per passport, as a document reader types them.
+PASSPORTS_FILE = "passports.txt"
 #: Upper bound of `--records`: beyond it a run takes minutes and gigabytes.
 MAX_RECORDS = 5_000_000
 
@@ -38,6 +41,10 @@ def labels_name(manifest_file: str) -> str:
 
 def _csv(frame: pd.DataFrame) -> Callable[[BinaryIO], object]:
     return lambda handle: frame.to_csv(handle, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def _lines(frame: pd.DataFrame) -> Callable[[BinaryIO], object]:
+    return lambda handle: handle.write("".join(f"{line}\n" for line in frame.iloc[:, 0]).encode("ascii"))
 
 
 def _parquet(frame: pd.DataFrame) -> Callable[[BinaryIO], object]:
@@ -70,6 +77,9 @@ def write_dataset(
             manifest, labels = generate_manifest(kind, registry, seed, today)
             file = str(manifest_plan(kind)["file"])
             written += [(out / file, manifest, _csv), (out / labels_name(file), labels, _csv)]
+            if kind == "flight":  # the desk's sample: passports of this flight's travellers
+                passports = pd.DataFrame({"mrz": sample_passports(manifest, labels, today)})
+                written.append((out / PASSPORTS_FILE, passports, _lines))
         for path, frame, writer in written:
             # Synthetic data, meant to be shared: the permissions the user's umask gives, not owner-only.
             write_atomically(path, writer(frame), mode=0o666)

@@ -117,7 +117,7 @@ def test_unwritable_audit_log_exits_5_and_writes_no_output(
 def test_mrz_desk_screening_uses_the_passport(registry_csv: Path) -> None:
     from datetime import date
 
-    from support.mrz import format_td3
+    from checkpoint.mrz import format_td3
 
     line1, line2 = format_td3(
         primary="AMINAH", secondary="SITI", document_number="B1234567", nationality="IDN",

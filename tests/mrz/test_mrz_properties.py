@@ -9,10 +9,8 @@ from datetime import date, timedelta
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
-from checkpoint.mrz import parse_td3
+from checkpoint.mrz import format_td3, parse_td3
 from checkpoint.mrz.checkdigit import CONFUSIONS
-
-from support.mrz import format_td3
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,7 @@ from datetime import date
 import pytest
 
 from checkpoint.errors import InputDataError
-from checkpoint.mrz import MrzProblem, MrzResult, parse_td3
-
-from support.mrz import format_td3
+from checkpoint.mrz import MrzProblem, MrzResult, format_td3, parse_td3
 
 TODAY = date(2025, 6, 1)
 LINE1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"

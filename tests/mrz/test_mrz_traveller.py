@@ -6,9 +6,7 @@ import dataclasses
 from datetime import date
 
 from checkpoint.models import Traveller
-from checkpoint.mrz import parse_td3, problems_as_warnings, to_traveller_fields
-
-from support.mrz import format_td3
+from checkpoint.mrz import format_td3, parse_td3, problems_as_warnings, to_traveller_fields
 
 TODAY = date(2025, 6, 1)
 LINE1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"

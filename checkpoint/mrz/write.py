@@ -1,4 +1,4 @@
-"""Writing TD3 MRZs with correct check digits: passports for the tests (checkpoint itself only reads MRZs)."""
+"""Writing TD3 MRZs with correct check digits: the sample passports `checkpoint synth` makes, and the tests."""
 
 from __future__ import annotations
 

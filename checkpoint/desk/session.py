@@ -1,0 +1,155 @@
+"""One officer's session at the counter: the registry and the rule pack loaded once, travellers one after another.
+
+Each traveller is screened through the same pipeline as a manifest (`pipeline.screen`), logged before its
+verdict is shown, with an id that says where and when (`counter.py`); the officer's decision on it is an audit
+entry of its own, linked to that screening.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from checkpoint import pipeline
+from checkpoint.audit import AuditLog
+from checkpoint.desk.context import TripContext
+from checkpoint.desk.counter import next_pax_id
+from checkpoint.desk.problems import DeskProblem
+from checkpoint.desk.reader import MrzLines
+from checkpoint.engine import RulePack
+from checkpoint.errors import InputDataError
+from checkpoint.models import ScreeningResult
+from checkpoint.registry import Registry
+
+#: The fields an officer may type (`nama=…; lahir=…`), by the names they may use, in both languages.
+TYPED_FIELDS = {
+    "full_name": ("nama", "name", "full_name"),
+    "date_of_birth": ("lahir", "tgl_lahir", "tanggal_lahir", "dob", "date_of_birth"),
+    "sex": ("jk", "jenis_kelamin", "sex"),
+    "passport_number": ("paspor", "passport", "passport_number"),
+    "nik": ("nik",),
+    "nationality": ("kebangsaan", "nationality"),
+    "visa_type": ("visa", "visa_type"),
+    "ticket": ("tiket", "ticket"),
+    "return_date": ("pulang", "tanggal_pulang", "return", "return_date"),
+    "booking_ref": ("pnr", "booking", "booking_ref"),
+    "destination": ("tujuan", "destination"),
+    "flight": ("penerbangan", "flight"),
+}
+_FIELD_OF = {alias: name for name, aliases in TYPED_FIELDS.items() for alias in aliases}
+
+#: The decisions an officer records (SPEC §3.1), by what they may type: a digit or a word in either language.
+DECISIONS = {
+    "cleared": ("1", "lolos", "izinkan", "cleared", "clear"),
+    "referred": ("2", "rujuk", "lanjutan", "referred", "refer"),
+    "postponed": ("3", "tunda", "postponed", "postpone"),
+}
+_DECISION_OF = {word: name for name, words in DECISIONS.items() for word in words}
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One traveller screened at the desk: the result shown, and where it is in the audit log."""
+
+    result: ScreeningResult
+    entry: int  # the screening entry's seq, which a decision answers
+    notes: tuple[str, ...]
+
+
+def typed_cells(cells: Mapping[str, str]) -> dict[str, str]:
+    """Typed `alias=value` pairs as traveller fields; DeskProblem for a name the desk does not know."""
+    fields: dict[str, str] = {}
+    for alias, value in cells.items():
+        name = _FIELD_OF.get(alias)
+        if name is None:
+            closest = difflib.get_close_matches(alias, list(_FIELD_OF), n=1, cutoff=0.6)
+            if closest:
+                raise DeskProblem("desk.typed.unknown_field_closest", name=alias[:20], closest=closest[0])
+            raise DeskProblem("desk.typed.unknown_field", name=alias[:20], known=", ".join(sorted(_FIELD_OF)))
+        fields[name] = value
+    return fields
+
+
+def decision_of(word: str) -> str | None:
+    """The decision an officer's answer names (`1`, `tunda`, `referred`…), or None."""
+    return _DECISION_OF.get(word.strip().lower())
+
+
+class Desk:
+    """The counter's state: what it screens against, who screens, the trip, and the last traveller screened."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        pack: RulePack,
+        *,
+        audit_log: Path,
+        officer: pipeline.Officer,
+        today: date,
+        counters: Path,
+        context: TripContext | None = None,
+        on_wait: Callable[[float], object] | None = None,
+    ) -> None:
+        self.registry = registry
+        self.pack = pack
+        self.audit_log = audit_log
+        self.officer = officer
+        self.today = today
+        self.context = context or TripContext()
+        self.counters = counters
+        self.on_wait = on_wait
+        self.last: Screened | None = None
+        self.screened = 0
+        self.decided = 0
+
+    def screen_mrz(self, lines: MrzLines) -> Screened:
+        """Screen the passport these MRZ lines describe, on the current trip; DeskProblem when the lines cannot
+        be read as a passport MRZ at all (a failed check digit is a warning on the traveller instead)."""
+        try:
+            return self._screen({}, (lines.line1, lines.line2))
+        except InputDataError as error:  # the layout: the MRZ reader's own sentence
+            raise DeskProblem("desk.input.mrz_unreadable", reason=str(error)) from None
+
+    def screen_typed(self, cells: Mapping[str, str]) -> Screened:
+        """Screen a traveller whose fields the officer typed (DeskProblem for a field name it does not know, or
+        without a name or a passport number)."""
+        fields = typed_cells(cells)
+        if not (fields.get("full_name") or fields.get("passport_number")):
+            raise DeskProblem("desk.typed.needs_name_or_passport")
+        return self._screen(fields, None)
+
+    def decide(self, decision: str, reason: str | None = None, note: str | None = None) -> int:
+        """Record the officer's decision on the last traveller screened; return its audit entry's seq."""
+        if self.last is None:
+            raise LookupError("no traveller screened yet")
+        appended = AuditLog(self.audit_log, on_wait=self.on_wait).decide(
+            self.last.entry,
+            decision,
+            reason=reason,
+            note=note,
+            officer=self.officer.officer,
+            post=self.officer.post,
+        )
+        self.decided += 1
+        return appended.last
+
+    def _screen(self, typed: Mapping[str, object], mrz: tuple[str, str] | None) -> Screened:
+        pax_id = next_pax_id(self.counters, self.officer.post, self.today)
+        cells = {**self.context.cells(), **typed, "pax_id": pax_id}
+        traveller = pipeline.desk_traveller(cells, today=self.today, mrz=mrz)
+        run = pipeline.screen(
+            [traveller],
+            self.registry,
+            self.pack,
+            today=self.today,
+            audit_log=self.audit_log,
+            officer=self.officer,
+            workers=1,
+            on_wait=self.on_wait,
+        )
+        self.screened += 1
+        self.last = Screened(run.results[0], run.logged.start, run.notes)
+        return self.last
