@@ -8,8 +8,8 @@ columns included, stay inside `checkpoint.registry`:
 - `look_up(keys, name_block_cap)`: the rows filed under blocking keys (`keys.py` defines the keys; name-token
   blocks larger than the cap are skipped, and a key that names a document says so);
 - `records(rows)`: the SPEC §4.1 records; `values(field, rows)`: one SPEC §4.1 field, column-wise;
-- `record(record_id)`: one record by its id, for an officer who looks it up by hand (a scan of the id column:
-  a few milliseconds at a million records, `benchmarks/registry/lookup.py`; screening never needs it);
+- `record(record_id)`: one record by its id, for an officer who looks it up by hand: a scan of the id column,
+  which screening never needs, so nothing is built or stored for it (`benchmarks/registry/results-lookup.md`);
 - the fields prepared once per snapshot: `birth_numbers`, `name_signatures`, `phonetic_names`,
   `token_counts`, `names` (the normalised names).
 """
