@@ -1,18 +1,26 @@
 """`checkpoint registry`: import an export into the local store, describe the store, list the snapshots it keeps
-and go back to one."""
+and go back to one; look a record up by hand (`show` by id, `search` by name and date of birth)."""
 
 from __future__ import annotations
 
+import json
+import textwrap
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from checkpoint.cli.options import LangOption, parse_today
+from checkpoint.errors import InputDataError
 from checkpoint.home import registry_store_dir
+from checkpoint.i18n import text
 
 if TYPE_CHECKING:
-    from checkpoint.registry import KeptSnapshot
+    from checkpoint.matching import Search
+    from checkpoint.models import Candidate, Match
+    from checkpoint.registry import KeptSnapshot, Registry
 
 registry_app = typer.Typer(
     help="Build and inspect the local registry store.\n\nExample: checkpoint registry import export.csv",
@@ -143,6 +151,219 @@ def use_command(
     )
     for note in notes:
         typer.echo(f"note: {note}", err=True)
+
+
+class LookupFormat(StrEnum):
+    """The values of `--format` for a record looked up by hand: for people, or for scripts."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+class Sex(StrEnum):
+    """The values of `--sex`."""
+
+    M = "M"
+    F = "F"
+
+
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--registry", help="Registry file or store (default: the store under $CHECKPOINT_HOME).", show_default=False
+    ),
+]
+FormatOption = Annotated[LookupFormat, typer.Option("--format", help="table for people, json for scripts.")]
+TodayOption = Annotated[
+    str | None, typer.Option("--today", help="Date ages are counted to, YYYY-MM-DD (default: today).")
+]
+#: Width of the lines a search lists, so they fit an 80-column terminal and a printed page.
+_WIDTH = 80
+
+
+@registry_app.command("show")
+def show_command(
+    record_id: Annotated[str, typer.Argument(metavar="RECORD_ID", help="The record's id (SISKOP2MI / ID CPMI).")],
+    registry: RegistryOption = None,
+    output_format: FormatOption = LookupFormat.TABLE,
+    today: TodayOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Show one placement record, every field, by its id.
+
+    Exit 3 when the registry holds no record with that id.
+
+    Example: checkpoint registry show SP2MI-0000001 --lang id
+    """
+    from checkpoint.registry import open_registry
+    from checkpoint.report.record_fields import record_lines, record_to_dict
+
+    when = parse_today(today)
+    store = open_registry(registry, registry_store_dir(), today=when)
+    _notes(store)
+    record = store.record(record_id.strip())
+    if record is None:
+        raise InputDataError(text("registry.show.not_found", snapshot_id=store.info.snapshot_id, count=store.size))
+    if output_format is LookupFormat.JSON:
+        _echo_json({"snapshot_id": store.info.snapshot_id, "record": record_to_dict(record)})
+        return
+    typer.echo(text("registry.show.title", record_id=_safe(record["record_id"])))
+    typer.echo(text("registry.show.snapshot", snapshot_id=store.info.snapshot_id))
+    typer.echo()
+    lines = record_lines(record, today=when)
+    width = max(len(line.label) for line in lines)
+    for line in lines:
+        typer.echo(f"  {line.label.ljust(width)}  {line.value}")
+
+
+@registry_app.command("search")
+def search_command(
+    name: Annotated[str, typer.Option("--name", help="Full name, as on the passport or the KTP.")],
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth (YYYY-MM-DD, DD/MM/YYYY, 17MAY90…).")] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="M or F.", case_sensitive=False)] = None,
+    passport: Annotated[str | None, typer.Option("--passport", help="Passport number.")] = None,
+    nik: Annotated[str | None, typer.Option("--nik", help="16-digit NIK.")] = None,
+    registry: RegistryOption = None,
+    output_format: FormatOption = LookupFormat.TABLE,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Most records listed.")] = 10,
+    today: TodayOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Find placement records by name and date of birth (and sex, passport number, NIK), best first.
+
+    The details go through the screening matcher: a record it would claim as a match comes first, then the
+    others found (up to --limit), each with its confidence, what agrees and what differs. A name alone is weak
+    evidence: without a date of birth, passport number or NIK, no record is claimed. Exit 0 whether records are
+    found or not.
+
+    Example: checkpoint registry search --name 'SITI AMINAH' --dob 1990-05-17
+    """
+    from checkpoint.matching import search_registry
+    from checkpoint.pipeline import desk_traveller
+    from checkpoint.registry import open_registry
+
+    when = parse_today(today)
+    store = open_registry(registry, registry_store_dir(), today=when)
+    _notes(store)
+    sex_typed = sex.value if sex else None
+    cells = {"full_name": name, "date_of_birth": dob, "sex": sex_typed, "passport_number": passport, "nik": nik}
+    traveller = desk_traveller(cells, today=when)
+    for warning in traveller.warnings:
+        typer.echo(f"note: {warning}", err=True)
+    found = search_registry(store, traveller, today=when, limit=limit)
+    if output_format is LookupFormat.JSON:
+        _echo_json(_search_to_dict(store, found, traveller.warnings))
+        return
+    for line in _search_lines(store, found, when):
+        typer.echo(line)
+
+
+def _notes(store: Registry) -> None:
+    for note in store.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+def _search_lines(store: Registry, found: Search, today: date) -> list[str]:
+    """A search's answer for people: how many records were found, the weak-evidence note, then each record
+    listed with its standing, what agrees and differs, and its main fields."""
+    from checkpoint.report.field_outcomes import field_outcomes
+    from checkpoint.report.record_fields import MAIN_FIELDS, record_lines
+
+    snapshot = store.info.snapshot_id
+    outcome = found.outcome
+    said = [
+        text("registry.search.found", snapshot_id=snapshot, count=found.found)
+        if found.found
+        else text("registry.search.nothing", snapshot_id=snapshot)
+    ]
+    if found.shown < found.found:
+        said.append(text("registry.search.shown", shown=found.shown))
+    said += _notes_on(found)
+    lines = [line for sentence in said for line in textwrap.wrap(sentence, _WIDTH, break_on_hyphens=False)]
+    listed: list[tuple[Match | Candidate, str, Any]] = []
+    if outcome.match is not None:
+        listed.append((outcome.match, "registry.search.match", outcome.record))
+    listed += [(candidate, "registry.search.candidate", candidate.record) for candidate in outcome.candidates]
+    for number, (entry, standing, record) in enumerate(listed, start=1):
+        head = f"{number:>2}. {_safe(entry.record_id)}  {text(standing, confidence=f'{entry.confidence:.2f}')}"
+        lines += ["", head]
+        lines += [f"    {sentence}" for sentence in field_outcomes(entry.fields).sentences()]
+        for group in MAIN_FIELDS:
+            shown = record_lines(record or {}, today=today, fields=group)
+            lines += _joined([f"{line.label}: {line.value}" for line in shown], indent="    ")
+    if listed:
+        lines += ["", text("registry.search.show_hint")]
+    return lines
+
+
+def _notes_on(found: Search) -> list[str]:
+    """What the officer should know about the evidence: a name alone is weak, and finds only its own sound."""
+    if not found.name_only:
+        return []
+    return [text("registry.search.name_only" if found.found else "registry.search.name_only_nothing")]
+
+
+def _joined(items: list[str], *, indent: str) -> list[str]:
+    """Items joined by " · " into lines of at most `_WIDTH` characters, breaking only between items."""
+    lines: list[str] = []
+    current = ""
+    for item in items:
+        candidate = f"{current} · {item}" if current else item
+        if current and len(indent) + len(candidate) > _WIDTH:
+            lines.append(indent + current + " ·")
+            candidate = item
+        current = candidate
+    return [*lines, indent + current] if current else lines
+
+
+def _search_to_dict(store: Registry, found: Search, warnings: tuple[str, ...]) -> dict[str, Any]:
+    """A search's answer for scripts: SPEC §5's `match` and `candidates`, each with its record's fields; the
+    notes (in the run's language) and the warnings about the details given (as `screen` words them)."""
+    from checkpoint.report.record_fields import record_to_dict
+
+    outcome = found.outcome
+    notes = _notes_on(found)
+    match = None
+    if outcome.match is not None:
+        match = {
+            "record_id": outcome.match.record_id,
+            "confidence": round(outcome.match.confidence, 3),
+            "method": outcome.match.method,
+            "fields": _rounded(outcome.match.fields),
+            "record": record_to_dict(outcome.record or {}),
+        }
+    candidates = [
+        {
+            "record_id": candidate.record_id,
+            "confidence": round(candidate.confidence, 3),
+            "fields": _rounded(candidate.fields),
+            "record": record_to_dict(candidate.record or {}),
+        }
+        for candidate in outcome.candidates
+    ]
+    return {
+        "snapshot_id": store.info.snapshot_id,
+        "found": found.found,
+        "name_only": found.name_only,
+        "notes": notes,
+        "warnings": list(warnings),
+        "match": match,
+        "candidates": candidates,
+    }
+
+
+def _rounded(fields: Any) -> dict[str, Any]:
+    return {name: round(value, 3) if isinstance(value, float) else value for name, value in fields.items()}
+
+
+def _echo_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def _safe(value: object) -> str:
+    from checkpoint.report.record_fields import displayable
+
+    return displayable(value)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,9 @@
 - candidates.py: blocking (the registry's keys) and pruning;
 - scoring.py: every candidate pair compared and weighed;
 - decision.py: the claim (a match) and the candidates;
-- matcher.py: `EvidenceMatcher`, the steps in order.
+- matcher.py: `EvidenceMatcher`, the steps in order;
+- search.py: the same steps for one person looked up by hand (`registry search`): more records listed, a
+  name without a date of birth looked up too, no claim on a name alone.
 """
 
 from checkpoint.matching.interface import Matcher
@@ -16,5 +18,15 @@ from checkpoint.matching.matcher import EvidenceMatcher
 from checkpoint.matching.model import MatchingModel
 from checkpoint.matching.model_file import default_model, load_model
 from checkpoint.matching.scoring import ScoredPairs
+from checkpoint.matching.search import Search, search_registry
 
-__all__ = ["EvidenceMatcher", "Matcher", "MatchingModel", "ScoredPairs", "default_model", "load_model"]
+__all__ = [
+    "EvidenceMatcher",
+    "Matcher",
+    "MatchingModel",
+    "ScoredPairs",
+    "Search",
+    "default_model",
+    "load_model",
+    "search_registry",
+]

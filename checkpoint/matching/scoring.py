@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkpoint.matching.bounds import best_name_gains
-from checkpoint.matching.candidates import candidate_pairs
+from checkpoint.matching.candidates import Pairs, candidate_pairs
 from checkpoint.matching.comparisons import (
     FieldOutcomes,
     field_outcomes,
@@ -47,7 +47,13 @@ class ScoredPairs:
 
 def score_pairs(registry: Registry, travellers: Sequence[Traveller], model: MatchingModel) -> ScoredPairs:
     """Every candidate pair of the screenable travellers, compared and weighed."""
-    pairs = candidate_pairs(registry, travellers, model)
+    return score_candidates(registry, travellers, candidate_pairs(registry, travellers, model), model)
+
+
+def score_candidates(
+    registry: Registry, travellers: Sequence[Traveller], pairs: Pairs, model: MatchingModel
+) -> ScoredPairs:
+    """These (traveller, row) pairs of the screenable travellers, compared and weighed."""
     screenable = np.array([traveller.screenable for traveller in travellers], dtype=bool)
     wanted = screenable[pairs.people] if len(pairs.people) else np.zeros(0, dtype=bool)
     people = pairs.people[wanted]

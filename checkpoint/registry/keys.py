@@ -15,7 +15,8 @@ A record is filed under several keys, each a short text with a one-letter kind:
        name (airline systems write DEDIKURNIAWAN; AULIASAPUTRI / AULIA SAPUTRI) that shares no token with
        the record, when its day or month slipped too (the D keys need the exact or swapped date).
 
-A traveller is looked up under the same keys (`traveller_keys`; `Registry.look_up` finds the rows). Keys are
+A traveller is looked up under the same keys (`traveller_keys`; `Registry.look_up` finds the rows); a name
+searched by hand without a date of birth, under its J key for every plausible year (`whole_name_keys`). Keys are
 hashed to 64 bits (FNV-1a over UTF-8) and the index is two parallel arrays sorted by hash: (hash, record
 row). Looking up a manifest is one `searchsorted` per key, never a pass over the registry. A hash collision
 can only add a candidate, which field comparison then rejects. A new kind of key is added here: in
@@ -109,6 +110,13 @@ def joined_keys(tokens: Sequence[str], born: date) -> list[str]:
     """The J key: the phonetic key of the whole name written as one word, with the year of birth."""
     joined = phonetic_key("".join(tokens)) if tokens else ""
     return [f"J{joined}|{born.year:04d}"] if len(joined) > 1 else []
+
+
+def whole_name_keys(full_name: str, years: Iterable[int]) -> list[str]:
+    """The J key of a name for each of these years of birth: how a name is looked up when no date of birth is
+    known (`registry search` by hand; screening never does), finding the records whose whole name sounds the same."""
+    tokens = normalise_name(full_name).tokens
+    return [key for year in years for key in joined_keys(tokens, date(year, 1, 1))]
 
 
 def _document_keys(passport: str | None, nik: str | None) -> list[str]:

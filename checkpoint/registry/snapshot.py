@@ -8,6 +8,8 @@ columns included, stay inside `checkpoint.registry`:
 - `look_up(keys, name_block_cap)`: the rows filed under blocking keys (`keys.py` defines the keys; name-token
   blocks larger than the cap are skipped, and a key that names a document says so);
 - `records(rows)`: the SPEC §4.1 records; `values(field, rows)`: one SPEC §4.1 field, column-wise;
+- `record(record_id)`: one record by its id, for an officer who looks it up by hand: a scan of the id column,
+  which screening never needs, so nothing is built or stored for it (`benchmarks/registry/results-lookup.md`);
 - the fields prepared once per snapshot: `birth_numbers`, `name_signatures`, `phonetic_names`,
   `token_counts`, `names` (the normalised names).
 """
@@ -26,7 +28,7 @@ import pyarrow as pa
 from checkpoint.models import RECORD_COLUMNS
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry.derive import blocking_index
-from checkpoint.registry.gather import lists_at, numpy_view, rows_at, values_at
+from checkpoint.registry.gather import lists_at, numpy_view, rows_at, rows_holding, values_at
 from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.keys import DOCUMENT_KINDS, NAME_KINDS, key_hashes
 
@@ -95,6 +97,16 @@ class Registry:
             return []
         records: list[dict[str, Any]] = rows_at(self.table.select(list(RECORD_COLUMNS)), rows)
         return records
+
+    def record(self, record_id: str) -> dict[str, Any] | None:
+        """The SPEC §4.1 record with this id (as stored, else upper-cased: ids are codes that officers may type
+        in lower case), or None when the snapshot holds none."""
+        column = self.table.column("record_id")
+        for wanted in dict.fromkeys((record_id, record_id.upper())):
+            rows = rows_holding(column, wanted)
+            if len(rows):  # ids are unique in a snapshot (`prepare.py` sets repeats aside)
+                return self.records(rows[:1])[0]
+        return None
 
     def values(self, field: str, rows: Rows | None = None) -> list[Any]:
         """One SPEC §4.1 field of these rows (every row when none are given), in the order given."""

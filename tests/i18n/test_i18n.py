@@ -11,6 +11,8 @@ from checkpoint.i18n import Language, choose_language, load_catalog, set_languag
 from checkpoint.i18n.catalog_file import REQUIRED
 
 PACKAGE = Path(__import__("checkpoint").__file__).resolve().parent
+#: The suffixes of the files the code names, which are not catalog keys.
+FILE_SUFFIXES = frozenset({"csv", "parquet", "arrow", "json", "jsonl", "toml", "xlsx", "yaml", "txt"})
 
 
 def test_every_entry_has_both_languages_with_the_same_placeholders() -> None:
@@ -23,13 +25,13 @@ def test_every_entry_has_both_languages_with_the_same_placeholders() -> None:
 
 def test_every_key_the_code_names_exists() -> None:
     """A key missing from the catalog would fail only when its message is shown: at the worst time. Every
-    string in the code that starts with a catalog area's name and a dot is taken for a key."""
+    string in the code that starts with a catalog area's name and a dot is taken for a key, unless it names a
+    file (`"registry.parquet"`: the area `registry` is also a file's name)."""
     areas = {path.stem for path in (PACKAGE / "i18n" / "catalog").glob("*.toml")}
     alternatives = "|".join(sorted(areas))
     named = re.compile(rf"""["']((?:{alternatives})\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)["']""")
-    files = (".toml", ".json", ".csv", ".yaml", ".py", ".lock", ".log")  # `desk.toml` is a file, not a key
     found = {key for path in PACKAGE.rglob("*.py") for key in named.findall(path.read_text(encoding="utf-8"))}
-    keys = {key for key in found if not key.endswith(files)}
+    keys = {key for key in found if key.rsplit(".", 1)[1] not in FILE_SUFFIXES}
     assert keys, "no catalog key found in the code: the pattern no longer matches it"
     assert sorted(keys - set(load_catalog().entries)) == []
 
