@@ -167,7 +167,7 @@ def _rule_outcomes(rule: Rule, rows: list[dict[str, Any]], pack: RulePack, today
     return result
 
 
-def naive_evaluate(pack: RulePack, facts: Facts, today: date) -> list[NaiveAssessment]:
+def naive_evaluate(pack: RulePack, facts: Facts, today: date, language: str = "en") -> list[NaiveAssessment]:
     """Every traveller's verdict, one rule and one traveller at a time."""
     rows = [facts.row(position) for position in range(len(facts))]
     hits: list[list[Rule]] = [[] for _ in rows]
@@ -177,7 +177,7 @@ def naive_evaluate(pack: RulePack, facts: Facts, today: date) -> list[NaiveAsses
         for index, (outcome, shown) in enumerate(_rule_outcomes(rule, rows, pack, today)):
             if outcome == T:
                 hits[index].append(rule)
-                texts[index].append(render(rule.explanation[pack.policy.language], {**rows[index], **shown}))
+                texts[index].append(render(rule.explanation[language], {**rows[index], **shown}, language))
             elif outcome == U:
                 unknown[index].append(rule.id)
     policy = pack.policy

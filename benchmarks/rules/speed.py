@@ -104,11 +104,13 @@ def write_pack(folder: Path, wanted: int) -> RulePack:
         extra_lines = "".join(f"\n    {key}: {value}" for key, value in extra.items())
         lines.append(
             f"  - id: BM-{number:03d}\n"
-            f"    title: benchmark variation {number}\n"
+            f"    title: {{id: variasi {number}, en: benchmark variation {number}}}\n"
             f"    severity: low\n"
             f"    score: 5\n"
             f"    family: benchmark_{number % 4}{extra_lines}\n"
-            f"    explanation: {{en: 'variation {number}: {{visa_type}} to {{destination}}', id: 'variasi {number}'}}\n"
+            f"    explanation: {{en: 'variation {number}: {{visa_type}} to {{destination}}', "
+            f"id: 'variasi {number}: {{visa_type}} ke {{destination}}'}}\n"
+            f"    ask: {{id: ['Apa tujuan Anda?'], en: ['What is the purpose of your trip?']}}\n"
             f"    when: {when}\n"
             f"    tests:\n"
             f"      - {{traveller: {{full_name: SITI}}, expect: no_fire}}\n"

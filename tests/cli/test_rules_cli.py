@@ -27,7 +27,7 @@ def test_check_lists_every_problem_with_its_position(tmp_path: Path) -> None:
         "policy: {refer_at: 30, hold_at: 70}\n"
         "rules:\n"
         "  - id: NP-001\n"
-        "    title: t\n"
+        "    title: {id: t, en: t}\n"
         "    severity: hgh\n"
         "    score: 10\n"
         "    explanation: {en: 'x {visa_typ}', id: 'x'}\n"
@@ -50,7 +50,7 @@ def test_failing_case_exits_1_naming_rule_and_line(tmp_path: Path) -> None:
         "policy: {refer_at: 30, hold_at: 70}\n"
         "rules:\n"
         "  - id: XX-001\n"
-        "    title: Norway\n"
+        "    title: {id: Norwegia, en: Norway}\n"
         "    severity: low\n"
         "    score: 10\n"
         "    explanation: {en: 'to {destination}', id: 'ke {destination}'}\n"
@@ -71,14 +71,14 @@ pack: {name: p, version: '1'}
 policy: {refer_at: 30, hold_at: 70}
 rules:
   - id: GR-001
-    title: Four one-way travellers on one booking
+    title: {id: Empat penumpang sekali jalan dalam satu booking, en: Four one-way travellers on one booking}
     severity: high
     score: 40
     scope: group
     group_by: booking_ref
     members: {field: one_way, is: true}
     when: {field: group.members, ge: 4}
-    explanation: {en: '{group.members} of {group.size} on {booking_ref}', id: 'x'}
+    explanation: {en: '{group.members}/{group.size} {booking_ref}', id: '{group.members}/{group.size} {booking_ref}.'}
     tests:
       - name: four of five
         shared: {booking_ref: QX7P2A, ticket: one_way}

@@ -9,6 +9,7 @@ import pytest
 
 from checkpoint.engine import evaluate, read_pack
 from checkpoint.engine.evaluate import render
+from checkpoint.i18n import set_language
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Unknown, Verdict
 
@@ -372,12 +373,33 @@ def test_explanations_render_values_as_an_officer_reads_them(make_pack, rule, fa
     assert sparse.hits[0].explanation == "? y, conf ?, one way no, back ?, to ?"
 
 
-def test_the_policy_language_chooses_the_template(write_pack, facts_table) -> None:
+def test_hits_speak_the_language_of_the_run(make_pack, rule, facts_table, write_pack) -> None:
+    """Title, explanation and questions in the run's language (`--lang`), booleans in its words; codes stay."""
     text = (Path(__file__).parents[1] / "fixtures" / "packs" / "engine_minimal_pack.yaml").read_text("utf-8")
-    pack, problems = read_pack(write_pack({"pack.yaml": text.replace("hold_at: 70", "hold_at: 70\n  language: id")}))
-    assert problems == [] and pack is not None
-    [result] = evaluate(pack, facts_table([{"destination": "KHM", "one_way": True}]), TODAY)
-    assert result.hits[0].explanation == "Perjalanan satu arah ke KHM."
+    pack = make_pack(
+        rule("T-001", "{field: one_way, is: true}", en="One way: {one_way}.", id="Sekali jalan: {one_way}."),
+    )
+    minimal, problems = read_pack(write_pack({"pack.yaml": text}))
+    assert problems == [] and minimal is not None
+    facts = facts_table([{"destination": "KHM", "one_way": True}])
+    [english] = evaluate(minimal, facts, TODAY)
+    assert (english.hits[0].title, english.hits[0].explanation) == (
+        "One way to a scam-compound country",
+        "One-way trip to KHM.",
+    )
+    assert english.hits[0].ask == ("Why are you going there?",)
+    [indonesian] = evaluate(minimal, facts, TODAY, language="id")
+    assert indonesian.hits[0].title == "Sekali jalan ke negara sindikat penipuan daring"
+    assert indonesian.hits[0].explanation == "Tiket sekali jalan ke KHM."
+    assert indonesian.hits[0].ask == ("Apa tujuan Anda ke sana?",)
+    assert (indonesian.hits[0].rule, indonesian.hits[0].severity) == ("MN-001", "high")
+    try:
+        set_language("id")  # what `--lang id` does
+        [spoken] = evaluate(pack, facts, TODAY)
+    finally:
+        set_language("en")
+    assert spoken.hits[0].explanation == "Sekali jalan: ya."
+    assert spoken.hits[0].title == "aturan T-001" and spoken.hits[0].ask == ()
 
 
 def test_render_directly() -> None:

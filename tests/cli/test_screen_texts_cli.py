@@ -1,0 +1,57 @@
+"""What a screening tells the officer, through the real CLI: texts in the run's language, a near miss never
+called "no record"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from checkpoint.cli.app import app
+
+runner = CliRunner()
+TODAY = ["--today", "2026-11-28"]
+#: The registry fixture holds SITI AMINAH, F, 1993-08-09, passport B7777777 (SP2MI-0000004, READY for HKG).
+WORKER = ["--name", "SITI AMINAH", "--dob", "1993-08-09", "--sex", "F"]
+STRANGER = ["--name", "BUDI HARTONO", "--dob", "1991-02-03", "--sex", "M"]
+WORK_TRIP = ["--destination", "KUL", "--visa-type", "work", "--format", "json"]
+
+
+def screened(registry: Path, *args: str) -> dict:
+    result = runner.invoke(app, ["screen", "--registry", str(registry), *args, *TODAY])
+    assert result.exit_code == 1, result.stderr
+    [found] = json.loads(result.stdout)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("language", "near_miss", "no_record"),
+    [
+        (
+            "en",
+            "Travelling on a work visa to MYS: no placement record was confirmed, but a possible record needs "
+            "checking.",
+            "Travelling on a work visa to MYS: no placement record was found.",
+        ),
+        (
+            "id",
+            "Berangkat dengan visa work ke MYS: belum ada data penempatan yang pasti cocok, tetapi ada data "
+            "kemungkinan cocok yang perlu dicek.",
+            "Berangkat dengan visa work ke MYS: tidak ditemukan data penempatan.",
+        ),
+    ],
+)
+def test_a_near_miss_is_never_called_no_record(
+    registry_csv: Path, language: str, near_miss: str, no_record: str
+) -> None:
+    # A registered worker whose passport was renewed: the old number is in the registry, a new one in her hand.
+    renewed = screened(registry_csv, "--lang", language, *WORKER, "--passport", "C9999999", *WORK_TRIP)
+    assert renewed["match"] is None and "SP2MI-0000004" in {c["record_id"] for c in renewed["candidates"]}
+    [hit] = [hit for hit in renewed["hits"] if hit["rule"] == "NP-001"]
+    assert hit["explanation"] == near_miss
+    nobody = screened(registry_csv, "--lang", language, *STRANGER, "--passport", "C1111111", *WORK_TRIP)
+    assert nobody["candidates"] == []
+    [hit] = [hit for hit in nobody["hits"] if hit["rule"] == "NP-001"]
+    assert hit["explanation"] == no_record
