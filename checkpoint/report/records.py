@@ -32,6 +32,7 @@ def result_to_dict(result: ScreeningResult) -> dict[str, Any]:
                 "severity": hit.severity,
                 "score": int(hit.score),
                 "explanation": hit.explanation,
+                "ask": list(hit.ask),
             }
             for hit in result.hits
         ],

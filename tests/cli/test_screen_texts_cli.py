@@ -1,5 +1,5 @@
-"""What a screening tells the officer, through the real CLI: texts in the run's language, a near miss never
-called "no record"."""
+"""What a screening tells the officer, through the real CLI: texts in the run's language, the questions to ask,
+a near miss never called "no record"."""
 
 from __future__ import annotations
 
@@ -55,3 +55,18 @@ def test_a_near_miss_is_never_called_no_record(
     assert nobody["candidates"] == []
     [hit] = [hit for hit in nobody["hits"] if hit["rule"] == "NP-001"]
     assert hit["explanation"] == no_record
+
+
+def test_machine_formats_keep_english_keys_and_codes_and_speak_the_run_language(registry_csv: Path) -> None:
+    found = screened(registry_csv, "--lang", "id", *STRANGER, "--passport", "C1111111", *WORK_TRIP)
+    assert found["verdict"] == "refer"
+    [hit] = found["hits"]
+    assert list(hit) == ["rule", "title", "severity", "score", "explanation", "ask"]
+    assert (hit["rule"], hit["severity"], hit["title"]) == (
+        "NP-001",
+        "high",
+        "Visa kerja tanpa data penempatan yang cocok",
+    )
+    assert hit["ask"][0] == "Boleh lihat visa kerja dan kartu E-PMI Anda?"
+    english = screened(registry_csv, "--lang", "en", *STRANGER, "--passport", "C1111111", *WORK_TRIP)
+    assert english["hits"][0]["ask"][0] == "May I see your work visa and your E-PMI card?"

@@ -43,7 +43,13 @@ def test_match_confidences_and_field_scores_are_rounded_to_three_places(
 def test_hits_keep_engine_order_and_spec_keys(sample_results: list[ScreeningResult]) -> None:
     hits = result_to_dict(sample_results[2])["hits"]
     assert [hit["rule"] for hit in hits] == ["NP-011", "NP-001", "NP-004"]
-    assert all(list(hit) == ["rule", "title", "severity", "score", "explanation"] for hit in hits)
+    assert all(list(hit) == ["rule", "title", "severity", "score", "explanation", "ask"] for hit in hits)
+    assert all(hit["ask"] == [] for hit in hits)
+
+
+def test_hits_carry_their_questions_as_a_list(sample_results: list[ScreeningResult]) -> None:
+    [hit] = result_to_dict(sample_results[1])["hits"]
+    assert hit["ask"] == ["Have you attended the pre-departure orientation (OPP)?", "May I see your work visa?"]
 
 
 def test_unknown_lists_missing_fields(sample_results: list[ScreeningResult]) -> None:
