@@ -1,5 +1,5 @@
 """What a screening tells the officer, through the real CLI: texts in the run's language, the questions to ask,
-a near miss never called "no record"."""
+a near miss never called "no record", and what the verdict could be while checks are undecided."""
 
 from __future__ import annotations
 
@@ -70,3 +70,41 @@ def test_machine_formats_keep_english_keys_and_codes_and_speak_the_run_language(
     assert hit["ask"][0] == "Boleh lihat visa kerja dan kartu E-PMI Anda?"
     english = screened(registry_csv, "--lang", "en", *STRANGER, "--passport", "C1111111", *WORK_TRIP)
     assert english["hits"][0]["ask"][0] == "May I see your work visa and your E-PMI card?"
+
+
+@pytest.mark.parametrize(
+    ("trip", "verdict", "could_be"),
+    [
+        # Nothing says whether the ticket is one way: to Phnom Penh that could be NP-002 and NP-010 (hold) …
+        (["--destination", "PNH", "--visa-type", "tourist"], "clear", "hold"),
+        # … to Kuala Lumpur NP-010 and NP-011 (refer).
+        (["--destination", "KUL", "--visa-type", "tourist"], "clear", "refer"),
+        # A return date decides every rule: nothing is undecided, so nothing could be worse.
+        (["--destination", "PNH", "--visa-type", "tourist", "--return-date", "2026-12-05"], "clear", None),
+        # Undecided (NP-011, 15 points) but unable to change the verdict (50 + 15 is still refer): left out.
+        (["--destination", "KUL", "--visa-type", "work"], "refer", None),
+    ],
+)
+def test_could_be_names_a_worse_verdict_while_checks_are_undecided(
+    registry_csv: Path, trip: list[str], verdict: str, could_be: str | None
+) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "screen",
+            "--registry",
+            str(registry_csv),
+            *STRANGER,
+            "--passport",
+            "C1111111",
+            *trip,
+            "--format",
+            "jsonl",
+            *TODAY,
+        ],
+    )
+    assert result.exit_code == (0 if verdict == "clear" else 1), result.stderr
+    found = json.loads(result.stdout)
+    assert (found["verdict"], found.get("could_be")) == (verdict, could_be)
+    if could_be is not None:
+        assert found["unknown"] and list(found)[-2:] == ["could_be", "warnings"]
