@@ -31,15 +31,15 @@ def screened(registry: Path, *args: str) -> dict:
     [
         (
             "en",
-            "Travelling on a work visa to MYS: no placement record was confirmed, but a possible record needs "
-            "checking.",
-            "Travelling on a work visa to MYS: no placement record was found.",
+            "Travelling to MYS on a work visa (work): no placement record was confirmed, but a possible record "
+            "needs checking.",
+            "Travelling to MYS on a work visa (work): no placement record was found.",
         ),
         (
             "id",
-            "Berangkat dengan visa work ke MYS: belum ada data penempatan yang pasti cocok, tetapi ada data "
-            "kemungkinan cocok yang perlu dicek.",
-            "Berangkat dengan visa work ke MYS: tidak ditemukan data penempatan.",
+            "Berangkat ke MYS dengan visa kerja (work): belum ada data penempatan yang pasti cocok, tetapi ada "
+            "data kemungkinan cocok yang perlu dicek.",
+            "Berangkat ke MYS dengan visa kerja (work): tidak ditemukan data penempatan.",
         ),
     ],
 )
