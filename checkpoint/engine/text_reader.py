@@ -4,8 +4,8 @@ Every such text is a mapping of language to text (`title: {id: "…", en: "…"}
 language to a list, `ask: {id: ["…"], en: ["…"]}`), so that a missing language is a missing key, reported
 with its place like any other. The two languages of a text must say the same thing: an explanation uses the
 same placeholders in both, and the questions are as many in both, in the same order. A title and the
-questions take no placeholders: the title names the rule wherever it is listed (the per-rule summaries of
-the audit log too), and the questions are the rule's own.
+questions take no placeholders: the title names the rule wherever rules are listed or counted, and the
+questions are the rule's own, the same for every traveller it fires on.
 """
 
 from __future__ import annotations
