@@ -32,6 +32,7 @@ class NaiveAssessment:
     hits: tuple[str, ...]
     explanations: tuple[str, ...]
     unknown: tuple[str, ...]
+    could_be: Verdict | None
 
 
 def _missing(value: Any) -> bool:
@@ -167,42 +168,57 @@ def _rule_outcomes(rule: Rule, rows: list[dict[str, Any]], pack: RulePack, today
     return result
 
 
-def naive_evaluate(pack: RulePack, facts: Facts, today: date) -> list[NaiveAssessment]:
-    """Every traveller's verdict, one rule and one traveller at a time."""
+def naive_evaluate(pack: RulePack, facts: Facts, today: date, language: str = "en") -> list[NaiveAssessment]:
+    """Every traveller's verdict, one rule and one traveller at a time; what it could be (the verdict were
+    every undecided rule to fire) when that is worse."""
     rows = [facts.row(position) for position in range(len(facts))]
     hits: list[list[Rule]] = [[] for _ in rows]
     texts: list[list[str]] = [[] for _ in rows]
-    unknown: list[list[str]] = [[] for _ in rows]
+    unknown: list[list[Rule]] = [[] for _ in rows]
     for rule in pack.active_rules:
         for index, (outcome, shown) in enumerate(_rule_outcomes(rule, rows, pack, today)):
             if outcome == T:
                 hits[index].append(rule)
-                texts[index].append(render(rule.explanation[pack.policy.language], {**rows[index], **shown}))
+                texts[index].append(render(rule.explanation[language], {**rows[index], **shown}, language))
             elif outcome == U:
-                unknown[index].append(rule.id)
+                unknown[index].append(rule)
     policy = pack.policy
     assessments = []
     for fired, explanation, undecided in zip(hits, texts, unknown, strict=True):
-        best: dict[str, int] = {}
-        for rule in fired:
-            family = rule.family or rule.id
-            best[family] = max(best.get(family, 0), rule.score)
-        score = min(sum(best.values()), 100)
-        verdict = Verdict.CLEAR
-        if score >= policy.hold_at:
-            verdict = Verdict.HOLD
-        elif score >= policy.refer_at:
-            verdict = Verdict.REFER
-        for rule in fired:
-            for forced in (policy.force_rules.get(rule.id), policy.force_severity.get(rule.severity)):
-                if forced:
-                    verdict = Verdict.worst(verdict, forced)
-        for rule_id in undecided:
-            if rule_id in policy.unknown_verdicts:
-                verdict = Verdict.worst(verdict, policy.unknown_verdicts[rule_id])
+        score, verdict = _verdict(pack, fired)
+        for rule in undecided:
+            if rule.id in policy.unknown_verdicts:
+                verdict = Verdict.worst(verdict, policy.unknown_verdicts[rule.id])
+        _, worst = _verdict(pack, fired + undecided)
+        could_be = Verdict.worst(worst, verdict)
         assessments.append(
             NaiveAssessment(
-                verdict, score, tuple(sorted(r.id for r in fired)), tuple(sorted(explanation)), tuple(undecided)
+                verdict,
+                score,
+                tuple(sorted(r.id for r in fired)),
+                tuple(sorted(explanation)),
+                tuple(r.id for r in undecided),
+                could_be if could_be.rank > verdict.rank else None,
             )
         )
     return assessments
+
+
+def _verdict(pack: RulePack, fired: list[Rule]) -> tuple[int, Verdict]:
+    """The score and verdict of these rules having fired: the best score per family, thresholds, forces."""
+    policy = pack.policy
+    best: dict[str, int] = {}
+    for rule in fired:
+        family = rule.family or rule.id
+        best[family] = max(best.get(family, 0), rule.score)
+    score = min(sum(best.values()), 100)
+    verdict = Verdict.CLEAR
+    if score >= policy.hold_at:
+        verdict = Verdict.HOLD
+    elif score >= policy.refer_at:
+        verdict = Verdict.REFER
+    for rule in fired:
+        for forced in (policy.force_rules.get(rule.id), policy.force_severity.get(rule.severity)):
+            if forced:
+                verdict = Verdict.worst(verdict, forced)
+    return score, verdict

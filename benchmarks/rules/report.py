@@ -53,7 +53,7 @@ def speed_section(speed: dict[str, Any]) -> list[str]:
     lines += [
         "",
         f"Target ≤ 1 s: **{'met' if vectorised <= 1.0 else 'missed'}** ({vectorised:.3f} s). "
-        f"Both evaluations give the same verdict, score, hits and unknowns for every traveller: "
+        f"Both evaluations give the same verdict, score, hits, unknowns and `could_be` for every traveller: "
         f"**{'yes' if speed['agree'] else 'NO'}**.",
         "",
     ]

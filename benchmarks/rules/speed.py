@@ -12,7 +12,8 @@ travellers are matched (matching is not what is measured) and repeated to the wa
 its own booking references, group codes and flights, so that groups stay as large as on one manifest.
 
 Timed: `checkpoint.engine.evaluate` (best of `--repeats`, each from a fresh facts table) and, once, the
-baseline in `naive.py`; both must agree on every traveller's verdict, score, rules hit and unknown rules.
+baseline in `naive.py`; both must agree on every traveller's verdict, score, rules hit, unknown rules and
+what the verdict could be (`could_be`).
 """
 
 from __future__ import annotations
@@ -104,11 +105,13 @@ def write_pack(folder: Path, wanted: int) -> RulePack:
         extra_lines = "".join(f"\n    {key}: {value}" for key, value in extra.items())
         lines.append(
             f"  - id: BM-{number:03d}\n"
-            f"    title: benchmark variation {number}\n"
+            f"    title: {{id: variasi {number}, en: benchmark variation {number}}}\n"
             f"    severity: low\n"
             f"    score: 5\n"
             f"    family: benchmark_{number % 4}{extra_lines}\n"
-            f"    explanation: {{en: 'variation {number}: {{visa_type}} to {{destination}}', id: 'variasi {number}'}}\n"
+            f"    explanation: {{en: 'variation {number}: {{visa_type}} to {{destination}}', "
+            f"id: 'variasi {number}: {{visa_type}} ke {{destination}}'}}\n"
+            f"    ask: {{id: ['Apa tujuan Anda?'], en: ['What is the purpose of your trip?']}}\n"
             f"    when: {when}\n"
             f"    tests:\n"
             f"      - {{traveller: {{full_name: SITI}}, expect: no_fire}}\n"
@@ -188,8 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline = time.perf_counter() - began
 
     agree = all(
-        (a.verdict, a.risk_score, tuple(sorted(h.rule for h in a.hits)), tuple(u.rule for u in a.unknown))
-        == (b.verdict, b.risk_score, b.hits, b.unknown)
+        (a.verdict, a.risk_score, tuple(sorted(h.rule for h in a.hits)), tuple(u.rule for u in a.unknown), a.could_be)
+        == (b.verdict, b.risk_score, b.hits, b.unknown, b.could_be)
         and sorted(h.explanation for h in a.hits) == list(b.explanations)
         for a, b in zip(fast, slow, strict=True)
     )
@@ -208,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} when timed"
         ),
         "flagged": sum(a.verdict.value != "clear" for a in fast),
+        "could_be_worse": sum(a.could_be is not None for a in fast),
         "prepare_seconds": round(prepared, 1),
     }
     result = {

@@ -3,7 +3,9 @@
 Conditions are decided in three-valued (Kleene) logic over the whole batch (`conditions.py`); a rule fires
 only where it is surely true, and lists the missing fields where it is unknown. A group rule's outcome for
 a traveller is its member condition *and* its group's test (`groups.py`). The policy, too, is applied
-column-wise; only travellers with a hit or an unknown get Python objects of their own.
+column-wise, twice: to the rules that fired (the verdict) and to those that fired or could not be decided
+(what the verdict could be, SPEC §5 `could_be`). Only travellers with a hit or an unknown get Python objects
+of their own. Hits carry the rule's texts in the run's language (`checkpoint.i18n`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from checkpoint.engine.conditions import Columns, Truth, truth
 from checkpoint.engine.facts import Facts
 from checkpoint.engine.groups import OTHER_MEMBERS, GroupFacts, group_facts
 from checkpoint.engine.pack import Rule, RulePack, leaves
+from checkpoint.i18n import Language, current_language, text_in
 from checkpoint.models import Hit, Unknown, Verdict
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -35,6 +38,8 @@ class Assessment:
     risk_score: int
     hits: tuple[Hit, ...]
     unknown: tuple[Unknown, ...]
+    #: The verdict if every rule left undecided had fired (SPEC §5), when that is worse than `verdict`.
+    could_be: Verdict | None = None
 
 
 _NOTHING_FOUND = Assessment(Verdict.CLEAR, 0, (), ())
@@ -111,20 +116,31 @@ def _missing(rule: Rule, undecided: np.ndarray, columns: Columns, outcome: RuleT
     return labels, np.column_stack(flags)[undecided]
 
 
-def _shown(found: object) -> str:
-    """A fact as an explanation shows it: missing as '?', booleans as yes/no, whole numbers without '.0'."""
+#: Facts whose values an explanation shows as a phrase of the catalog (`engine.value.<area>.<value>`), in
+#: the run's language: `{match.outcome}` says "no placement record was found" only when no near miss exists.
+PHRASED = {"match.outcome": "match_outcome"}
+
+
+def shown(found: object, language: Language | str = Language.EN, name: str = "") -> str:
+    """A fact as an explanation shows it: missing as '?', booleans as yes/no (in `language`), whole numbers
+    without '.0', the values of a `PHRASED` fact as their phrase."""
     if found is None or (isinstance(found, float) and found != found):
         return "?"
     if isinstance(found, bool | np.bool_):
-        return "yes" if found else "no"
+        return text_in(language, "engine.value.yes" if found else "engine.value.no")
     if isinstance(found, float) and found.is_integer():
         return str(int(found))
+    if name in PHRASED:
+        try:
+            return text_in(language, f"engine.value.{PHRASED[name]}.{found}")
+        except KeyError:  # a value no phrase is written for (a test case may set any): shown as it is
+            pass
     return str(found)
 
 
-def render(template: str, row: Mapping[str, object]) -> str:
+def render(template: str, row: Mapping[str, object], language: Language | str = Language.EN) -> str:
     """Fill an explanation template from one traveller's facts (missing values shown as '?')."""
-    return _PLACEHOLDER.sub(lambda match: _shown(row.get(match[1])), template)
+    return _PLACEHOLDER.sub(lambda match: shown(row.get(match[1]), language, match[1]), template)
 
 
 def _explanations(template: str, shown: Mapping[str, np.ndarray], rows: np.ndarray) -> list[str]:
@@ -138,15 +154,25 @@ def _explanations(template: str, shown: Mapping[str, np.ndarray], rows: np.ndarr
     return ["".join(pieces) for pieces in zip(*columns, strict=True)]
 
 
-def evaluate(pack: RulePack, facts: Facts, today: date, rules: Sequence[Rule] | None = None) -> list[Assessment]:
-    """Hits, unknowns, score and verdict for every traveller in the facts table, in order.
+def evaluate(
+    pack: RulePack,
+    facts: Facts,
+    today: date,
+    rules: Sequence[Rule] | None = None,
+    language: Language | str | None = None,
+) -> list[Assessment]:
+    """Hits, unknowns, score, verdict and what the verdict could be, for every traveller in the facts table,
+    in order; the hits' texts in `language` (default: the run's, `checkpoint.i18n.current_language()`).
 
     The policy is applied column-wise too: per family the best score of the rules that fired, summed and
-    capped at 100, thresholds, then forced verdicts as floors. Hits and unknowns are gathered as arrays
-    (row, order, object) and split per traveller once; only travellers with one get objects of their own.
+    capped at 100, thresholds, then forced verdicts as floors. The same, counting the rules left undecided as
+    fired, gives the worst case (`could_be`): an upper bound, since two undecided rules may not be able to
+    fire together. Hits and unknowns are gathered as arrays (row, order, object) and split per traveller
+    once; only travellers with one get objects of their own.
     """
     count = len(facts)
     policy = pack.policy
+    speaking = Language(language or current_language())
     chosen = list(pack.active_rules if rules is None else rules)
     # Hits come out graver first; unknowns in pack order.
     hit_rank = {rule.id: rank for rank, rule in enumerate(sorted(chosen, key=_hit_order))}
@@ -154,24 +180,36 @@ def evaluate(pack: RulePack, facts: Facts, today: date, rules: Sequence[Rule] | 
     gaps: dict[str, list[np.ndarray]] = {"rows": [], "ranks": [], "unknown": []}
     best: dict[str, np.ndarray] = {}  # family -> best score per traveller (near-duplicates do not stack)
     floor = np.zeros(count, dtype=np.int64)  # the verdict rank forced on each traveller
+    # The same, counting undecided rules as fired: what the verdict could be.
+    worst: dict[str, np.ndarray] = {}
+    worst_floor = np.zeros(count, dtype=np.int64)
     columns = Columns(facts, today)
-    shown = _Shown(columns)
+    texts = _Shown(columns, speaking)
     for position, rule in enumerate(chosen):
         outcome = rule_truth(rule, facts, pack, columns)
         true, false = outcome.true, outcome.false
         fired = np.flatnonzero(true)
-        if len(fired):
-            family = rule.family or rule.id
-            best[family] = np.maximum(best.get(family, 0), np.where(true, rule.score, 0))
-            # Both kinds of force are floors: a rule entry does not hide its severity's entry.
-            for forced in (policy.force_rules.get(rule.id), policy.force_severity.get(rule.severity)):
-                if forced:
-                    floor = np.maximum(floor, np.where(true, forced.rank, 0))
-            found["hit_rows"].append(fired)
-            found["hit_ranks"].append(np.full(len(fired), hit_rank[rule.id]))
-            found["hits"].append(_hits(rule, policy.language, shown, outcome.group, fired))
         undecided_rows = ~true & ~false
         undecided = np.flatnonzero(undecided_rows)
+        family = rule.family or rule.id
+        forcing = [
+            forced.rank
+            for forced in (policy.force_rules.get(rule.id), policy.force_severity.get(rule.severity))
+            if forced
+        ]
+        if len(fired):
+            best[family] = np.maximum(best.get(family, 0), np.where(true, rule.score, 0))
+            # Both kinds of force are floors: a rule entry does not hide its severity's entry.
+            for rank in forcing:
+                floor = np.maximum(floor, np.where(true, rank, 0))
+            found["hit_rows"].append(fired)
+            found["hit_ranks"].append(np.full(len(fired), hit_rank[rule.id]))
+            found["hits"].append(_hits(rule, speaking, texts, outcome.group, fired))
+        if len(fired) or len(undecided):
+            possible = ~false
+            worst[family] = np.maximum(worst.get(family, 0), np.where(possible, rule.score, 0))
+            for rank in forcing:
+                worst_floor = np.maximum(worst_floor, np.where(possible, rank, 0))
         if len(undecided):
             if rule.id in policy.unknown_verdicts:
                 floor = np.maximum(floor, np.where(undecided_rows, policy.unknown_verdicts[rule.id].rank, 0))
@@ -184,15 +222,35 @@ def evaluate(pack: RulePack, facts: Facts, today: date, rules: Sequence[Rule] | 
             gaps["rows"].append(undecided)
             gaps["ranks"].append(np.full(len(undecided), position))
             gaps["unknown"].append(shared[which.ravel()])
-    score = np.minimum(np.sum(list(best.values()), axis=0) if best else np.zeros(count, dtype=np.int64), 100)
-    level = np.maximum(np.where(score >= policy.hold_at, 2, np.where(score >= policy.refer_at, 1, 0)), floor)
+    score = _score(best, count)
+    level = np.maximum(_level(score, pack), floor)
+    # Unknown-verdict floors already hold in `floor`; the worst case keeps them.
+    could_be = np.maximum(np.maximum(_level(_score(worst, count), pack), worst_floor), floor)
     hits = _per_row(found["hit_rows"], found["hit_ranks"], found["hits"])
     unknown = _per_row(gaps["rows"], gaps["ranks"], gaps["unknown"])
-    verdicts, scores = level.tolist(), score.tolist()
+    verdicts, scores, worse = level.tolist(), score.tolist(), could_be.tolist()
     results = [_NOTHING_FOUND] * count
     for row in hits.keys() | unknown.keys():
-        results[row] = Assessment(_BY_RANK[verdicts[row]], scores[row], hits.get(row, ()), unknown.get(row, ()))
+        results[row] = Assessment(
+            _BY_RANK[verdicts[row]],
+            scores[row],
+            hits.get(row, ()),
+            unknown.get(row, ()),
+            _BY_RANK[worse[row]] if worse[row] > verdicts[row] else None,
+        )
     return results
+
+
+def _score(best: Mapping[str, np.ndarray], count: int) -> np.ndarray:
+    """The risk score: the best score per family, summed, capped at 100."""
+    total = np.sum(list(best.values()), axis=0) if best else np.zeros(count, dtype=np.int64)
+    return np.asarray(np.minimum(total, 100))
+
+
+def _level(score: np.ndarray, pack: RulePack) -> np.ndarray:
+    """The verdict rank the thresholds give a score."""
+    policy = pack.policy
+    return np.where(score >= policy.hold_at, 2, np.where(score >= policy.refer_at, 1, 0))
 
 
 def _hit_order(rule: Rule) -> tuple[int, int, str]:
@@ -207,30 +265,37 @@ def _objects(items: Sequence[object]) -> np.ndarray:
     return array
 
 
-def _hits(rule: Rule, language: str, shown: _Shown, group: GroupFacts | None, fired: np.ndarray) -> np.ndarray:
-    """The rule's hit on each fired row; rows with the same explanation share one Hit."""
-    template = rule.explanation[language]
+def _hits(rule: Rule, language: Language, texts: _Shown, group: GroupFacts | None, fired: np.ndarray) -> np.ndarray:
+    """The rule's hit on each fired row, its texts in `language`; rows with the same explanation share one Hit."""
+    template = rule.explanation[language.value]
     used = {
-        name: group.shown(name) if name.startswith("group.") and group is not None else shown(name)
+        name: group.shown(name) if name.startswith("group.") and group is not None else texts(name)
         for name in dict.fromkeys(placeholders(template))
     }
-    texts = _explanations(template, {name: values for name, values in used.items() if values is not None}, fired)
-    codes, distinct = factorize(texts)
-    made = _objects([Hit(rule.id, rule.title, rule.severity, rule.score, str(text)) for text in distinct])
+    said = _explanations(template, {name: values for name, values in used.items() if values is not None}, fired)
+    codes, distinct = factorize(said)
+    title, ask = rule.title[language.value], rule.ask.get(language.value, ())
+    made = _objects([Hit(rule.id, title, rule.severity, rule.score, str(text), ask) for text in distinct])
     return np.asarray(made[codes])
 
 
 class _Shown:
-    """Each fact column as explanations show it, made once per batch for all the rules that quote it."""
+    """Each fact column as explanations show it in one language, made once per batch for all the rules that
+    quote it."""
 
-    def __init__(self, columns: Columns) -> None:
+    def __init__(self, columns: Columns, language: Language) -> None:
         self.columns = columns
+        self.language = language
         self.made: dict[str, np.ndarray | None] = {}
 
     def __call__(self, name: str) -> np.ndarray | None:
         if name not in self.made:
             known = name in self.columns.facts
-            self.made[name] = self.columns.per_distinct(name, _shown, "?", object) if known else None
+
+            def show(value: object) -> str:
+                return shown(value, self.language, name)
+
+            self.made[name] = self.columns.per_distinct(name, show, "?", object) if known else None
         return self.made[name]
 
 

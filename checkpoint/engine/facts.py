@@ -69,6 +69,9 @@ _RECORD_FACT_NAMES = (
 )
 #: The nationality of the travellers the placement registry is about.
 INDONESIAN = "IDN"
+#: The values of `match.outcome`: a record claimed; none claimed but near misses listed (a registered worker
+#: whose passport was renewed, a name written otherwise); nothing at all. Explanations show them as phrases.
+MATCHED, NEAR_MISS, NO_RECORD = "match", "near_miss", "none"
 
 
 def _years_before(day: date, years: int) -> date:
@@ -234,6 +237,10 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     columns["match.confidence"] = [match.confidence if match else None for match in matches]
     columns["match.method"] = [match.method if match else None for match in matches]
     columns["candidates.count"] = [float(len(outcome.candidates)) for outcome in outcomes]
+    columns["match.outcome"] = [
+        MATCHED if match is not None else NEAR_MISS if outcome.candidates else NO_RECORD
+        for match, outcome in zip(matches, outcomes, strict=True)
+    ]
     records = {at: outcome.record for at, outcome in enumerate(outcomes) if outcome.record is not None}
     matched = list(records)
     rows = [record_facts(record, travellers[at], departures[at]) for at, record in records.items()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -15,7 +15,8 @@ from checkpoint.models import Verdict
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("active", "draft", "retired")
 EXPECTATIONS = ("fire", "no_fire", "unknown")
-LANGUAGES = ("en", "id")
+#: The languages of every text an officer reads (title, explanation, questions), the officers' own first.
+LANGUAGES = ("id", "en")
 #: Rules test one traveller, or a group of travellers who travel together.
 SCOPES = ("traveller", "group")
 #: What travellers of one batch share to form a group (a flight is a flight on one departure date).
@@ -162,7 +163,8 @@ class Rule:
     """One supervisor-written rule; `when` tests the traveller, or, in a group rule, the traveller's group."""
 
     id: str
-    title: str
+    #: Each text by language (`LANGUAGES`): the title, the explanation template, the questions to ask.
+    title: Mapping[str, str]
     severity: str
     score: int
     status: str
@@ -172,6 +174,7 @@ class Rule:
     tests: tuple[RuleTest, ...]
     mark: Mark
     group: GroupSpec | None = None
+    ask: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def scope(self) -> str:
@@ -188,7 +191,6 @@ def rule_leaves(rule: Rule) -> list[Leaf]:
 class Policy:
     """How scores and hits become a verdict."""
 
-    language: str
     refer_at: int
     hold_at: int
     force_severity: Mapping[str, Verdict]

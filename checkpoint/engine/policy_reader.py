@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from checkpoint.engine.document import Map, Mark, Value
-from checkpoint.engine.pack import LANGUAGES, SEVERITIES, Policy
+from checkpoint.engine.pack import SEVERITIES, Policy
 from checkpoint.engine.shapes import ShapeReader, suggest
+from checkpoint.i18n import text
 from checkpoint.models import Verdict
 
-_POLICY_KEYS = ("language", "refer_at", "hold_at", "force", "unknown")
+_POLICY_KEYS = ("refer_at", "hold_at", "force", "unknown")
+#: Keys earlier packs wrote that are refused with what to do instead (the texts follow the run's language).
+_RETIRED_KEYS = ("language",)
 
 
 def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) -> Policy | None:
@@ -17,8 +20,9 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
     body = shapes.mapping(node, "policy", node.mark)
     if body is None:
         return None
-    shapes.keys(body, _POLICY_KEYS, ("refer_at", "hold_at"), "policy")
-    language = shapes.choice(body.items.get("language"), LANGUAGES, "language", body.mark) or "en"
+    shapes.keys(body, _POLICY_KEYS + _RETIRED_KEYS, ("refer_at", "hold_at"), "policy")
+    if "language" in body.key_marks:
+        shapes.error(body.key_marks["language"], "E101", text("engine.problem.policy_language"))
     refer_at = shapes.integer(body.items.get("refer_at"), "refer_at", body.mark)
     hold_at = shapes.integer(body.items.get("hold_at"), "hold_at", body.mark)
     if refer_at is not None and hold_at is not None and not 0 < refer_at < hold_at <= 100:
@@ -57,7 +61,7 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
             unknown[rule] = verdict
     if refer_at is None or hold_at is None:
         return None
-    return Policy(language, refer_at, hold_at, force_severity, force_rules, unknown)
+    return Policy(refer_at, hold_at, force_severity, force_rules, unknown)
 
 
 def _verdict(shapes: ShapeReader, entry: Map) -> Verdict | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from checkpoint.engine.case_reader import CaseReader
 from checkpoint.engine.condition_reader import ConditionReader
@@ -10,7 +11,6 @@ from checkpoint.engine.document import Map, Mark, Value
 from checkpoint.engine.pack import (
     GROUP_KEYS,
     LANDS_ON,
-    LANGUAGES,
     SCOPES,
     SEVERITIES,
     STATUSES,
@@ -19,6 +19,7 @@ from checkpoint.engine.pack import (
     fields_of,
 )
 from checkpoint.engine.shapes import INVALID, Invalid, ShapeReader, suggest
+from checkpoint.engine.text_reader import TextReader
 
 _RULE_KEYS = (
     "id",
@@ -32,12 +33,12 @@ _RULE_KEYS = (
     "members",
     "lands_on",
     "explanation",
+    "ask",
     "when",
     "tests",
 )
 _GROUP_RULE_KEYS = ("group_by", "members", "lands_on")
 _ID = re.compile(r"[A-Z][A-Z0-9]*-[0-9]{3}")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class RuleReader:
@@ -47,6 +48,7 @@ class RuleReader:
         self.shapes = shapes
         self.conditions = conditions
         self.cases = CaseReader(shapes, conditions)
+        self.texts = TextReader(shapes)
         #: Where each rule id was first written, invalid rules included (so the policy may name them).
         self.rule_ids: dict[str, Mark] = {}
 
@@ -68,7 +70,7 @@ class RuleReader:
             shapes.error(body.mark, "E201", f"duplicate rule id '{rule_id}' (first at {first})")
         elif rule_id is not None:
             self.rule_ids[rule_id] = body.mark
-        title = shapes.text(body.items.get("title"), "title", body.mark)
+        title = self.texts.title(body.items.get("title"))
         severity = shapes.choice(body.items.get("severity"), SEVERITIES, "severity", body.mark)
         score = shapes.integer(body.items.get("score"), "score", body.mark)
         if score is not None and not 0 <= score <= 100:
@@ -80,10 +82,16 @@ class RuleReader:
         if scope is None:  # a misspelt scope is read as the group keys suggest, so no follow-on problems
             scope = "group" if misspelt and any(key in body.key_marks for key in _GROUP_RULE_KEYS) else "traveller"
         group = self._group(body) if scope == "group" else self._no_group(body)
-        explanation = self._explanation(body.items.get("explanation"), body.mark, scope)
+        explanation = self.texts.explanation(body.items.get("explanation"), self._placeholders(scope))
+        ask = self.texts.ask(body.items.get("ask"))
         when = self.conditions.condition(body.items["when"], scope) if "when" in body.items else None
         tests = self.cases.tests(body.items.get("tests"), body, rule_id)
-        if duplicate or misspelt or group is INVALID or None in (rule_id, title, severity, score, explanation, when):
+        if (
+            duplicate
+            or misspelt
+            or group is INVALID
+            or None in (rule_id, title, severity, score, explanation, ask, when)
+        ):
             return None
         return Rule(
             rule_id,  # type: ignore[arg-type]
@@ -97,6 +105,7 @@ class RuleReader:
             tests,
             body.mark,
             group,  # type: ignore[arg-type]
+            ask,  # type: ignore[arg-type]
         )
 
     def _group(self, body: Map) -> GroupSpec | Invalid:
@@ -122,27 +131,17 @@ class RuleReader:
             self.shapes.error(body.key_marks[key], "E106", f"'{key}' belongs to group rules: add 'scope: group'")
         return INVALID if written else None
 
-    def _explanation(self, node: Value | None, mark: Mark, scope: str) -> dict[str, str] | None:
-        body = self.shapes.mapping(node, "explanation", mark)
-        if body is None:
-            return None
-        self.shapes.keys(body, LANGUAGES, LANGUAGES, "explanation")
-        result: dict[str, str] = {}
+    def _placeholders(self, scope: str) -> Callable[[str], str | None]:
+        """What an explanation may show: None for a field it may, else why not (a did-you-mean)."""
         fields = self.conditions.fields
         # Names and document numbers are deliberately not available; group facts only in group rules.
         allowed = set(fields) if scope == "group" else set(fields_of("traveller"))
-        for language in LANGUAGES:
-            template = self.shapes.text(body.items.get(language), f"explanation.{language}", body.mark)
-            if template is None:
-                continue
-            for name in _PLACEHOLDER.findall(template):
-                if name in allowed:
-                    continue
-                hint = (
-                    ": group facts are only known in group rules (scope: group)"
-                    if name in fields
-                    else suggest(name, allowed)
-                )
-                self.shapes.error(body.items[language].mark, "E208", f"placeholder '{{{name}}}' is not a field{hint}")
-            result[language] = template
-        return result if len(result) == len(LANGUAGES) else None
+
+        def refused(name: str) -> str | None:
+            if name in allowed:
+                return None
+            if name in fields:
+                return ": group facts are only known in group rules (scope: group)"
+            return suggest(name, allowed)
+
+        return refused

@@ -85,6 +85,9 @@ def assess(
         verdict, extra = assessment.verdict, tuple[str, ...]()
         if not traveller.screenable:  # a row that cannot be looked up is never silently clear
             verdict, extra = Verdict.worst(verdict, Verdict.REFER), (UNSCREENABLE,)
+        could_be = assessment.could_be  # SPEC §5: kept only while worse than the verdict (raised just above)
+        if could_be is not None and could_be.rank <= verdict.rank:
+            could_be = None
         results.append(
             ScreeningResult(
                 traveller=traveller,
@@ -94,6 +97,7 @@ def assess(
                 hits=assessment.hits,
                 unknown=assessment.unknown,
                 warnings=extra,
+                could_be=could_be,
             )
         )
     return results

@@ -9,6 +9,9 @@ from typing import Any, TextIO
 from checkpoint.models import ScreeningResult
 from checkpoint.report.records import result_to_dict
 
+# No column of questions (`ask`): a rule's questions are the same for every traveller it fires on (they take no
+# placeholders), so a column would repeat them on every flagged row; the `hits` column names the rules, and the
+# questions are in the JSON, on the officer's screen and in the pack.
 CSV_COLUMNS: tuple[str, ...] = (
     "pax_id",
     "verdict",

@@ -32,12 +32,22 @@ def result_to_dict(result: ScreeningResult) -> dict[str, Any]:
                 "severity": hit.severity,
                 "score": int(hit.score),
                 "explanation": hit.explanation,
+                "ask": list(hit.ask),
             }
             for hit in result.hits
         ],
         "unknown": [{"rule": unknown.rule, "missing": list(unknown.missing)} for unknown in result.unknown],
+        **_could_be(result),
         "warnings": list(result_warnings(result)),
     }
+
+
+def _could_be(result: ScreeningResult) -> dict[str, str]:
+    """`could_be` (SPEC §5): only for a traveller with undecided checks whose worst case is worse than the
+    verdict; a worst case equal to the verdict says nothing, so the key is left out (as for everyone else)."""
+    if result.could_be is None or not result.unknown or result.could_be.rank <= Verdict(result.verdict).rank:
+        return {}
+    return {"could_be": Verdict(result.could_be).value}
 
 
 def _confidence(value: float) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from checkpoint.cli.app import app
@@ -27,7 +28,7 @@ def test_check_lists_every_problem_with_its_position(tmp_path: Path) -> None:
         "policy: {refer_at: 30, hold_at: 70}\n"
         "rules:\n"
         "  - id: NP-001\n"
-        "    title: t\n"
+        "    title: {id: t, en: t}\n"
         "    severity: hgh\n"
         "    score: 10\n"
         "    explanation: {en: 'x {visa_typ}', id: 'x'}\n"
@@ -50,7 +51,7 @@ def test_failing_case_exits_1_naming_rule_and_line(tmp_path: Path) -> None:
         "policy: {refer_at: 30, hold_at: 70}\n"
         "rules:\n"
         "  - id: XX-001\n"
-        "    title: Norway\n"
+        "    title: {id: Norwegia, en: Norway}\n"
         "    severity: low\n"
         "    score: 10\n"
         "    explanation: {en: 'to {destination}', id: 'ke {destination}'}\n"
@@ -71,14 +72,14 @@ pack: {name: p, version: '1'}
 policy: {refer_at: 30, hold_at: 70}
 rules:
   - id: GR-001
-    title: Four one-way travellers on one booking
+    title: {id: Empat penumpang sekali jalan dalam satu booking, en: Four one-way travellers on one booking}
     severity: high
     score: 40
     scope: group
     group_by: booking_ref
     members: {field: one_way, is: true}
     when: {field: group.members, ge: 4}
-    explanation: {en: '{group.members} of {group.size} on {booking_ref}', id: 'x'}
+    explanation: {en: '{group.members}/{group.size} {booking_ref}', id: '{group.members}/{group.size} {booking_ref}.'}
     tests:
       - name: four of five
         shared: {booking_ref: QX7P2A, ticket: one_way}
@@ -113,3 +114,56 @@ def test_check_reports_group_rule_mistakes(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert any(line.startswith(f"{pack}:9:15: E104") and "did you mean 'booking_ref'?" in line for line in lines)
     assert any(line.startswith(f"{pack}:11:19: E214") and "test 'one_way' under 'members'" in line for line in lines)
+
+
+OLD_FORM = """\
+pack: {name: old, version: '1'}
+policy: {language: id, refer_at: 30, hold_at: 70}
+rules:
+  - id: XX-001
+    title: Work visa without a placement record
+    severity: high
+    score: 50
+    explanation: {en: 'Work visa to {destination}.'}
+    when: {field: visa_type, eq: work}
+    tests: [{traveller: {full_name: A, visa_type: work}, expect: fire}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                ":2:10: E101 'language' is no longer part of the policy",
+                ':5:12: E103 title must be written per language, e.g. title: {id: "…", en: "…"}',
+                ":8:18: E102 explanation needs 'id': the text in Bahasa Indonesia is missing",
+            ],
+        ),
+        (
+            "id",
+            [
+                ":2:10: E101 'language' tidak lagi dipakai dalam policy",
+                ":5:12: E103 title harus ditulis per bahasa",
+                ":8:18: E102 explanation perlu 'id': teks dalam Bahasa Indonesia belum ditulis",
+            ],
+        ),
+    ],
+)
+def test_check_says_which_language_a_pack_of_the_old_form_misses(
+    tmp_path: Path, registry_csv: Path, language: str, expected: list[str]
+) -> None:
+    pack = tmp_path / "old.yaml"
+    pack.write_text(OLD_FORM, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(pack), "--lang", language])
+    assert result.exit_code == 4
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(expected)
+    for line, fragment in zip(lines, expected, strict=True):
+        assert line.startswith(f"{pack}{fragment}"), line
+    assert "Traceback" not in result.stdout + result.stderr
+    # Screening with it stops with the configuration exit code and points to `rules check`, never a crash.
+    screened = runner.invoke(app, ["screen", "--rules", str(pack), "--registry", str(registry_csv), "--name", "A"])
+    assert screened.exit_code == 4 and "checkpoint rules check" in screened.stderr
+    assert "Traceback" not in screened.stdout + screened.stderr

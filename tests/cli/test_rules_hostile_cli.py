@@ -23,7 +23,7 @@ pack: {name: deep, version: "1"}
 policy: {refer_at: 30, hold_at: 70}
 rules:
   - id: NP-001
-    title: deep
+    title: {id: dalam, en: deep}
     severity: low
     score: 1
     explanation: {en: 'x', id: 'x'}

@@ -27,7 +27,7 @@ rules:
 """
 RULE = """\
   - id: RX-00{number}
-    title: pattern {number}
+    title: {{id: pola {number}, en: pattern {number}}}
     severity: low
     score: 10
     explanation: {{en: 'visa {{visa_type}}', id: 'visa {{visa_type}}'}}

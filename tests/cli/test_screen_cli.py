@@ -28,8 +28,10 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     lines = result.stdout.splitlines()
     objects = [json.loads(line) for line in lines]
     assert [o["pax_id"] for o in objects] == ["1", "2", "3", "4", "5", "6"]
+    spec_keys = ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings"]
     for item in objects:
-        assert list(item) == ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings"]
+        # `could_be` only where undecided checks could make the verdict worse, just before the warnings.
+        assert list(item) == ([*spec_keys[:-1], "could_be", "warnings"] if "could_be" in item else spec_keys)
         assert item["verdict"] in ("clear", "refer", "hold")
     by_id = {o["pax_id"]: o for o in objects}
     assert by_id["1"]["match"]["record_id"] == "SP2MI-0000001" and by_id["1"]["verdict"] == "clear"
@@ -38,6 +40,9 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     assert by_id["3"]["verdict"] == "clear" and by_id["3"]["match"] is None
     assert by_id["4"]["verdict"] == "refer" and by_id["4"]["warnings"]  # no name, no passport: never dropped
     assert any("31/02/1990" in w for w in by_id["6"]["warnings"])
+    # No birth date: NP-010 (age) is undecided, and would refer a one-way tourist; a row not screened could be held.
+    assert (by_id["6"]["verdict"], by_id["6"]["could_be"]) == ("clear", "refer")
+    assert by_id["4"]["could_be"] == "hold" and "could_be" not in by_id["1"]
     assert "registry row(s) could not be used" in result.stderr
 
 

@@ -43,22 +43,26 @@ def rule_yaml(
     severity: str = "high",
     family: str | None = None,
     en: str = "rule fired",
+    id: str | None = None,
     status: str = "active",
     extra: Mapping[str, str] | None = None,
 ) -> str:
     """One rule as YAML (a list item), with `when` in flow style, e.g. `{field: age, gt: 30}`.
 
-    `extra`: more keys in flow style, e.g. `{"scope": "group", "group_by": "booking_ref"}`.
+    `en`, `id`: the explanation in English and Bahasa Indonesia (by default the English one when it has
+    placeholders, which both languages must share; else 'aturan'). `extra`: more keys in flow style, e.g.
+    `{"scope": "group", "group_by": "booking_ref"}`.
     """
+    indonesian = id if id is not None else en if "{" in en else "aturan"
     family_line = f"\n    family: {family}" if family else ""
     extra_lines = "".join(f"\n    {key}: {value}" for key, value in (extra or {}).items())
     return (
         f"  - id: {rule_id}\n"
-        f"    title: rule {rule_id}\n"
+        f"    title: {{id: aturan {rule_id}, en: rule {rule_id}}}\n"
         f"    severity: {severity}\n"
         f"    score: {score}\n"
         f"    status: {status}{family_line}{extra_lines}\n"
-        f"    explanation: {{en: '{en}', id: 'aturan'}}\n"
+        f"    explanation: {{en: '{en}', id: '{indonesian}'}}\n"
         f"    when: {when}\n"
         f"    tests:\n"
         f"      - {{traveller: {{full_name: SITI}}, expect: no_fire}}\n"

@@ -6,13 +6,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkpoint.engine import build_facts, evaluate
+from checkpoint.engine.pack import leaves
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller, Verdict
-from checkpoint.ruletests import run_pack_tests
+from checkpoint.ruletests import case_traveller, run_pack_tests
 
 TODAY = date(2026, 11, 28)
 NAMES = ["SITI AMINAH", "SRI WAHYUNI", "MUHAMMAD RIZKI", "NUR HIDAYAH", "AGUS SALIM", "DEWI LESTARI", "I KETUT ARTA"]
@@ -454,3 +456,69 @@ def test_twenty_thousand_travellers_in_one_batch(default_pack) -> None:
     assert len(results) == 20_000
     assert results == expected * repeats
     assert {a.verdict for a in expected} == {Verdict.CLEAR, Verdict.REFER, Verdict.HOLD}
+
+
+# -- the texts officers read ------------------------------------------------------------------------------
+
+NO_RECORD = {"en": "no placement record was found", "id": "tidak ditemukan data penempatan"}
+POSSIBLE_RECORD = {
+    "en": "a possible record needs checking",
+    "id": "ada data kemungkinan cocok yang perlu dicek",
+}
+
+
+def test_every_rule_speaks_both_languages_and_says_what_to_ask(default_pack) -> None:
+    for rule in default_pack.rules:
+        for texts in (rule.title, rule.explanation):
+            assert set(texts) == {"id", "en"} and texts["id"] != texts["en"], rule.id
+        assert set(rule.ask) == {"id", "en"}, rule.id
+        assert 3 <= len(rule.ask["id"]) == len(rule.ask["en"]) <= 5, rule.id
+        assert all(question.endswith("?") for language in ("id", "en") for question in rule.ask[language]), rule.id
+        assert not set(rule.ask["id"]) & set(rule.ask["en"]), rule.id  # written in each language, not copied
+
+
+def no_match_rules(pack) -> list:
+    """The rules that rest on the traveller having no matched record (for a group rule, its members)."""
+    found = []
+    for rule in pack.active_rules:
+        tested = [*(leaves(rule.group.members) if rule.group and rule.group.members else []), *leaves(rule.when)]
+        if any(leaf.field == "match.found" and leaf.value is False for leaf in tested):
+            found.append(rule)
+    assert found, "the default pack has no rule resting on 'no match'"
+    return found
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_rule_resting_on_no_match_never_says_no_record_beside_a_near_miss(default_pack, language: str) -> None:
+    """Each rule's own firing cases, screened once with nobody near and once with a near miss (a registered
+    worker whose passport was renewed): the explanation says which, in the run's language."""
+    near_miss = (Candidate("SP2MI-000777", 0.93, {"passport_number": "different"}, {"status": "READY"}),)
+    checked = 0
+    for rule in no_match_rules(default_pack):
+        for case in rule.tests:
+            if any(entry.record is not None or entry.expect != "fire" for entry in case.travellers):
+                continue
+            travellers = [case_traveller(entry, TODAY, row) for row, entry in enumerate(case.travellers, 1)]
+            day = next((t.departure_date for t in travellers if t.departure_date), TODAY)
+            for candidates, said, unsaid in ((near_miss, POSSIBLE_RECORD, NO_RECORD), ((), NO_RECORD, POSSIBLE_RECORD)):
+                outcomes = [MatchOutcome(candidates=candidates) for _ in travellers]
+                facts = build_facts(travellers, outcomes, day)
+                for assessment in evaluate(default_pack, facts, day, rules=[rule], language=language):
+                    if not assessment.hits:  # the near-miss rule itself (NP-015) fires only beside a candidate
+                        assert not candidates and "{match.outcome}" not in rule.explanation[language], rule.id
+                        continue
+                    [hit] = assessment.hits
+                    assert unsaid[language] not in hit.explanation, (rule.id, hit.explanation)
+                    if "{match.outcome}" in rule.explanation[language]:
+                        assert said[language] in hit.explanation, (rule.id, hit.explanation)
+                    checked += 1
+    assert checked >= 10
+
+
+def test_the_near_miss_rule_and_the_no_match_rules_say_the_same(default_pack) -> None:
+    """With a near miss, a one-way tourist gets the near-miss rule and the visitor rule, and no text says no record."""
+    near_miss = MatchOutcome(candidates=(Candidate("SP2MI-000777", 0.93),))
+    traveller = person(1, visa_type="tourist", ticket="one_way", destination="KUL", date_of_birth=born(25))
+    [result] = screen(default_pack, [(traveller, near_miss)])
+    assert {"NP-010", "NP-015"} <= set(rules_hit(result))
+    assert not any(NO_RECORD["en"] in hit.explanation.lower() for hit in result.hits)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checkpoint.engine import evaluate, read_pack
 from checkpoint.engine.evaluate import render
+from checkpoint.i18n import set_language
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Unknown, Verdict
 
@@ -331,6 +335,115 @@ def test_the_unknown_policy_raises_a_verdict(make_pack, rule, facts_table) -> No
     assert known.verdict is Verdict.CLEAR
 
 
+# -- what the verdict could be (SPEC §5 could_be) --------------------------------------------------------
+
+
+def test_could_be_counts_every_undecided_rule_as_fired(make_pack, rule, facts_table) -> None:
+    pack = make_pack(rule("T-001", A, score=40), rule("T-002", B, score=40))
+    rows = [{"age": 40.0}, {}, {"age": 40.0, "trip_days": 1.0}, {"age": 1.0, "trip_days": 1.0}]
+    one_open, both_open, decided, nothing = evaluate(pack, facts_table(rows), TODAY)
+    assert (one_open.verdict, one_open.could_be) == (Verdict.REFER, Verdict.HOLD)  # 40, or 80 if trip_days fires
+    assert (both_open.verdict, both_open.could_be) == (Verdict.CLEAR, Verdict.HOLD)
+    assert (decided.verdict, decided.could_be) == (Verdict.REFER, None)
+    assert (nothing.verdict, nothing.could_be) == (Verdict.CLEAR, None)
+
+
+def test_could_be_is_left_out_when_it_is_no_worse(make_pack, rule, facts_table) -> None:
+    pack = make_pack(rule("T-001", A, score=80), rule("T-002", B, score=10))
+    held, low = evaluate(pack, facts_table([{"age": 40.0}, {"age": 1.0}]), TODAY)
+    assert held.unknown and (held.verdict, held.could_be) == (Verdict.HOLD, None)
+    assert low.unknown and (low.verdict, low.could_be) == (Verdict.CLEAR, None)  # 10 points cannot refer
+
+
+def test_could_be_follows_families_and_forced_verdicts(make_pack, rule, facts_table) -> None:
+    pack = make_pack(
+        rule("T-001", A, score=30, family="visitor"),
+        rule("T-002", B, score=35, family="visitor"),
+        rule("T-003", "{field: one_way, is: true}", score=5, severity="critical"),
+        policy=FORCE,
+    )
+    rows = [{"age": 40.0, "one_way": False}, {"age": 40.0, "trip_days": 60.0}]
+    family, forced = evaluate(pack, facts_table(rows), TODAY)
+    # The family counts once even in the worst case (35, not 65); an undecided critical rule would force hold.
+    assert (family.verdict, family.could_be) == (Verdict.REFER, None)
+    assert (forced.risk_score, forced.verdict, forced.could_be) == (35, Verdict.REFER, Verdict.HOLD)
+
+
+def test_could_be_keeps_the_unknown_policy_floor(make_pack, rule, facts_table) -> None:
+    pack = make_pack(
+        rule("T-001", A, score=10), rule("T-002", B, score=80), policy="  unknown:\n    - {rule: T-001, verdict: refer}"
+    )
+    [result] = evaluate(pack, facts_table([{"trip_days": 1.0}]), TODAY)
+    assert (result.verdict, result.could_be) == (Verdict.REFER, None)  # the floor already says refer
+    [worse] = evaluate(pack, facts_table([{}]), TODAY)
+    assert (worse.verdict, worse.could_be) == (Verdict.REFER, Verdict.HOLD)
+
+
+#: Values that make each leaf of the could_be property's pack true or false.
+FILLINGS = {"age": (20.0, 40.0), "trip_days": (7.0, 60.0), "one_way": (False, True)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries({name: st.sampled_from((None, *values)) for name, values in FILLINGS.items()}),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_could_be_is_the_worst_verdict_any_filling_of_the_missing_data_gives(make_pack_once, rows) -> None:
+    """Each undecided rule here rests on a field of its own, so every worst case can happen: could_be is the
+    worst verdict over every way of filling in what is missing (exactly, not only a bound)."""
+    pack, table = make_pack_once
+    assessed = evaluate(pack, table(rows), TODAY)
+    for row, assessment in zip(rows, assessed, strict=True):
+        missing = [name for name, value in row.items() if value is None]
+        worst = Verdict.CLEAR
+        for filling in itertools.product(*(FILLINGS[name] for name in missing)):
+            [filled] = evaluate(pack, table([{**row, **dict(zip(missing, filling, strict=True))}]), TODAY)
+            worst = Verdict.worst(worst, filled.verdict)
+        expected = worst if worst.rank > assessment.verdict.rank else None
+        assert assessment.could_be == expected, (row, assessment)
+
+
+#: The could_be property's pack: families, forced verdicts, a rule on two fields (see FORCE).
+COULD_BE_PACK = """\
+pack: {name: could-be, version: "1"}
+policy:
+  refer_at: 30
+  hold_at: 70
+%s
+rules:
+%s
+"""
+COULD_BE_RULES = [
+    ("T-001", A, 25, "low", "visitor"),
+    ("T-002", B, 40, "low", "visitor"),
+    ("T-003", "{field: one_way, is: true}", 10, "critical", None),
+    ("T-004", "{all: [{field: age, gt: 30}, {field: one_way, is: true}]}", 30, "low", None),
+]
+
+
+@pytest.fixture(scope="module")
+def make_pack_once(tmp_path_factory):
+    """The could_be property's pack, read once for every example, and a facts-table builder."""
+    from checkpoint.engine.facts import Facts
+    from checkpoint.engine.pack import fields_of
+
+    rules = "".join(
+        f"  - id: {rule_id}\n    title: {{id: aturan, en: rule}}\n    severity: {severity}\n    score: {score}\n"
+        + (f"    family: {family}\n" if family else "")
+        + f"    explanation: {{id: aturan, en: fired}}\n    when: {when}\n"
+        + "    tests: [{traveller: {full_name: SITI}, expect: no_fire}]\n"
+        for rule_id, when, score, severity, family in COULD_BE_RULES
+    )
+    folder = tmp_path_factory.mktemp("could_be")
+    (folder / "pack.yaml").write_text(COULD_BE_PACK % (FORCE, rules), encoding="utf-8")
+    pack, problems = read_pack(folder)
+    assert problems == [] and pack is not None
+    return pack, lambda rows: Facts.from_rows(rows, list(fields_of("traveller")))
+
+
 def test_draft_and_retired_rules_are_not_screened(make_pack, rule, facts_table) -> None:
     pack = make_pack(rule("T-001", A, status="draft"), rule("T-002", A, status="retired"), rule("T-003", A))
     [result] = evaluate(pack, facts_table([{"age": 40.0}]), TODAY)
@@ -372,12 +485,33 @@ def test_explanations_render_values_as_an_officer_reads_them(make_pack, rule, fa
     assert sparse.hits[0].explanation == "? y, conf ?, one way no, back ?, to ?"
 
 
-def test_the_policy_language_chooses_the_template(write_pack, facts_table) -> None:
+def test_hits_speak_the_language_of_the_run(make_pack, rule, facts_table, write_pack) -> None:
+    """Title, explanation and questions in the run's language (`--lang`), booleans in its words; codes stay."""
     text = (Path(__file__).parents[1] / "fixtures" / "packs" / "engine_minimal_pack.yaml").read_text("utf-8")
-    pack, problems = read_pack(write_pack({"pack.yaml": text.replace("hold_at: 70", "hold_at: 70\n  language: id")}))
-    assert problems == [] and pack is not None
-    [result] = evaluate(pack, facts_table([{"destination": "KHM", "one_way": True}]), TODAY)
-    assert result.hits[0].explanation == "Perjalanan satu arah ke KHM."
+    pack = make_pack(
+        rule("T-001", "{field: one_way, is: true}", en="One way: {one_way}.", id="Sekali jalan: {one_way}."),
+    )
+    minimal, problems = read_pack(write_pack({"pack.yaml": text}))
+    assert problems == [] and minimal is not None
+    facts = facts_table([{"destination": "KHM", "one_way": True}])
+    [english] = evaluate(minimal, facts, TODAY)
+    assert (english.hits[0].title, english.hits[0].explanation) == (
+        "One way to a scam-compound country",
+        "One-way trip to KHM.",
+    )
+    assert english.hits[0].ask == ("Why are you going there?",)
+    [indonesian] = evaluate(minimal, facts, TODAY, language="id")
+    assert indonesian.hits[0].title == "Sekali jalan ke negara sindikat penipuan daring"
+    assert indonesian.hits[0].explanation == "Tiket sekali jalan ke KHM."
+    assert indonesian.hits[0].ask == ("Apa tujuan Anda ke sana?",)
+    assert (indonesian.hits[0].rule, indonesian.hits[0].severity) == ("MN-001", "high")
+    try:
+        set_language("id")  # what `--lang id` does
+        [spoken] = evaluate(pack, facts, TODAY)
+    finally:
+        set_language("en")
+    assert spoken.hits[0].explanation == "Sekali jalan: ya."
+    assert spoken.hits[0].title == "aturan T-001" and spoken.hits[0].ask == ()
 
 
 def test_render_directly() -> None:

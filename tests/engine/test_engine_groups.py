@@ -332,6 +332,23 @@ def test_the_unknown_policy_applies_to_group_rules(make_pack, rule, facts_table)
     assert verdicts == ["refer", "refer", "refer", "clear", "clear"]
 
 
+def test_could_be_counts_an_undecided_group_rule_as_fired(make_pack, rule, facts_table) -> None:
+    extra = {"scope": "group", "group_by": "booking_ref", "members": ONE_WAY}
+    pack = make_pack(rule("G-001", "{field: group.members, ge: 3}", score=70, extra=extra))
+    facts = facts_table(
+        [{"booking_ref": "A", "one_way": flag} for flag in (True, True, None)]
+        + [{"booking_ref": "B", "one_way": flag} for flag in (True, None)]
+    )
+    assessed = evaluate(pack, facts, TODAY)
+    assert [(a.verdict.value, a.could_be and a.could_be.value) for a in assessed] == [
+        ("clear", "hold"),  # booking A may hold three members: the hit could land on each
+        ("clear", "hold"),
+        ("clear", "hold"),
+        ("clear", None),  # booking B cannot reach three
+        ("clear", None),
+    ]
+
+
 def test_group_rules_in_rules_test_use_the_same_counts(make_pack, rule) -> None:
     case = (
         "{name: four, shared: {booking_ref: X, ticket: one_way}, manifest: ["

@@ -259,7 +259,7 @@ def test_thresholds_out_of_order(write_pack, refer_at: int, hold_at: int) -> Non
         ("  force:\n    - {severity: high, verdict: clear}", "E104", "verdict 'clear' is not one of refer, hold"),
         ("  force:\n    - {verdict: hold}", "E102", "needs 'severity' or 'rule'"),
         ("  unknown:\n    - {rule: T-001}", "E102", "an unknown entry needs 'verdict'"),
-        ("  language: jv", "E104", "language 'jv' is not one of en, id"),
+        ("  language: id", "E101", "'language' is no longer part of the policy: texts follow the language of the run"),
         ("  refer_after: 3", "E101", "did you mean 'refer_at'?"),
     ],
 )
@@ -413,7 +413,7 @@ def test_a_group_rule_mistake(check_pack, rule, extra: dict[str, str], when: str
 
 def test_group_placeholders_only_in_group_rules(check_pack, rule) -> None:
     assert check_pack(rule("G-001", GROUP_WHEN, extra=GROUP, en="{group.members} of {group.size}, {group.share}")) == []
-    problem = only(check_pack(rule("T-001", "{field: age, gt: 1}", en="{group.size}")), "E208")
+    problem = only(check_pack(rule("T-001", "{field: age, gt: 1}", en="{group.size}", id="aturan")), "E208")
     assert "group facts are only known in group rules" in problem.message
 
 

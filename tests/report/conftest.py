@@ -66,6 +66,7 @@ def build_sample_results() -> list[ScreeningResult]:
                 severity="high",
                 score=45,
                 explanation="Record SP2MI-000123 has status REGISTERED, not READY; no visa number on file.",
+                ask=("Have you attended the pre-departure orientation (OPP)?", "May I see your work visa?"),
             ),
         ),
     )

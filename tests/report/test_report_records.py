@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from checkpoint.models import Candidate, Match, MatchOutcome, ScreeningResult, Traveller, Verdict
 from checkpoint.report import result_to_dict, result_warnings
 
@@ -43,7 +45,27 @@ def test_match_confidences_and_field_scores_are_rounded_to_three_places(
 def test_hits_keep_engine_order_and_spec_keys(sample_results: list[ScreeningResult]) -> None:
     hits = result_to_dict(sample_results[2])["hits"]
     assert [hit["rule"] for hit in hits] == ["NP-011", "NP-001", "NP-004"]
-    assert all(list(hit) == ["rule", "title", "severity", "score", "explanation"] for hit in hits)
+    assert all(list(hit) == ["rule", "title", "severity", "score", "explanation", "ask"] for hit in hits)
+    assert all(hit["ask"] == [] for hit in hits)
+
+
+def test_hits_carry_their_questions_as_a_list(sample_results: list[ScreeningResult]) -> None:
+    [hit] = result_to_dict(sample_results[1])["hits"]
+    assert hit["ask"] == ["Have you attended the pre-departure orientation (OPP)?", "May I see your work visa?"]
+
+
+def test_could_be_is_present_only_while_undecided_checks_could_make_it_worse(
+    sample_results: list[ScreeningResult],
+) -> None:
+    undecided = sample_results[3]  # clear, two rules undecided
+    assert "could_be" not in result_to_dict(undecided)  # the engine found nothing worse
+    worse = replace(undecided, could_be=Verdict.HOLD)
+    record = result_to_dict(worse)
+    assert record["could_be"] == "hold"
+    assert list(record) == [*SPEC_KEYS[:-1], "could_be", "warnings"]
+    # Without an undecided check, or no worse than the verdict, there is nothing it could be.
+    assert "could_be" not in result_to_dict(replace(worse, unknown=()))
+    assert "could_be" not in result_to_dict(replace(worse, verdict=Verdict.HOLD))
 
 
 def test_unknown_lists_missing_fields(sample_results: list[ScreeningResult]) -> None:
