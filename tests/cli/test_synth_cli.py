@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -22,10 +23,10 @@ def test_writes_registry_manifests_and_labels_and_summarises(tmp_path: Path) -> 
     assert result.stderr == ""
     names = {
         "registry.parquet", "registry.csv", "flight_cgk_kul.csv", "flight_cgk_kul.labels.csv", "ferry_batam.csv",
-        "ferry_batam.labels.csv", "umrah_jeddah.csv", "umrah_jeddah.labels.csv",
+        "ferry_batam.labels.csv", "umrah_jeddah.csv", "umrah_jeddah.labels.csv", "passports.txt",
     }  # fmt: skip
     assert {path.name for path in out.iterdir()} == names
-    assert "wrote 8 files" in result.stdout and "registry.csv" in result.stdout and "300 rows" in result.stdout
+    assert "wrote 9 files" in result.stdout and "registry.csv" in result.stdout and "300 rows" in result.stdout
     registry = pd.read_parquet(out / "registry.parquet")
     assert len(registry) == 300
     pd.testing.assert_frame_equal(
@@ -34,6 +35,12 @@ def test_writes_registry_manifests_and_labels_and_summarises(tmp_path: Path) -> 
         ),
         registry.drop(columns=["bpjs_active", "opp_completed"]).fillna(""),
     )
+    passports = (out / "passports.txt").read_text(encoding="ascii").split("\n")
+    assert len(passports) == 21 and passports[-1] == "" and {len(line) for line in passports[:-1]} == {44}
+    from checkpoint.mrz import parse_td3
+
+    pairs = zip(passports[:-1:2], passports[1::2], strict=True)
+    assert all(parse_td3(first, second, today=date(2026, 11, 28)).valid for first, second in pairs)
     manifest = pd.read_csv(out / "ferry_batam.csv", dtype=str)
     labels = pd.read_csv(out / "ferry_batam.labels.csv", dtype=str)
     assert list(manifest["pax_id"]) == list(labels["pax_id"])
