@@ -269,7 +269,7 @@ class _Session:
         from checkpoint.report.panel import desk_panel
 
         width = min(self.screen.width, 110)
-        self.screen.print(desk_panel(screened.result, width=width, logged=screened.entry))
+        self.screen.print(desk_panel(screened.result, today=self.desk.today, width=width, logged=screened.entry))
         for note in screened.notes:
             self.screen.print(f"! {note}", style="yellow")
         if self.interactive:

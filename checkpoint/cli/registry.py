@@ -361,7 +361,7 @@ def _echo_json(value: Any) -> None:
 
 
 def _safe(value: object) -> str:
-    from checkpoint.report.record_fields import displayable
+    from checkpoint.report.terminal import displayable
 
     return displayable(value)
 

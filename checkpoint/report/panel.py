@@ -17,11 +17,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from checkpoint.engine.labels import field_label as fact_label
 from checkpoint.i18n import text
 from checkpoint.i18n.language import has_text
 from checkpoint.models import Candidate, Hit, ScreeningResult, Traveller, Verdict
+from checkpoint.report.record_fields import record_lines
 from checkpoint.report.records import result_warnings
-from checkpoint.report.table import VERDICT_MEANINGS, VERDICT_NAMES, displayable, hits_by_severity, verdict_badge
+from checkpoint.report.table import VERDICT_MEANINGS, VERDICT_NAMES, hits_by_severity, verdict_badge
+from checkpoint.report.terminal import displayable
 
 _DIM = "dim"
 _BORDERS = {Verdict.HOLD: "red", Verdict.REFER: "yellow", Verdict.CLEAR: "green"}
@@ -30,18 +33,19 @@ _AGREES, _DIFFERS, _UNKNOWN = "✓", "✗", "–"
 _RECORD_DETAILS = ("status", "scheme", "agency", "sector", "job_title", "planned_departure", "departure_port")
 
 
-def desk_panel(result: ScreeningResult, *, width: int | None = None, logged: int | None = None) -> Panel:
-    """The whole panel for one traveller; `logged`: the audit entry of this screening, shown in the footer."""
+def desk_panel(result: ScreeningResult, *, today: date, width: int | None = None, logged: int | None = None) -> Panel:
+    """The whole panel for one traveller screened on `today`; `logged`: its audit entry, shown in the footer."""
     parts: list[RenderableType] = [headline(result), Text("")]
     match, candidates = result.outcome.match, result.outcome.candidates
     if match is not None and result.outcome.record is not None:
         record = result.outcome.record
-        parts += [comparison(result.traveller, record, match.fields, match.confidence), _details(record), Text("")]
+        comparing = comparison(result.traveller, record, match.fields, match.confidence)
+        parts += [comparing, _details(record, today), Text("")]
     else:
         parts += [Text(text("panel.no_match"), style="bold"), _traveller_line(result.traveller), Text("")]
     if candidates:
         parts.append(Text(text("panel.near_misses", count=len(candidates)), style="bold yellow"))
-        parts += [_near_miss(result.traveller, candidate) for candidate in candidates]
+        parts += [_near_miss(result.traveller, candidate, today) for candidate in candidates]
         parts.append(Text(""))
     parts += _reasons(result.hits)
     parts += _questions(result.hits)
@@ -83,13 +87,12 @@ def headline(result: ScreeningResult) -> Text:
 def missing_fields(result: ScreeningResult) -> list[str]:
     """The data the undecided checks lacked, named in the officer's language, each once."""
     names = dict.fromkeys(field for unknown in result.unknown for field in unknown.missing)
-    return [field_label(name) for name in names]
+    return [fact_label(name) for name in names]
 
 
 def field_label(name: str) -> str:
-    """A field's name as people read it (the catalog's `field.*`), or the name itself for one it does not know."""
-    key = f"field.{name}"
-    return text(key) if has_text(key) else name
+    """A traveller field's name as people read it (the catalog's `field.*`)."""
+    return text(f"field.{name}")
 
 
 def comparison(
@@ -106,16 +109,15 @@ def comparison(
     return table
 
 
-def _details(record: Mapping[str, object]) -> Text:
+def _details(record: Mapping[str, object], today: date) -> Text:
     """What the registry says of the placement, on a line or two: status, scheme, agency, job, departure."""
     shown = Text()
-    for name in _RECORD_DETAILS:
-        value = record.get(name)
-        if value not in (None, ""):
+    for line in record_lines(record, today=today, fields=_RECORD_DETAILS):
+        if line.recorded:
             if shown:
                 shown.append(" · ", style=_DIM)
-            shown.append(f"{field_label(name)} ", style=_DIM)
-            shown.append(_value(value))
+            shown.append(f"{line.label} ", style=_DIM)
+            shown.append(line.value)
     return shown
 
 
@@ -180,7 +182,7 @@ def _traveller_line(traveller: Traveller) -> Text:
     return shown
 
 
-def _near_miss(traveller: Traveller, candidate: Candidate) -> Text:
+def _near_miss(traveller: Traveller, candidate: Candidate, today: date) -> Text:
     """A record that might be the traveller on two lines: who is registered, and what differs from the passport —
     a registered worker whose passport was renewed is recognisable at a glance."""
     record = candidate.record or {}
@@ -189,9 +191,8 @@ def _near_miss(traveller: Traveller, candidate: Candidate) -> Text:
         (displayable(candidate.record_id), "bold"),
         (f" ({candidate.confidence:.2f}) ", _DIM),
     )
-    who = [_value(record.get(name)) for name in ("full_name", "date_of_birth", "sex") if record.get(name)]
-    placed = [_value(record.get(name)) for name in ("status", "destination_country", "agency") if record.get(name)]
-    line.append(" · ".join(who + placed))
+    shown = ("full_name", "date_of_birth", "sex", "status", "destination_country", "agency")
+    line.append(" · ".join(item.value for item in record_lines(record, today=today, fields=shown) if item.recorded))
     differences = [
         f"{field_label(name)} {theirs}"
         for name, _, theirs, outcome in _compared(traveller, record, candidate.fields)
@@ -238,7 +239,7 @@ def _unchecked(result: ScreeningResult) -> list[RenderableType]:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for unknown in result.unknown:
-        lacking = ", ".join(field_label(name) for name in unknown.missing)
+        lacking = ", ".join(fact_label(name) for name in unknown.missing)
         grid.add_row(Text("?", style="yellow"), Text(text("panel.unchecked_rule", rule=unknown.rule, fields=lacking)))
     return [Text(text("panel.unchecked"), style="bold yellow"), grid, Text("")]
 

@@ -10,7 +10,6 @@ rather than leaving a blank that reads like an empty field. Values are safe to p
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from typing import Any
 from checkpoint.dates import age_on
 from checkpoint.i18n import text
 from checkpoint.models import RECORD_BOOLEANS, RECORD_FIELDS
+from checkpoint.report.terminal import displayable
 
 #: Every field a person reads, in the order an officer goes through a record: who (name, birth, sex, documents),
 #: where to, where the placement stands, through whom, for what work, the papers, then the departure. The
@@ -61,8 +61,6 @@ _EXPLAINED = {
 }
 #: Fields whose stored word is replaced by the catalog's (`registry.value.<field>.<word>`).
 _WORDS = {"sex": ("m", "f"), "sector": ("formal", "informal", "domestic")}
-# Zero-width (non-)joiners are format characters that some scripts need; they cannot reorder text.
-_JOINERS = frozenset("\u200c\u200d")
 
 
 @dataclass(frozen=True)
@@ -112,21 +110,3 @@ def record_to_dict(record: Mapping[str, object]) -> dict[str, Any]:
 
 def _plain(value: object) -> Any:
     return value.isoformat() if isinstance(value, date) else value
-
-
-def displayable(value: object) -> str:
-    """Text safe for a terminal: line breaks and tabs become spaces, other control characters become �.
-
-    A registry export can carry escape sequences or bidirectional overrides that would repaint or reorder the
-    officer's screen; JSON keeps the exact value, people are shown what is safe.
-    """
-    characters = []
-    for character in str(value):
-        category = unicodedata.category(character)
-        if character.isspace() and category != "Zs":
-            characters.append(" ")
-        elif category in ("Cc", "Cf", "Cs", "Co", "Cn") and character not in _JOINERS:
-            characters.append("\ufffd")
-        else:
-            characters.append(character)
-    return "".join(characters)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
@@ -16,6 +15,7 @@ from rich.text import Text
 from checkpoint.i18n import text
 from checkpoint.models import Hit, ScreeningResult, Verdict
 from checkpoint.report.records import result_warnings
+from checkpoint.report.terminal import displayable
 
 #: Colour carries the verdict at a glance; the upper-case word carries it without colour (NO_COLOR, print).
 VERDICT_STYLES: dict[Verdict, str] = {
@@ -44,8 +44,6 @@ PLAIN_WIDTH = 80
 
 _PANEL_MAX_WIDTH = 100
 _TRAVELLER_MAX_WIDTH = 26
-# Zero-width (non-)joiners are format characters that some scripts need; they cannot reorder text.
-_JOINERS = frozenset("\u200c\u200d")
 _DIM = "dim"
 
 
@@ -215,24 +213,6 @@ def _reasons(result: ScreeningResult) -> RenderableType:
     if not grid.rows:
         return Text("no findings", style=_DIM)
     return grid
-
-
-def displayable(value: object) -> str:
-    """Text safe for a terminal: line breaks and tabs become spaces, other control characters become �.
-
-    Input files can carry escape sequences or bidirectional overrides that would repaint or reorder the
-    officer's screen; the JSON and CSV writers keep the exact value, the table shows what is safe.
-    """
-    characters = []
-    for character in str(value):
-        category = unicodedata.category(character)
-        if character.isspace() and category != "Zs":
-            characters.append(" ")
-        elif category in ("Cc", "Cf", "Cs", "Co", "Cn") and character not in _JOINERS:
-            characters.append("\ufffd")
-        else:
-            characters.append(character)
-    return "".join(characters)
 
 
 def _is_terminal(stream: TextIO) -> bool:
