@@ -4,6 +4,7 @@ screen → decide → verify path and the lock in real processes."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from typer.testing import CliRunner, Result
 from checkpoint.audit import AuditLog, ScreeningContext, lock_path_for, verify
 from checkpoint.cli.app import app
 from checkpoint.filelocks import exclusive
+from checkpoint.i18n import load_catalog, text_in
 from checkpoint.models import Decision, Hit, ScreeningResult, Traveller, Verdict
 
 from support.faults import run_checkpoint
@@ -402,9 +404,19 @@ def test_head_refuses_the_summary_and_the_new_filters(small_log: Path) -> None:
 
 @pytest.mark.parametrize("command", ["verify", "show", "decide", "reasons"])
 def test_every_audit_command_has_help_ending_with_an_example(command: str) -> None:
+    """Help texts are built before --lang is read, in the language of the environment (here, the machine's)."""
     result = invoke("audit", command, "--help")
     assert result.exit_code == 0
-    assert f"Example: checkpoint audit {command}" in result.stdout
+    assert re.search(rf"(Example|Contoh): checkpoint audit {command}", result.stdout)
+
+
+def test_help_texts_exist_in_both_languages() -> None:
+    catalog = load_catalog().entries
+    helps = [key for key in catalog if key.startswith("audit.help.")]
+    assert len(helps) > 20
+    for command in ("verify", "show", "decide", "reasons"):
+        assert f"Contoh: checkpoint audit {command}" in text_in("id", f"audit.help.{command}")
+        assert f"Example: checkpoint audit {command}" in text_in("en", f"audit.help.{command}")
 
 
 def test_reasons_lists_every_code_with_its_label(tmp_path: Path) -> None:
