@@ -11,6 +11,8 @@ Glossary (one word, one meaning, everywhere in the code):
 - **rule**: a supervisor-written YAML condition with a score and an explanation.
 - **hit**: a rule that fired for a traveller; **unknown**: a rule that could not be decided for missing data.
 - **verdict**: `clear`, `refer` or `hold`, from the scores and the pack's policy.
+- **decision**: what the officer did after the verdict, `cleared`, `referred` or `postponed`, logged as its own
+  audit entry (the tool recommends; the officer decides).
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ class Verdict(StrEnum):
 
 
 _VERDICT_RANK = {Verdict.CLEAR: 0, Verdict.REFER: 1, Verdict.HOLD: 2}
+
+
+class Decision(StrEnum):
+    """What the officer did after the verdict (SPEC §3.1); the audit log records it beside the screening."""
+
+    CLEARED = "cleared"  # diizinkan berangkat
+    REFERRED = "referred"  # dirujuk ke pemeriksaan lanjutan (secondary inspection)
+    POSTPONED = "postponed"  # penundaan keberangkatan
+
 
 #: Traveller fields in the order of SPEC §4.2 (plus `nik`, which a desk officer may type).
 TRAVELLER_FIELDS: tuple[str, ...] = (

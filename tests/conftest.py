@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,13 @@ from pathlib import Path
 import pytest
 
 from support.faults import mounted_tmpfs
+
+# The tests read English whatever the machine's locale. A command chooses its language from the environment
+# (help texts as soon as the CLI is imported, before any fixture runs; commands run in a new process too), so
+# what it reads is set here, once, before anything is imported. A test that wants Indonesian says --lang id.
+for _variable in ("CHECKPOINT_LANG", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 
 TODAY = date(2026, 11, 28)
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,5 +1,8 @@
 """Appending to the log: all of a batch or none, and never a line that no head or pending record vouches for.
 
+Two appends: `record` (one entry per screened traveller) and `decide` (one officer's decision on a screening
+entry), through the same steps below.
+
 An append, in order:
 
 1. before the lock: the installation key; every entry made (its traveller and pax keys) and encoded;
@@ -21,6 +24,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from checkpoint import __version__
 from checkpoint.audit.chain import (
     GENESIS_HASH,
     AuditChainError,
@@ -38,13 +43,17 @@ from checkpoint.audit.chain import (
     read_head,
     write_head,
 )
+from checkpoint.audit.decisions import DecisionError, decision_entry
 from checkpoint.audit.entries import (
+    DecisionEntry,
     EncodedEntry,
     ScreeningContext,
     encode_entry,
+    entry_kind,
     entry_line,
     entry_time,
     screening_entry,
+    written_keyed,
 )
 from checkpoint.audit.keys import KEY_FILE_NAME, load_key
 from checkpoint.audit.pending import (
@@ -59,7 +68,8 @@ from checkpoint.audit.pending import (
 from checkpoint.durable import PRIVATE, make_private_folder
 from checkpoint.errors import AuditError
 from checkpoint.filelocks import LockTimeout, exclusive
-from checkpoint.models import ScreeningResult
+from checkpoint.i18n import text
+from checkpoint.models import Decision, ScreeningResult
 
 #: How long an append waits for another process's append before giving up: a large screening's append
 #: holds the lock for well under a second, so a wait this long means a stuck process.
@@ -67,6 +77,8 @@ LOCK_TIMEOUT_SECONDS = 120.0
 
 # Lines are ~500 bytes; one read from the end almost always finds the previous newline.
 _TAIL_CHUNK = 64 * 1024
+# Every line starts with its seq (`entry_line`): read without parsing the JSON when scanning for one.
+_SEQ_PREFIX = re.compile(rb'\{"seq":(\d+),')
 
 _TEXTS = {
     # Why the log cannot be appended to; each is followed by "supervisor".
@@ -116,6 +128,11 @@ _TEXTS = {
     "if it persists check for a stuck checkpoint process.",
     "cannot lock": "cannot lock the audit log {path} ({reason}); make its folder writable or give --audit-log a "
     "writable path.",
+    "answered gone": "the audit log {path}: entry {seq}, which the decision answers, was taken back while the "
+    "decision was being recorded (an interrupted screening was settled); nothing was logged: record the decision "
+    "again.",
+    "unreadable entry": "the audit log {path}: line {seq} is not an entry (it was edited or damaged); run "
+    "`checkpoint audit verify {path}`.",
 }
 
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -134,6 +151,16 @@ class Appended:
     first: int
     last: int
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """The line of the screening entry a decision answers, as read before the lock: it must still be there,
+    the same bytes at the same place, when the decision is chained after it."""
+
+    seq: int
+    offset: int
+    line: bytes
 
 
 @dataclass(frozen=True)
@@ -185,6 +212,41 @@ class AuditLog:
         with locked(self.path, self.lock_timeout, on_wait=self.on_wait):
             return _Append(self, key).run(encoded)
 
+    def decide(
+        self,
+        answers: int,
+        decision: Decision | str,
+        reason: str | None = None,
+        note: str | None = None,
+        officer: str | None = None,
+        post: str | None = None,
+    ) -> Appended:
+        """Append an officer's decision (SPEC §3.1) on screening entry `answers` (its seq, as `record`'s
+        `Appended` gave it); the decision's own seq is the result's `last`.
+
+        `decision` is `cleared`, `referred` or `postponed`; `reason` one of `decisions.reason_codes()`; `note`
+        the officer's free text (at most `NOTE_MAX_CHARACTERS`, kept in the log only). A later decision on the
+        same screening supersedes an earlier one; both stay in the chain. Raises DecisionError (exit 3) when
+        `answers` is not a screening entry of this log, UsageError for an unknown decision or reason or a note
+        too long, and AuditError as `record` does. Appended under the same lock, pending record and head as a
+        screening, so a desk's decisions and a batch's screenings never interleave.
+        """
+        entry = decision_entry(
+            answers,
+            decision,
+            reason=reason,
+            note=note,
+            officer=officer,
+            post=post,
+            time=entry_time(self.clock()),
+            tool_version=__version__,
+        )
+        answered = _answered_line(self.path, answers)  # before the key: a wrong seq creates nothing
+        key = self._key()
+        encoded = [encode_entry(entry)]
+        with locked(self.path, self.lock_timeout, on_wait=self.on_wait):
+            return _Append(self, key).run(encoded, answered)
+
     def _key(self) -> bytes:
         """The installation key, read before the lock (it is written whole, once); created under the lock."""
         if self.key_path.exists():
@@ -202,7 +264,7 @@ class _Append:
         self.log, self.key = log, key
         self.notes: list[str] = []
 
-    def run(self, encoded: Sequence[EncodedEntry]) -> Appended:
+    def run(self, encoded: Sequence[EncodedEntry], answered: _Answered | None = None) -> Appended:
         log = self.log
         try:
             # Owner-only, as every file the tool keeps (SPEC §8): it links screenings to travellers.
@@ -210,14 +272,14 @@ class _Append:
         except OSError as error:
             raise AuditError(_TEXTS["open"].format(path=log.path, reason=error.strerror)) from None
         try:
-            return self._append(descriptor, encoded)
+            return self._append(descriptor, encoded, answered)
         except OSError as error:  # reading the log, or settling an interrupted append (writes are worded below)
             fix = _TEXTS["fix full" if error.errno in _DISK_FULL else "fix other"]
             raise AuditError(_TEXTS["io"].format(path=log.path, reason=error.strerror, fix=fix)) from None
         finally:
             os.close(descriptor)
 
-    def _append(self, descriptor: int, encoded: Sequence[EncodedEntry]) -> Appended:
+    def _append(self, descriptor: int, encoded: Sequence[EncodedEntry], answered: _Answered | None) -> Appended:
         log = self.log
         size = os.fstat(descriptor).st_size
         head = read_head(log.head_path)
@@ -225,6 +287,10 @@ class _Append:
         if pending is not None:
             size, head = self._settle(descriptor, size, head, pending)
         last = self._tail(descriptor, size, head)
+        if answered is not None and (
+            answered.seq > last.seq or os.pread(descriptor, len(answered.line), answered.offset) != answered.line
+        ):
+            raise AuditError(_TEXTS["answered gone"].format(path=log.path, seq=answered.seq))
         if not encoded:
             return Appended(0, last.seq + 1, last.seq, tuple(self.notes))
         lines, prev = [], last.hash
@@ -302,7 +368,7 @@ class _Append:
             raise self._refused(_TEXTS["no head"].format(head=self.log.head_path.name))
         if head.mac is not None and not head.sealed_by(self.key):
             raise self._refused(_TEXTS["head forged"])
-        if head.mac is None and "pax_key" in entry:  # only a checkpoint that keys heads writes pax keys
+        if head.mac is None and written_keyed(entry):
             raise self._refused(_TEXTS["head downgraded"])
         digest = line_hash(line)
         if head.seq < seq:
@@ -399,6 +465,59 @@ def _last_line(descriptor: int, size: int) -> bytes:
         if newline_at >= 0:
             return buffer[newline_at + 1 :]
     return buffer
+
+
+def _answered_line(path: Path, answers: int) -> _Answered:
+    """Where the line of screening entry `answers` starts, and its bytes; read from the end backwards, as a
+    desk's decision answers one of the last lines. DecisionError when the log holds no such screening."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        raise DecisionError(text("audit.decide.no_entry", path=path, seq=answers)) from None
+    except OSError as error:
+        raise AuditError(_TEXTS["open"].format(path=path, reason=error.strerror)) from None
+    try:
+        for offset, line in _lines_backwards(descriptor, os.fstat(descriptor).st_size):
+            found = _SEQ_PREFIX.match(line)
+            seq = int(found.group(1)) if found else None
+            if seq == answers:
+                entry = _json_object(line)
+                kind = entry_kind(entry)
+                if kind == "screening" and entry:
+                    return _Answered(answers, offset, line)
+                if kind == DecisionEntry.KIND:
+                    raise DecisionError(
+                        text("audit.decide.not_screening", seq=answers, answers=entry.get("answers", "?"))
+                    )
+                raise AuditError(_TEXTS["unreadable entry"].format(path=path, seq=answers))
+            if seq is None or seq < answers:  # lines are in seq order: it is not further back
+                break
+    finally:
+        os.close(descriptor)
+    raise DecisionError(text("audit.decide.no_entry", path=path, seq=answers))
+
+
+def _lines_backwards(descriptor: int, size: int) -> Iterator[tuple[int, bytes]]:
+    """The complete lines of the first `size` bytes, last first, each with the offset where it starts
+    (without its newline); bytes after the last newline (an append being written) are passed over."""
+    position, buffer, ended = size, b"", False
+    while True:
+        if not ended:
+            newline = buffer.rfind(b"\n")
+            if newline >= 0:
+                buffer, ended = buffer[: newline + 1], True
+                continue
+        elif buffer:
+            start = buffer.rfind(b"\n", 0, len(buffer) - 1) + 1
+            if start > 0 or position == 0:
+                yield position + start, buffer[start:-1]
+                buffer = buffer[:start]
+                continue
+        if position == 0:
+            return
+        step = min(_TAIL_CHUNK, position)
+        position -= step
+        buffer = os.pread(descriptor, step, position) + buffer
 
 
 def _json_object(line: bytes) -> dict[str, Any]:

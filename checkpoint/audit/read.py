@@ -1,4 +1,4 @@
-"""Reading the log for people: its entries, filtered, and its current head (the anchor a supervisor keeps).
+"""Reading the log for people: its entries of both kinds, and its current head (the anchor a supervisor keeps).
 
 Reading does not verify the chain (`verify.py` does); it reads the lines that were complete when it started,
 so an append running meanwhile is not half-seen. Entries written before the log keyed `pax_id`s show the
@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from checkpoint.audit.chain import AuditChainError, Head
-from checkpoint.audit.entries import AuditEntry
+from checkpoint.audit.entries import AuditEntry, DecisionEntry, ScreeningEntry, entry_kind
 from checkpoint.audit.keys import KEY_FILE_NAME, pax_key, read_key
 from checkpoint.audit.log import LOCK_TIMEOUT_SECONDS, locked
 from checkpoint.audit.verify import verify
@@ -26,32 +25,16 @@ _TEXTS = {
     "unreadable": "cannot read the audit log {path} ({reason}); check its permissions.",
     "bad line": "the audit log {path}: line {number} is not an entry (it was edited or damaged); run "
     "`checkpoint audit verify {path}`.",
+    "unknown kind": "the audit log {path}: line {number} is an entry of a kind this checkpoint does not know "
+    "(written by a newer version); read the log with that version.",
     "no head": "the audit log {path} has no head file yet (nothing was logged); screen once, then export the head.",
 }
 
-_ENTRY_FIELDS = tuple(f.name for f in fields(AuditEntry))
+# Lines are UTF-8 (`entry_line`): decoded first, so that json does not detect the encoding of every line.
+_DECODER = json.JSONDecoder()
 
-
-@dataclass(frozen=True, slots=True)
-class EntryFilter:
-    """Which entries to show: each given condition must hold (dates are the entries' UTC dates, inclusive)."""
-
-    first_day: date | None = None
-    last_day: date | None = None
-    officer: str | None = None
-    post: str | None = None
-    verdict: str | None = None
-
-    def admits(self, entry: AuditEntry) -> bool:
-        """Whether `entry` meets every condition given."""
-        day = entry.time[:10]
-        return (
-            (self.first_day is None or day >= self.first_day.isoformat())
-            and (self.last_day is None or day <= self.last_day.isoformat())
-            and (self.officer is None or entry.officer == self.officer)
-            and (self.post is None or entry.post == self.post)
-            and (self.verdict is None or entry.verdict == self.verdict)
-        )
+_SCREENING_FIELDS = tuple(f.name for f in fields(ScreeningEntry))
+_DECISION_FIELDS = tuple(f.name for f in fields(DecisionEntry))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +46,21 @@ class LoggedEntry:
 
 
 def read_entries(
-    path: Path,
-    wanted: EntryFilter | None = None,
-    *,
-    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
-    on_wait: Callable[[float], object] | None = None,
+    path: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS, on_wait: Callable[[float], object] | None = None
 ) -> Iterator[LoggedEntry]:
-    """The entries of the log that `wanted` admits, oldest first."""
-    wanted = wanted or EntryFilter()
+    """Every entry of the log, screenings and decisions, oldest first."""
+    key = read_key(path.parent / KEY_FILE_NAME)
+    for number, raw in log_lines(path, lock_timeout=lock_timeout, on_wait=on_wait):
+        yield parse_line(path, number, raw, key)
+
+
+def log_lines(
+    path: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS, on_wait: Callable[[float], object] | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """The log's lines complete when reading began, numbered from 1, as bytes (for readers that parse only
+    the lines they need)."""
     if not path.is_file():
         raise AuditError(_TEXTS["no log"].format(path=path))
-    key = read_key(path.parent / KEY_FILE_NAME)
     with locked(path, lock_timeout, optional=True, on_wait=on_wait):
         size = path.stat().st_size
     try:
@@ -86,9 +73,36 @@ def read_entries(
             if remaining < len(raw) or not raw.endswith(b"\n"):
                 return  # a line still being written when reading began
             remaining -= len(raw)
-            logged = _entry(path, number, raw, key)
-            if wanted.admits(logged.entry):
-                yield logged
+            yield number, raw
+
+
+def parse_line(path: Path, number: int, raw: bytes, key: bytes | None) -> LoggedEntry:
+    """Line `number` of the log as an entry of its kind; `key` (the installation key) gives entries written
+    with a pax_id in clear their pax key. AuditChainError when it is not an entry."""
+    try:
+        line = raw.decode("utf-8")
+        data: dict[str, Any]
+        data, end = _DECODER.raw_decode(line)  # a line starts with `{`; only its newline may follow the object
+        if line[end:].strip():
+            raise ValueError("more than one object")
+        kind = entry_kind(data)
+        entry: AuditEntry
+        if kind == "screening":
+            if "pax_key" not in data:  # written before pax ids were keyed
+                pax_id = data.pop("pax_id")
+                data["pax_key"] = pax_key(key, str(pax_id)) if key is not None else None
+            data["rules"] = tuple(data["rules"])  # a JSON array; the entry holds a tuple
+            entry = ScreeningEntry(**{name: data[name] for name in _SCREENING_FIELDS})
+        elif kind == DecisionEntry.KIND:
+            entry = DecisionEntry(**{name: data[name] for name in _DECISION_FIELDS})
+        else:
+            raise AuditError(_TEXTS["unknown kind"].format(path=path, number=number))
+        seq = data["seq"]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise AuditChainError(_TEXTS["bad line"].format(path=path, number=number), number) from None
+    if not isinstance(seq, int) or (isinstance(entry, DecisionEntry) and not isinstance(entry.answers, int)):
+        raise AuditChainError(_TEXTS["bad line"].format(path=path, number=number), number)
+    return LoggedEntry(seq, entry)
 
 
 def current_head(
@@ -102,19 +116,3 @@ def current_head(
     if head is None:
         raise AuditError(_TEXTS["no head"].format(path=path))
     return head
-
-
-def _entry(path: Path, number: int, raw: bytes, key: bytes | None) -> LoggedEntry:
-    try:
-        data: dict[str, Any] = json.loads(raw)
-        if "pax_key" not in data:  # written before pax ids were keyed
-            pax_id = data.pop("pax_id")
-            data["pax_key"] = pax_key(key, str(pax_id)) if key is not None else None
-        data["rules"] = tuple(data["rules"])  # a JSON array; the entry holds a tuple
-        entry = AuditEntry(**{name: data[name] for name in _ENTRY_FIELDS})
-        seq = data["seq"]
-    except (ValueError, TypeError, KeyError, AttributeError):
-        raise AuditChainError(_TEXTS["bad line"].format(path=path, number=number), number) from None
-    if not isinstance(seq, int):
-        raise AuditChainError(_TEXTS["bad line"].format(path=path, number=number), number)
-    return LoggedEntry(seq, entry)

@@ -1,5 +1,6 @@
 """Verifying a log: every line chained to the one before, the last one to the keyed head file, and, given an
-anchor exported earlier, the anchored entry still in the log.
+anchor exported earlier, the anchored entry still in the log. Each decision must answer an earlier screening
+entry: no checkpoint writes another, so one that does not was edited (and re-chained by a key holder).
 
 An append interrupted by a power cut or a full disk leaves a pending record (`pending.py`); verification
 reports what the next screening will do with it rather than calling the log damaged, as long as the record
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checkpoint.audit.chain import GENESIS_HASH, AuditChainError, Head, head_path_for, line_hash, read_head
+from checkpoint.audit.entries import DecisionEntry, entry_kind, written_keyed
 from checkpoint.audit.keys import KEY_FILE_NAME, read_key
 from checkpoint.audit.log import LOCK_TIMEOUT_SECONDS, locked
 from checkpoint.audit.pending import Pending, Settlement, assess, pending_path_for, read_pending
@@ -65,6 +67,8 @@ _TEXTS = {
     "not json": "the audit log {path}: line {number} is not valid JSON ({reason}): it was edited or damaged.",
     "not object": "the audit log {path}: line {number} is not a JSON object.",
     "no seq": "the audit log {path}: line {number} lacks a valid seq or prev field: it was edited.",
+    "answers": "the audit log {path}: line {number} is a decision that does not answer an earlier screening entry: "
+    "it was edited.",
     "unreadable": "cannot read the audit log {path} ({reason}); check its permissions.",
 }
 
@@ -217,6 +221,7 @@ def _verify_chain(path: Path, size: int, anchored: int | None) -> _Chain:
     number = 0
     remaining = size
     first_keyed = anchored_hash = None
+    decisions: set[int] = set()
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -242,8 +247,13 @@ def _verify_chain(path: Path, size: int, anchored: int | None) -> _Chain:
                 # The seqs are in order, so the likeliest cause is an edit of the line before this one.
                 raise AuditChainError(_TEXTS["prev"].format(**values), number - 1)
             expected_prev = line_hash(line)
-            if first_keyed is None and "pax_key" in entry:
+            if first_keyed is None and written_keyed(entry):
                 first_keyed = number
+            if entry_kind(entry) == DecisionEntry.KIND:
+                answers = entry.get("answers")
+                if type(answers) is not int or not 0 < answers < number or answers in decisions:
+                    raise AuditChainError(_TEXTS["answers"].format(**values), number)
+                decisions.add(number)
             if number == anchored:
                 anchored_hash = expected_prev
     return _Chain(number, expected_prev, first_keyed, anchored_hash)

@@ -1,58 +1,34 @@
-"""`checkpoint audit`: check the audit log's hash chain, and read it (SPEC §7)."""
+"""`checkpoint audit`: check the audit log's hash chain, read it, and record officers' decisions (SPEC §3.1, §7).
+
+Every text is in the catalog (`i18n/catalog/audit.toml`). Help texts are fixed when the commands are
+defined, before `--lang` is read, so they follow `$CHECKPOINT_LANG` or the locale; everything else follows
+`--lang` too.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from checkpoint.cli.options import LangOption
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log
-from checkpoint.models import Verdict
+from checkpoint.i18n import choose_language, current_language, text, text_in
+from checkpoint.models import Decision, Verdict
 
-if TYPE_CHECKING:
-    from checkpoint.audit import LoggedEntry
+_HELP_LANGUAGE = choose_language()
 
-# Every sentence and label people read, in one place (a later issue adds Bahasa Indonesia).
-TEXTS = {
-    "group help": "Check and read the audit log of screenings.\n\nExample: checkpoint audit verify",
-    "path help": "The audit log (default: audit/audit.jsonl under $CHECKPOINT_HOME).",
-    "audit-log help": "Same as PATH, spelt as in `checkpoint screen`.",
-    "anchor help": "A head exported earlier with `checkpoint audit show --head`: check that the log still holds "
-    "that entry, unchanged.",
-    "head help": "Print the current head (seq, hash and MAC of the last entry) as one JSON line: an anchor to "
-    "keep elsewhere, for `audit verify --anchor`.",
-    "from help": "Only entries from this date on (YYYY-MM-DD, the entries' UTC date).",
-    "to help": "Only entries up to this date (YYYY-MM-DD, inclusive).",
-    "officer help": "Only entries of this officer id.",
-    "post help": "Only entries of this border post or office.",
-    "verdict help": "Only entries with this verdict.",
-    "format help": "table (for people) or jsonl (one JSON object per entry).",
-    "two paths": "give the audit log either as PATH or as --audit-log, not two different ones.",
-    "bad date": "{option} '{value}' is not a date YYYY-MM-DD.",
-    "head and filters": "--head prints the head of the whole log; leave out --from, --to, --officer, --post, "
-    "--verdict and --format.",
-    "ok": "audit log OK: {entries} {noun}, chain head {head}… ({path})",
-    "anchored": "the anchored entry {seq} is in the log, unchanged",
-    "entry": "entry",
-    "entries": "entries",
-    "note": "note: {note}",
-    "shown": "{count} {noun} shown ({path})",
-    "waiting": "checkpoint: waiting for another screening to finish writing the audit log …",
-    "still waiting": "checkpoint: still waiting for the audit log ({seconds:.0f} s) …",
-}
-COLUMNS = ("seq", "time", "officer", "post", "verdict", "score", "rules", "record")
 
-#: Width of each column of `audit show` (the last, the record id, takes what it needs).
-_WIDTHS = (7, 20, 16, 20, 7, 5, 16)
+def _help(key: str) -> str:
+    """A help text, in the language of the environment (typer builds help before `--lang` is read)."""
+    return text_in(_HELP_LANGUAGE, key)
 
-audit_app = typer.Typer(help=TEXTS["group help"], no_args_is_help=True)
+
+audit_app = typer.Typer(help=_help("audit.help.group"), no_args_is_help=True)
 
 
 class ShowFormat(StrEnum):
@@ -62,99 +38,156 @@ class ShowFormat(StrEnum):
     JSONL = "jsonl"
 
 
-PathArgument = Annotated[Path | None, typer.Argument(help=TEXTS["path help"], metavar="PATH", show_default=False)]
+class ShowDecision(StrEnum):
+    """The values of `audit show --decision`: a decision, or none yet."""
+
+    CLEARED = Decision.CLEARED.value
+    REFERRED = Decision.REFERRED.value
+    POSTPONED = Decision.POSTPONED.value
+    NONE = "none"
+
+
+PathArgument = Annotated[Path | None, typer.Argument(help=_help("audit.help.path"), metavar="PATH", show_default=False)]
 LogOption = Annotated[
-    Path | None, typer.Option("--audit-log", metavar="PATH", help=TEXTS["audit-log help"], show_default=False)
+    Path | None,
+    typer.Option("--audit-log", metavar="PATH", help=_help("audit.help.audit_log"), show_default=False),
 ]
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", help=_help("audit.help.verify"))
 def verify_command(
     path: PathArgument = None,
     audit_log: LogOption = None,
     anchor: Annotated[
         Path | None,
-        typer.Option("--anchor", metavar="FILE", help=TEXTS["anchor help"], exists=True, dir_okay=False),
+        typer.Option("--anchor", metavar="FILE", help=_help("audit.help.anchor"), exists=True, dir_okay=False),
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Verify the audit log's hash chain and keyed head: exit 0 if intact, 5 naming the first bad line.
-
-    Finds any edited, removed or reordered line, lines removed from the end, and a head file rewritten
-    without the installation key. With --anchor, also a log cut back (or replaced) to before the anchor.
-
-    Example: checkpoint audit verify ~/.checkpoint/audit/audit.jsonl --anchor anchor-2026-12-07.json
-    """
+    """Verify the audit log's hash chain and keyed head: exit 0 if intact, 5 naming the first bad line."""
     from checkpoint import audit  # loaded when the command runs
 
     log = _log_path(path, audit_log)
     head = audit.read_anchor(anchor) if anchor is not None else None
     report = audit.verify(log, anchor=head, anchor_name=str(anchor or ""), on_wait=say_wait)
     for note in report.notes:
-        typer.echo(TEXTS["note"].format(note=note), err=True)
-    line = TEXTS["ok"].format(
-        entries=report.entries, noun=_noun(report.entries), head=report.head[:12], path=report.path
-    )
+        typer.echo(text("audit.note", note=note), err=True)
+    line = text("audit.verify.ok", count=report.entries, head=report.head[:12], path=report.path)
     if report.anchored is not None:
-        line = f"{line}; {TEXTS['anchored'].format(seq=report.anchored)}"
+        line = f"{line}; {text('audit.verify.anchored', seq=report.anchored)}"
     typer.echo(line)
 
 
-@audit_app.command("show")
+@audit_app.command("show", help=_help("audit.help.show"))
 def show_command(
     path: PathArgument = None,
     audit_log: LogOption = None,
-    head: Annotated[bool, typer.Option("--head", help=TEXTS["head help"])] = False,
-    first_day: Annotated[str | None, typer.Option("--from", metavar="DATE", help=TEXTS["from help"])] = None,
-    last_day: Annotated[str | None, typer.Option("--to", metavar="DATE", help=TEXTS["to help"])] = None,
-    officer: Annotated[str | None, typer.Option("--officer", metavar="ID", help=TEXTS["officer help"])] = None,
-    post: Annotated[str | None, typer.Option("--post", metavar="CODE", help=TEXTS["post help"])] = None,
-    verdict: Annotated[Verdict | None, typer.Option("--verdict", help=TEXTS["verdict help"])] = None,
-    output_format: Annotated[ShowFormat, typer.Option("--format", help=TEXTS["format help"])] = ShowFormat.TABLE,
+    head: Annotated[bool, typer.Option("--head", help=_help("audit.help.head"))] = False,
+    summary: Annotated[bool, typer.Option("--summary", help=_help("audit.help.summary"))] = False,
+    first_day: Annotated[str | None, typer.Option("--from", metavar="DATE", help=_help("audit.help.from"))] = None,
+    last_day: Annotated[str | None, typer.Option("--to", metavar="DATE", help=_help("audit.help.to"))] = None,
+    officer: Annotated[
+        str | None, typer.Option("--officer", metavar="ID", help=_help("audit.help.show_officer"))
+    ] = None,
+    post: Annotated[str | None, typer.Option("--post", metavar="CODE", help=_help("audit.help.show_post"))] = None,
+    verdict: Annotated[Verdict | None, typer.Option("--verdict", help=_help("audit.help.verdict"))] = None,
+    decision: Annotated[ShowDecision | None, typer.Option("--decision", help=_help("audit.help.decision"))] = None,
+    pax_id: Annotated[str | None, typer.Option("--pax-id", metavar="PAX_ID", help=_help("audit.help.pax_id"))] = None,
+    output_format: Annotated[ShowFormat, typer.Option("--format", help=_help("audit.help.format"))] = ShowFormat.TABLE,
     lang: LangOption = None,
 ) -> None:
-    """Read the audit log: its entries, oldest first, filtered by date, officer, post and verdict; or its head.
-
-    Travellers appear only by their keys (never a name, passport number or pax_id). `--head` verifies the
-    whole log, then prints its head: keep that line elsewhere (another machine, paper) as an anchor.
-
-    Example: checkpoint audit show --from 2026-11-28 --verdict hold
-    Example: checkpoint audit show --head > anchor-2026-12-07.json
-    """
+    """Read the audit log: screenings with their decisions, filtered; a per-rule summary; or its head."""
     from checkpoint import audit  # loaded when the command runs
+    from checkpoint.cli import audit_show
 
     log = _log_path(path, audit_log)
+    filters = (first_day, last_day, officer, post, verdict, decision, pax_id)
     if head:
-        filtered = (first_day, last_day, officer, post, verdict)
-        if any(value is not None for value in filtered) or output_format is not ShowFormat.TABLE:
-            raise UsageError(TEXTS["head and filters"])
+        if summary or any(value is not None for value in filters) or output_format is not ShowFormat.TABLE:
+            raise UsageError(text("audit.show.head_and_filters"))
         typer.echo(audit.head_line(audit.current_head(log, on_wait=say_wait)).decode("ascii"), nl=False)
         return
-    wanted = audit.EntryFilter(
+    wanted = audit.ScreeningFilter(
         first_day=_date("--from", first_day),
         last_day=_date("--to", last_day),
         officer=officer,
         post=post,
         verdict=verdict.value if verdict is not None else None,
+        decision=decision.value if decision is not None else None,
+        pax_id=pax_id,
     )
-    count = 0
-    if output_format is ShowFormat.TABLE:
-        typer.echo(_row(COLUMNS))
-    for logged in audit.read_entries(log, wanted, on_wait=say_wait):
-        typer.echo(_jsonl(logged) if output_format is ShowFormat.JSONL else _table_row(logged))
-        count += 1
-    typer.echo(TEXTS["shown"].format(count=count, noun=_noun(count), path=log), err=True)
+    screenings = audit.read_screenings(log, wanted, on_wait=say_wait)
+    if summary:
+        audit_show.write_summary(audit.summarise(screenings), jsonl=output_format is ShowFormat.JSONL)
+        return
+    audit_show.write_screenings(screenings, jsonl=output_format is ShowFormat.JSONL)
+    decisions = sum(len(screening.decisions) for screening in screenings)
+    shown = text("audit.show.screenings", count=len(screenings))
+    if decisions:
+        and_decisions = text("audit.show.decisions", count=decisions)
+        shown = text("audit.show.and_decisions", screenings=shown, decisions=and_decisions)
+    typer.echo(text("audit.show.shown", what=shown, path=log), err=True)
+
+
+@audit_app.command("decide", help=_help("audit.help.decide"))
+def decide_command(
+    pax_id: Annotated[
+        str | None, typer.Argument(metavar="PAX_ID", help=_help("audit.help.decide_pax_id"), show_default=False)
+    ] = None,
+    decision: Annotated[Decision | None, typer.Option("--decision", help=_help("audit.help.decide_decision"))] = None,
+    reason: Annotated[str | None, typer.Option("--reason", metavar="CODE", help=_help("audit.help.reason"))] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=_help("audit.help.note"))] = None,
+    entry: Annotated[int | None, typer.Option("--entry", metavar="SEQ", min=1, help=_help("audit.help.entry"))] = None,
+    officer: Annotated[
+        str | None,
+        typer.Option("--officer", metavar="ID", envvar="CHECKPOINT_OFFICER", help=_help("audit.help.officer")),
+    ] = None,
+    post: Annotated[
+        str | None, typer.Option("--post", metavar="CODE", envvar="CHECKPOINT_POST", help=_help("audit.help.post"))
+    ] = None,
+    audit_log: LogOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Record an officer's decision on a traveller screened in a batch (SPEC §3.1)."""
+    from checkpoint import audit  # loaded when the command runs
+    from checkpoint.cli import audit_show
+
+    if decision is None:
+        raise UsageError(text("audit.decide.no_decision", decisions=", ".join(Decision)))
+    if pax_id is None and entry is None:
+        raise UsageError(text("audit.decide.no_traveller"))
+    log = audit_log or default_audit_log()
+    found = audit.find_screening(log, pax_id=pax_id, seq=entry, on_wait=say_wait)
+    screening = found.screening
+    appended = audit.AuditLog(log, on_wait=say_wait).decide(
+        screening.seq, decision, reason=reason, note=note, officer=officer, post=post
+    )
+    for settled in appended.notes:
+        typer.echo(text("audit.note", note=settled), err=True)
+    typer.echo(audit_show.recorded(appended.last, decision, screening))
+    if found.earlier:
+        typer.echo(text("audit.decide.earlier", count=found.earlier, seq=screening.seq), err=True)
+
+
+@audit_app.command("reasons", help=_help("audit.help.reasons"))
+def reasons_command(lang: LangOption = None) -> None:
+    """List the reason codes a decision may give, with their labels in the language chosen."""
+    from checkpoint import audit  # loaded when the command runs
+
+    width = max(len(reason.code) for reason in audit.reasons())
+    for reason in audit.reasons():
+        typer.echo(f"{reason.code.ljust(width)}  {reason.label(current_language())}")
 
 
 def say_wait(seconds: float) -> None:
     """Tell the officer why nothing happens while another process writes the audit log (`AuditLog.on_wait`)."""
-    text = TEXTS["waiting"] if seconds < 5 else TEXTS["still waiting"].format(seconds=seconds)
-    typer.echo(text, err=True)
+    message = text("audit.waiting") if seconds < 5 else text("audit.still_waiting", seconds=round(seconds))
+    typer.echo(message, err=True)
 
 
 def _log_path(path: Path | None, audit_log: Path | None) -> Path:
     if path is not None and audit_log is not None and path != audit_log:
-        raise UsageError(TEXTS["two paths"])
+        raise UsageError(text("audit.two_paths"))
     return path or audit_log or default_audit_log()
 
 
@@ -164,47 +197,7 @@ def _date(option: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(TEXTS["bad date"].format(option=option, value=value)) from None
-
-
-def _noun(count: int) -> str:
-    return TEXTS["entry"] if count == 1 else TEXTS["entries"]
-
-
-def _jsonl(logged: LoggedEntry) -> str:
-    """One entry as a JSON line: text as it is, but the two line separators escaped (readers split lines on
-    them)."""
-    fields = {"seq": logged.seq, **asdict(logged.entry)}
-    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _table_row(logged: LoggedEntry) -> str:
-    entry = logged.entry
-    cells = (
-        str(logged.seq),
-        entry.time,
-        entry.officer or "-",
-        entry.post or "-",
-        entry.verdict,
-        str(entry.risk_score),
-        ",".join(entry.rules) or "-",
-        entry.record_id or "-",
-    )
-    return _row(cells)
-
-
-def _row(cells: tuple[str, ...]) -> str:
-    """One line of the table: fixed widths (numbers to the right), text cut with … and kept on one line."""
-    shown = []
-    for number, cell in enumerate(cells):
-        text = "".join(ch if ch.isprintable() else " " for ch in cell)
-        if number < len(_WIDTHS):
-            width = _WIDTHS[number]
-            text = text if len(text) <= width else text[: width - 1] + "…"
-            text = text.rjust(width) if number in (0, 5) else text.ljust(width)
-        shown.append(text)
-    return "  ".join(shown).rstrip()
+        raise UsageError(text("audit.show.bad_date", option=option, value=value)) from None
 
 
 def register(app: typer.Typer) -> None:

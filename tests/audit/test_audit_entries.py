@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checkpoint.audit import (
-    ENTRY_FIELDS,
     GENESIS_HASH,
-    AuditEntry,
+    SCREENING_FIELDS,
     AuditLog,
     ScreeningContext,
+    ScreeningEntry,
     encode_entry,
     entry_line,
     load_key,
@@ -35,7 +35,7 @@ MakeResult = Callable[..., ScreeningResult]
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 OPTIONAL_TEXT = st.none() | TEXT
 ENTRIES = st.builds(
-    AuditEntry,
+    ScreeningEntry,
     time=TEXT,
     officer=OPTIONAL_TEXT,
     post=OPTIONAL_TEXT,
@@ -54,14 +54,14 @@ HASHES = st.text("0123456789abcdef", min_size=64, max_size=64)
 
 
 @given(seq=st.integers(min_value=1), entry=ENTRIES, prev=HASHES)
-def test_a_line_is_the_entry_as_compact_json_in_utf8(seq: int, entry: AuditEntry, prev: str) -> None:
+def test_a_line_is_the_entry_as_compact_json_in_utf8(seq: int, entry: ScreeningEntry, prev: str) -> None:
     line = entry_line(seq, encode_entry(entry), prev)
     # SPEC §7: one compact JSON object, UTF-8 (not \u-escaped), seq, the fields in order, prev; nothing breaks
     # the line.
     fields = {"seq": seq, **dataclasses.asdict(entry), "prev": prev}
     assert line == json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
     assert b"\n" not in line and b"\r" not in line
-    assert list(json.loads(line)) == list(ENTRY_FIELDS)
+    assert list(json.loads(line)) == list(SCREENING_FIELDS)
 
 
 def test_entries_hold_the_documented_fields_in_order(
@@ -72,7 +72,7 @@ def test_entries_hold_the_documented_fields_in_order(
 
     raw = log.path.read_bytes()
     first, second = (json.loads(line) for line in raw.splitlines())
-    assert tuple(first) == ENTRY_FIELDS == (
+    assert tuple(first) == SCREENING_FIELDS == (
         "seq", "time", "officer", "post", "pax_key", "traveller_key", "verdict", "risk_score", "rules",
         "record_id", "registry_snapshot", "rule_pack_version", "rule_pack_hash", "tool_version", "prev",
     )  # fmt: skip

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checkpoint.audit import ENTRY_FIELDS, AuditLog, ScreeningContext, load_key, pax_key
+from checkpoint.audit import SCREENING_FIELDS, AuditLog, ScreeningContext, load_key, pax_key
 from checkpoint.cli.app import app as root_app
 from checkpoint.models import ScreeningResult, Traveller, Verdict
 
@@ -84,7 +84,7 @@ def test_two_different_paths_are_a_usage_error(tmp_path: Path) -> None:
 def test_help_ends_with_an_example() -> None:
     result = runner.invoke(root_app, ["audit", "verify", "--help"])
     assert result.exit_code == 0
-    assert "Example: checkpoint audit verify" in result.stdout
+    assert "checkpoint audit verify ~/.checkpoint/audit/audit.jsonl --anchor" in result.stdout  # in any language
 
 
 def test_the_real_root_app_has_audit_verify(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_show_lists_the_entries_oldest_first_as_a_table(tmp_path: Path) -> None:
     assert header.split() == ["seq", "time", "officer", "post", "verdict", "score", "rules", "record"]
     assert [row.split()[0] for row in rows] == ["1", "2", "3", "4"]
     assert rows[1].split()[1:5] == ["2026-11-27T23:00:00Z", "officer-1", "CGK", "hold"]
-    assert result.stderr == f"4 entries shown ({path})\n"
+    assert result.stderr == f"4 screenings shown ({path})\n"
 
 
 def test_show_filters_by_date_officer_post_and_verdict(tmp_path: Path) -> None:
@@ -152,7 +152,8 @@ def test_show_jsonl_gives_each_entry_with_its_keys_never_a_pax_id(tmp_path: Path
     write_days(path)
     result = runner.invoke(root_app, ["audit", "show", str(path), "--format", "jsonl", "--verdict", "hold"])
     (entry,) = (json.loads(line) for line in result.stdout.splitlines())
-    assert list(entry) == [name for name in ENTRY_FIELDS if name != "prev"]
+    assert list(entry) == [*(name for name in SCREENING_FIELDS if name != "prev"), "decision", "superseded"]
+    assert entry["decision"] is None and entry["superseded"] == []
     assert entry["pax_key"] == pax_key(load_key(tmp_path / "audit.key"), "PAX-2")
     assert "PAX-" not in result.stdout and PASSPORT not in result.stdout
 

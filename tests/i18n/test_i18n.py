@@ -33,7 +33,8 @@ def test_every_key_the_code_names_exists() -> None:
     found = {key for path in PACKAGE.rglob("*.py") for key in named.findall(path.read_text(encoding="utf-8"))}
     keys = {key for key in found if key.rsplit(".", 1)[1] not in FILE_SUFFIXES}
     assert keys, "no catalog key found in the code: the pattern no longer matches it"
-    assert sorted(keys - set(load_catalog().entries)) == []
+    file_names = {"audit.jsonl", "audit.key"}  # the audit log's and its key's: they start like keys of audit.toml
+    assert sorted(keys - file_names - set(load_catalog().entries)) == []
 
 
 @pytest.mark.parametrize(
