@@ -41,7 +41,7 @@ def as_the_reader_sends(number: int, line1: str, line2: str) -> list[str]:
     if number == 2:
         return [line1.lower(), line2.lower()]  # lower case
     if number == 3:
-        return ["\x02" + line1, line2 + "\x03"]  # the reader's STX/ETX around the lines
+        return ["#" + line1 + "\t", "#" + line2 + "\t"]  # a prefix and a suffix the reader is configured to send
     if number == 4:
         return [line1 + line2]  # both lines joined
     return [line1, line2]
@@ -124,3 +124,24 @@ def test_a_line_it_cannot_use_is_said_and_the_desk_goes_on(tmp_path: Path, line:
     session.sendline("keluar")
     session.expect("Sesi selesai: 0 penumpang")
     session.expect(pexpect.EOF)
+
+
+def test_piped_lines_give_one_result_object_per_traveller(tmp_path: Path) -> None:
+    """A reader integration pipes the same lines in and reads SPEC §5 objects out, one per traveller, and gives
+    decisions as commands."""
+    lines = PASSPORTS.read_text(encoding="ascii").split()[:6]
+    piped = "\n".join([lines[0], lines[1], "/keputusan 1", lines[2], lines[3], "/tujuan SIN", lines[4], lines[5]])
+    command = [sys.executable, "-m", "checkpoint", "desk", "--registry", str(SAMPLE / "registry.parquet")]
+    command += ["--today", "2026-11-28", "--destination", "KUL", "--post", "TPI-CGK"]
+    done = subprocess.run(
+        command,
+        input=piped + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHECKPOINT_HOME": str(tmp_path / "home")},
+    )
+    assert done.returncode == 0, done.stderr
+    objects = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [item["pax_id"] for item in objects] == [f"TPI-CGK-20261128-{n:04d}" for n in (1, 2, 3)]
+    assert all(item["verdict"] in ("clear", "refer", "hold") and "hits" in item for item in objects)
+    assert "Session ended: 3 traveller(s) screened, 1 decision(s) recorded" in done.stderr
