@@ -24,17 +24,15 @@ def sample_passports(manifest: pd.DataFrame, labels: pd.DataFrame, today: date, 
     by_scenario: dict[str, list[int]] = {}
     for position, scenario in enumerate(labels["scenario"].tolist()):
         by_scenario.setdefault(str(scenario), []).append(position)
-    chosen: list[int] = []
-    while len(chosen) < count and any(by_scenario.values()):
-        for positions in by_scenario.values():
-            while positions and len(chosen) < count:
-                position = positions.pop(0)
-                if _usable(manifest.iloc[position], today):
-                    chosen.append(position)
-                    break
     lines: list[str] = []
-    for position in chosen:
-        lines += _mrz(manifest.iloc[position], today)
+    while len(lines) < 2 * count and any(by_scenario.values()):
+        for positions in by_scenario.values():
+            while positions and len(lines) < 2 * count:
+                row = manifest.iloc[positions.pop(0)]
+                written = _mrz(row, today) if _usable(row, today) else None
+                if written is not None:
+                    lines += written
+                    break
     return lines
 
 
@@ -52,7 +50,9 @@ def _date(value: object, today: date) -> date | None:
     return None if isinstance(found, DateProblem) else found
 
 
-def _mrz(row: pd.Series, today: date) -> list[str]:
+def _mrz(row: pd.Series, today: date) -> list[str] | None:
+    """The two lines of the row's passport; None when its name cannot be written in an MRZ as it stands (a
+    digit or another script in it: the synthetic data's keying slips)."""
     surname, _, given = str(row["name"]).partition("/")
     given_words = [word for word in given.split() if word not in _TITLES]
     primary = "" if surname in _NO_NAME else surname
@@ -62,13 +62,16 @@ def _mrz(row: pd.Series, today: date) -> list[str]:
     born = parse_date(row["date_of_birth"], kind=DateKind.PAST, today=today)
     expiry = _date(row["passport_expiry"], today)
     assert isinstance(born, date) and expiry is not None
-    line1, line2 = format_td3(
-        primary=primary,
-        secondary=secondary,
-        document_number=str(row["passport_number"]),
-        nationality=str(row.get("nationality") or "IDN"),
-        birth_date=born,
-        sex=str(row["sex"]) if row.get("sex") in ("M", "F") else None,
-        expiry_date=expiry,
-    )
+    try:
+        line1, line2 = format_td3(
+            primary=primary,
+            secondary=secondary,
+            document_number=str(row["passport_number"]),
+            nationality=str(row.get("nationality") or "IDN"),
+            birth_date=born,
+            sex=str(row["sex"]) if row.get("sex") in ("M", "F") else None,
+            expiry_date=expiry,
+        )
+    except ValueError:
+        return None
     return [line1, line2]
