@@ -51,6 +51,7 @@ def desk_session(store: Path, home: Path, mrz: list[tuple[str, str]]) -> tuple[f
     session = pexpect.spawn(
         sys.executable, command, env=env, cwd=str(home), encoding="utf-8", timeout=60, dimensions=(60, 110)
     )
+    session.delaybeforesend = None  # pexpect's default 50 ms pause before each line would be timed too
     session.expect("Ready: ")
     ready = time.perf_counter() - started
     answers, decisions = [], []
