@@ -13,8 +13,9 @@ from typer.core import TyperGroup
 from checkpoint import __version__
 from checkpoint.cli import audit, desk, mrz, registry, rules, screen, synth
 from checkpoint.cli.failures import report_internal_error
+from checkpoint.cli.options import help_text
 from checkpoint.errors import CheckpointError
-from checkpoint.i18n import choose_language, set_language
+from checkpoint.i18n import choose_language, set_language, text
 
 
 class CheckpointGroup(TyperGroup):
@@ -33,11 +34,7 @@ class CheckpointGroup(TyperGroup):
             raise typer.Exit(141) from None
         except Exception as error:  # the last line of defence: never a traceback on screen
             where = report_internal_error(error)
-            typer.echo(
-                f"checkpoint: internal error ({type(error).__name__}); nothing was written. "
-                f"Details for support are in {where}.",
-                err=True,
-            )
+            typer.echo(text("cli.internal_error", kind=type(error).__name__, where=where), err=True)
             raise typer.Exit(70) from None
 
 
@@ -77,7 +74,7 @@ def _silence_stdout() -> None:
 app = typer.Typer(
     cls=CheckpointGroup,
     name="checkpoint",
-    help="Screen departing travellers against the PMI placement registry (SISKOP2MI / SIAPkerja).",
+    help=help_text("cli.help.root"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -95,7 +92,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        False, "--version", callback=_version, is_eager=True, help=help_text("cli.help.version")
     ),
 ) -> None:
     """Screen departing travellers against the PMI placement registry (SISKOP2MI / SIAPkerja)."""
@@ -117,8 +114,8 @@ def main() -> None:
         sys.exit(141)
     except BaseException as error:  # e.g. a failure while printing the usage
         if isinstance(error, KeyboardInterrupt):
-            typer.echo("checkpoint: interrupted; nothing was written.", err=True)
+            typer.echo(text("cli.interrupted"), err=True)
             sys.exit(130)
         where = report_internal_error(error)
-        typer.echo(f"checkpoint: internal error; details for support are in {where}.", err=True)
+        typer.echo(text("cli.internal_error_early", where=where), err=True)
         sys.exit(70)

@@ -14,21 +14,13 @@ from typing import Annotated
 
 import typer
 
-from checkpoint.cli.options import LangOption
+from checkpoint.cli.options import LangOption, help_text
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log
-from checkpoint.i18n import choose_language, current_language, text, text_in
+from checkpoint.i18n import current_language, text
 from checkpoint.models import Decision, Verdict
 
-_HELP_LANGUAGE = choose_language()
-
-
-def _help(key: str) -> str:
-    """A help text, in the language of the environment (typer builds help before `--lang` is read)."""
-    return text_in(_HELP_LANGUAGE, key)
-
-
-audit_app = typer.Typer(help=_help("audit.help.group"), no_args_is_help=True)
+audit_app = typer.Typer(help=help_text("audit.help.group"), no_args_is_help=True)
 
 
 class ShowFormat(StrEnum):
@@ -47,20 +39,22 @@ class ShowDecision(StrEnum):
     NONE = "none"
 
 
-PathArgument = Annotated[Path | None, typer.Argument(help=_help("audit.help.path"), metavar="PATH", show_default=False)]
+PathArgument = Annotated[
+    Path | None, typer.Argument(help=help_text("audit.help.path"), metavar="PATH", show_default=False)
+]
 LogOption = Annotated[
     Path | None,
-    typer.Option("--audit-log", metavar="PATH", help=_help("audit.help.audit_log"), show_default=False),
+    typer.Option("--audit-log", metavar="PATH", help=help_text("audit.help.audit_log"), show_default=False),
 ]
 
 
-@audit_app.command("verify", help=_help("audit.help.verify"))
+@audit_app.command("verify", help=help_text("audit.help.verify"))
 def verify_command(
     path: PathArgument = None,
     audit_log: LogOption = None,
     anchor: Annotated[
         Path | None,
-        typer.Option("--anchor", metavar="FILE", help=_help("audit.help.anchor"), exists=True, dir_okay=False),
+        typer.Option("--anchor", metavar="FILE", help=help_text("audit.help.anchor"), exists=True, dir_okay=False),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -78,22 +72,26 @@ def verify_command(
     typer.echo(line)
 
 
-@audit_app.command("show", help=_help("audit.help.show"))
+@audit_app.command("show", help=help_text("audit.help.show"))
 def show_command(
     path: PathArgument = None,
     audit_log: LogOption = None,
-    head: Annotated[bool, typer.Option("--head", help=_help("audit.help.head"))] = False,
-    summary: Annotated[bool, typer.Option("--summary", help=_help("audit.help.summary"))] = False,
-    first_day: Annotated[str | None, typer.Option("--from", metavar="DATE", help=_help("audit.help.from"))] = None,
-    last_day: Annotated[str | None, typer.Option("--to", metavar="DATE", help=_help("audit.help.to"))] = None,
+    head: Annotated[bool, typer.Option("--head", help=help_text("audit.help.head"))] = False,
+    summary: Annotated[bool, typer.Option("--summary", help=help_text("audit.help.summary"))] = False,
+    first_day: Annotated[str | None, typer.Option("--from", metavar="DATE", help=help_text("audit.help.from"))] = None,
+    last_day: Annotated[str | None, typer.Option("--to", metavar="DATE", help=help_text("audit.help.to"))] = None,
     officer: Annotated[
-        str | None, typer.Option("--officer", metavar="ID", help=_help("audit.help.show_officer"))
+        str | None, typer.Option("--officer", metavar="ID", help=help_text("audit.help.show_officer"))
     ] = None,
-    post: Annotated[str | None, typer.Option("--post", metavar="CODE", help=_help("audit.help.show_post"))] = None,
-    verdict: Annotated[Verdict | None, typer.Option("--verdict", help=_help("audit.help.verdict"))] = None,
-    decision: Annotated[ShowDecision | None, typer.Option("--decision", help=_help("audit.help.decision"))] = None,
-    pax_id: Annotated[str | None, typer.Option("--pax-id", metavar="PAX_ID", help=_help("audit.help.pax_id"))] = None,
-    output_format: Annotated[ShowFormat, typer.Option("--format", help=_help("audit.help.format"))] = ShowFormat.TABLE,
+    post: Annotated[str | None, typer.Option("--post", metavar="CODE", help=help_text("audit.help.show_post"))] = None,
+    verdict: Annotated[Verdict | None, typer.Option("--verdict", help=help_text("audit.help.verdict"))] = None,
+    decision: Annotated[ShowDecision | None, typer.Option("--decision", help=help_text("audit.help.decision"))] = None,
+    pax_id: Annotated[
+        str | None, typer.Option("--pax-id", metavar="PAX_ID", help=help_text("audit.help.pax_id"))
+    ] = None,
+    output_format: Annotated[
+        ShowFormat, typer.Option("--format", help=help_text("audit.help.format"))
+    ] = ShowFormat.TABLE,
     lang: LangOption = None,
 ) -> None:
     """Read the audit log: screenings with their decisions, filtered; a per-rule summary; or its head."""
@@ -129,21 +127,25 @@ def show_command(
     typer.echo(text("audit.show.shown", what=shown, path=log), err=True)
 
 
-@audit_app.command("decide", help=_help("audit.help.decide"))
+@audit_app.command("decide", help=help_text("audit.help.decide"))
 def decide_command(
     pax_id: Annotated[
-        str | None, typer.Argument(metavar="PAX_ID", help=_help("audit.help.decide_pax_id"), show_default=False)
+        str | None, typer.Argument(metavar="PAX_ID", help=help_text("audit.help.decide_pax_id"), show_default=False)
     ] = None,
-    decision: Annotated[Decision | None, typer.Option("--decision", help=_help("audit.help.decide_decision"))] = None,
-    reason: Annotated[str | None, typer.Option("--reason", metavar="CODE", help=_help("audit.help.reason"))] = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=_help("audit.help.note"))] = None,
-    entry: Annotated[int | None, typer.Option("--entry", metavar="SEQ", min=1, help=_help("audit.help.entry"))] = None,
+    decision: Annotated[
+        Decision | None, typer.Option("--decision", help=help_text("audit.help.decide_decision"))
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", metavar="CODE", help=help_text("audit.help.reason"))] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=help_text("audit.help.note"))] = None,
+    entry: Annotated[
+        int | None, typer.Option("--entry", metavar="SEQ", min=1, help=help_text("audit.help.entry"))
+    ] = None,
     officer: Annotated[
         str | None,
-        typer.Option("--officer", metavar="ID", envvar="CHECKPOINT_OFFICER", help=_help("audit.help.officer")),
+        typer.Option("--officer", metavar="ID", envvar="CHECKPOINT_OFFICER", help=help_text("audit.help.officer")),
     ] = None,
     post: Annotated[
-        str | None, typer.Option("--post", metavar="CODE", envvar="CHECKPOINT_POST", help=_help("audit.help.post"))
+        str | None, typer.Option("--post", metavar="CODE", envvar="CHECKPOINT_POST", help=help_text("audit.help.post"))
     ] = None,
     audit_log: LogOption = None,
     lang: LangOption = None,
@@ -169,7 +171,7 @@ def decide_command(
         typer.echo(text("audit.decide.earlier", count=found.earlier, seq=screening.seq), err=True)
 
 
-@audit_app.command("reasons", help=_help("audit.help.reasons"))
+@audit_app.command("reasons", help=help_text("audit.help.reasons"))
 def reasons_command(lang: LangOption = None) -> None:
     """List the reason codes a decision may give, with their labels in the language chosen."""
     from checkpoint import audit  # loaded when the command runs

@@ -15,6 +15,7 @@ from checkpoint import __version__
 from checkpoint.durable import PRIVATE, make_private_folder
 from checkpoint.errors import worker_frames
 from checkpoint.home import error_log
+from checkpoint.i18n import text
 
 
 def redacted_traceback(error: BaseException) -> str:
@@ -44,5 +45,5 @@ def report_internal_error(error: BaseException) -> Path | str:
         with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
             handle.write(entry)
     except OSError:
-        return "no log (the error log could not be written)"
+        return text("cli.no_error_log")
     return path

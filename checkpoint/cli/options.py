@@ -1,14 +1,23 @@
-"""Option values shared by several commands."""
+"""Option values shared by several commands, and `help_text`, the language help texts are written in."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from checkpoint.errors import UsageError
-from checkpoint.i18n import Language, choose_language, set_language
+from checkpoint.i18n import Language, choose_language, set_language, text, text_in
+
+#: The language of every `--help`: typer builds help texts when the commands are defined, before `--lang` is
+#: read, so they follow $CHECKPOINT_LANG, then the locale (everything else follows `--lang` too).
+HELP_LANGUAGE = choose_language()
+
+
+def help_text(key: str, /, **params: Any) -> str:
+    """A help text from the catalog, in the language of the environment (`HELP_LANGUAGE`)."""
+    return text_in(HELP_LANGUAGE, key, **params)
 
 
 def _use_language(value: Language | None) -> Language | None:
@@ -21,8 +30,7 @@ LangOption = Annotated[
     Language | None,
     typer.Option(
         "--lang",
-        help="Language of the texts people read: id (Bahasa Indonesia) or en (default: $CHECKPOINT_LANG, "
-        "then the locale, then en).",
+        help=help_text("cli.help.lang"),
         callback=_use_language,
         is_eager=True,
         show_default=False,
@@ -30,11 +38,11 @@ LangOption = Annotated[
 ]
 
 
-def parse_today(text: str | None) -> date:
+def parse_today(value: str | None) -> date:
     """The screening date from `--today YYYY-MM-DD`, or the real today."""
-    if text is None:
+    if value is None:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--today '{text}' is not a date YYYY-MM-DD.") from None
+        raise UsageError(text("cli.bad_today", value=value)) from None

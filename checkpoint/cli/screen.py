@@ -14,58 +14,45 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from checkpoint.cli.audit import say_wait
-from checkpoint.cli.options import LangOption, parse_today
+from checkpoint.cli.options import LangOption, help_text, parse_today
 from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
+from checkpoint.i18n import text
 from checkpoint.report.interface import OutputFormat
 
 if TYPE_CHECKING:
     from checkpoint.pipeline import ScreeningRun
 
-EXAMPLE = (
-    "Examples:\n\n"
-    "  checkpoint screen --registry data/sample/registry.parquet --manifest data/sample/flight_cgk_kul.csv\n\n"
-    "  checkpoint screen --name 'SITI AMINAH' --dob 1990-05-17 --sex F --destination KUL --visa-type tourist"
-)
-
 Opt = typer.Option
 
 
 def screen_command(
-    manifest: Annotated[
-        Path | None, Opt("--manifest", help="Manifest file (CSV, XLSX, Parquet, JSON, PAXLST).")
-    ] = None,
-    registry: Annotated[
-        Path | None, Opt("--registry", help="Registry file or store (default: the store under $CHECKPOINT_HOME).")
-    ] = None,
-    rules: Annotated[Path | None, Opt("--rules", help="Rule pack file or folder (default: the shipped pack).")] = None,
-    name: Annotated[str | None, Opt("--name", help="Traveller's full name.")] = None,
-    dob: Annotated[str | None, Opt("--dob", help="Date of birth (YYYY-MM-DD, DD/MM/YYYY, 17MAY90…).")] = None,
-    sex: Annotated[str | None, Opt("--sex", help="M or F.")] = None,
-    passport: Annotated[str | None, Opt("--passport", help="Passport number.")] = None,
-    nationality: Annotated[str | None, Opt("--nationality", help="Nationality, ISO alpha-3.")] = None,
-    nik: Annotated[str | None, Opt("--nik", help="16-digit NIK, if known.")] = None,
-    destination: Annotated[str | None, Opt("--destination", help="Country (ISO alpha-3) or airport (IATA).")] = None,
-    departure_date: Annotated[str | None, Opt("--departure-date", help="Departure date.")] = None,
-    return_date: Annotated[str | None, Opt("--return-date", help="Return date, if any.")] = None,
-    ticket: Annotated[str | None, Opt("--ticket", help="one_way or return.")] = None,
-    visa_type: Annotated[
-        str | None, Opt("--visa-type", help="work, tourist, visit, umrah, hajj, ziarah, student…")
-    ] = None,
-    booking_ref: Annotated[str | None, Opt("--booking-ref", help="Booking reference (PNR).")] = None,
-    port: Annotated[str | None, Opt("--port", help="Port or airport of departure.")] = None,
-    mrz: Annotated[
-        tuple[str, str] | None, Opt("--mrz", help="The two 44-character MRZ lines of the passport.", metavar="L1 L2")
-    ] = None,
-    output_format: Annotated[OutputFormat, Opt("--format", help="Output format.")] = OutputFormat.TABLE,
-    output: Annotated[Path | None, Opt("--output", help="Write the results to this file (atomically).")] = None,
-    today: Annotated[str | None, Opt("--today", help="Screening date YYYY-MM-DD (default: today).")] = None,
-    audit_log: Annotated[Path | None, Opt("--audit-log", help="Audit log (default under $CHECKPOINT_HOME).")] = None,
-    officer: Annotated[str | None, Opt("--officer", help="Officer id, for the audit log.")] = None,
-    post: Annotated[str | None, Opt("--post", help="Border post (TPI) or office, for the audit log.")] = None,
+    manifest: Annotated[Path | None, Opt("--manifest", help=help_text("screen.help.manifest"))] = None,
+    registry: Annotated[Path | None, Opt("--registry", help=help_text("screen.help.registry"))] = None,
+    rules: Annotated[Path | None, Opt("--rules", help=help_text("screen.help.rules"))] = None,
+    name: Annotated[str | None, Opt("--name", help=help_text("screen.help.name"))] = None,
+    dob: Annotated[str | None, Opt("--dob", help=help_text("screen.help.dob"))] = None,
+    sex: Annotated[str | None, Opt("--sex", help=help_text("screen.help.sex"))] = None,
+    passport: Annotated[str | None, Opt("--passport", help=help_text("screen.help.passport"))] = None,
+    nationality: Annotated[str | None, Opt("--nationality", help=help_text("screen.help.nationality"))] = None,
+    nik: Annotated[str | None, Opt("--nik", help=help_text("screen.help.nik"))] = None,
+    destination: Annotated[str | None, Opt("--destination", help=help_text("screen.help.destination"))] = None,
+    departure_date: Annotated[str | None, Opt("--departure-date", help=help_text("screen.help.departure_date"))] = None,
+    return_date: Annotated[str | None, Opt("--return-date", help=help_text("screen.help.return_date"))] = None,
+    ticket: Annotated[str | None, Opt("--ticket", help=help_text("screen.help.ticket"))] = None,
+    visa_type: Annotated[str | None, Opt("--visa-type", help=help_text("screen.help.visa_type"))] = None,
+    booking_ref: Annotated[str | None, Opt("--booking-ref", help=help_text("screen.help.booking_ref"))] = None,
+    port: Annotated[str | None, Opt("--port", help=help_text("screen.help.port"))] = None,
+    mrz: Annotated[tuple[str, str] | None, Opt("--mrz", help=help_text("screen.help.mrz"), metavar="L1 L2")] = None,
+    output_format: Annotated[OutputFormat, Opt("--format", help=help_text("screen.help.format"))] = OutputFormat.TABLE,
+    output: Annotated[Path | None, Opt("--output", help=help_text("screen.help.output"))] = None,
+    today: Annotated[str | None, Opt("--today", help=help_text("screen.help.today"))] = None,
+    audit_log: Annotated[Path | None, Opt("--audit-log", help=help_text("screen.help.audit_log"))] = None,
+    officer: Annotated[str | None, Opt("--officer", help=help_text("screen.help.officer"))] = None,
+    post: Annotated[str | None, Opt("--post", help=help_text("screen.help.post"))] = None,
     workers: Annotated[
         int | None,
-        Opt("--workers", min=1, help="Processes that share the work on a large manifest (default: every core)."),
+        Opt("--workers", min=1, help=help_text("screen.help.workers")),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -90,9 +77,9 @@ def screen_command(
     }
     given = [option for option, value in desk.items() if value is not None]
     if manifest is not None and (given or mrz):
-        raise UsageError("give either --manifest or one traveller's options (--name, --mrz, …), not both.")
+        raise UsageError(text("screen.both_inputs"))
     if manifest is None and not (name or passport or mrz):
-        raise UsageError("give --manifest FILE, or a traveller with --name/--passport or --mrz LINE1 LINE2.")
+        raise UsageError(text("screen.no_input"))
     screening_date = parse_today(today)
     log = audit_log or default_audit_log()
 
@@ -120,7 +107,7 @@ def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, s
     from checkpoint.report import write_report, write_results
 
     for note in run.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(text("cli.note", note=note), err=True)
     try:
         if output is None:
             write_results(run.results, output_format, sys.stdout)
@@ -128,22 +115,19 @@ def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, s
         else:
             write_report(run.results, output_format, output)
     except KeyboardInterrupt:
-        typer.echo(f"checkpoint: interrupted; {_logged(run)}, but its results were not written.", err=True)
+        typer.echo(text("screen.interrupted", logged=_logged(run)), err=True)
         raise typer.Exit(130) from None
     except BrokenPipeError:
         raise  # the reader went away: the root command handles it
     except (OutputError, OSError) as error:
-        reason = str(error) if isinstance(error, OutputError) else f"cannot write the results ({error.strerror})"
-        raise OutputError(f"{reason}; {_logged(run)}: screen again with another --output to get them.") from None
+        reason = str(error) if isinstance(error, OutputError) else text("screen.cannot_write", reason=error.strerror)
+        raise OutputError(text("screen.not_written", reason=reason, logged=_logged(run))) from None
     if output is not None:
         counts = {
             verdict: sum(r.verdict.value == verdict for r in run.results) for verdict in ("hold", "refer", "clear")
         }
-        typer.echo(
-            f"{len(run.results)} traveller(s) screened on {screening_date}: "
-            f"hold {counts['hold']}, refer {counts['refer']}, clear {counts['clear']}; results in {output}",
-            err=True,
-        )
+        summary = text("screen.written", count=len(run.results), date=screening_date, output=output, **counts)
+        typer.echo(summary, err=True)
 
 
 VERDICT_ORDER = ("hold", "refer", "clear")
@@ -151,10 +135,13 @@ VERDICT_ORDER = ("hold", "refer", "clear")
 
 def _logged(run: ScreeningRun) -> str:
     """Where the screening was logged, for a message about a failure after it."""
-    entries = f"entry {run.logged.start}" if len(run.logged) == 1 else f"entries {run.logged.start}–{run.logged[-1]}"
-    return f"the screening was logged ({entries} of {run.audit_log})" if run.logged else "the screening was logged"
+    if not run.logged:
+        return text("screen.logged.none")
+    if len(run.logged) == 1:
+        return text("screen.logged.one", seq=run.logged.start, path=run.audit_log)
+    return text("screen.logged.range", first=run.logged.start, last=run.logged[-1], path=run.audit_log)
 
 
 def register(app: typer.Typer) -> None:
     """Add `screen` to the root command."""
-    app.command("screen", help=f"{screen_command.__doc__}\n\n{EXAMPLE}")(screen_command)
+    app.command("screen", help=help_text("screen.help.command"))(screen_command)

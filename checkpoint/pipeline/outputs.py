@@ -14,20 +14,24 @@ def check_output(output: Path, *, audit_log: Path, registry: Path | None, manife
     one of its files, the registry file or store given, the manifest itself, or the tool's state under
     $CHECKPOINT_HOME (the registry store, the caches, the error log) (`report.destination.check_destination`)."""
     protected = [  # the most particular first: the refusal names the first that applies
-        Protected(audit_log, "the audit log"),
-        Protected(head_path_for(audit_log), "the audit log's head file"),
-        Protected(lock_path_for(audit_log), "the audit log's lock file"),
-        Protected(pending_path_for(audit_log), "the audit log's pending record"),
-        Protected(audit_log.parent / KEY_FILE_NAME, "the audit key"),
+        Protected(audit_log, "report.protected.audit_log"),
+        Protected(head_path_for(audit_log), "report.protected.audit_head"),
+        Protected(lock_path_for(audit_log), "report.protected.audit_lock"),
+        Protected(pending_path_for(audit_log), "report.protected.audit_pending"),
+        Protected(audit_log.parent / KEY_FILE_NAME, "report.protected.audit_key"),
     ]
     if registry is not None:
         store = registry.is_dir()
-        protected.append(Protected(registry, "the registry store" if store else "the registry file", inside=store))
+        protected.append(
+            Protected(
+                registry, "report.protected.registry_store" if store else "report.protected.registry_file", inside=store
+            )
+        )
     if manifest is not None:
-        protected.append(Protected(manifest, "the manifest being screened"))
+        protected.append(Protected(manifest, "report.protected.manifest"))
     protected += [
-        Protected(registry_store_dir(), "the registry store under $CHECKPOINT_HOME", inside=True),
-        Protected(cache_dir(), "checkpoint's cache under $CHECKPOINT_HOME", inside=True),
-        Protected(error_log(), "checkpoint's error log"),
+        Protected(registry_store_dir(), "report.protected.home_store", inside=True),
+        Protected(cache_dir(), "report.protected.cache", inside=True),
+        Protected(error_log(), "report.protected.error_log"),
     ]
     check_destination(output, protected)

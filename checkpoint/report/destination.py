@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checkpoint.errors import UsageError
+from checkpoint.i18n import text
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Protected:
     """A file (or, with `inside`, every file under a folder) that an output must never replace."""
 
     path: Path
-    what: str  # as the refusal names it: "the audit log", "the registry store"…
+    what: str  # the catalog key of its name in a refusal: "report.protected.audit_log" ("the audit log")…
     inside: bool = False
 
 
@@ -32,19 +33,17 @@ def check_destination(output: Path, protected: Sequence[Protected]) -> None:
     except FileNotFoundError:
         mode = None
     except OSError as error:
-        raise UsageError(f"--output {output} cannot be used ({error.strerror}); choose another file.") from None
+        raise UsageError(text("report.output.unusable", output=output, reason=error.strerror)) from None
     if mode is not None and stat.S_ISDIR(mode):
-        raise UsageError(f"--output {output} is a folder; give a file name.")
+        raise UsageError(text("report.output.folder", output=output))
     if mode is not None and not stat.S_ISREG(mode):
-        raise UsageError(f"--output {output} is a device or a pipe, not a file; give a file name.")
+        raise UsageError(text("report.output.device", output=output))
     target = Path(os.path.realpath(output))
     for guarded in protected:
         place = Path(os.path.realpath(guarded.path))
         if target == place or (guarded.inside and place in target.parents):
-            where = "is" if target == place else "is inside"
-            raise UsageError(
-                f"--output {output} {where} {guarded.what}, which results must never replace; choose another file."
-            )
+            refusal = "report.output.is_protected" if target == place else "report.output.inside_protected"
+            raise UsageError(text(refusal, output=output, what=text(guarded.what)))
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write output file {output}: the folder does not exist or is not writable.")
+        raise UsageError(text("report.output.no_folder", output=output))

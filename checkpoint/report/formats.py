@@ -8,6 +8,7 @@ from typing import TextIO
 
 from checkpoint.durable import write_text_atomically
 from checkpoint.errors import OutputError, UsageError
+from checkpoint.i18n import text
 from checkpoint.models import ScreeningResult
 from checkpoint.report.csvfmt import CsvWriter
 from checkpoint.report.interface import OutputFormat, ResultWriter
@@ -55,7 +56,9 @@ def writer_for(output_format: OutputFormat | str) -> ResultWriter:
         return WRITERS[OutputFormat(output_format)]
     except ValueError:
         choices = ", ".join(member.value for member in OutputFormat)
-        raise UsageError(f"unknown output format {output_format!r}; choose one of {choices}") from None
+        raise UsageError(
+            text("report.output.unknown_format", output_format=repr(output_format), choices=choices)
+        ) from None
 
 
 def write_results(results: Sequence[ScreeningResult], output_format: OutputFormat | str, stream: TextIO) -> None:
@@ -73,4 +76,4 @@ def write_report(results: Sequence[ScreeningResult], output_format: OutputFormat
         write_text_atomically(path, lambda stream: writer.write(results, stream))
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise OutputError(f"cannot write output file {path}: {reason[:1].lower()}{reason[1:]}") from None
+        raise OutputError(text("report.output.failed", path=path, reason=f"{reason[:1].lower()}{reason[1:]}")) from None

@@ -90,14 +90,15 @@ def manifest_table(results: Sequence[ScreeningResult]) -> Table:
     """One row per traveller, in input order: verdict and risk; pax id, name, passport, registry; reasons."""
     # Three columns: on an 80-column terminal the reasons keep about half the width and wrap, never truncate.
     table = Table(box=box.SQUARE, show_lines=True, padding=(0, 1))
-    table.add_column("Verdict", no_wrap=True)
-    table.add_column("Traveller", overflow="fold", max_width=_TRAVELLER_MAX_WIDTH)
-    table.add_column("Reasons", overflow="fold")
+    table.add_column(text("report.column.verdict"), no_wrap=True)
+    table.add_column(text("report.column.traveller"), overflow="fold", max_width=_TRAVELLER_MAX_WIDTH)
+    table.add_column(text("report.column.reasons"), overflow="fold")
     for result in results:
-        verdict = Text.assemble(verdict_badge(result.verdict), "\n", (f"risk {result.risk_score}", _DIM))
+        risk = text("report.risk", score=result.risk_score)
+        verdict = Text.assemble(verdict_badge(result.verdict), "\n", (risk, _DIM))
         who = Text("\n").join(
             [
-                Text(f"pax {displayable(result.pax_id)}", style="bold"),
+                Text(text("report.pax", pax_id=displayable(result.pax_id)), style="bold"),
                 *_traveller_lines(result),
                 _registry_text(result, long=False),
             ]
@@ -111,11 +112,11 @@ def result_panel(result: ScreeningResult, width: int | None = None) -> Panel:
     verdict = Verdict(result.verdict)
     headline = Text.assemble(verdict_badge(verdict), "  ", (text(VERDICT_MEANINGS[verdict]), "bold"))
     identity = Text(" · ").join(_traveller_lines(result))
-    record = Text.assemble(("record: ", _DIM), _registry_text(result, long=True))
-    score = Text.assemble(("risk score: ", _DIM), str(result.risk_score))
+    record = Text.assemble((text("report.record"), _DIM), _registry_text(result, long=True))
+    score = Text.assemble((text("report.risk_score"), _DIM), str(result.risk_score))
     parts: list[RenderableType] = [headline, Text(""), identity, record, score, Text("")]
     parts.append(_reasons(result))
-    title = Text(f"pax {displayable(result.pax_id)}")
+    title = Text(text("report.pax", pax_id=displayable(result.pax_id)))
     return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, width=width, padding=(0, 1))
 
 
@@ -128,14 +129,16 @@ def verdict_badge(verdict: Verdict) -> Text:
 def verdict_summary(results: Sequence[ScreeningResult]) -> Text:
     """One line under the table: how many travellers, and how many of each verdict (gravest first)."""
     counts = Counter(Verdict(result.verdict) for result in results)
-    noun = "traveller" if len(results) == 1 else "travellers"
-    summary = Text(f"{len(results)} {noun}: ")
+    listed = Text()
     ordered = sorted(Verdict, key=lambda verdict: verdict.rank, reverse=True)
     for index, verdict in enumerate(ordered):
         if index:
-            summary.append(", ")
-        summary.append(f"{verdict.value} {counts[verdict]}", style=VERDICT_STYLES[verdict] if counts[verdict] else "")
-    return summary
+            listed.append(", ")
+        count = f"{text(VERDICT_NAMES[verdict]).lower()} {counts[verdict]}"
+        listed.append(count, style=VERDICT_STYLES[verdict] if counts[verdict] else "")
+    # The counts keep their colours wherever the language puts them in the sentence.
+    before, _, after = text("report.summary", count=len(results), verdicts="\0").partition("\0")
+    return Text.assemble(before, listed, after)
 
 
 def hits_by_severity(hits: Iterable[Hit]) -> list[Hit]:
@@ -145,11 +148,11 @@ def hits_by_severity(hits: Iterable[Hit]) -> list[Hit]:
 
 def _traveller_lines(result: ScreeningResult) -> list[Text]:
     traveller = result.traveller
-    name = Text(displayable(traveller.full_name)) if traveller.full_name else Text("no name", style=_DIM)
+    name = Text(displayable(traveller.full_name)) if traveller.full_name else Text(text("report.no_name"), style=_DIM)
     if traveller.passport_number:
-        passport = Text(f"passport {displayable(traveller.passport_number)}")
+        passport = Text(text("report.passport", number=displayable(traveller.passport_number)))
     else:
-        passport = Text("no passport number", style=_DIM)
+        passport = Text(text("report.no_passport"), style=_DIM)
     return [name, passport]
 
 
@@ -158,39 +161,38 @@ def _registry_text(result: ScreeningResult, *, long: bool) -> Text:
     if outcome.match is not None:
         match = outcome.match
         detail = f"{match.confidence:.2f}, {match.method}" if long else f"{match.confidence:.2f}"
-        text = Text.assemble((displayable(match.record_id), "bold"), f" ({displayable(detail)})")
+        shown = Text.assemble((displayable(match.record_id), "bold"), f" ({displayable(detail)})")
         doubts = match_doubts(match.fields)
         if doubts:  # what the officer should look at before trusting the match
-            text.append(("; " if long else "\n") + ", ".join(doubts), style=_DIM)
+            shown.append(("; " if long else "\n") + ", ".join(doubts), style=_DIM)
     else:
-        text = Text("not in registry")
+        shown = Text(text("report.not_in_registry"))
     if outcome.candidates and long:
         listed = ", ".join(f"{c.record_id} ({c.confidence:.2f})" for c in outcome.candidates)
-        text.append(f"; near misses: {displayable(listed)}", style=_DIM)
+        shown.append(text("report.near_misses", listed=displayable(listed)), style=_DIM)
     elif outcome.candidates:
-        count = len(outcome.candidates)
-        text.append(f"\n{count} {'candidate' if count == 1 else 'candidates'}", style=_DIM)
-    return text
+        shown.append("\n" + text("report.candidates", count=len(outcome.candidates)), style=_DIM)
+    return shown
 
 
-#: A claimed record's field outcomes (SPEC §5 `match.fields`) that an officer should see beside it.
+#: A claimed record's field outcomes (SPEC §5 `match.fields`) that an officer should see beside it: catalog keys.
 _DOUBTS = {
-    ("date_of_birth", "one_digit"): "birth date one digit off",
-    ("date_of_birth", "swapped"): "birth day and month swapped",
-    ("date_of_birth", "missing"): "no birth date to compare",
-    ("passport_number", "different"): "other passport number",
-    ("passport_number", "ocr"): "passport number differs in look-alike characters",
-    ("sex", "disagree"): "sex differs",
+    ("date_of_birth", "one_digit"): "report.doubt.birth_one_digit",
+    ("date_of_birth", "swapped"): "report.doubt.birth_swapped",
+    ("date_of_birth", "missing"): "report.doubt.birth_missing",
+    ("passport_number", "different"): "report.doubt.passport_different",
+    ("passport_number", "ocr"): "report.doubt.passport_ocr",
+    ("sex", "disagree"): "report.doubt.sex_disagree",
 }
 _NAME_DOUBT = 0.95  # a name less alike than this is shown with its score
 
 
 def match_doubts(fields: Mapping[str, object]) -> list[str]:
     """What did not agree between the traveller and the claimed record, in words (empty when all did)."""
-    doubts = [text for (field, outcome), text in _DOUBTS.items() if fields.get(field) == outcome]
+    doubts = [text(key) for (field, outcome), key in _DOUBTS.items() if fields.get(field) == outcome]
     name = fields.get("name")
     if isinstance(name, float) and name < _NAME_DOUBT:
-        doubts.insert(0, f"name alike {name:.2f}")
+        doubts.insert(0, text("report.doubt.name", score=f"{name:.2f}"))
     return doubts
 
 
@@ -206,12 +208,13 @@ def _reasons(result: ScreeningResult) -> RenderableType:
         grid.add_row(Text("•"), line)
     for unknown in result.unknown:
         missing = ", ".join(unknown.missing)
-        line = Text(f"{displayable(unknown.rule)} not decided: missing {displayable(missing)}", style=_DIM)
+        said = text("report.not_decided", rule=displayable(unknown.rule), missing=displayable(missing))
+        line = Text(said, style=_DIM)
         grid.add_row(Text("?", style=_DIM), line)
     for warning in result_warnings(result):
         grid.add_row(Text("!", style=_DIM), Text(displayable(warning), style=_DIM))
     if not grid.rows:
-        return Text("no findings", style=_DIM)
+        return Text(text("report.no_findings"), style=_DIM)
     return grid
 
 

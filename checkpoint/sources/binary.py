@@ -11,6 +11,7 @@ from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checkpoint import i18n
 from checkpoint.errors import InputDataError
 from checkpoint.sources.header import HEADER_SEARCH_ROWS, column_names, find_header_row, is_blank_cell, known_columns
 from checkpoint.sources.interface import RawTable
@@ -46,7 +47,7 @@ class ParquetReader:
             # Integers stay integers even beside nulls: a 16-digit NIK must not pass through a float.
             frame = table.to_pandas(integer_object_nulls=True, date_as_object=True)
         except Exception:  # see the module note
-            raise InputDataError(f"{path.name} is not a readable Parquet file; export it again.") from None
+            raise InputDataError(i18n.text("source.parquet.unreadable", file=path.name)) from None
         frame.columns = column_names(list(frame.columns))
         return RawTable.from_frame(_as_cells(frame), path.name, unit="row")  # numbered as if exported to CSV
 
@@ -112,26 +113,24 @@ class XlsxReader:
 
     def read(self, path: Path) -> RawTable:
         if not _is_workbook(path):
-            raise InputDataError(f"{path.name} is not an XLSX workbook (a ZIP archive without one); export it again.")
+            raise InputDataError(i18n.text("source.xlsx.not_zip", file=path.name))
         import pandas as pd
 
         try:
             sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
         except Exception:  # see the module note
-            raise InputDataError(
-                f"{path.name} is not a readable XLSX workbook; save it again from a spreadsheet program."
-            ) from None
+            raise InputDataError(i18n.text("source.xlsx.unreadable", file=path.name)) from None
         tables = {name: found for name, sheet in sheets.items() if (found := _sheet_table(sheet)) is not None}
         if not tables:
-            raise InputDataError(f"{path.name} has no sheet with a header row and data.")
+            raise InputDataError(i18n.text("source.xlsx.no_sheet", file=path.name))
         chosen = max(tables, key=lambda name: tables[name].score)  # the first of equals, in workbook order
         found = tables[chosen]
-        notes = [f"{path.name}: sheet {chosen!r} read"]
+        notes = [i18n.text("source.xlsx.sheet_read", file=path.name, sheet=repr(chosen))]
         if found.above:
-            notes.append(f"{path.name}: {found.above} row(s) above the header skipped")
+            notes.append(i18n.text("source.xlsx.rows_skipped", file=path.name, count=found.above))
         if len(tables) > 1:
             others = ", ".join(repr(name) for name in tables if name != chosen)
-            notes.append(f"{path.name}: other sheet(s) with data not read: {others}")
+            notes.append(i18n.text("source.xlsx.other_sheets", file=path.name, sheets=others))
         return RawTable.from_frame(_as_cells(found.table), path.name, tuple(notes), found.rows, unit="row")
 
 
@@ -166,7 +165,7 @@ def _json_rows(text: str, source: str) -> tuple[list[object], tuple[int, ...], s
         data = json.loads(text)
     except json.JSONDecodeError as whole:
         if text.lstrip().startswith("["):
-            raise InputDataError(f"{source} is not valid JSON (line {whole.lineno}).") from None
+            raise InputDataError(i18n.text("source.json.invalid", file=source, line=whole.lineno)) from None
         rows: list[object] = []
         lines: list[int] = []
         for number, line in enumerate(_LINE_BREAK.split(text), start=1):
@@ -174,7 +173,7 @@ def _json_rows(text: str, source: str) -> tuple[list[object], tuple[int, ...], s
                 try:
                     rows.append(json.loads(line))
                 except json.JSONDecodeError:
-                    raise InputDataError(f"{source} is not valid JSON Lines (line {number}).") from None
+                    raise InputDataError(i18n.text("source.json.invalid_lines", file=source, line=number)) from None
                 lines.append(number)
         return rows, tuple(lines), "line"
     if isinstance(data, dict):
@@ -205,12 +204,12 @@ class JsonReader:
         rows, lines, unit = _json_rows(text, path.name)
         objects = [row for row in rows if isinstance(row, dict)]
         if len(objects) != len(rows):
-            raise InputDataError(f"{path.name} must hold a list of objects, one per row.")
+            raise InputDataError(i18n.text("source.json.not_a_list", file=path.name))
         if not objects:
-            raise InputDataError(f"{path.name} holds no rows.")
+            raise InputDataError(i18n.text("source.json.no_rows", file=path.name))
         columns = list(dict.fromkeys(key for row in objects for key in row))
         if not columns:
-            raise InputDataError(f"{path.name} holds only empty objects: no row has a field.")
+            raise InputDataError(i18n.text("source.json.empty_objects", file=path.name))
         cells = tuple([_json_cell(row.get(column)) for row in objects] for column in columns)
         return RawTable(tuple(column_names(columns)), cells, path.name, lines=lines, unit=unit)
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from checkpoint import i18n
 from checkpoint.errors import InputDataError
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.sources.header import column_names, find_header_row
@@ -38,9 +39,9 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         try:
             return data.decode(utf16), utf16
         except UnicodeDecodeError:
-            raise InputDataError(f"{source} is not readable UTF-16 text; export it again as CSV.") from None
+            raise InputDataError(i18n.text("source.text.utf16", file=source)) from None
     if b"\x00" in data[:4096]:
-        raise InputDataError(f"{source} is a binary file, not a text table; export it as CSV or XLSX.")
+        raise InputDataError(i18n.text("source.text.binary", file=source))
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -50,7 +51,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     else:
         encoding, text = "latin-1", data.decode("latin-1")  # every byte is a Latin-1 character
     if _looks_binary(text[:4096]):
-        raise InputDataError(f"{source} is a binary file, not a text table; export it as CSV or XLSX.")
+        raise InputDataError(i18n.text("source.text.binary", file=source))
     return text, "utf-8" if encoding == "utf-8-sig" else encoding
 
 
@@ -149,16 +150,16 @@ class DelimitedReader:
         source = path.name
         text, encoding = decode(path.read_bytes(), source)
         if not text.strip():
-            raise InputDataError(f"{source} is empty; expected a header row and data rows.")
+            raise InputDataError(i18n.text("source.empty", file=source))
         with _long_fields(), cycle_collection_paused():
             delimiter = sniff_delimiter(text)
             skipped = _title_lines(text, delimiter)
             headers, columns, data_lines, blank = _columns(_drop_lines(text, skipped), delimiter, source, skipped)
-        notes = [] if encoding == "utf-8" else [f"{source} read as {encoding}"]
+        notes = [] if encoding == "utf-8" else [i18n.text("source.text.encoding", file=source, encoding=encoding)]
         if skipped:
-            notes.append(f"{source}: {skipped} line(s) above the header skipped")
+            notes.append(i18n.text("source.text.lines_skipped", file=source, count=skipped))
         if blank:
-            notes.append(f"{source}: {blank} empty row(s) skipped")
+            notes.append(i18n.text("source.text.empty_rows", file=source, count=blank))
         return RawTable(tuple(headers), columns, source, tuple(notes), data_lines)
 
 
@@ -172,7 +173,7 @@ def _columns(
     """
     rows, lines, quoted_blanks = _parse(body, delimiter, source, offset)
     if not rows:
-        raise InputDataError(f"{source} is empty; expected a header row and data rows.")
+        raise InputDataError(i18n.text("source.empty", file=source))
     headers = column_names(rows[0])
     data, data_lines = rows[1:], lines[1:]
     empty = [position for position, row in enumerate(data) if not "".join(row).strip()]
@@ -284,20 +285,15 @@ def _parse_rows(body: str, delimiter: str, source: str, offset: int, *, strict: 
             elif len(row) > width:
                 parsed.wide += 1
                 if strict and any(cell.strip() for cell in row[width:]):
-                    raise InputDataError(
-                        f"{source} line {line} has {len(row)} cells but the header has "
-                        f"{width}; check the delimiter and the quoting on that line."
-                    )
+                    said = i18n.text("source.text.wide_row", file=source, line=line, cells=len(row), width=width)
+                    raise InputDataError(said)
                 row = row[:width]  # trailing delimiters: harmless
             elif len(row) < width:
                 row += [""] * (width - len(row))
             rows.append(row)
             lines.append(line)
     except csv.Error:  # named by the line the broken row starts on: where an unclosed quote opens
-        raise _Malformed(
-            f"{source} is not a well-formed delimited table near line {offset + start + 1}; "
-            "check the quoting on that line."
-        ) from None
+        raise _Malformed(i18n.text("source.text.malformed", file=source, line=offset + start + 1)) from None
     if not strict:
         parsed.open_quote = _ends_inside_quotes(body, delimiter, last)
     return parsed

@@ -2,13 +2,15 @@
 
 Knows separators, the release character and segment terminators, and nothing of any message built from
 them: `Segment`s come out with their tag and elements, and what they mean is the caller's business.
-Errors are predicates about the file that complete a sentence starting with its name, never quoting data.
+Errors are sentences about the file that its reader completes with the file's name, never quoting data.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from checkpoint.sources.interface import FileSentenceError
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -33,8 +35,8 @@ class ServiceChars:
 DEFAULT_CHARS = ServiceChars()
 
 
-class EdifactError(ValueError):
-    """The text cannot be read as EDIFACT; the message is a predicate about the file, never quoting data."""
+class EdifactError(FileSentenceError):
+    """The text cannot be read as EDIFACT (a `source.edifact.*` sentence about the file, never quoting data)."""
 
 
 class NotEdifactError(EdifactError):
@@ -74,7 +76,7 @@ def decode_edifact(data: bytes) -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise EdifactError("is not readable UTF-16 text; ask the sender for a new export") from None
+            raise EdifactError("source.edifact.utf16") from None
     else:
         data = data.removeprefix(_UTF8_BOM)
         try:
@@ -82,7 +84,7 @@ def decode_edifact(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             text, encoding = data.decode("latin-1"), "latin-1"  # every byte is a Latin-1 character
     if "\x00" in text:
-        raise EdifactError("is a binary file, not an EDIFACT text; ask the sender for a new export")
+        raise EdifactError("source.edifact.binary")
     return text, encoding
 
 
@@ -105,13 +107,13 @@ def service_chars(text: str) -> tuple[ServiceChars, str]:
         return DEFAULT_CHARS, text
     advice = text[3:9]
     if len(advice) < 6:
-        raise EdifactError("has a UNA service string advice shorter than six characters; it is cut short")
+        raise EdifactError("source.edifact.una_short")
     chars = ServiceChars(*advice)
     separators = [chars.component, chars.element, chars.terminator]
     if chars.release != " ":  # a space says "no release character" (ISO 9735)
         separators.append(chars.release)
     if len(set(separators)) < len(separators) or any(ch.isalnum() for ch in separators):
-        raise EdifactError("declares unusable separators in its UNA service string advice")
+        raise EdifactError("source.edifact.una_separators")
     return chars, text[9:]
 
 
@@ -147,10 +149,7 @@ def split_segments(text: str, chars: ServiceChars = DEFAULT_CHARS) -> list[Segme
     text = text.translate({ord(ch): None for ch in breaks})
     release = None if chars.release == " " else chars.release  # a space says "no release character"
     if release is not None and (len(text) - len(text.rstrip(release))) % 2:
-        raise EdifactError(
-            f"ends with a release character ({release!r}) that escapes nothing; the file is cut short or "
-            "damaged, ask the sender for a new copy"
-        )
+        raise EdifactError("source.edifact.release_at_end", release=repr(release))
     pieces = _cut(text, chars.terminator, release)
     segments: list[Segment] = []
     for position, piece in enumerate(pieces):
@@ -176,9 +175,9 @@ def parse_edifact(text: str) -> list[Segment]:
     """
     text = text.lstrip(_LEADING)
     if not text.startswith(("UNA", "UNB+", "UNH+")):
-        raise NotEdifactError("does not start with an EDIFACT UNA, UNB or UNH segment")
+        raise NotEdifactError("source.edifact.no_service_segment")
     chars, rest = service_chars(text)
     segments = split_segments(rest, chars)
     if not any(segment.terminated for segment in segments):
-        raise EdifactError("has no segment terminator, so it is not a readable EDIFACT file")
+        raise EdifactError("source.edifact.no_terminator")
     return segments

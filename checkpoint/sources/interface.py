@@ -8,8 +8,28 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from checkpoint.i18n import text
+
 if TYPE_CHECKING:
     import pandas as pd
+
+
+class FileSentenceError(ValueError):
+    """What is wrong with a file's content, said by a part that does not know the file's name: a catalog key
+    (`source.*`, whose sentence starts with `{file}`) and its values, never quoting data. The reader, which
+    knows the name, turns it into one sentence for the officer (`sentence`)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        """The sentence `key` of the catalog, with `params` besides the file's name."""
+        super().__init__(key)
+        self.key, self.params = key, params
+
+    def sentence(self, file: str) -> str:
+        """The problem as one sentence about `file`, in the run's language."""
+        return text(self.key, file=file, **self.params)
+
+    def __str__(self) -> str:
+        return self.sentence("…")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
+from checkpoint.i18n import text
 from checkpoint.sources.edifact import (
     EdifactError,
     NotEdifactError,
@@ -24,7 +25,7 @@ from checkpoint.sources.edifact import (
     looks_like_edifact,
     parse_edifact,
 )
-from checkpoint.sources.interface import RawTable
+from checkpoint.sources.interface import FileSentenceError, RawTable
 
 #: Output columns: SPEC §4.2 field names, which `checkpoint.columns` resolves without aliases.
 COLUMNS: tuple[str, ...] = (
@@ -51,8 +52,8 @@ _BOOKING_QUALIFIERS = ("AVF", "ABO")  # reservation number first, then the origi
 _UNUSED_TAGS = frozenset({"UNG", "UNE", "COM", "CTA", "MEA", "GEI", "FTX", "EMP", "CPI", "QTY", "GID", "AUT"})
 
 
-class PaxlstError(ValueError):
-    """The text is no passenger list (not EDIFACT at all, or no passenger in it); a predicate about the file."""
+class PaxlstError(FileSentenceError):
+    """The text is no passenger list (not EDIFACT at all, or no passenger in it): a `source.paxlst.*` sentence."""
 
 
 def _date_text(value: str | None) -> str | None:
@@ -141,7 +142,9 @@ class _Message:
 
     @property
     def label(self) -> str:
-        return f"message {self.number}" + (f" (flight {self.flight})" if self.flight else "")
+        if self.flight:
+            return text("source.paxlst.message_of_flight", number=self.number, flight=self.flight)
+        return text("source.paxlst.message", number=self.number)
 
 
 class _PaxlstWalk:
@@ -183,28 +186,29 @@ class _PaxlstWalk:
         self.message, self.passenger, self.other_party = None, None, False
         if trailer is None:
             if message.explicit:
-                self.notes.append(f"{message.label} has no UNT trailer; the file may be cut short")
+                self.notes.append(text("source.paxlst.no_trailer", message=message.label))
         else:
             counted = trailer.value(0)
             if message.explicit and not (counted and counted.isdigit() and int(counted) == message.segments):
-                self.notes.append(
-                    f"{message.label}: UNT counts {counted or 'no'} segments, {message.segments} found; "
-                    "the message may be incomplete"
+                counted = counted or text("source.paxlst.no_count")
+                said = text(
+                    "source.paxlst.segment_count", message=message.label, counted=counted, found=message.segments
                 )
+                self.notes.append(said)
         if message.crew_list and not message.passengers:
             self.counts["crew list"] += 1
-            self.notes.append(
-                f"{message.label} is a crew list (BGM+250); its {message.crew} crew member(s) were not read "
-                "(crew lists are not screened)"
-            )
+            self.notes.append(text("source.paxlst.crew_list", message=message.label, count=message.crew))
         elif message.crew:
-            self.notes.append(f"{message.label}: {message.crew} crew member(s) not read (crew are not screened)")
+            self.notes.append(text("source.paxlst.crew_members", message=message.label, count=message.crew))
         if message.declared is not None and not message.crew_list:
             found = len(message.passengers)
             if not message.declared.isdigit():
-                self.notes.append(f"{message.label}: CNT passenger count is not a number")
+                self.notes.append(text("source.paxlst.cnt_not_number", message=message.label))
             elif int(message.declared) != found:
-                self.notes.append(f"{message.label}: CNT says {int(message.declared)} passengers, {found} found")
+                declared = int(message.declared)
+                self.notes.append(
+                    text("source.paxlst.cnt_differs", message=message.label, declared=declared, found=found)
+                )
         for passenger in message.passengers:
             if passenger.documents and passenger.passport is None:
                 self.counts["no passport"] += 1
@@ -276,9 +280,7 @@ class _PaxlstWalk:
         if self.functional_groups or counted is None:
             return
         if not (counted.isdigit() and int(counted) == self.interchange_messages):
-            self.notes.append(
-                f"UNZ counts {counted} messages, {self.interchange_messages} found; the file may be incomplete"
-            )
+            self.notes.append(text("source.paxlst.message_count", counted=counted, found=self.interchange_messages))
 
     def _unb(self, segment: Segment) -> None:
         self._close(trailer=None)
@@ -289,10 +291,8 @@ class _PaxlstWalk:
         message = self._current()
         message.document_code = segment.value(0)
         if message.document_code not in (_PASSENGER_LIST, _CREW_LIST):
-            self.notes.append(
-                f"{message.label}: BGM document code {message.document_code or '(none)'} is not 745 "
-                "(passenger list); read as one"
-            )
+            code = message.document_code or text("source.paxlst.no_code")
+            self.notes.append(text("source.paxlst.document_code", message=message.label, code=code))
 
     def _tdt(self, segment: Segment) -> None:
         message = self._current()
@@ -390,24 +390,25 @@ class _PaxlstWalk:
         self._close(trailer=None)
         if self.passenger_nads == 0:
             if self.counts["crew list"]:
-                raise PaxlstError("holds a crew list (BGM+250) and no passengers; checkpoint screens passenger lists")
-            raise PaxlstError(
-                "holds no passenger (NAD+FL) segment, so it is not a readable passenger list; ask the sender for "
-                "a new export"
-            )
-        wording = {
-            "in-transit": "in-transit passenger(s) (NAD+DDU) read as passengers",
-            "unexpected NAD": "NAD segment(s) with an unexpected party qualifier read as passengers",
-            "unnamed": "passenger group(s) without a readable NAD+FL kept as rows without a name",
-            "no passport": "passenger(s) carry travel documents but no passport (DOC+P); passport number left blank",
-            "garbled": "garbled segment(s) ignored",
-            "stray UNT": "UNT segment(s) outside a message ignored",
-        }
-        self.notes.extend(f"{self.counts[key]} {text}" for key, text in wording.items() if self.counts[key])
+                raise PaxlstError("source.paxlst.crew_only")
+            raise PaxlstError("source.paxlst.no_passenger")
+        self.notes.extend(
+            text(key, count=self.counts[counter]) for counter, key in _COUNTED.items() if self.counts[counter]
+        )
         if self.unknown_tags:
             tags = ", ".join(sorted(self.unknown_tags))
-            self.notes.append(f"{sum(self.unknown_tags.values())} segment(s) of unknown type ignored ({tags})")
+            self.notes.append(text("source.paxlst.unknown_tags", count=sum(self.unknown_tags.values()), tags=tags))
 
+
+#: What the walk counts, and the note that says how many (a catalog key), in the order the notes are given.
+_COUNTED = {
+    "in-transit": "source.paxlst.in_transit",
+    "unexpected NAD": "source.paxlst.unexpected_nad",
+    "unnamed": "source.paxlst.unnamed",
+    "no passport": "source.paxlst.no_passport",
+    "garbled": "source.paxlst.garbled",
+    "stray UNT": "source.paxlst.stray_unt",
+}
 
 _Handler = Callable[[_PaxlstWalk, Segment], None]
 _HANDLERS: dict[str, _Handler] = {
@@ -428,21 +429,21 @@ _HANDLERS: dict[str, _Handler] = {
 }
 
 
-def read_paxlst(text: str) -> tuple[list[dict[str, str | None]], list[str]]:
+def read_paxlst(content: str) -> tuple[list[dict[str, str | None]], list[str]]:
     """Passenger rows (COLUMNS as keys, in message order) and file notes from PAXLST text.
 
     Raises EdifactError when the text is not readable EDIFACT, PaxlstError when it holds no passenger.
     """
     try:
-        segments = parse_edifact(text)
-    except NotEdifactError as error:
-        raise PaxlstError(f"{error}, so it is not a PAXLST manifest") from None
+        segments = parse_edifact(content)
+    except NotEdifactError:
+        raise PaxlstError("source.paxlst.not_edifact") from None
     walk = _PaxlstWalk()
     for segment in segments:
         if segment.terminated or segment.tag in ("UNT", "UNZ"):
             walk.feed(segment)
         else:  # a segment cut off by the end of the file: its last value is likely incomplete
-            walk.notes.append("the file ends in the middle of a segment; it may be cut short (that segment not read)")
+            walk.notes.append(text("source.paxlst.cut_segment"))
     walk.finish()
     return walk.rows, walk.notes
 
@@ -459,17 +460,17 @@ class PaxlstReader:
     def read(self, path: Path) -> RawTable:
         """One row per passenger, every cell a string or None; InputDataError naming the file if unreadable."""
         try:
-            text, encoding = decode_edifact(path.read_bytes())
-            rows, notes = read_paxlst(text)
+            content, encoding = decode_edifact(path.read_bytes())
+            rows, notes = read_paxlst(content)
         except (EdifactError, PaxlstError) as error:
-            raise InputDataError(f"{path.name} {error}.") from None
+            raise InputDataError(error.sentence(path.name)) from None
         if encoding != "utf-8":
-            notes.insert(0, f"read as {encoding} text (not UTF-8)")
+            notes.insert(0, text("source.paxlst.encoding", encoding=encoding))
         return RawTable(
             headers=COLUMNS,
             columns=tuple([row.get(column) for row in rows] for column in COLUMNS),
             source=path.name,
-            notes=tuple(f"{path.name}: {note}" for note in notes),
+            notes=tuple(text("source.paxlst.note", file=path.name, note=note) for note in notes),
             lines=range(1, len(rows) + 1),
             unit="passenger",
         )

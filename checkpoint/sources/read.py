@@ -22,6 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
+from checkpoint.i18n import text
+from checkpoint.i18n.language import has_text
 from checkpoint.sources.binary import JsonReader, ParquetReader, XlsxReader, parquet_cells, zip_unpacked_bytes
 from checkpoint.sources.delimited import DelimitedReader
 from checkpoint.sources.interface import RawTable, TableReader
@@ -54,13 +56,6 @@ _PROMISED = {
     ".edi": {"paxlst"},
     ".edifact": {"paxlst"},
 }
-_CONTENT = {
-    "csv": "delimited text",
-    "xlsx": "an XLSX workbook",
-    "parquet": "a Parquet table",
-    "json": "JSON",
-    "paxlst": "a PAXLST message",
-}
 
 
 def read_table(
@@ -73,26 +68,23 @@ def read_table(
     """
     try:
         if path.is_dir():
-            raise InputDataError(f"{path} is a folder, not a file.")
+            raise InputDataError(text("source.folder", path=path))
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputDataError(f"{path} does not exist.") from None
+        raise InputDataError(text("source.missing", path=path)) from None
     except OSError as error:
-        raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
+        raise InputDataError(text("source.unreadable", path=path, reason=error.strerror)) from None
     if size == 0:
-        raise InputDataError(f"{path.name} is empty; expected a header row and data rows.")
+        raise InputDataError(text("source.empty", file=path.name))
     if size > max_bytes:
         raise InputDataError(_too_large(path, size, max_bytes, unpacked=False))
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
     except OSError as error:
-        raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
+        raise InputDataError(text("source.unreadable", path=path, reason=error.strerror)) from None
     if head.startswith(_OLE2_MAGIC):
-        raise InputDataError(
-            f"{path.name} is an old-style (.xls) or password-protected workbook; save it as .xlsx without a "
-            "password, or as CSV."
-        )
+        raise InputDataError(text("source.old_workbook", file=path.name))
     unpacked = _unpacked_bytes(path, head)
     if unpacked is not None and unpacked > max_bytes:
         raise InputDataError(_too_large(path, unpacked, max_bytes, unpacked=True))
@@ -101,9 +93,9 @@ def read_table(
             try:
                 raw = reader.read(path)
             except OSError as error:
-                raise InputDataError(f"{path} cannot be read ({error.strerror}).") from None
+                raise InputDataError(text("source.unreadable", path=path, reason=error.strerror)) from None
             return _note_misnamed(raw, path, reader.name)
-    raise InputDataError(f"{path.name} is not a format checkpoint reads (CSV, XLSX, Parquet, JSON, PAXLST).")
+    raise InputDataError(text("source.unknown_format", file=path.name))
 
 
 def _unpacked_bytes(path: Path, head: bytes) -> int | None:
@@ -117,15 +109,16 @@ def _unpacked_bytes(path: Path, head: bytes) -> int | None:
 
 
 def _size(count: int) -> str:
-    return f"{count / _MIB:,.0f} MB" if count >= _MIB else f"{count:,} bytes"
+    return (
+        text("source.size.mb", count=f"{count / _MIB:,.0f}")
+        if count >= _MIB
+        else text("source.size.bytes", count=f"{count:,}")
+    )
 
 
 def _too_large(path: Path, size: int, limit: int, *, unpacked: bool) -> str:
-    what = f"holds {_size(size)} of data once unpacked" if unpacked else f"is {_size(size)}"
-    return (
-        f"{path.name} {what}, more than the {_size(limit)} checkpoint reads into memory at once; "
-        "split it into smaller files."
-    )
+    key = "source.too_large_unpacked" if unpacked else "source.too_large"
+    return text(key, file=path.name, size=_size(size), limit=_size(limit))
 
 
 def _note_misnamed(raw: RawTable, path: Path, reader: str) -> RawTable:
@@ -134,5 +127,6 @@ def _note_misnamed(raw: RawTable, path: Path, reader: str) -> RawTable:
     promised = _PROMISED.get(suffix)
     if promised is None or reader in promised:
         return raw
-    note = f"{path.name} is named {suffix} but holds {_CONTENT.get(reader, reader)}; read as such"
+    content = text(f"source.content.{reader}") if has_text(f"source.content.{reader}") else reader
+    note = text("source.misnamed", file=path.name, suffix=suffix, content=content)
     return replace(raw, notes=(note, *raw.notes))
