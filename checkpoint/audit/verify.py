@@ -219,7 +219,7 @@ def _parse(path: Path, number: int, line: bytes) -> dict[str, Any]:
         entry = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
         # JSONDecodeError's msg names only the problem and position, never the content.
-        reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else text("audit.verify.not_utf8")
         raise AuditChainError(text("audit.verify.not_json", path=path, number=number, reason=reason), number) from None
     if not isinstance(entry, dict):
         raise AuditChainError(text("audit.verify.not_object", path=path, number=number), number)
