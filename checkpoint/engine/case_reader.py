@@ -8,6 +8,7 @@ from checkpoint.engine.condition_reader import REPLACED_FIELDS, ConditionReader
 from checkpoint.engine.document import Map, Value
 from checkpoint.engine.pack import EXPECTATIONS, CaseTraveller, RuleTest, fields_of
 from checkpoint.engine.shapes import ShapeReader
+from checkpoint.i18n import text
 from checkpoint.models import RECORD_COLUMNS, TRAVELLER_FIELDS
 
 _CASE_KEYS = ("name", "traveller", "record", "facts", "expect")
@@ -34,7 +35,9 @@ class CaseReader:
             body = self.shapes.mapping(item, "a test case", item.mark)
             if body is None:
                 continue
-            name = self.shapes.text(body.items.get("name"), "name", body.mark) or f"case at line {body.mark.line}"
+            name = self.shapes.text(body.items.get("name"), "name", body.mark) or text(
+                "engine.case.unnamed", line=body.mark.line
+            )
             if "manifest" not in body.key_marks:
                 single = self._traveller(body, {}, "a test case", _CASE_KEYS, ("traveller", "expect"))
                 if single is not None:

@@ -51,6 +51,15 @@ def _country(text: str) -> tuple[str | None, str]:
     return code, ""
 
 
+def _written(node: Value) -> str:
+    """An operand as the rule writes it: a scalar's text, a list as `[a, b]`."""
+    if isinstance(node, Seq):
+        return "[" + ", ".join(_written(item) for item in node.items) + "]"
+    if isinstance(node, Scalar):
+        return node.text or ""
+    return "{…}"
+
+
 def _bounds(value: object) -> tuple[float, ...]:
     """The numbers of an operand: one, or the two of `between`."""
     return tuple(value) if isinstance(value, tuple) else (value,)  # type: ignore[return-value]
@@ -136,7 +145,7 @@ class ConditionReader:
                 body.items[ops[0]].mark, "E205", "group.share is a fraction from 0 to 1: write 0.5 for half"
             )
             return None
-        return Leaf(spec.name, op, value, body.mark)
+        return Leaf(spec.name, op, value, body.mark, _written(body.items[ops[0]]))
 
     def _in_scope(self, scope: str, where: str, name: str | None, mark: Mark) -> bool:
         """A group fact only in a group rule's `when`, a traveller's field everywhere else."""

@@ -27,10 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checkpoint import i18n
 from checkpoint.cachefile import write_cache_file
 from checkpoint.engine.limits import pack_limit
+from checkpoint.engine.syntax import explain
 
 if TYPE_CHECKING:
+    from ruamel.yaml.error import MarkedYAMLError
     from ruamel.yaml.nodes import Node
 
 # ruamel.yaml is imported only to parse a file the cache does not hold: its import is a cost on every start.
@@ -97,6 +100,8 @@ class Problem:
     mark: Mark
     code: str
     message: str
+    #: What the tool it comes from said, when the message puts it in plain words (the YAML parser's own text).
+    detail: str = ""
 
     def __str__(self) -> str:
         return f"{self.mark}: {self.code} {self.message}"
@@ -183,9 +188,9 @@ def parse_document(data: bytes, path: Path, problems: list[Problem]) -> Value | 
         problems.append(Problem(at, "E008", message))
         return None
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        at = Mark(str(path), mark.line + 1, mark.column + 1) if mark else where
-        problems.append(Problem(at, "E002", f"YAML syntax error: {error.problem or error.context}"))
+        explained = explain(error, text)
+        at = Mark(str(path), explained.line, explained.column)
+        problems.append(Problem(at, "E002", explained.message, _parser_words(error)))
         return None
     except YAMLError as error:
         problems.append(Problem(where, "E002", f"YAML syntax error: {type(error).__name__}"))
@@ -260,6 +265,12 @@ def _from_plain(plain: list[Any], path: str, levels: int) -> Value:
     raise ValueError(f"unknown node kind {kind!r}")
 
 
+def _parser_words(error: MarkedYAMLError) -> str:
+    """The parser's own description of a syntax error, on one line (kept beside the plain sentence)."""
+    parts = (error.context, error.problem)
+    return "; ".join(" ".join(str(part).split()) for part in parts if part)
+
+
 def _shared_nodes(text: str, path: str) -> list[Problem]:
     """One E004 for every anchor (&) and every alias (*) in a document, at its own place."""
     from ruamel.yaml import YAML
@@ -306,7 +317,8 @@ def _convert(node: Node, path: str, problems: list[Problem]) -> Value | None:
             key = str(key_node.value)
             if key in result.items or key in result.key_marks:
                 first = result.key_marks[key]
-                problems.append(Problem(key_mark, "E007", f"duplicate key '{key}' (first at line {first.line})"))
+                message = i18n.text("engine.syntax.duplicate_key", key=key, first_line=first.line)
+                problems.append(Problem(key_mark, "E007", message))
                 continue
             result.key_marks[key] = key_mark
             value = _convert(value_node, path, problems)

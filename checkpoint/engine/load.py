@@ -67,13 +67,16 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
         return None, shapes.problems
     sections: dict[str, list[Value]] = {key: [] for key in _TOP_KEYS}
     contents: dict[Path, bytes] = {}
+    unread = False  # a file that could not be read: the sections it may hold are not reported missing
     for file in files:
         data = read_pack_file(file, shapes.problems)
         if data is None:
+            unread = True
             continue
         contents[file] = data
         document = parse_document(data, file, shapes.problems)
         if document is None:
+            unread = True
             continue
         top = shapes.mapping(document, "a pack file", document.mark)
         if top is None:
@@ -82,8 +85,8 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
         for key in _TOP_KEYS:
             if key in top.items:
                 sections[key].append(top.items[key])
-    meta = _single(shapes, sections["pack"], "pack", path)
-    policy_node = _single(shapes, sections["policy"], "policy", path)
+    meta = _single(shapes, sections["pack"], "pack", path, unread)
+    policy_node = _single(shapes, sections["policy"], "policy", path, unread)
     list_nodes: dict[str, Value] = {}
     for node in sections["lists"]:
         body = shapes.mapping(node, "lists", node.mark)
@@ -116,9 +119,12 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
     return RulePack(pack_name, version, pack_hash(contents, path), policy, lists, tuple(rules)), shapes.problems
 
 
-def _single(shapes: ShapeReader, nodes: list[Value], key: str, path: Path) -> Value | None:
-    """The one node of a section the pack must hold once (written in any of its files)."""
+def _single(shapes: ShapeReader, nodes: list[Value], key: str, path: Path, unread: bool) -> Value | None:
+    """The one node of a section the pack must hold once (written in any of its files; not reported missing
+    when a file could not be read, since it may be there)."""
     if not nodes:
+        if unread:
+            return None
         shapes.error(Mark(str(path), 1, 1), "E102", f"the pack needs a '{key}' section")
         return None
     for extra in nodes[1:]:
