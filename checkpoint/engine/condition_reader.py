@@ -20,7 +20,7 @@ from checkpoint.engine.pack import (
     fields_of,
 )
 from checkpoint.engine.patterns import compile_pattern
-from checkpoint.engine.shapes import INVALID, ShapeReader, suggest
+from checkpoint.engine.shapes import INVALID, ShapeReader, operator_aliases, suggest
 from checkpoint.geo import country_code
 
 #: Fields of earlier packs that group rules replaced, with what to write instead.
@@ -118,7 +118,8 @@ class ConditionReader:
         ops = [key for key in body.key_marks if key != "field"]
         unknown = [key for key in ops if key not in ALL_OPERATORS and key != "is"]
         for key in unknown:
-            self.shapes.error(body.key_marks[key], "E203", f"unknown operator '{key}'{suggest(key, ALL_OPERATORS)}")
+            hint = suggest(key, ALL_OPERATORS | {"is"}, operator_aliases())
+            self.shapes.error(body.key_marks[key], "E203", f"unknown operator '{key}'{hint}")
         if spec is None or unknown:
             return None
         if len(ops) != 1:

@@ -7,10 +7,13 @@ stopping, so that a supervisor sees them all at once, with a did-you-mean where 
 
 from __future__ import annotations
 
-import difflib
+import csv
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import cache
+from importlib.resources import files
 
+from checkpoint import i18n
 from checkpoint.engine.document import Map, Mark, Problem, Scalar, Seq, Value
 
 
@@ -23,10 +26,29 @@ class Invalid:
 INVALID = Invalid()
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def suggest(word: str, choices: Iterable[str], aliases: Mapping[str, str] | None = None) -> str:
+    """`; did you mean 'x'?` for the closest choice, or nothing when none is close.
+
+    Case, dashes and spaces are ignored (`Greater-Than` is `greater_than`); `aliases` maps words of other
+    tools to a choice (`>=` or `at_least` to `ge`). Closeness is rapidfuzz's Indel ratio, at least 60 of 100:
+    one slip in a short word, two or three in a long one.
+    """
+    options = list(choices)
+    written = "_".join(word.strip().casefold().replace("-", " ").split())
+    if aliases and aliases.get(written) in options:
+        return i18n.text("engine.problem.did_you_mean", name=aliases[written])
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(written, options, scorer=fuzz.ratio, processor=str.casefold, score_cutoff=60)
+    return i18n.text("engine.problem.did_you_mean", name=best[0]) if best else ""
+
+
+@cache
+def operator_aliases() -> Mapping[str, str]:
+    """Words for operators that supervisors bring from other tools, and the operator each means
+    (operator_aliases.csv)."""
+    table = files("checkpoint.engine").joinpath("operator_aliases.csv").read_text(encoding="utf-8")
+    return {row["alias"]: row["operator"] for row in csv.DictReader(table.splitlines())}
 
 
 class ShapeReader:

@@ -220,3 +220,44 @@ def test_fields_as_json_for_scripts() -> None:
     assert {kind: set(ops) for kind, ops in english["operators"].items()} == dict(OPERATORS)
     sex = next(field for field in indonesian["fields"] if field["name"] == "sex")
     assert sex["description"] == "jenis kelamin penumpang (M atau F)" and sex["type"] == "code"
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("greater_than", "gt"),  # a word from another tool
+        ("'>='", "ge"),
+        ("at-least", "ge"),
+        ("gte", "ge"),
+        ("not_inn", "not_in"),  # a slip
+        ("betwen", "between"),
+        ("Matches", "matches"),
+        ("exist", "exists"),
+    ],
+)
+def test_an_unknown_operator_gets_a_did_you_mean(tmp_path: Path, written: str, meant: str) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(HEAD + "rules:\n  - id: NP-001\n    when: {field: age, " + written + ": 18}\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(pack)])
+    assert result.exit_code == 4
+    shown = written.strip("'")
+    assert any(
+        line.startswith(f"{pack}:5:") and f"E203 unknown operator '{shown}'; did you mean '{meant}'?" in line
+        for line in result.stdout.splitlines()
+    ), result.stdout
+
+
+def test_did_you_mean_in_indonesian_and_for_fields(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(HEAD + "rules:\n  - id: NP-001\n    when: {field: Visa-Type, in_lst: tourist}\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(pack), "--lang", "id"])
+    assert "maksud Anda 'visa_type'?" in result.stdout
+    assert "maksud Anda 'in_list'?" in result.stdout
+
+
+def test_a_far_word_gets_no_guess(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(HEAD + "rules:\n  - id: NP-001\n    when: {field: age, frobnicate: 18}\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(pack)])
+    line = next(line for line in result.stdout.splitlines() if "E203" in line)
+    assert line.endswith("unknown operator 'frobnicate'")
