@@ -221,9 +221,12 @@ Bookings = list[list[Row]]
 class Scene:
     """Everything a scenario needs to make travellers for one manifest: trip, registry, random stream."""
 
-    def __init__(self, trip: Trip, pool: RecordPool, rng: np.random.Generator, today: date) -> None:
+    def __init__(
+        self, trip: Trip, pool: RecordPool, rng: np.random.Generator, today: date, bookings: set[str] | None = None
+    ) -> None:
         self.trip, self.pool, self.rng, self.today = trip, pool, rng, today
-        self._bookings: set[str] = set()
+        #: The booking references given so far (shared by the scenes of one manifest made in parts).
+        self._bookings: set[str] = set() if bookings is None else bookings
         self._codes: list[str] = []
 
     def records_for_trip(self) -> np.ndarray:
