@@ -68,16 +68,19 @@ class ShapeReader:
         """E101 for every key not allowed, E102 for every required key not written."""
         for key in node.key_marks:  # every key written, in file order (even one whose value was rejected)
             if key not in allowed:
-                self.error(node.key_marks[key], "E101", f"unknown key '{key}' in {what}{suggest(key, allowed)}")
+                hint = suggest(key, allowed)
+                self.error(
+                    node.key_marks[key], "E101", i18n.text("engine.problem.unknown_key", key=key, what=what, hint=hint)
+                )
         for key in required:
             if key not in node.items and key not in node.key_marks:
-                self.error(node.mark, "E102", f"{what} needs '{key}'")
+                self.error(node.mark, "E102", i18n.text("engine.problem.needs_key", what=what, key=key))
 
     def text(self, node: Value | None, what: str, mark: Mark) -> str | None:
         if node is None:
             return None
         if not isinstance(node, Scalar) or node.text is None:
-            self.error(getattr(node, "mark", mark), "E103", f"{what} must be text")
+            self.error(getattr(node, "mark", mark), "E103", i18n.text("engine.problem.must_be_text", what=what))
             return None
         return node.text
 
@@ -88,7 +91,8 @@ class ShapeReader:
         try:
             return int(text)
         except ValueError:
-            self.error(node.mark if node else mark, "E103", f"{what} must be a whole number, not '{text}'")
+            message = i18n.text("engine.problem.must_be_whole", what=what, value=text)
+            self.error(node.mark if node else mark, "E103", message)
             return None
 
     def day(self, node: Value | None, what: str, mark: Mark) -> date | None:
@@ -98,7 +102,8 @@ class ShapeReader:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            self.error(node.mark if node else mark, "E103", f"{what} must be a date YYYY-MM-DD, not '{text}'")
+            message = i18n.text("engine.problem.must_be_date", what=what, value=text)
+            self.error(node.mark if node else mark, "E103", message)
             return None
 
     def choice(self, node: Value | None, allowed: Iterable[str], what: str, mark: Mark) -> str | None:
@@ -108,7 +113,13 @@ class ShapeReader:
             self.error(
                 node.mark if node else mark,
                 "E104",
-                f"{what} '{text}' is not one of {', '.join(options)}{suggest(text, options)}",
+                i18n.text(
+                    "engine.problem.not_one_of",
+                    what=what,
+                    value=text,
+                    options=", ".join(options),
+                    hint=suggest(text, options),
+                ),
             )
             return None
         return text
@@ -117,7 +128,7 @@ class ShapeReader:
         if node is None:
             return None
         if not isinstance(node, Map):
-            self.error(node.mark, "E103", f"{what} must be a mapping of keys to values")
+            self.error(node.mark, "E103", i18n.text("engine.problem.must_be_mapping", what=what))
             return None
         return node
 
@@ -125,7 +136,7 @@ class ShapeReader:
         if node is None:
             return None
         if not isinstance(node, Seq):
-            self.error(node.mark, "E103", f"{what} must be a list")
+            self.error(node.mark, "E103", i18n.text("engine.problem.must_be_list", what=what))
             return None
         return node
 
@@ -147,10 +158,11 @@ class ShapeReader:
         for key, value in body.items.items():
             if key not in allowed:
                 hint = f"; {hints[key]}" if hints and key in hints else suggest(key, allowed)
-                self.error(body.key_marks[key], "E101", f"unknown {what} field '{key}'{hint}")
+                message = i18n.text("engine.problem.unknown_field_of", what=what, key=key, hint=hint)
+                self.error(body.key_marks[key], "E101", message)
                 continue
             if isinstance(value, Scalar):
                 values[key] = value.text
             else:
-                self.error(value.mark, "E103", f"{what} field '{key}' must be a single value")
+                self.error(value.mark, "E103", i18n.text("engine.problem.single_value", what=what, key=key))
         return values

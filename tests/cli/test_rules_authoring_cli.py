@@ -261,3 +261,34 @@ def test_a_far_word_gets_no_guess(tmp_path: Path) -> None:
     result = runner.invoke(app, ["rules", "check", str(pack)])
     line = next(line for line in result.stdout.splitlines() if "E203" in line)
     assert line.endswith("unknown operator 'frobnicate'")
+
+
+def test_every_problem_of_a_pack_speaks_indonesian(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "pack: {name: p, version: '1'}\n"
+        "policy: {refer_at: 80, hold_at: 70}\n"
+        "rules:\n"
+        "  - id: NP-1\n"
+        "    titel: {id: t, en: t}\n"
+        "    severity: hgh\n"
+        "    score: sepuluh\n"
+        "    explanation: {id: 'ke {destinaton}', en: 'to {destinaton}'}\n"
+        "    when: {field: passport_number, matches: '(?=A)'}\n"
+        "    tests: []\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rules", "check", str(pack), "--lang", "id"])
+    assert result.exit_code == 4
+    said = {line.removeprefix(f"{pack}:").split(": ", 1)[1] for line in result.stdout.splitlines()}
+    assert {
+        "E301 ambang harus memenuhi 0 < refer_at (80) < hold_at (70) <= 100",
+        "E211 id aturan 'NP-1' harus berbentuk seperti NP-001 (huruf, tanda hubung, 3 angka)",
+        "E101 kunci 'titel' tidak dikenal di aturan; maksud Anda 'title'?",
+        "E102 aturan memerlukan 'title'",
+        "E104 severity 'hgh' bukan salah satu dari low, medium, high, critical; maksud Anda 'high'?",
+        "E103 score harus bilangan bulat, bukan 'sepuluh'",
+        "E202 kolom 'passport_number' tidak dikenal; maksud Anda 'passport_expiry'?",
+        "E209 aturan NP-1 tidak punya kasus uji",
+        "E208 placeholder '{destinaton}' bukan kolom; maksud Anda 'destination'?",
+    } <= said, result.stdout
