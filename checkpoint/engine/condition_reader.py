@@ -21,7 +21,7 @@ from checkpoint.engine.pack import (
     fields_of,
 )
 from checkpoint.engine.patterns import compile_pattern
-from checkpoint.engine.shapes import INVALID, ShapeReader, operator_aliases, suggest
+from checkpoint.engine.shapes import INVALID, ShapeReader, colon_hint, operator_aliases, suggest
 from checkpoint.geo import country_code
 
 #: Fields of earlier packs that group rules replaced, with the group_by to write instead.
@@ -107,7 +107,8 @@ class ConditionReader:
 
     def _leaf(self, body: Map, where: str) -> Leaf | None:
         if "field" not in body.key_marks:
-            self.shapes.error(body.mark, "E102", i18n.text("engine.problem.needs_field"))
+            hint = next((found for key in body.key_marks if (found := colon_hint(key))), "")  # `field:age`
+            self.shapes.error(body.mark, "E102", i18n.text("engine.problem.needs_field") + hint)
             return None
         # The field and the operator are both checked, so that one pass reports both mistakes.
         name = self.shapes.text(body.items.get("field"), "field", body.key_marks["field"])

@@ -43,6 +43,14 @@ def suggest(word: str, choices: Iterable[str], aliases: Mapping[str, str] | None
     return i18n.text("engine.problem.did_you_mean", name=best[0]) if best else ""
 
 
+def colon_hint(written: str) -> str:
+    """`; a colon needs a space after it …` when `written` is a `key:value` YAML read as one word, else nothing."""
+    key, colon, value = written.partition(":")
+    if not colon or not key.strip() or not value or value[0].isspace() or " " in key.strip():
+        return ""
+    return "; " + i18n.text("engine.syntax.colon_without_space", key=key.strip(), value=value.strip())
+
+
 @cache
 def operator_aliases() -> Mapping[str, str]:
     """Words for operators that supervisors bring from other tools, and the operator each means
@@ -68,7 +76,7 @@ class ShapeReader:
         """E101 for every key not allowed, E102 for every required key not written."""
         for key in node.key_marks:  # every key written, in file order (even one whose value was rejected)
             if key not in allowed:
-                hint = suggest(key, allowed)
+                hint = colon_hint(key) or suggest(key, allowed)
                 self.error(
                     node.key_marks[key], "E101", i18n.text("engine.problem.unknown_key", key=key, what=what, hint=hint)
                 )
@@ -128,7 +136,8 @@ class ShapeReader:
         if node is None:
             return None
         if not isinstance(node, Map):
-            self.error(node.mark, "E103", i18n.text("engine.problem.must_be_mapping", what=what))
+            hint = colon_hint(node.text) if isinstance(node, Scalar) and node.text else ""
+            self.error(node.mark, "E103", i18n.text("engine.problem.must_be_mapping", what=what) + hint)
             return None
         return node
 

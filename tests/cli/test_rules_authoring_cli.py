@@ -292,3 +292,20 @@ def test_every_problem_of_a_pack_speaks_indonesian(tmp_path: Path) -> None:
         "E209 aturan NP-1 tidak punya kasus uji",
         "E208 placeholder '{destinaton}' bukan kolom; maksud Anda 'destination'?",
     } <= said, result.stdout
+
+
+def test_a_colon_without_its_space_that_yaml_reads_as_one_word_is_named(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "pack: {name: p, version: '1'}\npolicy: {refer_at: 30, hold_at: 70}\n"
+        "rules:\n  - id: NP-001\n    when: {field:age, ge: 18}\n    tests:\n      - field:age\n",
+        encoding="utf-8",
+    )
+    lines = runner.invoke(app, ["rules", "check", str(pack)]).stdout.splitlines()
+    assert any(
+        line.startswith(f"{pack}:5:11: E102") and "a colon needs a space after it: write 'field: age'" in line
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith(f"{pack}:7:9: E103") and "write 'field: age', not 'field:age'" in line for line in lines
+    ), lines
