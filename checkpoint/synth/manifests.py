@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from checkpoint.errors import ConfigError
+from checkpoint.i18n import text
 from checkpoint.models import TRAVELLER_FIELDS
 from checkpoint.synth import tables, variants
 from checkpoint.synth.registry import SAMPLE_TODAY
@@ -145,7 +146,7 @@ def generate_travellers(
 def _check_scenarios(plan: Mapping[str, Any]) -> None:
     unknown = [name for name in plan.get("scenarios", {}) if name not in SCENARIOS]
     if unknown:
-        raise ConfigError(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}.")
+        raise ConfigError(text("synth.unknown_scenarios", names=", ".join(unknown), known=", ".join(SCENARIOS)))
 
 
 def _rows(scene: Scene, plan: Mapping[str, Any]) -> list[Row]:
@@ -210,7 +211,7 @@ def stream_travellers(
         pool.used[:] = False
         rows = _rows(Scene(trip, pool, rng, today, bookings), {"scenarios": scaled_counts(counts, wanted)})
         if not rows:
-            raise ConfigError(f"the registry cannot supply travellers for the {kind} manifest; give more --records.")
+            raise ConfigError(text("synth.no_travellers", kind=kind))
         manifest, labels = render(rows[:wanted], trip, rng, first=made + 1)
         made += len(manifest)
         number += 1

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from checkpoint import i18n
 from checkpoint.errors import InputDataError
 from checkpoint.synth import variants
 from checkpoint.synth.names import add_patronymic, sample_fathers, sample_names
@@ -130,7 +131,7 @@ class RecordPool:
     def __init__(self, registry: pd.DataFrame, today: date) -> None:
         missing = [column for column in _REQUIRED if column not in registry.columns]
         if missing:
-            raise InputDataError(f"the registry lacks column(s) {', '.join(missing)}; regenerate it.")
+            raise InputDataError(i18n.text("synth.registry_columns", columns=", ".join(missing)))
 
         def text(column: str) -> np.ndarray:
             if column not in registry.columns:
