@@ -149,16 +149,30 @@ def _check_scenarios(plan: Mapping[str, Any]) -> None:
         raise ConfigError(text("synth.unknown_scenarios", names=", ".join(unknown), known=", ".join(SCENARIOS)))
 
 
-def _rows(scene: Scene, plan: Mapping[str, Any]) -> list[Row]:
-    """The travellers of a plan's scenarios, bookings shuffled so that scenarios interleave."""
+def _rows(scene: Scene, plan: Mapping[str, Any], pieces: Mapping[str, int] | None = None) -> list[Row]:
+    """The travellers of a plan's scenarios, bookings shuffled so that scenarios interleave.
+
+    `pieces`: the most travellers of a scenario one call of its builder makes (a scaled plan keeps the
+    sample's shape: one group of five unregistered travellers per sample becomes several groups of five,
+    not one group of fifty).
+    """
     bookings = [
         booking
         for name, count in plan["scenarios"].items()
-        for booking in SCENARIOS[name].build(scene, int(count))
+        for piece in _pieces(int(count), (pieces or {}).get(name))
+        for booking in SCENARIOS[name].build(scene, piece)
         if booking
     ]
     order = scene.rng.permutation(len(bookings))
     return [row for at in order for row in bookings[at]]
+
+
+def _pieces(count: int, most: int | None) -> list[int]:
+    """`count` split into as few near-equal pieces as keep each at most `most` (`[count]` without a limit)."""
+    if not most or count <= most:
+        return [count]
+    number = -(-count // most)
+    return [count // number + (1 if index < count % number else 0) for index in range(number)]
 
 
 def part_size(records: int) -> int:
@@ -209,7 +223,8 @@ def stream_travellers(
         wanted = min(size, travellers - made)
         rng = np.random.default_rng([seed, _STREAM, zlib.crc32(kind.encode()), number])
         pool.used[:] = False
-        rows = _rows(Scene(trip, pool, rng, today, bookings), {"scenarios": scaled_counts(counts, wanted)})
+        scene = Scene(trip, pool, rng, today, bookings)
+        rows = _rows(scene, {"scenarios": scaled_counts(counts, wanted)}, pieces=counts)
         if not rows:
             raise ConfigError(text("synth.no_travellers", kind=kind))
         manifest, labels = render(rows[:wanted], trip, rng, first=made + 1)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from checkpoint.synth import manifest_plan
+from checkpoint.synth import generate_manifest, manifest_plan
 from checkpoint.synth.manifests import scaled_counts, stream_travellers
 
 SEED = 11  # the session registry's (conftest.py)
@@ -75,3 +75,14 @@ def test_same_seed_same_parts_another_seed_others(synth_registry: pd.DataFrame) 
 def test_every_kind_can_be_scaled(synth_registry: pd.DataFrame, kind: str) -> None:
     parts = list(stream_travellers(kind, synth_registry, 500, SEED, TODAY, part=200))
     assert sum(len(manifest) for manifest, _ in parts) == 500
+
+
+def test_a_scaled_manifest_keeps_the_samples_groups_small(synth_registry: pd.DataFrame) -> None:
+    """The sample's one group of five unregistered travellers becomes several such groups, not one large one."""
+    parts = list(stream_travellers("flight", synth_registry, 3000, SEED, TODAY, part=2000))
+    manifest = pd.concat([manifest for manifest, _ in parts], ignore_index=True)
+    labels = pd.concat([labels for _, labels in parts], ignore_index=True)
+    groups = manifest[labels["scenario"] == "unregistered_group"].groupby("booking_ref").size()
+    assert len(groups) >= 8 and groups.max() <= 6
+    sample, _ = generate_manifest("flight", synth_registry, SEED, TODAY)
+    assert manifest.groupby("booking_ref").size().max() <= sample.groupby("booking_ref").size().max() + 1
