@@ -35,6 +35,7 @@ def check_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help=help_text("rules.help.verbose"))] = False,
     lang: LangOption = None,
 ) -> None:
+    """Print every problem of the pack, then whether it can be used (exit 4 when not)."""
     from checkpoint.engine import default_pack_path, read_pack  # the engine: loaded when a command runs
 
     path = pack or default_pack_path()
@@ -65,6 +66,7 @@ def test_command(
     today: Annotated[str | None, typer.Option("--today", help=help_text("rules.help.today"))] = None,
     lang: LangOption = None,
 ) -> None:
+    """Run the pack's embedded cases; under each failure, why the rule decided otherwise (exit 1)."""
     from checkpoint.engine import default_pack_path, load_pack
     from checkpoint.ruletests import run_pack_tests
 
@@ -139,51 +141,60 @@ def fields_command(
     ] = FieldsFormat.TABLE,
     lang: LangOption = None,
 ) -> None:
+    """Print the fields a rule can test and the operators each type accepts, as a table or as JSON."""
+    if output_format is FieldsFormat.JSON:
+        typer.echo(json.dumps(_fields_document(), ensure_ascii=False, indent=2))
+    else:
+        for line in _fields_table(shutil.get_terminal_size((100, 24)).columns):
+            typer.echo(line)
+
+
+def _fields_document() -> dict[str, object]:
+    """`rules fields --format json`: keys and codes in English, descriptions in the run's language."""
+    from checkpoint.engine.pack import OPERATORS, field_catalogue
+
+    return {
+        "fields": [
+            {
+                "name": spec.name,
+                "type": spec.type,
+                "scope": spec.scope,
+                "description": _description(spec.name, spec.description),
+                "operators": _operator_order(OPERATORS[spec.type]),
+            }
+            for spec in field_catalogue().values()
+        ],
+        "operators": {kind: _operator_order(ops) for kind, ops in OPERATORS.items()},
+    }
+
+
+def _fields_table(columns: int) -> list[str]:
+    """`rules fields` for people: one field a row (its description wrapped to the terminal), then the
+    operators each type accepts and what each means."""
     from checkpoint.engine.pack import ALL_OPERATORS, OPERATORS, field_catalogue
 
     fields = field_catalogue()
-    if output_format is FieldsFormat.JSON:
-        document = {
-            "fields": [
-                {
-                    "name": spec.name,
-                    "type": spec.type,
-                    "scope": spec.scope,
-                    "description": _description(spec.name, spec.description),
-                    "operators": _operator_order(OPERATORS[spec.type]),
-                }
-                for spec in fields.values()
-            ],
-            "operators": {kind: _operator_order(ops) for kind, ops in OPERATORS.items()},
-        }
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
     name_width = max(len(name) for name in fields)
     type_width = max(len(spec.type) for spec in fields.values())
     scope_width = max(len(spec.scope) for spec in fields.values())
     indent = name_width + type_width + scope_width + 6
-    width = max(shutil.get_terminal_size((100, 24)).columns, indent + 30)
-    typer.echo(text("rules.fields.title", count=len(fields)))
-    typer.echo("")
+    width = max(columns, indent + 30)
     heading = [text(f"rules.fields.header.{column}") for column in ("name", "type", "scope", "description")]
-    typer.echo(f"{heading[0]:<{name_width}}  {heading[1]:<{type_width}}  {heading[2]:<{scope_width}}  {heading[3]}")
+    lines = [
+        text("rules.fields.title", count=len(fields)),
+        "",
+        f"{heading[0]:<{name_width}}  {heading[1]:<{type_width}}  {heading[2]:<{scope_width}}  {heading[3]}",
+    ]
     for spec in fields.values():
         first = f"{spec.name:<{name_width}}  {spec.type:<{type_width}}  {spec.scope:<{scope_width}}  "
         wrapped = textwrap.wrap(_description(spec.name, spec.description), width - indent) or [""]
-        typer.echo(first + wrapped[0])
-        for more in wrapped[1:]:
-            typer.echo(" " * indent + more)
-    typer.echo("")
-    typer.echo(text("rules.fields.group_note"))
-    typer.echo("")
-    typer.echo(text("rules.fields.operators_title"))
+        lines += [first + wrapped[0], *(" " * indent + more for more in wrapped[1:])]
+    lines += ["", text("rules.fields.group_note"), "", text("rules.fields.operators_title")]
     kind_width = max(len(kind) for kind in OPERATORS)
-    for kind, ops in OPERATORS.items():
-        typer.echo(f"  {kind:<{kind_width}}  {', '.join(_operator_order(ops))}")
-    typer.echo("")
+    lines += [f"  {kind:<{kind_width}}  {', '.join(_operator_order(ops))}" for kind, ops in OPERATORS.items()]
     op_width = max(len(op) for op in ALL_OPERATORS)
-    for op in _operator_order(ALL_OPERATORS):
-        typer.echo(f"  {op:<{op_width}}  {text(f'rules.operator.{op}')}")
+    lines += ["", *(f"  {op:<{op_width}}  {text(f'rules.operator.{op}')}" for op in _operator_order(ALL_OPERATORS))]
+    return lines
 
 
 def _description(name: str, fallback: str) -> str:
