@@ -18,6 +18,7 @@ from enum import Enum
 from functools import lru_cache
 from numbers import Integral
 
+from checkpoint.i18n import Language, current_language, text
 from checkpoint.values import is_missing
 
 _MONTHS = {
@@ -87,7 +88,8 @@ class DateKind(Enum):
 
 @dataclass(frozen=True, slots=True)
 class DateProblem:
-    """Why a value could not be read as a date (a sentence fragment, no personal data beyond the value)."""
+    """Why a value could not be read as a date: what follows the value in a warning (`manifest.date.*`, in the
+    run's language), no personal data beyond the value."""
 
     reason: str
 
@@ -96,7 +98,7 @@ def parse_date(value: object, *, kind: DateKind, today: date) -> date | DateProb
     """Read one date value; None for a blank, a DateProblem for anything unreadable or impossible."""
     if type(value) is str:  # most cells (CSV, PAXLST, typed): straight to the text parser
         text = value.strip().upper()
-        return _parse_written(text, kind, today) if text else None
+        return _parse_written(text, kind, today, current_language()) if text else None
     if is_missing(value):  # None, NaN, pandas NaT/NA, numpy NaT
         return None
     if isinstance(value, datetime):  # pandas Timestamp is a datetime subclass
@@ -105,13 +107,13 @@ def parse_date(value: object, *, kind: DateKind, today: date) -> date | DateProb
         return _plausible(value, today)
     if type(value).__name__ == "datetime64":  # numpy, without importing numpy here
         day = value.astype("datetime64[D]").item()  # type: ignore[attr-defined]
-        return _plausible(day, today) if isinstance(day, date) else DateProblem("has an implausible year")
+        return _plausible(day, today) if isinstance(day, date) else _problem("implausible_year")
     if isinstance(value, bool):
-        return DateProblem("is not in a recognised date format")
+        return _problem("unknown_format")
     if isinstance(value, float):
         # Excel turned YYMMDD or YYYYMMDD into a number (leading zero lost); a fraction is not a date.
         if not value.is_integer():
-            return DateProblem("is a number, not a date")
+            return _problem("number")
         value = int(value)
     if isinstance(value, Integral):
         text = str(int(value))
@@ -119,24 +121,30 @@ def parse_date(value: object, *, kind: DateKind, today: date) -> date | DateProb
             text = text.zfill(6)
     else:
         text = str(value).strip().upper()
-    return _parse_written(text, kind, today) if text else None
+    return _parse_written(text, kind, today, current_language()) if text else None
+
+
+def _problem(reason: str) -> DateProblem:
+    """The DateProblem `manifest.date.<reason>`, in the run's language."""
+    return DateProblem(text(f"manifest.date.{reason}"))
 
 
 @lru_cache(maxsize=65_536)  # a manifest repeats its dates: one departure day, many expiry and birth dates
-def _parse_written(text: str, kind: DateKind, today: date) -> date | DateProblem:
-    """A date written as text (upper case, stripped), checked for plausibility."""
+def _parse_written(text: str, kind: DateKind, today: date, language: Language) -> date | DateProblem:
+    """A date written as text (upper case, stripped), checked for plausibility; `language`, the one its
+    problem is said in, keeps a problem cached in one language from being given in another."""
     if m := _EXCEL_INTEGER.fullmatch(text):  # `900517.0`: a number written out by a spreadsheet tool
         text = m[1]
     try:
         parsed = _parse_text(text, kind=kind, today=today)
     except ValueError:
-        return DateProblem("is not a real calendar date")
+        return _problem("not_calendar")
     return parsed if isinstance(parsed, DateProblem) else _plausible(parsed, today)
 
 
 def _plausible(value: date, today: date) -> date | DateProblem:
     if not _FIRST_YEAR <= value.year <= today.year + _YEARS_AHEAD:
-        return DateProblem("has an implausible year")
+        return _problem("implausible_year")
     return value
 
 
@@ -150,7 +158,7 @@ def _parse_text(text: str, *, kind: DateKind, today: date) -> date | DateProblem
     if m := _MONTH_NAME.fullmatch(text):
         month = _MONTH_WORDS.get(m[2])
         if month is None:
-            return DateProblem("has an unknown month name")
+            return _problem("unknown_month")
         return _with_year(m[3], month, int(m[1]), kind=kind, today=today)
     if _DIGITS.fullmatch(text):
         if len(text) in (5, 7):  # a spreadsheet dropped the leading zero of `050517` or `01051990`
@@ -158,7 +166,7 @@ def _parse_text(text: str, *, kind: DateKind, today: date) -> date | DateProblem
         if len(text) == 8:
             return _eight_digits(text)
         return _with_year(text[:2], int(text[2:4]), int(text[4:]), kind=kind, today=today)
-    return DateProblem("is not in a recognised date format")
+    return _problem("unknown_format")
 
 
 def _eight_digits(text: str) -> date:
