@@ -247,7 +247,7 @@ class _Session:
             return not command
         decision = decision_of(words[0])
         if decision is None:
-            if not command:
+            if not command and "=" not in line:  # fields typed now complete the traveller: no decision yet
                 self._say(text("desk.decision.skipped"), style="dim")
             return False
         if self.desk.last is None:
@@ -259,6 +259,7 @@ class _Session:
         return True
 
     def _show(self, screened: Screened) -> None:
+        """The traveller's panel (or SPEC §5 object); on a terminal the desk then waits for the decision."""
         if self.jsonl:
             from checkpoint.report import result_to_dict
             from checkpoint.report.jsonfmt import dumps_line

@@ -40,6 +40,23 @@ TYPED_FIELDS = {
     "flight": ("penerbangan", "flight"),
 }
 _FIELD_OF = {alias: name for name, aliases in TYPED_FIELDS.items() for alias in aliases}
+#: Values an officer types in Bahasa Indonesia for the coded fields, as the codes rules test (SPEC §4.2).
+TYPED_VALUES = {
+    "visa_type": {
+        "kerja": "work",
+        "turis": "tourist",
+        "wisata": "tourist",
+        "kunjungan": "visit",
+        "umroh": "umrah",
+        "haji": "hajj",
+        "pelajar": "student",
+        "studi": "student",
+        "bisnis": "business",
+        "tanpa": "none",
+        "tidak_ada": "none",
+    },
+    "ticket": {"sekali": "one_way", "sekali_jalan": "one_way", "pp": "return", "pulang_pergi": "return"},
+}
 
 #: The decisions an officer records (SPEC §3.1), by what they may type: a digit or a word in either language.
 DECISIONS = {
@@ -69,7 +86,8 @@ def typed_cells(cells: Mapping[str, str]) -> dict[str, str]:
             if closest:
                 raise DeskProblem("desk.typed.unknown_field_closest", name=alias[:20], closest=closest[0])
             raise DeskProblem("desk.typed.unknown_field", name=alias[:20], known=", ".join(sorted(_FIELD_OF)))
-        fields[name] = value
+        known = TYPED_VALUES.get(name, {})
+        fields[name] = known.get(value.strip().lower().replace(" ", "_").replace("-", "_"), value)
     return fields
 
 
@@ -102,6 +120,7 @@ class Desk:
         self.counters = counters
         self.on_wait = on_wait
         self.last: Screened | None = None
+        self._last_input: tuple[dict[str, object], tuple[str, str] | None, str] | None = None
         self.screened = 0
         self.decided = 0
 
@@ -114,12 +133,19 @@ class Desk:
             raise DeskProblem("desk.input.mrz_unreadable", reason=str(error)) from None
 
     def screen_typed(self, cells: Mapping[str, str]) -> Screened:
-        """Screen a traveller whose fields the officer typed (DeskProblem for a field name it does not know, or
-        without a name or a passport number)."""
+        """Screen a traveller whose fields the officer typed (DeskProblem for a field name it does not know).
+
+        Fields without a name or a passport number complete the traveller just screened (the visa type the
+        officer read off the visa, the ticket seen): that traveller is screened again with them, under the same
+        id, and the new screening is the one a decision answers.
+        """
         fields = typed_cells(cells)
-        if not (fields.get("full_name") or fields.get("passport_number")):
+        if fields.get("full_name") or fields.get("passport_number"):
+            return self._screen(fields, None)
+        if self._last_input is None:
             raise DeskProblem("desk.typed.needs_name_or_passport")
-        return self._screen(fields, None)
+        typed, mrz, pax_id = self._last_input
+        return self._screen({**typed, **fields}, mrz, pax_id=pax_id)
 
     def decide(self, decision: str, reason: str | None = None, note: str | None = None) -> int:
         """Record the officer's decision on the last traveller screened; return its audit entry's seq."""
@@ -136,8 +162,11 @@ class Desk:
         self.decided += 1
         return appended.last
 
-    def _screen(self, typed: Mapping[str, object], mrz: tuple[str, str] | None) -> Screened:
-        pax_id = next_pax_id(self.counters, self.officer.post, self.today)
+    def _screen(
+        self, typed: Mapping[str, object], mrz: tuple[str, str] | None, *, pax_id: str | None = None
+    ) -> Screened:
+        again = pax_id is not None
+        pax_id = pax_id or next_pax_id(self.counters, self.officer.post, self.today)
         cells = {**self.context.cells(), **typed, "pax_id": pax_id}
         traveller = pipeline.desk_traveller(cells, today=self.today, mrz=mrz)
         run = pipeline.screen(
@@ -150,6 +179,7 @@ class Desk:
             workers=1,
             on_wait=self.on_wait,
         )
-        self.screened += 1
+        self.screened += 0 if again else 1  # travellers, not screenings
         self.last = Screened(run.results[0], run.logged.start, run.notes)
+        self._last_input = (dict(typed), mrz, pax_id)
         return self.last

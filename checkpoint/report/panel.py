@@ -17,13 +17,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from checkpoint.engine.labels import could_be_note
 from checkpoint.engine.labels import field_label as fact_label
 from checkpoint.i18n import text
 from checkpoint.i18n.language import has_text
 from checkpoint.models import Candidate, Hit, ScreeningResult, Traveller, Verdict
 from checkpoint.report.record_fields import record_lines
 from checkpoint.report.records import result_warnings
-from checkpoint.report.table import VERDICT_MEANINGS, VERDICT_NAMES, hits_by_severity, verdict_badge
+from checkpoint.report.table import VERDICT_MEANINGS, hits_by_severity, verdict_badge
 from checkpoint.report.terminal import displayable
 
 _DIM = "dim"
@@ -68,19 +69,17 @@ def desk_panel(result: ScreeningResult, *, today: date, width: int | None = None
 
 
 def headline(result: ScreeningResult) -> Text:
-    """The verdict big and in colour, what it asks of the officer, and any checks that could not be made."""
+    """The verdict big and in colour, what it asks of the officer, and the checks that could not be made: what
+    the verdict could become without the data they lacked (SPEC §5 `could_be`), or how many were left open."""
     verdict = Verdict(result.verdict)
     line = Text.assemble(verdict_badge(verdict), "  ", (text(VERDICT_MEANINGS[verdict]), "bold"))
-    missing = missing_fields(result)
-    if result.unknown:
-        line.append("\n")
-        line.append(
-            text("panel.unchecked_headline", count=len(result.unknown), fields=", ".join(missing)),
-            style="bold yellow",
-        )
     if result.could_be is not None and result.could_be.rank > verdict.rank:
         line.append("\n")
-        line.append(text("panel.could_be", verdict=text(VERDICT_NAMES[result.could_be])), style="yellow")
+        line.append(could_be_note(result.could_be, result.unknown), style="bold yellow")
+    elif result.unknown:
+        line.append("\n")
+        missing = ", ".join(missing_fields(result))
+        line.append(text("panel.unchecked_headline", count=len(result.unknown), fields=missing), style="bold yellow")
     return line
 
 

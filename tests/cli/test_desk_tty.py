@@ -145,3 +145,24 @@ def test_piped_lines_give_one_result_object_per_traveller(tmp_path: Path) -> Non
     assert [item["pax_id"] for item in objects] == [f"TPI-CGK-20261128-{n:04d}" for n in (1, 2, 3)]
     assert all(item["verdict"] in ("clear", "refer", "hold") and "hits" in item for item in objects)
     assert "Session ended: 3 traveller(s) screened, 1 decision(s) recorded" in done.stderr
+
+
+def test_data_read_off_the_visa_completes_the_traveller_just_screened(tmp_path: Path) -> None:
+    """The MRZ carries no visa or ticket: the panel says what could not be checked; the officer types what the
+    visa and the ticket say, and the same traveller is screened again with them."""
+    line1, line2 = passports()[0]
+    session = desk(tmp_path / "home", "--destination", "KUL", "--lang", "id")
+    session.expect("Paspor berikutnya")
+    session.sendline(line1)
+    session.expect("Baris kedua")
+    session.sendline(line2)
+    session.expect("bisa menjadi [A-Z]+: [0-9] pemeriksaan tidak dapat dilakukan \\(jenis visa")
+    session.expect("Keputusan")
+    session.sendline("visa=kunjungan; tiket=sekali")
+    session.expect("TPI-CGK-20261128-0001")  # the same traveller, screened again
+    session.expect("Keputusan")
+    session.sendline("2")
+    session.expect("tercatat \\(log audit #3\\)")
+    session.sendline("keluar")
+    session.expect("Sesi selesai: 1 penumpang diperiksa, 1 keputusan")
+    session.expect(pexpect.EOF)
