@@ -18,6 +18,7 @@ from importlib import resources
 from types import MappingProxyType
 
 from checkpoint.errors import ConfigError
+from checkpoint.i18n import text
 
 NIK_LENGTH = 16
 #: Above this an integer may not survive a trip through a float (a spreadsheet cell): 2**53.
@@ -65,25 +66,25 @@ def parse_nik(value: str | int | float, *, today: date | None = None) -> NikInfo
     province = nik[0:2]
     names = province_names()
     if province not in names:
-        return NikProblem("province", f"NIK province code {province} is not an Indonesian province code.")
+        return _problem("province", "province", code=province)
     if nik[2:4] == "00":
-        return NikProblem("regency", "NIK regency/city code is 00, which no regency or city has.")
+        return _problem("regency", "regency")
     if nik[4:6] == "00":
-        return NikProblem("district", "NIK district code is 00, which no district has.")
+        return _problem("district", "district")
 
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     sex = "F" if day > _WOMEN_DAY_OFFSET else "M"
     if sex == "F":
         day -= _WOMEN_DAY_OFFSET
     if not 1 <= month <= 12:
-        return NikProblem("birth_date", "NIK birth month is not 01-12.")
+        return _problem("birth_date", "month")
     if not 1 <= day <= 31:
-        return NikProblem("birth_date", "NIK birth day is not 01-31 (or 41-71 for women).")
+        return _problem("birth_date", "day")
     birth_date = _birth_date(year, month, day, today)
     if birth_date is None:
-        return NikProblem("birth_date", "NIK birth date is not a calendar date within the last 100 years.")
+        return _problem("birth_date", "birth_date")
     if nik[12:16] == "0000":
-        return NikProblem("serial", "NIK serial number is 0000, which is never issued.")
+        return _problem("serial", "serial")
 
     return NikInfo(
         nik=nik,
@@ -102,58 +103,56 @@ def parse_nik(value: str | int | float, *, today: date | None = None) -> NikInfo
 @functools.cache
 def province_names() -> Mapping[str, str]:
     """NIK province codes and their names, from the package table `nik_provinces.csv`."""
-    damaged = f"The NIK province table in the checkpoint package ({_PROVINCE_TABLE}) is {{}}; reinstall checkpoint."
+
+    def damaged(problem: str, **params: object) -> str:
+        return text("manifest.nik.table", table=_PROVINCE_TABLE, problem=text(f"manifest.nik.{problem}", **params))
+
     try:
-        text = resources.files("checkpoint").joinpath(_PROVINCE_TABLE).read_text(encoding="utf-8")
+        table = resources.files("checkpoint").joinpath(_PROVINCE_TABLE).read_text(encoding="utf-8")
     except OSError:
-        raise ConfigError(damaged.format("missing or unreadable")) from None
+        raise ConfigError(damaged("table_missing")) from None
     names: dict[str, str] = {}
-    for line_number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    for line_number, row in enumerate(csv.DictReader(io.StringIO(table)), start=2):
         code, name = (row.get("code") or "").strip(), (row.get("name") or "").strip()
         if not (len(code) == 2 and code.isdigit() and name) or code in names:
-            raise ConfigError(damaged.format(f"damaged at line {line_number}"))
+            raise ConfigError(damaged("table_damaged", line=line_number))
         names[code] = name
     if not names:
-        raise ConfigError(damaged.format("empty"))
+        raise ConfigError(damaged("table_empty"))
     return MappingProxyType(names)
+
+
+def _problem(part: str, reason: str, **params: object) -> NikProblem:
+    """The NikProblem of `part`, its reason the sentence `manifest.nik.<reason>` in the run's language."""
+    return NikProblem(part, text(f"manifest.nik.{reason}", **params))
 
 
 def _normalise(value: str | int | float) -> tuple[str, tuple[str, ...]] | NikProblem:
     """The 16 digits of a NIK as typed or exported, with warnings about how it was recovered."""
     if isinstance(value, bool):
-        return NikProblem("format", "NIK is a yes/no value, not a number.")
+        return _problem("format", "yes_no")
     if isinstance(value, float):
         if not value.is_integer() or abs(value) >= _FLOAT_EXACT_LIMIT:
-            return NikProblem(
-                "format",
-                "NIK was read as a floating-point number that cannot hold all 16 digits exactly; "
-                "read the column as text.",
-            )
+            return _problem("format", "float")
         value = int(value)
-    text = str(value).strip().lstrip("'").strip()  # a leading apostrophe is how a spreadsheet keeps text
-    if not text:
-        return NikProblem("format", "NIK is empty.")
-    if _SCIENTIFIC.match(text):
-        return NikProblem(
-            "format",
-            "NIK is in scientific notation, so a spreadsheet has rounded it and digits are lost; "
-            "export the column as text.",
-        )
+    digits = str(value).strip().lstrip("'").strip()  # a leading apostrophe is how a spreadsheet keeps text
+    if not digits:
+        return _problem("format", "empty")
+    if _SCIENTIFIC.match(digits):
+        return _problem("format", "scientific")
     warnings: tuple[str, ...] = ()
-    spreadsheet_number = _SPREADSHEET_NUMBER.match(text)
+    spreadsheet_number = _SPREADSHEET_NUMBER.match(digits)
     if spreadsheet_number:  # "3201234567890001.0": the cell was a number
-        text = spreadsheet_number.group(1)
-        if int(text) > _FLOAT_EXACT_LIMIT:
-            warnings = (
-                "NIK came from a spreadsheet number too large to be held exactly; its last digit may be wrong.",
-            )
+        digits = spreadsheet_number.group(1)
+        if int(digits) > _FLOAT_EXACT_LIMIT:
+            warnings = (text("manifest.nik.large_number"),)
     else:
-        text = _SEPARATORS.sub("", text)
-    if not (text.isascii() and text.isdigit()):
-        return NikProblem("format", "NIK has characters other than digits.")
-    if len(text) != NIK_LENGTH:
-        return NikProblem("format", f"NIK has {len(text)} digits; it needs {NIK_LENGTH}.")
-    return text, warnings
+        digits = _SEPARATORS.sub("", digits)
+    if not (digits.isascii() and digits.isdigit()):
+        return _problem("format", "not_digits")
+    if len(digits) != NIK_LENGTH:
+        return _problem("format", "digits", count=len(digits), expected=NIK_LENGTH)
+    return digits, warnings
 
 
 def _birth_date(year: int, month: int, day: int, today: date) -> date | None:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
+from checkpoint.i18n import text
 from checkpoint.manifests.travellers import ManifestRows
 from checkpoint.models import Traveller
 from checkpoint.sources import read_table
@@ -27,7 +28,7 @@ def open_manifest(path: Path, *, today: date) -> ManifestRows:
     raw = read_table(path)  # the default limit, sources.read.MANIFEST_MAX_BYTES, is the manifest's
     rows = ManifestRows(raw, today=today)
     if not len(rows):
-        raise InputDataError(f"{path.name} has a header but no traveller rows.")
+        raise InputDataError(text("manifest.no_rows", file=path.name))
     return rows
 
 
