@@ -12,6 +12,7 @@ turns it into a warning and treats the date as missing, never a crash.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -205,3 +206,80 @@ def century_year(two_digits: int, *, kind: DateKind, today: date) -> int:
 def age_on(born: date, on: date) -> int:
     """Completed years of age on a date."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class DateOrder(Enum):
+    """How a whole column writes its numeric dates: SPEC §4's day-first, or what the column itself shows."""
+
+    DAY_FIRST = "day_first"  # 17/05/1990, 17/05/90, YYMMDD digits: read as they are
+    MONTH_FIRST = "month_first"  # 05/17/1990
+    YEAR_FIRST = "year_first"  # 90/05/17: a two-digit year first
+    DDMMYY = "ddmmyy"  # 170590: six digits, day first
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDates:
+    """What a column's values say about their order: the order chosen, whether nothing told day-first from
+    month-first (every value fits both), and one value that shows it (for the note)."""
+
+    order: DateOrder
+    ambiguous: bool
+    example: str | None
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})")
+_SIX_DIGITS = re.compile(r"\d{6}")
+
+
+def column_dates(values: Iterable[object]) -> ColumnDates:
+    """The order of a column's dates, from its distinct values looked at once (not a guess per row).
+
+    Day-first unless the column shows otherwise throughout: a value whose second part is above 12 (and no
+    value whose first part is) makes it month-first; a first part above 31 with a two-digit year last makes
+    it year-first; six digits whose last pair cannot be a day make them DDMMYY. A column whose every
+    numeric date reads both ways stays day-first and is `ambiguous`.
+    """
+    evidence: dict[DateOrder, str] = {}
+    either: str | None = None
+    yymmdd = False
+    for value in values:
+        if type(value) is not str:
+            continue
+        written = value.strip()
+        if m := _NUMERIC_DATE.fullmatch(written):
+            first, second = int(m[1]), int(m[3])
+            if first > 31 and len(m[4]) == 2:
+                evidence.setdefault(DateOrder.YEAR_FIRST, written)
+            elif first > 12 and second <= 12:
+                evidence.setdefault(DateOrder.DAY_FIRST, written)
+            elif second > 12 and first <= 12:
+                evidence.setdefault(DateOrder.MONTH_FIRST, written)
+            elif either is None and first <= 12 and second <= 12:
+                either = written
+        elif _SIX_DIGITS.fullmatch(written):
+            if int(written[4:]) > 31:
+                evidence.setdefault(DateOrder.DDMMYY, written)
+            elif int(written[:2]) > 31:
+                yymmdd = True
+    if yymmdd:
+        evidence.pop(DateOrder.DDMMYY, None)
+    others = [order for order in evidence if order is not DateOrder.DAY_FIRST]
+    if len(others) == 1 and DateOrder.DAY_FIRST not in evidence:
+        return ColumnDates(others[0], ambiguous=False, example=evidence[others[0]])
+    if not evidence and either is not None:
+        return ColumnDates(DateOrder.DAY_FIRST, ambiguous=True, example=either)
+    return ColumnDates(DateOrder.DAY_FIRST, ambiguous=False, example=None)
+
+
+def reordered(value: str, order: DateOrder) -> str:
+    """A value of a column written in `order`, rewritten day-first (what `parse_date` reads); others as they are."""
+    written = value.strip()
+    if order is DateOrder.MONTH_FIRST or order is DateOrder.YEAR_FIRST:
+        if m := _NUMERIC_DATE.fullmatch(written):
+            if order is DateOrder.MONTH_FIRST:
+                return f"{m[3]}/{m[1]}/{m[4]}"
+            if len(m[4]) == 2:
+                return f"{m[4]}/{m[3]}/{m[1]}"
+    elif order is DateOrder.DDMMYY and _SIX_DIGITS.fullmatch(written):
+        return f"{written[:2]}/{written[2:4]}/{written[4:]}"
+    return value

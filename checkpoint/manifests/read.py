@@ -36,4 +36,4 @@ def read_manifest(path: Path, *, today: date) -> Manifest:
     """Read a whole manifest into travellers (`open_manifest` says when it cannot)."""
     rows = open_manifest(path, today=today)
     travellers = rows.flag_repeats(rows.travellers(range(len(rows))))
-    return Manifest(source=rows.raw.source, travellers=tuple(travellers), notes=rows.raw.notes)
+    return Manifest(source=rows.raw.source, travellers=tuple(travellers), notes=rows.notes)

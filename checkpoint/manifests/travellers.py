@@ -21,7 +21,7 @@ from checkpoint.errors import InputDataError
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.geo import country_code, nationality_code
 from checkpoint.i18n import Language, current_language, text, text_in
-from checkpoint.i18n.language import has_text
+from checkpoint.manifests.quality import field_label, read_columns
 from checkpoint.models import TRAVELLER_FIELDS, Traveller
 from checkpoint.names.normalise import airline_name
 from checkpoint.nik import NikProblem, parse_nik
@@ -41,16 +41,11 @@ _UPPER = ("port", "flight", "booking_ref", "group_code")
 _LOWER = ("visa_type", "ticket")
 #: Headers a manifest may use besides the traveller fields themselves.
 _NAME_PARTS = ("name", "surname", "given_names")
+#: Every header a manifest's columns are looked up by.
+_WANTED = (*TRAVELLER_FIELDS, *_NAME_PARTS)
 #: No field of a traveller is longer (an MRZ name holds 39 characters, a KTP name a few dozen); a longer
 #: cell is a mistake or an attack, and reading it (names are compared token by token) would only cost time.
 MAX_CELL_CHARS = 200
-
-
-def field_label(name: str) -> str:
-    """How a warning names a field (`manifest.field.*`): its SPEC §4.2 name in English, its form name in Bahasa
-    Indonesia; a header without an entry keeps its own name."""
-    key = f"manifest.field.{name}"
-    return text(key) if has_text(key) else name
 
 
 def _code(value: str) -> str:
@@ -207,12 +202,23 @@ class ManifestRows:
 
     def __init__(self, raw: RawTable, *, today: date) -> None:
         """Resolve the columns; InputDataError when the table has no name or passport column."""
-        found = resolve_headers(list(raw.headers), [*TRAVELLER_FIELDS, *_NAME_PARTS])
+        found = resolve_headers(list(raw.headers), _WANTED)
         if not ({"full_name", "name", "surname", "given_names", "passport_number"} & found.keys()):
             raise InputDataError(text("manifest.no_key_column", file=raw.source))
         self.raw = raw
         self.today = today
-        self._columns = {field: raw.columns[index] for field, index in found.items()}
+        reading = read_columns(
+            raw.headers,
+            raw.columns,
+            found,
+            wanted=_WANTED,
+            dates=_DATE_KINDS,
+            source=raw.source,
+            today=today,
+        )
+        self._columns = dict(reading.columns)
+        #: What the file as a whole is told: how it was read (`RawTable.notes`), then what its columns say.
+        self.notes: tuple[str, ...] = (*raw.notes, *reading.notes)
         self._overlong = _overlong_rows(self._columns.values())
         self._lines = raw.row_lines()
 

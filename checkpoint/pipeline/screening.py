@@ -167,7 +167,7 @@ def screen_manifest(
         today=today,
         audit_log=audit_log,
         officer=officer,
-        notes=rows.raw.notes,
+        notes=rows.notes,
         workers=workers,
         on_wait=on_wait,
     )
