@@ -38,6 +38,7 @@ _TRAVELLER_FACTS = (
     "return_date",
     "passport_expiry",
     "passport_issue_date",
+    "mrz_check_failed",
 )
 _RECORD_FACTS = (
     "status",
@@ -225,6 +226,15 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     ]
     columns["passport_age_days"] = [
         float((day - on).days) if on else None for day, on in zip(departures, issued, strict=True)
+    ]
+    # Not applicable rather than unknown without an MRZ (a manifest): no batch traveller waits on a scan.
+    columns["mrz_check_failed"] = [failed is True for failed in columns["mrz_check_failed"]]
+    columns["passport_expired"] = [
+        expiry < day if expiry else None for expiry, day in zip(columns["passport_expiry"], departures, strict=True)
+    ]
+    columns["passport_expires_before_return"] = [
+        expiry < back if expiry and back else None
+        for expiry, back in zip(columns["passport_expiry"], columns["return_date"], strict=True)
     ]
     columns["one_way"] = list(map(one_way, travellers))
     columns["trip_days"] = [

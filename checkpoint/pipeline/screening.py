@@ -64,13 +64,14 @@ def desk_traveller(cells: Mapping[str, object], *, today: date, mrz: tuple[str, 
     if mrz is None:
         return build_traveller(cells, row=1, today=today)
     from checkpoint.mrz import parse_td3, problems_as_warnings, to_traveller_fields  # at the desk only
+    from checkpoint.mrz.td3 import failed_checks
 
     result = parse_td3(*mrz, today=today)
     document = {name: value for name, value in to_traveller_fields(result).items() if value is not None}
     typed = {name: value for name, value in cells.items() if value not in (None, "")}
     traveller = build_traveller({**typed, **document}, row=1, today=today)
     warnings = (*problems_as_warnings(result), *traveller.warnings)
-    return replace(traveller, warnings=warnings)
+    return replace(traveller, warnings=warnings, mrz_check_failed=bool(failed_checks(*mrz)))
 
 
 def assess(
