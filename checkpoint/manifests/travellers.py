@@ -225,6 +225,28 @@ class ManifestRows:
     def __len__(self) -> int:
         return self.raw.height
 
+    @property
+    def fields(self) -> frozenset[str]:
+        """The traveller fields the file has a column for (a name in parts counts as `full_name`; a date
+        column holding no date, as none)."""
+        found = set(self._columns)
+        return frozenset(found | {"full_name"} if found & set(_NAME_PARTS) else found)
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+        """One note naming the columns the rule pack reads that the file lacks (`engine.facts.columns_lacking`),
+        each with the rules it leaves undecided; none when nothing lacks."""
+        if not lacking:
+            return ()
+        items = [
+            text(
+                "manifest.column.lacking_item",
+                column="/".join(field_label(name) for name in column.split("/")),
+                rules=", ".join(rules),
+            )
+            for column, rules in lacking.items()
+        ]
+        return (text("manifest.column.lacking", file=self.raw.source, lacking="; ".join(items)),)
+
     def travellers(self, rows: range) -> list[Traveller]:
         """The travellers of these rows (0-based positions), in order; each warning starts with the row's place."""
         columns, today, unit, lines = self._columns, self.today, self.raw.unit, self._lines

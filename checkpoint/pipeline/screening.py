@@ -19,6 +19,7 @@ from typing import Protocol
 from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
 from checkpoint.engine import RulePack, build_facts, default_pack_path, evaluate, load_pack
+from checkpoint.engine.facts import columns_lacking
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.manifests import build_traveller, open_manifest
 from checkpoint.matching import EvidenceMatcher
@@ -213,6 +214,11 @@ class _Rows(Protocol):
 
     def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]: ...
 
+    @property
+    def fields(self) -> frozenset[str] | None: ...
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]: ...
+
 
 @dataclass(frozen=True)
 class _AlreadyRead:
@@ -228,6 +234,13 @@ class _AlreadyRead:
 
     def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]:
         return list(travellers)
+
+    @property
+    def fields(self) -> frozenset[str] | None:
+        return None  # typed or read one by one: each traveller's `unknown` says what it lacks
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+        return ()
 
 
 def _screen(
@@ -264,6 +277,8 @@ def _screen(
         )
         preflight = log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
         matched = matching.finish()
+    fields = rows.fields
+    lacking = rows.lacking_notes(columns_lacking(pack, fields)) if fields is not None else ()
     travellers = rows.flag_repeats([traveller for traveller, _ in matched])
     results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
     appended = log.record(results, context)
@@ -272,7 +287,7 @@ def _screen(
         registry_snapshot=registry.info.snapshot_id,
         pack_name=pack.name,
         pack_version=pack.version,
-        notes=(*registry.notes, *notes, *preflight.notes, *appended.notes),  # what the log settled, too
+        notes=(*registry.notes, *notes, *lacking, *preflight.notes, *appended.notes),  # what the log settled, too
         audit_log=audit_log,
         logged=range(appended.first, appended.last + 1) if appended.count else range(0),
     )
