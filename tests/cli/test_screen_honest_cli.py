@@ -13,6 +13,7 @@ from checkpoint.cli.app import app
 
 runner = CliRunner()
 REGISTRY = Path(__file__).parents[2] / "data" / "sample" / "registry.parquet"
+REGISTRY_TODAY = ["--registry", str(REGISTRY), "--today", "2026-11-28"]
 
 #: `pasport` and `date_of_brith` misspelt; every date written month-first; the first passport expired in March.
 MANIFEST = """\
@@ -109,3 +110,48 @@ def test_a_failed_mrz_check_digit_is_referred(tmp_path: Path, lang: str) -> None
     assert result.exit_code == 1, result.stderr
     (found,) = json.loads(result.stdout)
     assert "NP-018" in [hit["rule"] for hit in found["hits"]] and found["verdict"] != "clear"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (["--destination", "XYZ"], "--destination 'XYZ' is not a known country or airport code; type an ISO"),
+        (["--dob", "04/16/1989"], "--dob '04/16/1989' is not a real calendar date; type the date as YYYY-MM-DD"),
+        (["--dob", "2031-01-01"], "--dob '2031-01-01' is in the future; check the year"),
+        (["--sex", "X"], "--sex 'X' is not M or F."),
+        (["--nationality", "ZZZ"], "--nationality 'ZZZ' is not a known country code"),
+        (["--nik", "12345"], "--nik cannot be used: NIK has 5 digits; it needs 16."),
+        (["--departure-date", "2026-12-05", "--return-date", "2026-12-01"], "--return-date is before --departure-date"),
+    ],
+)
+def test_a_typed_value_that_makes_no_sense_is_refused(tmp_path: Path, typed: list[str], said: str) -> None:
+    log = tmp_path / "audit.jsonl"
+    result = runner.invoke(
+        app,
+        ["screen", "--name", "BUDI HARTONO", *typed, *REGISTRY_TODAY, "--audit-log", str(log), "--lang", "en"],
+    )
+    assert result.exit_code == 2
+    assert said in result.stderr and result.stdout == ""
+    assert not log.exists()  # nothing screened, nothing logged
+
+
+def test_a_typed_value_is_refused_in_bahasa_indonesia(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["screen", "--name", "BUDI HARTONO", "--destination", "XYZ", *REGISTRY_TODAY, "--lang", "id"],
+    )
+    assert result.exit_code == 2
+    assert "--destination 'XYZ' bukan kode negara atau bandara yang dikenal" in result.stderr
+
+
+def test_the_desk_refuses_a_typed_value_and_goes_on(tmp_path: Path) -> None:
+    """Piped lines at the desk: the officer is told, nothing is screened for that line, the next one is."""
+    result = runner.invoke(
+        app,
+        ["desk", *REGISTRY_TODAY, "--destination", "KUL", "--audit-log", str(tmp_path / "a.jsonl"), "--lang", "id"],
+        input="nama=BUDI HARTONO; lahir=04/16/1989\nnama=BUDI HARTONO; lahir=16/04/1989\n",
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    said = result.stdout + result.stderr
+    assert "tanggal lahir '04/16/1989' bukan tanggal yang ada di kalender" in said
+    assert len([line for line in result.stdout.splitlines() if line.startswith("{")]) == 1
