@@ -155,3 +155,17 @@ def test_the_desk_refuses_a_typed_value_and_goes_on(tmp_path: Path) -> None:
     said = result.stdout + result.stderr
     assert "tanggal lahir '04/16/1989' bukan tanggal yang ada di kalender" in said
     assert len([line for line in result.stdout.splitlines() if line.startswith("{")]) == 1
+
+
+def test_a_paxlst_list_in_teletype_envelopes_and_parts_is_screened_as_one(tmp_path: Path) -> None:
+    """Refused before as having "no name or passport column"; now three passengers, one note on its structure."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "paxlst" / "teletype_two_parts.txt"
+    result = runner.invoke(
+        app,
+        ["screen", "--manifest", str(fixture), *REGISTRY_TODAY, "--format", "jsonl", "--lang", "en"],
+    )
+    assert result.exit_code == 1, result.stderr
+    results = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["pax_id"] for r in results] == ["1", "2", "3"]
+    assert [hit["rule"] for hit in results[0]["hits"]] == ["NP-016"]  # expired on 15 March 2026
+    assert result.stderr.count("read as one manifest: 2 Type-B teletype envelope(s)") == 1
