@@ -307,7 +307,7 @@ _DECIDED_WHEN_MISSING = frozenset({"exists", "missing"})
 
 
 def columns_lacking(pack: RulePack, present: Collection[str]) -> dict[str, tuple[str, ...]]:
-    """The columns a batch lacks that the pack's active rules read, each with the rules (ids, in pack order)
+    """The columns a batch lacks that the pack's active rules read, each with the rules (ids, sorted)
     that it leaves undecided for every traveller; a fact known from either of two columns is named by both
     (`passport_issue_date/passport_expiry`), one needing two columns by each it lacks."""
     lacking: dict[str, list[str]] = {}
@@ -323,4 +323,4 @@ def columns_lacking(pack: RulePack, present: Collection[str]) -> dict[str, tuple
                 rules = lacking.setdefault(named, [])
                 if rule.id not in rules:
                     rules.append(rule.id)
-    return {named: tuple(rules) for named, rules in lacking.items()}
+    return {named: tuple(sorted(rules)) for named, rules in lacking.items()}
