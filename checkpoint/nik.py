@@ -66,25 +66,25 @@ def parse_nik(value: str | int | float, *, today: date | None = None) -> NikInfo
     province = nik[0:2]
     names = province_names()
     if province not in names:
-        return _problem("province", "province", code=province)
+        return NikProblem("province", text("nik.province", code=province))
     if nik[2:4] == "00":
-        return _problem("regency", "regency")
+        return NikProblem("regency", text("nik.regency"))
     if nik[4:6] == "00":
-        return _problem("district", "district")
+        return NikProblem("district", text("nik.district"))
 
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     sex = "F" if day > _WOMEN_DAY_OFFSET else "M"
     if sex == "F":
         day -= _WOMEN_DAY_OFFSET
     if not 1 <= month <= 12:
-        return _problem("birth_date", "month")
+        return NikProblem("birth_date", text("nik.birth_month"))
     if not 1 <= day <= 31:
-        return _problem("birth_date", "day")
+        return NikProblem("birth_date", text("nik.birth_day"))
     birth_date = _birth_date(year, month, day, today)
     if birth_date is None:
-        return _problem("birth_date", "birth_date")
+        return NikProblem("birth_date", text("nik.birth_date"))
     if nik[12:16] == "0000":
-        return _problem("serial", "serial")
+        return NikProblem("serial", text("nik.serial"))
 
     return NikInfo(
         nik=nik,
@@ -103,55 +103,52 @@ def parse_nik(value: str | int | float, *, today: date | None = None) -> NikInfo
 @functools.cache
 def province_names() -> Mapping[str, str]:
     """NIK province codes and their names, from the package table `nik_provinces.csv`."""
-
-    def damaged(problem: str, **params: object) -> str:
-        return text("manifest.nik.table", table=_PROVINCE_TABLE, problem=text(f"manifest.nik.{problem}", **params))
-
     try:
         table = resources.files("checkpoint").joinpath(_PROVINCE_TABLE).read_text(encoding="utf-8")
     except OSError:
-        raise ConfigError(damaged("table_missing")) from None
+        raise ConfigError(text("nik.table_unreadable", table=_PROVINCE_TABLE)) from None
     names: dict[str, str] = {}
     for line_number, row in enumerate(csv.DictReader(io.StringIO(table)), start=2):
         code, name = (row.get("code") or "").strip(), (row.get("name") or "").strip()
         if not (len(code) == 2 and code.isdigit() and name) or code in names:
-            raise ConfigError(damaged("table_damaged", line=line_number))
+            raise ConfigError(text("nik.table_damaged", table=_PROVINCE_TABLE, line=line_number))
         names[code] = name
     if not names:
-        raise ConfigError(damaged("table_empty"))
+        raise ConfigError(text("nik.table_empty", table=_PROVINCE_TABLE))
     return MappingProxyType(names)
-
-
-def _problem(part: str, reason: str, **params: object) -> NikProblem:
-    """The NikProblem of `part`, its reason the sentence `manifest.nik.<reason>` in the run's language."""
-    return NikProblem(part, text(f"manifest.nik.{reason}", **params))
 
 
 def _normalise(value: str | int | float) -> tuple[str, tuple[str, ...]] | NikProblem:
     """The 16 digits of a NIK as typed or exported, with warnings about how it was recovered."""
     if isinstance(value, bool):
-        return _problem("format", "yes_no")
+        return NikProblem("format", text("nik.boolean"))
     if isinstance(value, float):
         if not value.is_integer() or abs(value) >= _FLOAT_EXACT_LIMIT:
-            return _problem("format", "float")
+            return NikProblem(
+                "format",
+                text("nik.float"),
+            )
         value = int(value)
     digits = str(value).strip().lstrip("'").strip()  # a leading apostrophe is how a spreadsheet keeps text
     if not digits:
-        return _problem("format", "empty")
+        return NikProblem("format", text("nik.empty"))
     if _SCIENTIFIC.match(digits):
-        return _problem("format", "scientific")
+        return NikProblem(
+            "format",
+            text("nik.scientific"),
+        )
     warnings: tuple[str, ...] = ()
     spreadsheet_number = _SPREADSHEET_NUMBER.match(digits)
     if spreadsheet_number:  # "3201234567890001.0": the cell was a number
         digits = spreadsheet_number.group(1)
         if int(digits) > _FLOAT_EXACT_LIMIT:
-            warnings = (text("manifest.nik.large_number"),)
+            warnings = (text("nik.too_large"),)
     else:
         digits = _SEPARATORS.sub("", digits)
     if not (digits.isascii() and digits.isdigit()):
-        return _problem("format", "not_digits")
+        return NikProblem("format", text("nik.not_digits"))
     if len(digits) != NIK_LENGTH:
-        return _problem("format", "digits", count=len(digits), expected=NIK_LENGTH)
+        return NikProblem("format", text("nik.length", count=len(digits), needed=NIK_LENGTH))
     return digits, warnings
 
 

@@ -29,6 +29,8 @@ def checkpoint_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "checkpoint-home"
     monkeypatch.setenv("CHECKPOINT_HOME", str(home))
     monkeypatch.setenv("NO_COLOR", "1")
+    for variable in ("CHECKPOINT_OFFICER", "CHECKPOINT_POST"):  # who screens: only where a test says so
+        monkeypatch.delenv(variable, raising=False)
     return home
 
 

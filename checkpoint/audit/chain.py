@@ -19,19 +19,13 @@ from typing import TypeGuard
 from checkpoint.audit.keys import keyed_digest
 from checkpoint.durable import write_atomically
 from checkpoint.errors import AuditError
+from checkpoint.i18n import text
 
 #: The `prev` of the first entry.
 GENESIS_HASH = "0" * 64
 
 _HEAD_SCHEME = "checkpoint-audit-head-v1"
 _HEX = frozenset("0123456789abcdef")
-
-_TEXTS = {
-    "unreadable": "cannot read the audit {what} {path} ({reason}); check its permissions.",
-    "damaged": "the audit {what} {path} is damaged; {fix}",
-    "fix head": "restore it from a backup, then run `checkpoint audit verify`.",
-    "fix anchor": "give the file that `checkpoint audit show --head` printed.",
-}
 
 
 class AuditChainError(AuditError):
@@ -85,8 +79,10 @@ def read_head(path: Path) -> Head | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise AuditError(_TEXTS["unreadable"].format(what="head file", path=path, reason=error.strerror)) from None
-    return _parse_head(data, path, "head file", _TEXTS["fix head"])
+        raise AuditError(
+            text("audit.chain.unreadable", what=text("audit.chain.head_file"), path=path, reason=error.strerror)
+        ) from None
+    return _parse_head(data, path, text("audit.chain.head_file"), text("audit.chain.fix_head"))
 
 
 def read_anchor(path: Path) -> Head:
@@ -94,8 +90,10 @@ def read_anchor(path: Path) -> Head:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise AuditError(_TEXTS["unreadable"].format(what="anchor", path=path, reason=error.strerror)) from None
-    return _parse_head(data, path, "anchor", _TEXTS["fix anchor"])
+        raise AuditError(
+            text("audit.chain.unreadable", what=text("audit.chain.anchor"), path=path, reason=error.strerror)
+        ) from None
+    return _parse_head(data, path, text("audit.chain.anchor"), text("audit.chain.fix_anchor"))
 
 
 def write_head(path: Path, head: Head) -> None:
@@ -118,7 +116,7 @@ def _parse_head(data: bytes, path: Path, what: str, fix: str) -> Head:
         or not _is_digest(digest)
         or not (mac is None or _is_digest(mac))
     ):
-        raise AuditChainError(_TEXTS["damaged"].format(what=what, path=path, fix=fix), None)
+        raise AuditChainError(text("audit.chain.damaged", what=what, path=path, fix=fix), None)
     return Head(seq, digest, mac)
 
 

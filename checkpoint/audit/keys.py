@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from checkpoint.durable import PRIVATE, write_atomically
 from checkpoint.errors import AuditError
+from checkpoint.i18n import text
 
 KEY_FILE_NAME = "audit.key"
 KEY_BYTES = 32
@@ -76,7 +77,7 @@ def load_key(path: Path) -> bytes:
         _create_key(path)
     key = read_key(path)
     if key is None:  # removed between the two steps: not by checkpoint, which never removes it
-        raise AuditError(f"the audit key {path} disappeared while it was being read; screen again.")
+        raise AuditError(text("audit.key.disappeared", path=path))
     return key
 
 
@@ -87,14 +88,9 @@ def read_key(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise AuditError(
-            f"cannot read the audit key {path} ({error.strerror}); run checkpoint as the user who owns it."
-        ) from None
+        raise AuditError(text("audit.key.unreadable", path=path, reason=error.strerror)) from None
     if len(key) != KEY_BYTES:
-        raise AuditError(
-            f"the audit key {path} is damaged (not {KEY_BYTES} bytes); restore it from a backup "
-            "before screening, or traveller keys will no longer match earlier entries."
-        )
+        raise AuditError(text("audit.key.damaged", path=path, size=KEY_BYTES))
     return key
 
 
@@ -116,10 +112,7 @@ def _create_key(path: Path) -> None:
             if not path.exists():
                 write_atomically(path, write, mode=PRIVATE)
     except OSError as error:
-        raise AuditError(
-            f"cannot create the audit key {path} ({error.strerror}); make its folder writable "
-            "or give --audit-log a writable path."
-        ) from None
+        raise AuditError(text("audit.key.cannot_create", path=path, reason=error.strerror)) from None
 
 
 def _normalise_passport(value: str | None) -> str:

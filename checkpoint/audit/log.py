@@ -80,60 +80,6 @@ _TAIL_CHUNK = 64 * 1024
 # Every line starts with its seq (`entry_line`): read without parsing the JSON when scanning for one.
 _SEQ_PREFIX = re.compile(rb'\{"seq":(\d+),')
 
-_TEXTS = {
-    # Why the log cannot be appended to; each is followed by "supervisor".
-    "empty with head": "is empty but its head file records entries",
-    "incomplete": "ends with an incomplete line that no pending record accounts for",
-    "unreadable line": "has an unreadable last line",
-    "no head": "has lost its head file {head}",
-    "head forged": "has a head file whose MAC does not match audit.key (the head file was rewritten, or audit.key "
-    "replaced)",
-    "head downgraded": "was last written by a checkpoint that keys its head file, but the head file is unkeyed (it "
-    "was replaced)",
-    "lines after head": "has entries after entry {seq}, the last its head file records, that no pending record "
-    "seals (added by hand, or left by an older checkpoint interrupted while appending)",
-    "head mismatch": "no longer matches its head file (entries were removed or edited)",
-    "pending": "cannot settle an interrupted append: {reason}",
-    "supervisor": "the audit log {path} {what}; nothing more can be logged to it: ask a supervisor to run "
-    "`checkpoint audit verify {path}`, then move the log and its .head and .pending files aside to start a new "
-    "one.",
-    # Settling an interrupted append (notes for the officer).
-    "completed": "an earlier screening was interrupted after writing entries {first}–{last} to the audit log but "
-    "before recording them in its head file; its pending record seals exactly those lines, so they are now "
-    "recorded.",
-    "taken back": "an earlier screening was interrupted while writing entries {first}–{last} to the audit log; "
-    "the part it had written (after entry {base}) was taken back, as that screening never reported its results.",
-    "keyed": "the audit log's head file was unkeyed (written by an earlier checkpoint); it is keyed from now on.",
-    # A write that failed: what failed, what became of the log, what to do.
-    "cannot write": "cannot write {what} ({reason})",
-    "the log": "to the audit log {path}",
-    "the pending record": "the audit log's pending record {path}",
-    "the head": "the audit log's head file {path}",
-    "as it was": "nothing of this screening was logged, and the log is as it was before it",
-    "taken back too": "the entries written were taken back, so nothing of this screening was logged and the log is "
-    "as it was before it",
-    "not taken back": "the entries already written could not be taken back ({reason}): the next screening settles "
-    "them, and until then `checkpoint audit verify` reports them",
-    "fix full": "free disk space, then screen again.",
-    "fix size": "raise the file-size limit (`ulimit -f`) of the process, then screen again.",
-    "fix other": "fix the file's permissions or free disk space, then screen again.",
-    "sentence": "{failure}: {outcome}; {fix}",
-    "no key": "the audit key {key} is missing but the log beside it has entries; restore the key from a backup "
-    "(a new one would not match the head file, nor link travellers to earlier entries).",
-    "no folder": "cannot create the audit log folder {folder} ({reason}); create it or give --audit-log a "
-    "writable path.",
-    "io": "cannot read or settle the audit log {path} ({reason}): nothing of this screening was logged; {fix}",
-    "open": "cannot open the audit log {path} ({reason}); fix its permissions or give --audit-log a writable path.",
-    "locked": "the audit log {path} stayed locked by another checkpoint process for {timeout:g} s; try again, and "
-    "if it persists check for a stuck checkpoint process.",
-    "cannot lock": "cannot lock the audit log {path} ({reason}); make its folder writable or give --audit-log a "
-    "writable path.",
-    "answered gone": "the audit log {path}: entry {seq}, which the decision answers, was taken back while the "
-    "decision was being recorded (an interrupted screening was settled); nothing was logged: record the decision "
-    "again.",
-    "unreadable entry": "the audit log {path}: line {seq} is not an entry (it was edited or damaged); run "
-    "`checkpoint audit verify {path}`.",
-}
 
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
@@ -205,7 +151,7 @@ class AuditLog:
         try:
             make_private_folder(self.path.parent)
         except OSError as error:
-            raise AuditError(_TEXTS["no folder"].format(folder=self.path.parent, reason=error.strerror)) from None
+            raise AuditError(text("audit.log.no_folder", folder=self.path.parent, reason=error.strerror)) from None
         key = self._key()
         time = entry_time(self.clock())
         encoded = [encode_entry(screening_entry(result, context, key, time=time)) for result in results]
@@ -253,7 +199,7 @@ class AuditLog:
             return load_key(self.key_path)
         with locked(self.path, self.lock_timeout, on_wait=self.on_wait):
             if not self.key_path.exists() and self.head_path.exists():
-                raise AuditError(_TEXTS["no key"].format(key=self.key_path))
+                raise AuditError(text("audit.log.no_key", key=self.key_path))
             return load_key(self.key_path)
 
 
@@ -270,12 +216,12 @@ class _Append:
             # Owner-only, as every file the tool keeps (SPEC §8): it links screenings to travellers.
             descriptor = os.open(log.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE)
         except OSError as error:
-            raise AuditError(_TEXTS["open"].format(path=log.path, reason=error.strerror)) from None
+            raise AuditError(text("audit.log.open", path=log.path, reason=error.strerror)) from None
         try:
             return self._append(descriptor, encoded, answered)
         except OSError as error:  # reading the log, or settling an interrupted append (writes are worded below)
-            fix = _TEXTS["fix full" if error.errno in _DISK_FULL else "fix other"]
-            raise AuditError(_TEXTS["io"].format(path=log.path, reason=error.strerror, fix=fix)) from None
+            fix = text("audit.log.fix_full" if error.errno in _DISK_FULL else "audit.log.fix_other")
+            raise AuditError(text("audit.log.io", path=log.path, reason=error.strerror, fix=fix)) from None
         finally:
             os.close(descriptor)
 
@@ -290,7 +236,7 @@ class _Append:
         if answered is not None and (
             answered.seq > last.seq or os.pread(descriptor, len(answered.line), answered.offset) != answered.line
         ):
-            raise AuditError(_TEXTS["answered gone"].format(path=log.path, seq=answered.seq))
+            raise AuditError(text("audit.log.answered_gone", path=log.path, seq=answered.seq))
         if not encoded:
             return Appended(0, last.seq + 1, last.seq, tuple(self.notes))
         lines, prev = [], last.hash
@@ -305,28 +251,28 @@ class _Append:
         try:
             write_pending(log.pending_path, record.sealed(self.key))
         except OSError as error:
-            raise self._failed(error, "the pending record", log.pending_path, written=False) from None
+            raise self._failed(error, "audit.log.the_pending_record", log.pending_path, written=False) from None
         try:
             _write_all(descriptor, data)
             os.fsync(descriptor)
         except OSError as error:
-            raise self._take_back(descriptor, size, error, "the log", log.path) from None
+            raise self._take_back(descriptor, size, error, "audit.log.the_log", log.path) from None
         try:
             write_head(log.head_path, self._sealed(end, prev))
         except OSError as error:
-            raise self._take_back(descriptor, size, error, "the head", log.head_path) from None
+            raise self._take_back(descriptor, size, error, "audit.log.the_head", log.head_path) from None
         # The head records the entries now: a record left behind is recognised as finished next time.
         with contextlib.suppress(OSError):
             remove_pending(log.pending_path)
         if head is not None and head.mac is None:
-            self.notes.append(_TEXTS["keyed"])
+            self.notes.append(text("audit.log.keyed"))
         return Appended(len(encoded), first, end, tuple(self.notes))
 
     def _read_pending(self) -> Pending | None:
         try:
             return read_pending(self.log.pending_path, self.key)
         except AuditChainError as error:
-            raise self._refused(_TEXTS["pending"].format(reason=error)) from None
+            raise self._refused(text("audit.log.pending", reason=error)) from None
 
     def _settle(self, descriptor: int, size: int, head: Head | None, pending: Pending) -> tuple[int, Head | None]:
         """Finish what an interrupted append left (`pending.py`); return the log's size and head afterwards."""
@@ -335,19 +281,19 @@ class _Append:
         try:
             settlement = assess(pending, log.pending_path, size, head, whole)
         except AuditChainError as error:
-            raise self._refused(_TEXTS["pending"].format(reason=error)) from None
+            raise self._refused(text("audit.log.pending", reason=error)) from None
         span = {"first": pending.from_seq, "last": pending.to_seq, "base": pending.base.seq}
         if settlement is Settlement.WRITTEN_IN_PART:
             self._tail(descriptor, pending.start, head)  # what stays must be what the head records
             os.ftruncate(descriptor, pending.start)
             os.fsync(descriptor)
             size = pending.start
-            self.notes.append(_TEXTS["taken back"].format(**span))
+            self.notes.append(text("audit.log.taken_back", **span))
         elif settlement is Settlement.WRITTEN_WHOLE:
             self._tail(descriptor, pending.start, head)  # the lines before the sealed ones are the head's
             head = self._sealed(pending.to_seq, pending.hash)
             write_head(log.head_path, head)
-            self.notes.append(_TEXTS["completed"].format(**span))
+            self.notes.append(text("audit.log.completed", **span))
         remove_pending(log.pending_path)
         return size, head
 
@@ -355,33 +301,33 @@ class _Append:
         """The seq and hash of the entry ending at byte `size`, which must be what the head records."""
         if size == 0:
             if head is not None and head.seq > 0:
-                raise self._refused(_TEXTS["empty with head"])
+                raise self._refused(text("audit.log.empty_with_head"))
             return Head(0, GENESIS_HASH)
         if os.pread(descriptor, 1, size - 1) != b"\n":
-            raise self._refused(_TEXTS["incomplete"])
+            raise self._refused(text("audit.log.incomplete"))
         line = _last_line(descriptor, size)
         entry = _json_object(line)
         seq = entry.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool):
-            raise self._refused(_TEXTS["unreadable line"])
+            raise self._refused(text("audit.log.unreadable_line"))
         if head is None:
-            raise self._refused(_TEXTS["no head"].format(head=self.log.head_path.name))
+            raise self._refused(text("audit.log.no_head", head=self.log.head_path.name))
         if head.mac is not None and not head.sealed_by(self.key):
-            raise self._refused(_TEXTS["head forged"])
+            raise self._refused(text("audit.log.head_forged"))
         if head.mac is None and written_keyed(entry):
-            raise self._refused(_TEXTS["head downgraded"])
+            raise self._refused(text("audit.log.head_downgraded"))
         digest = line_hash(line)
         if head.seq < seq:
-            raise self._refused(_TEXTS["lines after head"].format(seq=head.seq))
+            raise self._refused(text("audit.log.lines_after_head", seq=head.seq))
         if (head.seq, head.hash) != (seq, digest):
-            raise self._refused(_TEXTS["head mismatch"])
+            raise self._refused(text("audit.log.head_mismatch"))
         return Head(seq, digest)
 
     def _sealed(self, seq: int, digest: str) -> Head:
         return Head(seq, digest, head_mac(self.key, seq, digest))
 
     def _refused(self, what: str) -> AuditError:
-        return AuditError(_TEXTS["supervisor"].format(path=self.log.path, what=what))
+        return AuditError(text("audit.log.supervisor", path=self.log.path, what=what))
 
     def _take_back(self, descriptor: int, size: int, error: OSError, what: str, path: Path) -> AuditError:
         """Truncate the log to `size` after a failed write and say what failed; if even that fails, the pending
@@ -398,15 +344,16 @@ class _Append:
     def _failed(
         self, error: OSError, what: str, path: Path, *, written: bool, untaken: OSError | None = None
     ) -> AuditError:
-        failure = _TEXTS["cannot write"].format(what=_TEXTS[what].format(path=path), reason=error.strerror)
+        failure = text("audit.log.cannot_write", what=text(what, path=path), reason=error.strerror)
         if untaken is not None:
-            outcome = _TEXTS["not taken back"].format(reason=untaken.strerror)
+            outcome = text("audit.log.not_taken_back", reason=untaken.strerror)
         else:
-            outcome = _TEXTS["taken back too" if written else "as it was"]
-        fix = _TEXTS[
-            "fix full" if error.errno in _DISK_FULL else "fix size" if error.errno == errno.EFBIG else "fix other"
-        ]
-        return AuditError(_TEXTS["sentence"].format(failure=failure, outcome=outcome, fix=fix))
+            outcome = text("audit.log.taken_back_too" if written else "audit.log.as_it_was")
+        if error.errno in _DISK_FULL:
+            fix = text("audit.log.fix_full")
+        else:
+            fix = text("audit.log.fix_size" if error.errno == errno.EFBIG else "audit.log.fix_other")
+        return AuditError(text("audit.log.sentence", failure=failure, outcome=outcome, fix=fix))
 
 
 def lock_path_for(log: Path) -> Path:
@@ -423,10 +370,10 @@ def locked(
     try:
         lock.enter_context(exclusive(lock_path_for(log), timeout, on_wait))  # taken here; the block runs below
     except LockTimeout:
-        raise AuditError(_TEXTS["locked"].format(path=log, timeout=timeout)) from None
+        raise AuditError(text("audit.log.locked", path=log, timeout=timeout)) from None
     except OSError as error:
         if not optional:
-            raise AuditError(_TEXTS["cannot lock"].format(path=log, reason=error.strerror)) from None
+            raise AuditError(text("audit.log.cannot_lock", path=log, reason=error.strerror)) from None
         held = False
     else:
         held = True
@@ -475,7 +422,7 @@ def _answered_line(path: Path, answers: int) -> _Answered:
     except FileNotFoundError:
         raise DecisionError(text("audit.decide.no_entry", path=path, seq=answers)) from None
     except OSError as error:
-        raise AuditError(_TEXTS["open"].format(path=path, reason=error.strerror)) from None
+        raise AuditError(text("audit.log.open", path=path, reason=error.strerror)) from None
     try:
         for offset, line in _lines_backwards(descriptor, os.fstat(descriptor).st_size):
             found = _SEQ_PREFIX.match(line)
@@ -489,7 +436,7 @@ def _answered_line(path: Path, answers: int) -> _Answered:
                     raise DecisionError(
                         text("audit.decide.not_screening", seq=answers, answers=entry.get("answers", "?"))
                     )
-                raise AuditError(_TEXTS["unreadable entry"].format(path=path, seq=answers))
+                raise AuditError(text("audit.log.unreadable_entry", path=path, seq=answers))
             if seq is None or seq < answers:  # lines are in seq order: it is not further back
                 break
     finally:

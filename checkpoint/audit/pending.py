@@ -30,21 +30,9 @@ from checkpoint.audit.chain import GENESIS_HASH, AuditChainError, Head
 from checkpoint.audit.keys import keyed_digest
 from checkpoint.durable import sync_folder, write_atomically
 from checkpoint.errors import AuditError
+from checkpoint.i18n import text
 
 _PENDING_SCHEME = "checkpoint-audit-pending-v1"
-
-_TEXTS = {
-    "unreadable": "cannot read the audit log's pending record {path} ({reason}); check its permissions.",
-    "damaged": "the audit log's pending record {path} is damaged",
-    "forged": "the audit log's pending record {path} was not written with this installation's audit.key",
-    "stale": (
-        "the audit log's pending record {path} (entries {first}–{last}) does not match the log and its head file"
-    ),
-    "other bytes": (
-        "the audit log ends with {extra} bytes after entry {base} that are not the entries {first}–{last} its "
-        "pending record {path} seals"
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +100,17 @@ def read_pending(path: Path, key: bytes | None) -> Pending | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise AuditError(_TEXTS["unreadable"].format(path=path, reason=error.strerror)) from None
+        raise AuditError(text("audit.pending.unreadable", path=path, reason=error.strerror)) from None
     try:
         pending = Pending(**json.loads(data))
     except (ValueError, TypeError):
-        raise AuditChainError(_TEXTS["damaged"].format(path=path), None) from None
+        raise AuditChainError(text("audit.pending.damaged", path=path), None) from None
     numbers = (pending.from_seq, pending.to_seq, pending.start, pending.length)
     texts = (pending.prev, pending.hash, pending.sha256, pending.mac)
     if not all(type(n) is int and n >= 0 for n in numbers) or not all(type(t) is str for t in texts):
-        raise AuditChainError(_TEXTS["damaged"].format(path=path), None)
+        raise AuditChainError(text("audit.pending.damaged", path=path), None)
     if key is None or not hmac.compare_digest(pending.mac, _mac(key, pending)):
-        raise AuditChainError(_TEXTS["forged"].format(path=path), None)
+        raise AuditChainError(text("audit.pending.forged", path=path), None)
     return pending
 
 
@@ -138,7 +126,7 @@ def assess(pending: Pending, path: Path, size: int, head: Head | None, appended_
     if at == (pending.to_seq, pending.hash) and size == pending.start + pending.length:
         return Settlement.FINISHED
     if at != (pending.base.seq, pending.base.hash) or size < pending.start:
-        raise AuditChainError(_TEXTS["stale"].format(**span), None)
+        raise AuditChainError(text("audit.pending.stale", **span), None)
     if size == pending.start:
         return Settlement.NOTHING_WRITTEN
     if size < pending.start + pending.length:
@@ -146,7 +134,7 @@ def assess(pending: Pending, path: Path, size: int, head: Head | None, appended_
     if size == pending.start + pending.length and appended_sha256 == pending.sha256:
         return Settlement.WRITTEN_WHOLE
     extra = size - pending.start
-    raise AuditChainError(_TEXTS["other bytes"].format(extra=extra, base=pending.base.seq, **span), None)
+    raise AuditChainError(text("audit.pending.other_bytes", extra=extra, base=pending.base.seq, **span), None)
 
 
 def _mac(key: bytes, pending: Pending) -> str:

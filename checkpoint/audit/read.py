@@ -19,16 +19,7 @@ from checkpoint.audit.keys import KEY_FILE_NAME, pax_key, read_key
 from checkpoint.audit.log import LOCK_TIMEOUT_SECONDS, locked
 from checkpoint.audit.verify import verify
 from checkpoint.errors import AuditError
-
-_TEXTS = {
-    "no log": "no audit log at {path}; check the path.",
-    "unreadable": "cannot read the audit log {path} ({reason}); check its permissions.",
-    "bad line": "the audit log {path}: line {number} is not an entry (it was edited or damaged); run "
-    "`checkpoint audit verify {path}`.",
-    "unknown kind": "the audit log {path}: line {number} is an entry of a kind this checkpoint does not know "
-    "(written by a newer version); read the log with that version.",
-    "no head": "the audit log {path} has no head file yet (nothing was logged); screen once, then export the head.",
-}
+from checkpoint.i18n import text
 
 # Lines are UTF-8 (`entry_line`): decoded first, so that json does not detect the encoding of every line.
 _DECODER = json.JSONDecoder()
@@ -60,13 +51,13 @@ def log_lines(
     """The log's lines complete when reading began, numbered from 1, as bytes (for readers that parse only
     the lines they need)."""
     if not path.is_file():
-        raise AuditError(_TEXTS["no log"].format(path=path))
+        raise AuditError(text("audit.read.no_log", path=path))
     with locked(path, lock_timeout, optional=True, on_wait=on_wait):
         size = path.stat().st_size
     try:
         handle = path.open("rb")
     except OSError as error:
-        raise AuditError(_TEXTS["unreadable"].format(path=path, reason=error.strerror)) from None
+        raise AuditError(text("audit.read.unreadable", path=path, reason=error.strerror)) from None
     with handle:
         remaining = size
         for number, raw in enumerate(handle, start=1):
@@ -96,12 +87,12 @@ def parse_line(path: Path, number: int, raw: bytes, key: bytes | None) -> Logged
         elif kind == DecisionEntry.KIND:
             entry = DecisionEntry(**{name: data[name] for name in _DECISION_FIELDS})
         else:
-            raise AuditError(_TEXTS["unknown kind"].format(path=path, number=number))
+            raise AuditError(text("audit.read.unknown_kind", path=path, number=number))
         seq = data["seq"]
     except (ValueError, TypeError, KeyError, AttributeError):
-        raise AuditChainError(_TEXTS["bad line"].format(path=path, number=number), number) from None
+        raise AuditChainError(text("audit.read.bad_line", path=path, number=number), number) from None
     if not isinstance(seq, int) or (isinstance(entry, DecisionEntry) and not isinstance(entry.answers, int)):
-        raise AuditChainError(_TEXTS["bad line"].format(path=path, number=number), number)
+        raise AuditChainError(text("audit.read.bad_line", path=path, number=number), number)
     return LoggedEntry(seq, entry)
 
 
@@ -114,5 +105,5 @@ def current_head(
     """
     head = verify(path, lock_timeout=lock_timeout, on_wait=on_wait).head_file
     if head is None:
-        raise AuditError(_TEXTS["no head"].format(path=path))
+        raise AuditError(text("audit.read.no_head", path=path))
     return head

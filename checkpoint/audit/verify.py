@@ -22,55 +22,7 @@ from checkpoint.audit.keys import KEY_FILE_NAME, read_key
 from checkpoint.audit.log import LOCK_TIMEOUT_SECONDS, locked
 from checkpoint.audit.pending import Pending, Settlement, assess, pending_path_for, read_pending
 from checkpoint.errors import AuditError
-
-_TEXTS = {
-    "no log": "no audit log at {path}; check the path.",
-    "log removed": "no audit log at {path}, but its head file exists: the log was removed or moved; restore it "
-    "from a backup.",
-    "log removed anchored": "no audit log at {path}, but the anchor records entry {seq}: the log was removed or "
-    "moved; restore it from a backup.",
-    "head missing": "the audit log {path} has {entries} entries but its head file {head} is missing, so lines "
-    "removed from the end would go unnoticed; restore the head file from a backup.",
-    "cut": "the audit log {path} ends at line {entries} but its head file records {seq} entries: line {next} onwards "
-    "was removed.",
-    "added": "the audit log {path} has {entries} entries but its head file records {seq}: line {next} onwards was "
-    "added by hand (or left by an older checkpoint interrupted while appending; this one seals its appends).",
-    "last edited": "the audit log {path}: line {entries} does not match its head file: the last line was edited.",
-    "head forged": "the audit log {path}: its head file's MAC does not match audit.key: the head file was rewritten "
-    "(to match a log cut short, say), or audit.key was replaced; restore both from a backup.",
-    "head downgraded": "the audit log {path}: its head file is unkeyed, but entries from line {line} on were "
-    "written by a checkpoint that keys its head file: the head file was replaced.",
-    "no key": "the audit log {path}: its head file is keyed but there is no {key} beside the log to check it "
-    "with; verify where the log was written, or copy its key beside it.",
-    "unkeyed note": "the head file is unkeyed (written by an earlier checkpoint): it shows where the log ended, "
-    "but not who wrote it; the next screening keys it.",
-    "anchor forged": "the anchor {anchor} was not exported from this log's installation: its MAC does not match "
-    "audit.key.",
-    "anchor cut": "the audit log {path} ends at entry {entries} but the anchor records entry {seq}: entries were "
-    "removed from the end (or the log and its head file were replaced).",
-    "anchor rewritten": "the audit log {path}: line {seq} is not the entry the anchor records: the log was "
-    "rewritten at or before line {seq} (or replaced by another).",
-    "anchor unchecked": "the anchor has a MAC but there is no audit.key beside the log to check it with; the "
-    "anchored entry itself was found in the log.",
-    "pending": "the audit log {path}: {reason}; ask a supervisor to compare the log with its backups.",
-    "whole note": "entries {first}–{last} were written by a screening interrupted before it recorded them in "
-    "the head file; its pending record seals exactly those lines, and the next screening records them.",
-    "part note": "a screening was interrupted while writing entries {first}–{last}: the part it wrote after line "
-    "{base} is not checked, and the next screening takes it back.",
-    "incomplete": "the audit log {path}: line {number} is incomplete (no newline): an append was interrupted.",
-    "seq": "the audit log {path}: line {number} holds entry {seq}, expected {number}: lines were removed, reordered "
-    "or copied here.",
-    "start": "the audit log {path}: line 1 does not start the chain (its prev is not zeros): the start of the log "
-    "was removed.",
-    "prev": "the audit log {path}: line {before} does not match the prev hash recorded in line {number}: line "
-    "{before} was edited (or the prev of line {number}).",
-    "not json": "the audit log {path}: line {number} is not valid JSON ({reason}): it was edited or damaged.",
-    "not object": "the audit log {path}: line {number} is not a JSON object.",
-    "no seq": "the audit log {path}: line {number} lacks a valid seq or prev field: it was edited.",
-    "answers": "the audit log {path}: line {number} is a decision that does not answer an earlier screening entry: "
-    "it was edited.",
-    "unreadable": "cannot read the audit log {path} ({reason}); check its permissions.",
-}
+from checkpoint.i18n import text
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +61,10 @@ def verify(
     AuditChainError naming the first bad line (or what else is wrong)."""
     if not path.is_file():
         if anchor is not None:
-            raise AuditChainError(_TEXTS["log removed anchored"].format(path=path, seq=anchor.seq), None)
+            raise AuditChainError(text("audit.verify.log_removed_anchored", path=path, seq=anchor.seq), None)
         if head_path_for(path).exists():
-            raise AuditChainError(_TEXTS["log removed"].format(path=path), None)
-        raise AuditChainError(_TEXTS["no log"].format(path=path), None)
+            raise AuditChainError(text("audit.verify.log_removed", path=path), None)
+        raise AuditChainError(text("audit.verify.no_log", path=path), None)
     key = read_key(path.parent / KEY_FILE_NAME)
     size, head, pending = _snapshot(path, key, lock_timeout, on_wait)
     notes: list[str] = []
@@ -144,7 +96,7 @@ def _snapshot(
         try:
             pending = read_pending(pending_path_for(path), key)
         except AuditChainError as error:
-            raise AuditChainError(_TEXTS["pending"].format(path=path, reason=error), None) from None
+            raise AuditChainError(text("audit.verify.pending", path=path, reason=error), None) from None
     return size, head, pending
 
 
@@ -160,13 +112,13 @@ def _settlement(
     try:
         settlement = assess(pending, pending_path_for(path), size, head, whole)
     except AuditChainError as error:
-        raise AuditChainError(_TEXTS["pending"].format(path=path, reason=error), None) from None
+        raise AuditChainError(text("audit.verify.pending", path=path, reason=error), None) from None
     span = {"first": pending.from_seq, "last": pending.to_seq, "base": pending.base.seq}
     if settlement is Settlement.WRITTEN_IN_PART:
-        notes.append(_TEXTS["part note"].format(**span))
+        notes.append(text("audit.verify.part_note", **span))
         return pending.start, head
     if settlement is Settlement.WRITTEN_WHOLE:
-        notes.append(_TEXTS["whole note"].format(**span))
+        notes.append(text("audit.verify.whole_note", **span))
         return size, pending.end
     return size, head
 
@@ -176,15 +128,15 @@ def _check_head(path: Path, head: Head | None, chain: _Chain) -> None:
     if head is None:
         if entries:
             name = head_path_for(path).name
-            raise AuditChainError(_TEXTS["head missing"].format(path=path, entries=entries, head=name), None)
+            raise AuditChainError(text("audit.verify.head_missing", path=path, entries=entries, head=name), None)
         return
     values = {"path": path, "entries": entries, "seq": head.seq, "next": min(head.seq, entries) + 1}
     if head.seq > entries:
-        raise AuditChainError(_TEXTS["cut"].format(**values), entries + 1)
+        raise AuditChainError(text("audit.verify.cut", **values), entries + 1)
     if head.seq < entries:
-        raise AuditChainError(_TEXTS["added"].format(**values), head.seq + 1)
+        raise AuditChainError(text("audit.verify.added", **values), head.seq + 1)
     if head.hash != chain.last_hash:
-        raise AuditChainError(_TEXTS["last edited"].format(**values), entries)
+        raise AuditChainError(text("audit.verify.last_edited", **values), entries)
 
 
 def _check_key(path: Path, head: Head, chain: _Chain, key: bytes | None, notes: list[str]) -> None:
@@ -192,27 +144,29 @@ def _check_key(path: Path, head: Head, chain: _Chain, key: bytes | None, notes: 
     that no keying checkpoint has written to."""
     if head.mac is None:
         if chain.first_keyed is not None:
-            raise AuditChainError(_TEXTS["head downgraded"].format(path=path, line=chain.first_keyed), None)
-        notes.append(_TEXTS["unkeyed note"])
+            raise AuditChainError(text("audit.verify.head_downgraded", path=path, line=chain.first_keyed), None)
+        notes.append(text("audit.verify.unkeyed_note"))
     elif key is None:
-        raise AuditChainError(_TEXTS["no key"].format(path=path, key=KEY_FILE_NAME), None)
+        raise AuditChainError(text("audit.verify.no_key", path=path, key=KEY_FILE_NAME), None)
     elif not head.sealed_by(key):
-        raise AuditChainError(_TEXTS["head forged"].format(path=path), None)
+        raise AuditChainError(text("audit.verify.head_forged", path=path), None)
 
 
 def _check_anchor(path: Path, anchor: Head, name: str, chain: _Chain, key: bytes | None, notes: list[str]) -> None:
     """The anchored entry must still be in the log, unchanged (the head cannot then be behind it)."""
     if anchor.mac is not None:
         if key is None:
-            notes.append(_TEXTS["anchor unchecked"])
+            notes.append(text("audit.verify.anchor_unchecked"))
         elif not anchor.sealed_by(key):
-            raise AuditChainError(_TEXTS["anchor forged"].format(anchor=name or "given"), None)
+            raise AuditChainError(
+                text("audit.verify.anchor_forged", anchor=name or text("audit.verify.anchor_given")), None
+            )
     if chain.entries < anchor.seq:
         raise AuditChainError(
-            _TEXTS["anchor cut"].format(path=path, entries=chain.entries, seq=anchor.seq), chain.entries + 1
+            text("audit.verify.anchor_cut", path=path, entries=chain.entries, seq=anchor.seq), chain.entries + 1
         )
     if anchor.seq > 0 and chain.anchored_hash != anchor.hash:
-        raise AuditChainError(_TEXTS["anchor rewritten"].format(path=path, seq=anchor.seq), anchor.seq)
+        raise AuditChainError(text("audit.verify.anchor_rewritten", path=path, seq=anchor.seq), anchor.seq)
 
 
 def _verify_chain(path: Path, size: int, anchored: int | None) -> _Chain:
@@ -225,7 +179,7 @@ def _verify_chain(path: Path, size: int, anchored: int | None) -> _Chain:
     try:
         handle = path.open("rb")
     except OSError as error:
-        raise AuditError(_TEXTS["unreadable"].format(path=path, reason=error.strerror)) from None
+        raise AuditError(text("audit.verify.unreadable", path=path, reason=error.strerror)) from None
     with handle:
         for raw in handle:
             if remaining <= 0:
@@ -235,24 +189,24 @@ def _verify_chain(path: Path, size: int, anchored: int | None) -> _Chain:
             number += 1
             values = {"path": path, "number": number, "before": number - 1}
             if not chunk.endswith(b"\n"):
-                raise AuditChainError(_TEXTS["incomplete"].format(**values), number)
+                raise AuditChainError(text("audit.verify.incomplete", **values), number)
             line = chunk[:-1]
             entry = _parse(path, number, line)
             seq, prev = entry["seq"], entry["prev"]
             if seq != number:
-                raise AuditChainError(_TEXTS["seq"].format(seq=seq, **values), number)
+                raise AuditChainError(text("audit.verify.seq", seq=seq, **values), number)
             if prev != expected_prev:
                 if number == 1:
-                    raise AuditChainError(_TEXTS["start"].format(**values), 1)
+                    raise AuditChainError(text("audit.verify.start", **values), 1)
                 # The seqs are in order, so the likeliest cause is an edit of the line before this one.
-                raise AuditChainError(_TEXTS["prev"].format(**values), number - 1)
+                raise AuditChainError(text("audit.verify.prev", **values), number - 1)
             expected_prev = line_hash(line)
             if first_keyed is None and written_keyed(entry):
                 first_keyed = number
             if entry_kind(entry) == DecisionEntry.KIND:
                 answers = entry.get("answers")
                 if type(answers) is not int or not 0 < answers < number or answers in decisions:
-                    raise AuditChainError(_TEXTS["answers"].format(**values), number)
+                    raise AuditChainError(text("audit.verify.answers", **values), number)
                 decisions.add(number)
             if number == anchored:
                 anchored_hash = expected_prev
@@ -265,11 +219,11 @@ def _parse(path: Path, number: int, line: bytes) -> dict[str, Any]:
         entry = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
         # JSONDecodeError's msg names only the problem and position, never the content.
-        reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
-        raise AuditChainError(_TEXTS["not json"].format(path=path, number=number, reason=reason), number) from None
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else text("audit.verify.not_utf8")
+        raise AuditChainError(text("audit.verify.not_json", path=path, number=number, reason=reason), number) from None
     if not isinstance(entry, dict):
-        raise AuditChainError(_TEXTS["not object"].format(path=path, number=number), number)
+        raise AuditChainError(text("audit.verify.not_object", path=path, number=number), number)
     seq, prev = entry.get("seq"), entry.get("prev")
     if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(prev, str):
-        raise AuditChainError(_TEXTS["no seq"].format(path=path, number=number), number)
+        raise AuditChainError(text("audit.verify.no_seq", path=path, number=number), number)
     return entry

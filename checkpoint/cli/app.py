@@ -19,7 +19,17 @@ from checkpoint.i18n import choose_language, set_language, text
 
 
 class CheckpointGroup(TyperGroup):
-    """Root group: every command's CheckpointError becomes its exit code, anything else exit 70."""
+    """Root group: every command's CheckpointError becomes its exit code, anything else exit 70; every command's
+    `--help` option is described in the language of the help texts."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _described(super().get_help_option(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _describe_help_options(command, ctx)
+        return command
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -36,6 +46,19 @@ class CheckpointGroup(TyperGroup):
             where = report_internal_error(error)
             typer.echo(text("cli.internal_error", kind=type(error).__name__, where=where), err=True)
             raise typer.Exit(70) from None
+
+
+def _described(option: Any) -> Any:
+    if option is not None:
+        option.help = help_text("cli.help.help")
+    return option
+
+
+def _describe_help_options(command: Any, ctx: Any) -> None:
+    """The `--help` option of `command` and of its subcommands, described in the help texts' language."""
+    _described(command.get_help_option(ctx))
+    for subcommand in getattr(command, "commands", {}).values():
+        _describe_help_options(subcommand, ctx)
 
 
 def _leave(code: object) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from checkpoint.cli.options import LangOption, parse_today
+from checkpoint.cli.options import LangOption, help_text, parse_today
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log, home_dir, registry_store_dir
 from checkpoint.i18n import text
@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from checkpoint.desk.session import Desk, Screened
 
 EXAMPLE = (
-    "Example:\n\n"
-    "  checkpoint desk --registry data/sample/registry.parquet --destination KUL --flight 'OD 305' --port CGK "
+    "checkpoint desk --registry data/sample/registry.parquet --destination KUL --flight 'OD 305' --port CGK "
     "--post TPI-CGK --officer 198705152010011001 --lang id"
 )
 
@@ -44,27 +43,21 @@ class DeskFormat(StrEnum):
 
 
 def desk_command(
-    registry: Annotated[
-        Path | None, Opt("--registry", help="Registry file or store (default: the store under $CHECKPOINT_HOME).")
+    registry: Annotated[Path | None, Opt("--registry", help=help_text("desk.option_help.registry"))] = None,
+    rules: Annotated[Path | None, Opt("--rules", help=help_text("desk.option_help.rules"))] = None,
+    destination: Annotated[str | None, Opt("--destination", help=help_text("desk.option_help.destination"))] = None,
+    flight: Annotated[str | None, Opt("--flight", help=help_text("desk.option_help.flight"))] = None,
+    port: Annotated[str | None, Opt("--port", help=help_text("desk.option_help.port"))] = None,
+    departure_date: Annotated[
+        str | None, Opt("--departure-date", help=help_text("desk.option_help.departure_date"))
     ] = None,
-    rules: Annotated[Path | None, Opt("--rules", help="Rule pack file or folder (default: the shipped pack).")] = None,
-    destination: Annotated[
-        str | None, Opt("--destination", help="Where this flight or vessel goes: country (ISO) or airport (IATA).")
-    ] = None,
-    flight: Annotated[str | None, Opt("--flight", help="Flight or vessel.")] = None,
-    port: Annotated[str | None, Opt("--port", help="Port or airport of departure.")] = None,
-    departure_date: Annotated[str | None, Opt("--departure-date", help="Departure date (default: today).")] = None,
-    officer: Annotated[
-        str | None, Opt("--officer", help="Officer id (or $CHECKPOINT_OFFICER, or desk.toml in $CHECKPOINT_HOME).")
-    ] = None,
-    post: Annotated[
-        str | None, Opt("--post", help="Border post or office (or $CHECKPOINT_POST, or desk.toml).")
-    ] = None,
-    audit_log: Annotated[Path | None, Opt("--audit-log", help="Audit log (default under $CHECKPOINT_HOME).")] = None,
-    today: Annotated[str | None, Opt("--today", help="Screening date YYYY-MM-DD (default: today).")] = None,
+    officer: Annotated[str | None, Opt("--officer", help=help_text("desk.option_help.officer"))] = None,
+    post: Annotated[str | None, Opt("--post", help=help_text("desk.option_help.post"))] = None,
+    audit_log: Annotated[Path | None, Opt("--audit-log", help=help_text("desk.option_help.audit_log"))] = None,
+    today: Annotated[str | None, Opt("--today", help=help_text("desk.option_help.today"))] = None,
     output_format: Annotated[
         DeskFormat | None,
-        Opt("--format", help="table (a panel per traveller) or jsonl (default: table on a terminal, else jsonl)."),
+        Opt("--format", help=help_text("desk.option_help.format")),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -313,4 +306,4 @@ def _reason_and_note(words: list[str]) -> tuple[str | None, str | None]:
 
 def register(app: typer.Typer) -> None:
     """Add `desk` to the root command."""
-    app.command("desk", help=f"{desk_command.__doc__}\n\n{EXAMPLE}")(desk_command)
+    app.command("desk", help=help_text("desk.command_help", example=EXAMPLE))(desk_command)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from checkpoint.cli.options import LangOption, parse_today
+from checkpoint.cli.options import LangOption, help_text, parse_today
+from checkpoint.i18n import text
 
 if TYPE_CHECKING:
     from checkpoint.mrz import MrzResult
@@ -31,31 +32,21 @@ def register(app: typer.Typer) -> None:
     """Add the `mrz` command to a command group."""
     app.command(
         "mrz",
-        help=(
-            "Parse and check a passport MRZ (ICAO 9303 TD3, two lines of 44 characters).\n\n"
-            "Exit 0 when the layout and every check digit hold, 3 otherwise. A failing field is named, "
-            "with the repaired value where a single OCR confusion (0/O, 1/I, 5/S, 8/B, 2/Z) explains it. "
-            "Quote both lines: '<' is special to the shell.\n\n"
-            f"Example: {_SPECIMEN}"
-        ),
-        short_help="Parse and check a passport MRZ (ICAO 9303 TD3).",
+        help=help_text("mrz.help.command", example=_SPECIMEN),
+        short_help=help_text("mrz.help.short"),
     )(mrz)
 
 
 def mrz(
-    line1: Annotated[
-        str, typer.Argument(metavar="LINE1", help="First MRZ line: 44 characters, starting with P.", show_default=False)
-    ],
-    line2: Annotated[str, typer.Argument(metavar="LINE2", help="Second MRZ line: 44 characters.", show_default=False)],
-    output_format: Annotated[
-        MrzFormat, typer.Option("--format", help="text for the officer, json for scripts.")
-    ] = MrzFormat.TEXT,
+    line1: Annotated[str, typer.Argument(metavar="LINE1", help=help_text("mrz.help.line1"), show_default=False)],
+    line2: Annotated[str, typer.Argument(metavar="LINE2", help=help_text("mrz.help.line2"), show_default=False)],
+    output_format: Annotated[MrzFormat, typer.Option("--format", help=help_text("mrz.help.format"))] = MrzFormat.TEXT,
     today: Annotated[
         str | None,
         typer.Option(
             "--today",
             metavar="YYYY-MM-DD",
-            help="Date that places two-digit years and decides 'expired' (default: today).",
+            help=help_text("mrz.help.today"),
             show_default=False,
         ),
     ] = None,
@@ -71,12 +62,7 @@ def mrz(
     else:
         _print_text(result, reference)
     if not result.valid:
-        count = len(result.problems)
-        typer.echo(
-            f"checkpoint: the MRZ does not validate ({count} problem{'s' if count != 1 else ''}); "
-            "check it against the passport.",
-            err=True,
-        )
+        typer.echo(text("mrz.not_valid_summary", count=len(result.problems)), err=True)
         raise typer.Exit(3)
 
 
@@ -98,38 +84,39 @@ def _as_json(result: MrzResult) -> dict[str, object]:
 
 def _print_text(result: MrzResult, today: date) -> None:
     if result.valid:
-        typer.secho("MRZ valid: the layout and every check digit hold.", fg=typer.colors.GREEN)
+        typer.secho(text("mrz.valid"), fg=typer.colors.GREEN)
     else:
-        typer.secho("MRZ NOT valid: see the problems below.", fg=typer.colors.RED, bold=True)
+        typer.secho(text("mrz.not_valid"), fg=typer.colors.RED, bold=True)
     expiry = _show_date(result.expiry_date)
     if result.expiry_date is not None and result.expiry_date < today:
-        expiry += " (expired)"
+        expiry = text("mrz.expired", date=expiry)
     name = result.full_name or "-"
     if result.name_truncated:
-        name += " (name field full: may be truncated)"
-    rows = [
-        ("Document type", result.document_type),
-        ("Issuing state", result.issuing_state),
-        ("Primary identifier", result.primary_identifier),
-        ("Secondary identifier", result.secondary_identifier),
-        ("Full name", name),
-        ("Document number", result.document_number),
-        ("Nationality", result.nationality),
-        ("Date of birth", _show_date(result.birth_date)),
-        ("Sex", result.sex or "unspecified"),
-        ("Expiry date", expiry),
-        ("Optional data", result.optional_data),
+        name = text("mrz.name_full", name=name)
+    values = [
+        ("document_type", result.document_type),
+        ("issuing_state", result.issuing_state),
+        ("primary_identifier", result.primary_identifier),
+        ("secondary_identifier", result.secondary_identifier),
+        ("full_name", name),
+        ("document_number", result.document_number),
+        ("nationality", result.nationality),
+        ("birth_date", _show_date(result.birth_date)),
+        ("sex", result.sex or text("mrz.sex_unspecified")),
+        ("expiry_date", expiry),
+        ("optional_data", result.optional_data),
     ]
+    rows = [(text(f"mrz.label.{field}"), value) for field, value in values]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         typer.echo(f"  {label:<{width}}  {value or '-'}")
     if result.problems:
-        typer.echo("Problems:")
+        typer.echo(text("mrz.problems"))
         for number, problem in enumerate(result.problems, start=1):
             typer.echo(f"  {number}. {problem.message[:1].upper()}{problem.message[1:]}")
             if problem.repaired_value is not None:
-                typer.echo(f"     Repaired value: {problem.repaired_value}")
+                typer.echo(f"     {text('mrz.repaired_value', value=problem.repaired_value)}")
 
 
 def _show_date(value: date | None) -> str:
-    return value.isoformat() if value else "unreadable"
+    return value.isoformat() if value else text("mrz.date_unreadable")

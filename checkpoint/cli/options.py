@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from typing import Annotated, Any
 
@@ -20,8 +21,41 @@ def help_text(key: str, /, **params: Any) -> str:
     return text_in(HELP_LANGUAGE, key, **params)
 
 
+#: typer's own words, by the name typer keeps them under (`typer.rich_utils`, read each time it prints) and the
+#: catalog key; the first are help only, the last also frame a usage error (which follows `--lang`).
+_TYPER_HELP_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "cli.typer.arguments",
+    "OPTIONS_PANEL_TITLE": "cli.typer.options",
+    "COMMANDS_PANEL_TITLE": "cli.typer.commands",
+    "DEFAULT_STRING": "cli.typer.default",
+    "ENVVAR_STRING": "cli.typer.envvar",
+    "REQUIRED_LONG_STRING": "cli.typer.required",
+}
+_TYPER_ERROR_WORDS = {
+    "ERRORS_PANEL_TITLE": "cli.typer.error",
+    "RICH_HELP": "cli.typer.try_help",
+    "ABORTED_TEXT": "cli.typer.aborted",
+}
+
+
+def speak_typer(language: Language, *, help_too: bool = True) -> None:
+    """Put typer's own words (panel titles, `[default: …]`, the frame of a usage error) in `language`."""
+    if language is Language.EN and "typer.rich_utils" not in sys.modules:
+        return  # they are English already, and loading typer's printing (rich) costs a start-up
+    from typer import rich_utils
+
+    words = {**_TYPER_HELP_WORDS, **_TYPER_ERROR_WORDS} if help_too else _TYPER_ERROR_WORDS
+    for name, key in words.items():
+        setattr(rich_utils, name, text_in(language, key))
+
+
+speak_typer(HELP_LANGUAGE)
+
+
 def _use_language(value: Language | None) -> Language | None:
-    set_language(choose_language(value))
+    language = choose_language(value)
+    set_language(language)
+    speak_typer(language, help_too=False)
     return value
 
 

@@ -49,8 +49,10 @@ def screen_command(
     output: Annotated[Path | None, Opt("--output", help=help_text("screen.help.output"))] = None,
     today: Annotated[str | None, Opt("--today", help=help_text("screen.help.today"))] = None,
     audit_log: Annotated[Path | None, Opt("--audit-log", help=help_text("screen.help.audit_log"))] = None,
-    officer: Annotated[str | None, Opt("--officer", help=help_text("screen.help.officer"))] = None,
-    post: Annotated[str | None, Opt("--post", help=help_text("screen.help.post"))] = None,
+    officer: Annotated[
+        str | None, Opt("--officer", envvar="CHECKPOINT_OFFICER", help=help_text("screen.help.officer"))
+    ] = None,
+    post: Annotated[str | None, Opt("--post", envvar="CHECKPOINT_POST", help=help_text("screen.help.post"))] = None,
     workers: Annotated[
         int | None,
         Opt("--workers", min=1, help=help_text("screen.help.workers")),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checkpoint.errors import ConfigError
+from checkpoint.i18n import text
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ def desk_config(path: Path, *, officer: str | None = None, post: str | None = No
     except FileNotFoundError:
         return DeskConfig(officer, post)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"the desk configuration {path} cannot be read ({error}); fix or remove it.") from None
+        raise ConfigError(text("desk.config.unreadable", path=path, reason=error)) from None
     chosen = [found.get(name) for name in ("officer", "post")]
     if not all(value is None or isinstance(value, str) for value in chosen):
-        raise ConfigError(f"the desk configuration {path}: officer and post must be text; fix or remove it.")
+        raise ConfigError(text("desk.config.not_text", path=path))
     return DeskConfig(officer or chosen[0], post or chosen[1])

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from checkpoint.errors import ConfigError
+from checkpoint.i18n import text
 from checkpoint.matching.comparisons import LEVELS
 from checkpoint.matching.model import Claim, Curve, Decision, MatchingModel, Namesakes, Pruning, Weights
 
@@ -65,13 +66,13 @@ def read_tree(path: Path) -> dict[str, Any]:
     try:
         tree = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"the matching model {path} cannot be read ({error}).") from None
+        raise ConfigError(text("matching.model.unreadable", path=path, reason=error)) from None
     except json.JSONDecodeError as error:
         raise ConfigError(
-            f"the matching model {path} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+            text("matching.model.not_json", path=path, line=error.lineno, column=error.colno, reason=error.msg)
         ) from None
     if not isinstance(tree, dict):
-        raise ConfigError(f"the matching model {path} is not valid: it must hold one JSON object.")
+        raise ConfigError(text("matching.model.not_object", path=path))
     return tree
 
 
@@ -80,8 +81,12 @@ def model_from_tree(tree: Mapping[str, Any], place: str = "model.json") -> Match
     reader = _Reader()
     model = reader.model(tree)
     if model is None or reader.problems:
-        raise ConfigError(f"the matching model {place} is not valid: {'; '.join(reader.problems)}.")
+        raise ConfigError(text("matching.model.invalid", path=place, problems="; ".join(reader.problems)))
     return model
+
+
+#: How an entry of the file looks, shown when a value is not one.
+_ENTRY_EXAMPLE = '{"value": 1.0, "set": "hand", "why": "…"}'
 
 
 class _Reader:
@@ -90,18 +95,19 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def problem(self, where: str, text: str) -> None:
-        self.problems.append(f"{where} {text}")
+    def problem(self, where: str, key: str, /, **params: object) -> None:
+        """Note a problem at `where` (a dotted place in the file), said by the catalog entry `key`."""
+        self.problems.append(text("matching.model.problem", where=where, problem=text(key, **params)))
 
     def model(self, tree: Mapping[str, Any]) -> MatchingModel | None:
         for key in tree:
             if key not in _TOP:
-                self.problem(key, f"is not a part of the model (known: {', '.join(_TOP)})")
+                self.problem(key, "matching.model.unknown_part", known=", ".join(_TOP))
         if tree.get("format") != MODEL_FORMAT:
-            self.problem("format", f"must be {MODEL_FORMAT}: the layout this version of checkpoint reads")
+            self.problem("format", "matching.model.format", format=MODEL_FORMAT)
         version = tree.get("model")
         if not _text(version):
-            self.problem("model", "must name the model's version")
+            self.problem("model", "matching.model.no_version")
         values = {name: self.section(tree, name) for name in SECTIONS}
         weights, namesakes = self.weights(values["weights"]), values["namesakes"]
         claim, decision, pruning = values["claim"], values["decision"], values["pruning"]
@@ -140,20 +146,20 @@ class _Reader:
         """A section's values by name (each entry checked for its origin and notes); a field's weights by level."""
         found = tree.get(name)
         if not isinstance(found, dict):
-            self.problem(name, "is missing (a JSON object of values)")
+            self.problem(name, "matching.model.no_section")
             return {}
         for key in found:
             if key not in SECTIONS[name]:
-                self.problem(f"{name}.{key}", f"is not a value of the model (known: {', '.join(SECTIONS[name])})")
+                self.problem(f"{name}.{key}", "matching.model.unknown_value", known=", ".join(SECTIONS[name]))
         values: dict[str, Any] = {}
         for key in SECTIONS[name]:
             where = f"{name}.{key}"
             if key not in found:
-                self.problem(where, "is missing")
+                self.problem(where, "matching.model.missing")
             elif name == "weights" and key in LEVELS:
                 levels = found[key]
                 if not isinstance(levels, dict) or set(levels) != set(LEVELS[key]):
-                    self.problem(where, f"must give exactly these outcomes a weight: {', '.join(LEVELS[key])}")
+                    self.problem(where, "matching.model.outcomes", outcomes=", ".join(LEVELS[key]))
                     continue
                 values[key] = {level: self.entry(levels[level], f"{where}.{level}", name) for level in LEVELS[key]}
             else:
@@ -163,20 +169,20 @@ class _Reader:
     def entry(self, entry: object, where: str, section: str) -> object:
         """One entry's value (or points), once it says where the value comes from."""
         if not isinstance(entry, dict):
-            self.problem(where, 'must be an entry such as {"value": 1.0, "set": "hand", "why": "…"}')
+            self.problem(where, "matching.model.not_entry", example=_ENTRY_EXAMPLE)
             return None
         unknown = sorted(set(entry) - set(_ENTRY_KEYS))
         if unknown:
-            self.problem(where, f"has unknown keys {', '.join(unknown)} (known: {', '.join(_ENTRY_KEYS)})")
+            self.problem(where, "matching.model.unknown_keys", keys=", ".join(unknown), known=", ".join(_ENTRY_KEYS))
         origin = entry.get("set")
         if origin not in ("fitted", "hand"):
-            self.problem(where, 'must say where its value comes from: "set": "fitted" or "set": "hand"')
+            self.problem(where, "matching.model.no_origin")
         elif origin == "hand" and not _text(entry.get("why")):
-            self.problem(where, 'is set by hand: say why in one phrase ("why")')
+            self.problem(where, "matching.model.no_why")
         if section == "pruning" and not _text(entry.get("protected_by")):
-            self.problem(where, 'only saves work: name the test or benchmark that protects it ("protected_by")')
+            self.problem(where, "matching.model.not_protected")
         if "value" not in entry and "points" not in entry:
-            self.problem(where, 'has no "value" (or "points")')
+            self.problem(where, "matching.model.no_value")
         return entry.get("points", entry.get("value"))
 
     def number(
@@ -192,25 +198,25 @@ class _Reader:
         given = values.get(_key(where))
         if not _is_number(given):
             if given is not None:  # a missing value is reported where it is missing
-                self.problem(where, "must be a number")
+                self.problem(where, "matching.model.not_number")
             return math.nan
         value = float(given)
         limits = [
-            (low is not None and value < low, f"at least {low}"),
-            (high is not None and value > high, f"at most {high}"),
-            (above is not None and value <= above, f"above {above}"),
-            (below is not None and value >= below, f"below {below}"),
+            (low is not None and value < low, "matching.model.at_least", low),
+            (high is not None and value > high, "matching.model.at_most", high),
+            (above is not None and value <= above, "matching.model.above", above),
+            (below is not None and value >= below, "matching.model.below", below),
         ]
-        for broken, bound in limits:
+        for broken, key, bound in limits:
             if broken:
-                self.problem(where, f"must be {bound}")
+                self.problem(where, key, bound=bound)
         return value
 
     def whole(self, values: Mapping[str, Any], where: str, *, low: int) -> int:
         value = values.get(_key(where))
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             if value is not None:
-                self.problem(where, f"must be a whole number, at least {low}")
+                self.problem(where, "matching.model.not_whole", low=low)
             return low
         return value
 
@@ -218,7 +224,7 @@ class _Reader:
         value = values.get(_key(where))
         if not isinstance(value, bool):
             if value is not None:
-                self.problem(where, "must be true or false")
+                self.problem(where, "matching.model.not_flag")
             return True
         return value
 
@@ -229,14 +235,14 @@ class _Reader:
             and all(isinstance(p, list) and len(p) == 2 and all(map(_is_number, p)) for p in points)
         ):
             if points is not None:
-                self.problem(where, "must have points: a list of two or more [x, weight] pairs of numbers")
+                self.problem(where, "matching.model.no_points")
             return Curve((0.0, 1.0), (0.0, 0.0))
         xs, ys = tuple(float(x) for x, _ in points), tuple(float(y) for _, y in points)
         if any(b <= a for a, b in itertools.pairwise(xs)):
-            self.problem(where, "must have points whose x values rise")
+            self.problem(where, "matching.model.points_not_rising")
         if rising and any(b < a for a, b in itertools.pairwise(ys)):
             # The pruning bound takes an identical name, or one just short of agreeing, as the best case.
-            self.problem(where, "must not fall as the name similarity rises (the pruning bound relies on it)")
+            self.problem(where, "matching.model.curve_falls")
         return Curve(xs, ys)
 
     def weights(self, values: Mapping[str, Any]) -> Weights:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 
 from checkpoint.errors import InputDataError
+from checkpoint.i18n import text
 from checkpoint.mrz.checkdigit import read_as_digits
 
 LINE_LENGTH = 44
@@ -30,38 +31,34 @@ def normalise_lines(line1: str, line2: str) -> tuple[str, str]:
     first, second = _normalise_line(1, line1), _normalise_line(2, line2)
     if not first.startswith("P"):
         if second.startswith("P") and _looks_like_line2(first):
-            raise InputDataError(
-                "MRZ line 1 does not start with 'P' but line 2 does: the lines seem to be swapped; "
-                "give the line starting with 'P' first."
-            )
-        raise InputDataError(
-            f"MRZ line 1 starts with {first[0]!r}, not 'P': only passport (TD3) MRZs can be read here."
-        )
+            raise InputDataError(text("mrz.layout.swapped"))
+        raise InputDataError(text("mrz.layout.not_passport", character=repr(first[0])))
     return first, second
 
 
-def _normalise_line(number: int, text: str) -> str:
-    stripped = text.strip()
+def _normalise_line(number: int, line: str) -> str:
+    stripped = line.strip()
     if not stripped:
-        raise InputDataError(f"MRZ line {number} is empty; give both 44-character lines.")
+        raise InputDataError(text("mrz.layout.empty", number=number))
     for position, char in enumerate(stripped, start=1):
         if char not in _INPUT_CHARACTERS:
             raise InputDataError(
-                f"MRZ line {number} has {_describe_character(char)} at position {position}; "
-                "an MRZ holds only A-Z, 0-9 and '<' (write '<' for each blank, and give the lines separately)."
+                text("mrz.layout.bad_character", number=number, character=_describe_character(char), position=position)
             )
     if len(stripped) != LINE_LENGTH:
-        hint = " (were both lines given as one?)" if len(stripped) == 2 * LINE_LENGTH else ""
-        raise InputDataError(
-            f"MRZ line {number} has {len(stripped)} characters; "
-            f"a passport (TD3) MRZ line has exactly {LINE_LENGTH}{hint}."
-        )
+        key = "mrz.layout.wrong_length_joined" if len(stripped) == 2 * LINE_LENGTH else "mrz.layout.wrong_length"
+        raise InputDataError(text(key, number=number, count=len(stripped), expected=LINE_LENGTH))
     return stripped.upper()
 
 
 def _describe_character(char: str) -> str:
-    names = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a line break"}
-    return names.get(char, f"the character {char!r}")
+    names = {
+        " ": "mrz.layout.space",
+        "\t": "mrz.layout.tab",
+        "\n": "mrz.layout.line_break",
+        "\r": "mrz.layout.line_break",
+    }
+    return text(names[char]) if char in names else text("mrz.layout.character", character=repr(char))
 
 
 def _looks_like_line2(line: str) -> bool:

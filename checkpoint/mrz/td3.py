@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from checkpoint.i18n import text
 from checkpoint.mrz import dates
 from checkpoint.mrz.checkdigit import (
     check_digit,
@@ -62,7 +63,6 @@ class _CheckedField(NamedTuple):
     """A line-2 field followed by its own check digit."""
 
     name: str
-    label: str
     start: int  # 0-based index in line 2
     length: int
     numeric: bool
@@ -71,11 +71,16 @@ class _CheckedField(NamedTuple):
     def check_index(self) -> int:
         return self.start + self.length
 
+    @property
+    def label(self) -> str:
+        """The field's name in the language of the run."""
+        return _label(self.name)
 
-_DOCUMENT_NUMBER = _CheckedField("document_number", "document number", 0, 9, numeric=False)
-_BIRTH_DATE = _CheckedField("birth_date", "birth date", 13, 6, numeric=True)
-_EXPIRY_DATE = _CheckedField("expiry_date", "expiry date", 21, 6, numeric=True)
-_OPTIONAL_DATA = _CheckedField("optional_data", "optional data", 28, 14, numeric=False)
+
+_DOCUMENT_NUMBER = _CheckedField("document_number", 0, 9, numeric=False)
+_BIRTH_DATE = _CheckedField("birth_date", 13, 6, numeric=True)
+_EXPIRY_DATE = _CheckedField("expiry_date", 21, 6, numeric=True)
+_OPTIONAL_DATA = _CheckedField("optional_data", 28, 14, numeric=False)
 _SEX_INDEX = 20
 _COMPOSITE_INDEX = 43
 #: Line-2 indices that can only hold digits: dates and check digits.
@@ -87,17 +92,17 @@ def parse_td3(line1: str, line2: str, *, today: date) -> MrzResult:
     line1, line2 = normalise_lines(line1, line2)
     problems: list[MrzProblem] = []
 
-    document_type = _read_letters(line1, 1, 0, 2, "document_type", "document type", problems).rstrip("<")
-    issuing_state = _read_letters(line1, 1, 2, 3, "issuing_state", "issuing state", problems).strip("<")
-    name_field = _read_letters(line1, 1, 5, NAME_LENGTH, "name", "name", problems, present=_full_name)
+    document_type = _read_letters(line1, 1, 0, 2, "document_type", problems).rstrip("<")
+    issuing_state = _read_letters(line1, 1, 2, 3, "issuing_state", problems).strip("<")
+    name_field = _read_letters(line1, 1, 5, NAME_LENGTH, "name", problems, present=_full_name)
     primary, secondary = _split_name(name_field)
     if not primary and not secondary:
-        problems.append(MrzProblem("name", "name field is empty."))
+        problems.append(MrzProblem("name", text("mrz.problem.name_empty")))
 
     document_number, document_for_composite = _verify(_DOCUMENT_NUMBER, line2, problems)
     if not document_number.strip("<"):
-        problems.append(MrzProblem("document_number", "document number is empty."))
-    nationality = _read_letters(line2, 2, 10, 3, "nationality", "nationality", problems).strip("<")
+        problems.append(MrzProblem("document_number", text("mrz.problem.document_number_empty")))
+    nationality = _read_letters(line2, 2, 10, 3, "nationality", problems).strip("<")
     birth_digits, _ = _verify(_BIRTH_DATE, line2, problems)
     birth_date = _read_date(_BIRTH_DATE, birth_digits, lambda y, m, d: dates.birth_date(y, m, d, today=today), problems)
     sex = _read_sex(line2[_SEX_INDEX], problems)
@@ -129,10 +134,18 @@ def parse_td3(line1: str, line2: str, *, today: date) -> MrzResult:
 # --- fields -----------------------------------------------------------------------------------------------
 
 
+def _label(field: str) -> str:
+    return text(f"mrz.field.{field}")
+
+
+def _joined(readings: list[str]) -> str:
+    return text("mrz.and").join(readings)
+
+
 def _readings(raw: str, read: str, line: int, start: int) -> list[str]:
     """Describe each character read as something else, by line and 1-based position."""
     return [
-        f"the {before!r} at line {line}, position {start + index + 1} as {after!r}"
+        text("mrz.reading", before=repr(before), line=line, position=start + index + 1, after=repr(after))
         for index, (before, after) in enumerate(zip(raw, read, strict=True))
         if before != after
     ]
@@ -144,7 +157,6 @@ def _read_letters(
     start: int,
     length: int,
     field: str,
-    label: str,
     problems: list[MrzProblem],
     present: Callable[[str], str] = lambda value: value.strip("<"),
 ) -> str:
@@ -156,18 +168,17 @@ def _read_letters(
         problems.append(
             MrzProblem(
                 field,
-                f"{label} has a digit that cannot appear there (line {line_number}, position {start + stray[0] + 1}).",
+                text("mrz.problem.stray_digit", field=_label(field), line=line_number, position=start + stray[0] + 1),
             )
         )
         return raw
     if read == raw:
         return raw
     readings = _readings(raw, read, line_number, start)
-    noun = "a digit" if len(readings) == 1 else "digits"
     problems.append(
         MrzProblem(
             field,
-            f"{label} has {noun} where only letters belong; read {' and '.join(readings)}.",
+            text("mrz.problem.digits_read", field=_label(field), count=len(readings), readings=_joined(readings)),
             present(read),
         )
     )
@@ -204,30 +215,29 @@ def _verify(spec: _CheckedField, line: str, problems: list[MrzProblem]) -> tuple
     if spec is _OPTIONAL_DATA and set(value) == {"<"} and check in ("<", "0"):
         holds = True  # ICAO 9303: an empty optional data field may have '<' or '0' as its check digit
     elif not check.isdigit():
-        problems.append(
-            MrzProblem(spec.name, f"{spec.label} check digit (line 2, position {position}) is not a digit.")
-        )
+        problems.append(MrzProblem(spec.name, text("mrz.problem.check_not_digit", field=spec.label, position=position)))
         return value, value
     else:
         holds = check_digit(value) == int(check)
 
     if holds:
         if readings:
-            where = "check digit is a letter" if value == raw else "has letters where digits belong"
+            key = "mrz.problem.check_letter_holds" if value == raw else "mrz.problem.letters_read_holds"
             problems.append(
                 MrzProblem(
                     spec.name,
-                    f"{spec.label} {where}; reading {' and '.join(readings)}, its check digit holds.",
+                    text(key, field=spec.label, readings=_joined(readings)),
                     _present(spec, value),
                 )
             )
         return value, value
 
-    failure = f"{spec.label} check digit does not hold"
     if readings:
-        failure += f", even reading {' and '.join(readings)}"
+        failure = text("mrz.problem.fails_even_reading", field=spec.label, readings=_joined(readings))
+    else:
+        failure = text("mrz.problem.fails", field=spec.label)
     if spec.numeric:
-        problems.append(MrzProblem(spec.name, f"{failure}."))
+        problems.append(MrzProblem(spec.name, text("mrz.problem.sentence", failure=failure)))
         return value, value
     repairs = single_confusion_repairs(value, int(check))
     if len(repairs) == 1:
@@ -236,7 +246,7 @@ def _verify(spec: _CheckedField, line: str, problems: list[MrzProblem]) -> tuple
         problems.append(
             MrzProblem(
                 spec.name,
-                f"{failure}; reading {reading} makes it hold (a likely OCR confusion).",
+                text("mrz.problem.repaired", failure=failure, reading=reading),
                 _present(spec, repaired),
             )
         )
@@ -245,12 +255,11 @@ def _verify(spec: _CheckedField, line: str, problems: list[MrzProblem]) -> tuple
         problems.append(
             MrzProblem(
                 spec.name,
-                f"{failure}; {len(repairs)} different single OCR confusions would each make it hold, "
-                "so the repair is ambiguous and none is suggested.",
+                text("mrz.problem.ambiguous", failure=failure, count=len(repairs)),
             )
         )
     else:
-        problems.append(MrzProblem(spec.name, f"{failure}, and no single OCR confusion explains it."))
+        problems.append(MrzProblem(spec.name, text("mrz.problem.unexplained", failure=failure)))
     return value, value
 
 
@@ -263,45 +272,37 @@ def _verify_composite(line: str, document_number: str, optional_data: str, probl
     read = "".join(read_as_digits(char) if i in _NUMERIC_INDICES else char for i, char in enumerate(line))
     check = read[_COMPOSITE_INDEX]
     if not check.isdigit():
-        problems.append(MrzProblem("composite", "composite check digit (line 2, position 44) is not a digit."))
+        problems.append(MrzProblem("composite", text("mrz.problem.composite_not_digit")))
         return
 
-    def composite(text: str) -> int:
-        return check_digit(composite_text(text))
+    def composite(line_read: str) -> int:
+        return check_digit(composite_text(line_read))
 
     if composite(read) == int(check):
         if check != line[_COMPOSITE_INDEX]:
             (reading,) = _readings(line[_COMPOSITE_INDEX], check, 2, _COMPOSITE_INDEX)
-            problems.append(
-                MrzProblem("composite", f"composite check digit is a letter; reading {reading}, it holds.", check)
-            )
+            problems.append(MrzProblem("composite", text("mrz.problem.composite_letter_holds", reading=reading), check))
         return
     repaired = document_number + read[9:28] + optional_data + read[42:]
     if repaired != read and composite(repaired) == int(check):
         fields = [
-            label
-            for label, changed in (
-                ("document number", repaired[0:9] != read[0:9]),
-                ("optional data", repaired[28:42] != read[28:42]),
+            _label(field)
+            for field, changed in (
+                ("document_number", repaired[0:9] != read[0:9]),
+                ("optional_data", repaired[28:42] != read[28:42]),
             )
             if changed
         ]
-        problems.append(
-            MrzProblem(
-                "composite",
-                "composite check digit does not hold as read, "
-                f"but holds with the repair suggested for the {' and '.join(fields)}.",
-            )
-        )
+        problems.append(MrzProblem("composite", text("mrz.problem.composite_repaired", fields=_joined(fields))))
     else:
-        problems.append(MrzProblem("composite", "composite check digit does not hold."))
+        problems.append(MrzProblem("composite", text("mrz.problem.composite_fails")))
 
 
 def _read_sex(char: str, problems: list[MrzProblem]) -> str | None:
     if char in ("M", "F"):
         return char
     if char not in ("<", "X"):
-        problems.append(MrzProblem("sex", "sex (line 2, position 21) is not M, F, X or '<'."))
+        problems.append(MrzProblem("sex", text("mrz.problem.sex")))
     return None
 
 
@@ -313,17 +314,17 @@ def _read_date(
 ) -> date | None:
     """Turn YYMMDD into a date, the century chosen by `choose`; anything else is a problem and None."""
     if set(digits) == {"<"}:
-        reason = "is not given"
+        reason = "mrz.problem.date_not_given"
     elif "<" in digits:
-        reason = "is only partly given (filler characters)"
+        reason = "mrz.problem.date_partly_given"
     elif not digits.isdigit():
-        reason = "has characters that are not digits"
+        reason = "mrz.problem.date_not_digits"
     else:
         chosen = choose(int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
         if chosen is not None:
             return chosen
-        reason = "is not a calendar date"
-    problems.append(MrzProblem(spec.name, f"{spec.label} {reason}; treated as missing."))
+        reason = "mrz.problem.date_not_a_date"
+    problems.append(MrzProblem(spec.name, text(reason, field=spec.label)))
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checkpoint.i18n import text
 from checkpoint.mrz.td3 import MrzResult
 
 
@@ -26,10 +27,10 @@ def problems_as_warnings(result: MrzResult) -> tuple[str, ...]:
     """One sentence per MRZ problem, fit for a traveller's warnings (no name or document number in clear)."""
     warnings = []
     for problem in result.problems:
-        sentence = f"MRZ {problem.message}"
         if problem.field == "document_number" and problem.repaired_value is not None:
-            sentence = f"{sentence.rstrip('.')}; the repaired number is used for screening."
-        warnings.append(sentence)
+            warnings.append(text("mrz.warning_repaired", message=problem.message.rstrip(".")))
+        else:
+            warnings.append(text("mrz.warning", message=problem.message))
     return tuple(warnings)
 
 

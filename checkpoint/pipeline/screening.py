@@ -21,13 +21,15 @@ from checkpoint.audit import AuditLog, ScreeningContext
 from checkpoint.engine import RulePack, build_facts, default_pack_path, evaluate, load_pack
 from checkpoint.engine.facts import columns_lacking
 from checkpoint.gcpause import cycle_collection_paused
+from checkpoint.i18n import text
 from checkpoint.manifests import build_traveller, open_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
 from checkpoint.pipeline.processes import start_shares, usable_cores
 from checkpoint.registry import Registry
 
-UNSCREENABLE = "could not be screened against the registry; verify the traveller's documents by hand"
+#: The catalog key of the warning on a traveller whose row cannot be looked up in the registry.
+UNSCREENABLE = "pipeline.unscreenable"
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def assess(
     for traveller, outcome, assessment in zip(travellers, outcomes, assessments, strict=True):
         verdict, extra = assessment.verdict, tuple[str, ...]()
         if not traveller.screenable:  # a row that cannot be looked up is never silently clear
-            verdict, extra = Verdict.worst(verdict, Verdict.REFER), (UNSCREENABLE,)
+            verdict, extra = Verdict.worst(verdict, Verdict.REFER), (text(UNSCREENABLE),)
         could_be = assessment.could_be  # SPEC §5: kept only while worse than the verdict (raised just above)
         if could_be is not None and could_be.rank <= verdict.rank:
             could_be = None

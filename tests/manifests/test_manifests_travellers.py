@@ -376,4 +376,4 @@ class TestIndonesian:
     def test_nik_problem(self) -> None:
         problem = parse_nik("9901011705900001", today=TODAY)
         assert isinstance(problem, NikProblem)
-        assert problem.reason == "Kode provinsi NIK 99 bukan kode provinsi Indonesia."
+        assert problem.reason == "kode provinsi NIK 99 bukan kode provinsi Indonesia."

@@ -13,6 +13,7 @@ from checkpoint import pipeline
 from checkpoint.audit import verify
 from checkpoint.engine import default_pack_path, load_pack
 from checkpoint.errors import AuditError, ConfigError, InputDataError
+from checkpoint.i18n import text
 from checkpoint.manifests import read_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import Verdict
@@ -76,7 +77,7 @@ def test_a_row_that_cannot_be_looked_up_is_referred_never_clear(registry: Regist
     nobody = pipeline.desk_traveller({"destination": "KUL"}, today=TODAY)
     run = pipeline.screen([nobody], registry, pack, today=TODAY, audit_log=tmp_path / "a.jsonl")
     assert run.results[0].verdict is Verdict.REFER and run.exit_code == 1
-    assert pipeline.UNSCREENABLE in run.results[0].warnings
+    assert text(pipeline.UNSCREENABLE) in run.results[0].warnings
 
 
 def test_nothing_is_logged_when_the_pack_or_the_log_fails(
