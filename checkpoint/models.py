@@ -133,6 +133,8 @@ class Traveller:
     port: str | None = None
     booking_ref: str | None = None
     group_code: str | None = None
+    #: Whether a check digit of the passport's MRZ failed (None: no MRZ was read, as in a manifest).
+    mrz_check_failed: bool | None = None
     warnings: tuple[str, ...] = ()
 
     @property

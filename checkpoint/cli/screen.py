@@ -18,6 +18,7 @@ from checkpoint.cli.options import LangOption, help_text, parse_today
 from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
 from checkpoint.i18n import text
+from checkpoint.manifests.typed import refuse_unreadable
 from checkpoint.report.interface import OutputFormat
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def screen_command(
     if manifest is None and not (name or passport or mrz):
         raise UsageError(text("screen.no_input"))
     screening_date = parse_today(today)
+    refuse_unreadable(desk, _OPTIONS, today=screening_date)  # exit 2: a typed value is never taken as missing
     log = audit_log or default_audit_log()
 
     from checkpoint import pipeline
@@ -102,6 +104,16 @@ def screen_command(
         )
     _emit(run, output_format, output, screening_date)
     raise typer.Exit(run.exit_code)
+
+
+#: The option that types each field, as the refusal of a value names it.
+_OPTIONS = {
+    "full_name": "--name",
+    "date_of_birth": "--dob",
+    "passport_number": "--passport",
+    **{field: f"--{field.replace('_', '-')}" for field in ("sex", "nationality", "nik", "destination")},
+    **{field: f"--{field.replace('_', '-')}" for field in ("departure_date", "return_date")},
+}
 
 
 def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:

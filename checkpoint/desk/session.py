@@ -21,6 +21,7 @@ from checkpoint.desk.problems import DeskProblem
 from checkpoint.desk.reader import MrzLines
 from checkpoint.engine import RulePack
 from checkpoint.errors import InputDataError
+from checkpoint.manifests.typed import typed_problem
 from checkpoint.models import ScreeningResult
 from checkpoint.registry import Registry
 
@@ -140,6 +141,9 @@ class Desk:
         id, and the new screening is the one a decision answers.
         """
         fields = typed_cells(cells)
+        problem = typed_problem(fields, {}, today=self.today)  # refused, never screened as if missing
+        if problem is not None:
+            raise DeskProblem(problem[0], **problem[1])
         if fields.get("full_name") or fields.get("passport_number"):
             return self._screen(fields, None)
         if self._last_input is None:

@@ -19,6 +19,7 @@ from typing import Protocol
 from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
 from checkpoint.engine import RulePack, build_facts, default_pack_path, evaluate, load_pack
+from checkpoint.engine.facts import columns_lacking
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.i18n import text
 from checkpoint.manifests import build_traveller, open_manifest
@@ -66,13 +67,14 @@ def desk_traveller(cells: Mapping[str, object], *, today: date, mrz: tuple[str, 
     if mrz is None:
         return build_traveller(cells, row=1, today=today)
     from checkpoint.mrz import parse_td3, problems_as_warnings, to_traveller_fields  # at the desk only
+    from checkpoint.mrz.td3 import failed_checks
 
     result = parse_td3(*mrz, today=today)
     document = {name: value for name, value in to_traveller_fields(result).items() if value is not None}
     typed = {name: value for name, value in cells.items() if value not in (None, "")}
     traveller = build_traveller({**typed, **document}, row=1, today=today)
     warnings = (*problems_as_warnings(result), *traveller.warnings)
-    return replace(traveller, warnings=warnings)
+    return replace(traveller, warnings=warnings, mrz_check_failed=bool(failed_checks(*mrz)))
 
 
 def assess(
@@ -169,7 +171,7 @@ def screen_manifest(
         today=today,
         audit_log=audit_log,
         officer=officer,
-        notes=rows.raw.notes,
+        notes=rows.notes,
         workers=workers,
         on_wait=on_wait,
     )
@@ -214,6 +216,11 @@ class _Rows(Protocol):
 
     def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]: ...
 
+    @property
+    def fields(self) -> frozenset[str] | None: ...
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]: ...
+
 
 @dataclass(frozen=True)
 class _AlreadyRead:
@@ -229,6 +236,13 @@ class _AlreadyRead:
 
     def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]:
         return list(travellers)
+
+    @property
+    def fields(self) -> frozenset[str] | None:
+        return None  # typed or read one by one: each traveller's `unknown` says what it lacks
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+        return ()
 
 
 def _screen(
@@ -265,6 +279,8 @@ def _screen(
         )
         preflight = log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
         matched = matching.finish()
+    fields = rows.fields
+    lacking = rows.lacking_notes(columns_lacking(pack, fields)) if fields is not None else ()
     travellers = rows.flag_repeats([traveller for traveller, _ in matched])
     results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
     appended = log.record(results, context)
@@ -273,7 +289,7 @@ def _screen(
         registry_snapshot=registry.info.snapshot_id,
         pack_name=pack.name,
         pack_version=pack.version,
-        notes=(*registry.notes, *notes, *preflight.notes, *appended.notes),  # what the log settled, too
+        notes=(*registry.notes, *notes, *lacking, *preflight.notes, *appended.notes),  # what the log settled, too
         audit_log=audit_log,
         logged=range(appended.first, appended.last + 1) if appended.count else range(0),
     )

@@ -40,9 +40,10 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     assert by_id["3"]["verdict"] == "clear" and by_id["3"]["match"] is None
     assert by_id["4"]["verdict"] == "refer" and by_id["4"]["warnings"]  # no name, no passport: never dropped
     assert any("31/02/1990" in w for w in by_id["6"]["warnings"])
-    # No birth date: NP-010 (age) is undecided, and would refer a one-way tourist; a row not screened could be held.
-    assert (by_id["6"]["verdict"], by_id["6"]["could_be"]) == ("clear", "refer")
-    assert by_id["4"]["could_be"] == "hold" and "could_be" not in by_id["1"]
+    # No birth date: NP-010 (age) is undecided, and would refer a one-way tourist; no passport expiry in the file,
+    # so NP-016 (an expired passport) is undecided too: together they could hold. A row not screened could be held.
+    assert (by_id["6"]["verdict"], by_id["6"]["could_be"]) == ("clear", "hold")
+    assert by_id["4"]["could_be"] == "hold" and by_id["1"]["could_be"] == "refer"  # NP-016 undecided: no expiry
     assert "registry row(s) could not be used" in result.stderr
 
 
