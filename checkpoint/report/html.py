@@ -56,7 +56,7 @@ var(--line)}h3{font-size:16px;margin:18px 0 6px}
 .card .n{font-size:30px;font-weight:700;display:block}.card.hold{border-color:var(--hold)}
 .card.refer{border-color:var(--refer)}.card.clear{border-color:var(--clear)}
 .charts{display:flex;flex-wrap:wrap;gap:18px 28px}.charts figure{margin:0}
-figcaption{font-weight:600;margin-bottom:4px}
+figcaption{font-weight:600;margin-bottom:4px}.legend{margin:2px 0 0 290px}
 svg.chart text{font:13px system-ui,Arial,sans-serif;fill:var(--ink)}svg.chart .value{fill:var(--muted)}
 svg.chart .hold{fill:var(--hold)}svg.chart .refer{fill:var(--refer)}svg.chart .clear{fill:var(--clear)}
 svg.chart .rule{fill:#3f5f8f}
@@ -84,14 +84,17 @@ def _e(value: object) -> str:
 
 
 class HtmlWriter:
-    """One self-contained HTML page per batch."""
+    """One self-contained HTML page per batch; clear travellers listed up to `clear_listed` (unless --all)."""
+
+    def __init__(self, clear_listed: int = CLEAR_LISTED) -> None:
+        self.clear_listed = clear_listed
 
     def write(self, batch: Batch | Sequence[ScreeningResult], stream: TextIO) -> None:
         """Write the whole page to `stream`."""
-        stream.write(render_html(as_batch(batch)))
+        stream.write(render_html(as_batch(batch), clear_listed=self.clear_listed))
 
 
-def render_html(batch: Batch) -> str:
+def render_html(batch: Batch, *, clear_listed: int = CLEAR_LISTED) -> str:
     """The report as one HTML document."""
     summary = summarise(batch)
     today = batch.screening_date or date.today()
@@ -106,7 +109,7 @@ def render_html(batch: Batch) -> str:
         _worklist(summary),
         _action(summary, today),
         _notes(summary),
-        _clear(summary, batch, today),
+        _clear(summary, batch, today, clear_listed),
         f"<footer>{_e(text('report.html.footer', version=__version__))}</footer>\n</main>\n</body>\n</html>\n",
     ]
     return "".join(parts)
@@ -167,9 +170,15 @@ def _charts(summary: Summary) -> str:
         places, key = summary.ports, "report.html.chart.ports"
     if places:
         title = text(key)
-        figures.append((title, bar_chart(title, [Bar(p.place, _by_verdict(p)) for p in places[:_CHART_BARS]])))
+        chart = bar_chart(title, [Bar(p.place, _by_verdict(p)) for p in places[:_CHART_BARS]])
+        figures.append((title, chart + _legend()))
     body = "".join(f"<figure><figcaption>{_e(caption)}</figcaption>{svg}</figure>" for caption, svg in figures)
     return f'<section><h2>{_e(text("report.html.section.charts"))}</h2><div class="charts">{body}</div></section>\n'
+
+
+def _legend() -> str:
+    # The stacked bars' colours, named: the same badges as in the tables.
+    return f'<div class="legend">{" ".join(_badge(verdict) for verdict in VERDICTS_GRAVEST_FIRST)}</div>'
 
 
 def _badge(verdict: Verdict | str) -> str:
@@ -295,11 +304,11 @@ def _notes(summary: Summary) -> str:
     return f'<section>{heading}<ul class="plain">{items}</ul></section>\n'
 
 
-def _clear(summary: Summary, batch: Batch, today: date) -> str:
+def _clear(summary: Summary, batch: Batch, today: date, listed: int) -> str:
     if not summary.clear:
         return ""
     heading = f"<h2>{_e(text('report.html.section.clear'))} ({len(summary.clear)})</h2>"
-    if len(summary.clear) > CLEAR_LISTED and not batch.list_clear:
+    if len(summary.clear) > listed and not batch.list_clear:
         return (
             f"<section>{heading}<p>{_e(text('report.html.clear_summarised', count=len(summary.clear)))}</p></section>\n"
         )
