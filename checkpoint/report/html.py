@@ -12,7 +12,7 @@ would not make clearer, and it keeps the tool without another dependency.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 from typing import TextIO
@@ -40,6 +40,7 @@ from checkpoint.report.terminal import displayable
 #: Clear travellers listed one by one up to this many (unless `--all`); beyond, a sentence counts them.
 CLEAR_LISTED = 1000
 _CHART_BARS = 10
+_CHUNK = 200  # travellers per table: the unit the browser may skip painting while off screen
 _RECORD_SHOWN = ("status", "scheme", "agency", "destination_country", "planned_departure")
 
 _STYLE = """
@@ -60,7 +61,9 @@ figcaption{font-weight:600;margin-bottom:4px}.legend{margin:2px 0 0 290px}
 svg.chart text{font:13px system-ui,Arial,sans-serif;fill:var(--ink)}svg.chart .value{fill:var(--muted)}
 svg.chart .hold{fill:var(--hold)}svg.chart .refer{fill:var(--refer)}svg.chart .clear{fill:var(--clear)}
 svg.chart .rule{fill:#3f5f8f}
-table{border-collapse:collapse;width:100%;margin:6px 0 12px}table.members{width:auto;min-width:60%}
+table{border-collapse:collapse;width:100%;margin:6px 0 12px}
+table.people{table-layout:fixed;margin:0}col.c1{width:92px}col.c2{width:24%}col.c3{width:24%}
+.chunk{content-visibility:auto;contain-intrinsic-size:auto 24000px}table.members{width:auto;min-width:60%}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
 th{background:var(--bg);font-size:13px;color:var(--muted);font-weight:600}
 tr.hold td:first-child{border-left:6px solid var(--hold)}tr.refer td:first-child{border-left:6px solid var(--refer)}
@@ -105,6 +108,7 @@ def render_html(batch: Batch, *, clear_listed: int = CLEAR_LISTED) -> str:
         _header(batch),
         _cards(summary),
         _charts(summary),
+        _rules(summary),
         _groups(summary.groups),
         _worklist(summary),
         _action(summary, today),
@@ -233,12 +237,9 @@ def _record(result: ScreeningResult, today: date) -> str:
 
 def _reasons(result: ScreeningResult) -> str:
     items = []
-    for hit in hits_by_severity(result.hits):
+    for hit in hits_by_severity(result.hits):  # the questions to ask are in the rules' table, once per rule
         explanation = f" — {_e(hit.explanation)}" if hit.explanation else ""
-        ask = ""
-        if hit.ask:
-            ask = f'<div class="ask">{_e(text("report.html.ask", questions=" ".join(hit.ask)))}</div>'
-        items.append(f'<li><span class="rule-id">{_e(hit.rule)}</span> {_e(hit.title)}{explanation}{ask}</li>')
+        items.append(f'<li><span class="rule-id">{_e(hit.rule)}</span> {_e(hit.title)}{explanation}</li>')
     for unknown in result.unknown:
         said = text("report.not_decided", rule=unknown.rule, missing=", ".join(unknown.missing))
         items.append(f'<li class="muted">{_e(said)}</li>')
@@ -248,7 +249,9 @@ def _reasons(result: ScreeningResult) -> str:
     return f'<ul class="reasons">{"".join(items)}</ul>'
 
 
-def _rows(results: Iterable[ScreeningResult], today: date) -> str:
+def _rows(results: Sequence[ScreeningResult], today: date) -> str:
+    """The travellers as tables of `_CHUNK` rows with fixed columns: the browser lays out and paints only the
+    chunks on screen (`content-visibility`), so a batch with thousands flagged opens quickly."""
     header = "".join(
         f"<th>{_e(text(key))}</th>"
         for key in (
@@ -258,13 +261,36 @@ def _rows(results: Iterable[ScreeningResult], today: date) -> str:
             "report.html.column.reasons",
         )
     )
-    rows = [
-        f'<tr class="{Verdict(result.verdict).value}"><td>{_badge(result.verdict)}<br>'
-        f'<span class="muted small">{_e(text("report.risk", score=result.risk_score))}</span></td>'
-        f"<td>{_who(result)}</td><td>{_record(result, today)}</td><td>{_reasons(result)}</td></tr>"
-        for result in results
-    ]
-    return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    columns = '<colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>'
+    chunks = []
+    for start in range(0, len(results), _CHUNK):
+        rows = "".join(
+            f'<tr class="{Verdict(result.verdict).value}"><td>{_badge(result.verdict)}<br>'
+            f'<span class="muted small">{_e(text("report.risk", score=result.risk_score))}</span></td>'
+            f"<td>{_who(result)}</td><td>{_record(result, today)}</td><td>{_reasons(result)}</td></tr>"
+            for result in results[start : start + _CHUNK]
+        )
+        head = f"<thead><tr>{header}</tr></thead>" if start == 0 else ""
+        chunks.append(f'<div class="chunk"><table class="people">{columns}{head}<tbody>{rows}</tbody></table></div>')
+    return "".join(chunks)
+
+
+def _rules(summary: Summary) -> str:
+    if not summary.rules:
+        return ""
+    header = "".join(
+        f"<th>{_e(text(key))}</th>"
+        for key in ("report.html.column.rule", "report.html.column.travellers", "report.html.column.ask")
+    )
+    rows = "".join(
+        f'<tr><td><span class="rule-id">{_e(rule.rule)}</span> {_e(rule.title)}</td><td>{rule.travellers}</td>'
+        f'<td class="ask">{"<br>".join(_e(question) for question in rule.ask)}</td></tr>'
+        for rule in summary.rules
+    )
+    return (
+        f"<section><h2>{_e(text('report.section.rules'))}</h2>"
+        f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></section>\n"
+    )
 
 
 def _groups(groups: Sequence[FlaggedGroup]) -> str:

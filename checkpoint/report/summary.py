@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from checkpoint.engine.labels import could_be_note
 from checkpoint.i18n import text
 from checkpoint.i18n.language import has_text
-from checkpoint.models import ScreeningResult, Verdict
+from checkpoint.models import Hit, ScreeningResult, Verdict
 from checkpoint.report.interface import Batch
 
 #: Gravest first: the order of every list of verdicts people read.
@@ -30,6 +30,7 @@ class RuleCount:
     title: str
     severity: str
     travellers: int
+    ask: tuple[str, ...] = ()  # the questions to put to the travellers it fired on (the same for each)
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,16 @@ def summarise(batch: Batch) -> Summary:
 
 def _rules_hit(results: Sequence[ScreeningResult]) -> tuple[RuleCount, ...]:
     travellers: Counter[str] = Counter()
-    first: dict[str, tuple[str, str]] = {}
+    first: dict[str, Hit] = {}
     for result in results:
         for hit in result.hits:
             travellers[hit.rule] += 1
-            first.setdefault(hit.rule, (hit.title, hit.severity))
+            first.setdefault(hit.rule, hit)
     ranked = sorted(travellers, key=lambda rule: (-travellers[rule], rule))
-    return tuple(RuleCount(rule, *first[rule], travellers=travellers[rule]) for rule in ranked)
+    return tuple(
+        RuleCount(rule, first[rule].title, first[rule].severity, travellers[rule], tuple(first[rule].ask))
+        for rule in ranked
+    )
 
 
 def _flagged_groups(results: Sequence[ScreeningResult], group_rules: Mapping[str, str]) -> tuple[FlaggedGroup, ...]:

@@ -59,13 +59,16 @@ def test_hostile_values_are_escaped(sample_results: list[ScreeningResult]) -> No
 def test_sections_summary_charts_groups_action_notes(sample_results: list[ScreeningResult]) -> None:
     booked = [replace(r, traveller=replace(r.traveller, booking_ref="5TJZ9N")) for r in sample_results]
     html = page(batch_of(booked, group_rules={"NP-001": "booking_ref"}))
-    for heading in ("Summary", "At a glance", "Groups flagged", "Travellers needing action (4)", "Data-quality notes"):
+    headings = ("Summary", "At a glance", "Rules most hit", "Groups flagged", "Travellers needing action (4)")
+    for heading in (*headings, "Data-quality notes"):
         assert f">{heading}<" in html
     assert html.count('<svg class="chart"') == 3  # verdicts, rules, destinations
     assert "Screened on 2026-11-28 · rule pack default@2026.11.2 · registry snapshot 20261128T000000Z-abc" in html
     assert "booking 5TJZ9N — NP-001" in html
     assert "SP2MI-000123 (match 0.97, name_dob)" in html and "near misses: SP2MI-004411 (0.41)" in html
-    assert "Ask: Have you attended the pre-departure orientation (OPP)? May I see your work visa?" in html
+    # the questions to ask, once per rule in the rules' table, not repeated on every traveller
+    assert html.count("Have you attended the pre-departure orientation (OPP)?") == 1
+    assert ">Questions to ask<" in html
     assert "did you mean passport_number?" in html
     # the travellers needing action in order: hold, then refer by risk
     assert html.index("pax 23") < html.index("pax 17") < html.index("pax 5<")
@@ -85,6 +88,17 @@ def test_in_bahasa_indonesia(sample_results: list[ScreeningResult]) -> None:
     for said in ("Laporan pemeriksaan penumpang", "Penumpang yang perlu tindakan (4)", "Catatan kualitas data"):
         assert said in html
     assert ">TUNDA<" in html and ">RUJUK<" in html and ">LOLOS<" in html
+
+
+def test_travellers_are_laid_out_in_chunks_the_browser_may_skip_off_screen() -> None:
+    flagged = [
+        ScreeningResult(Traveller(pax_id=str(n), row=n, full_name=f"REFERRED {n}"), Verdict.REFER, 40)
+        for n in range(1, 451)
+    ]
+    html = render_html(batch_of(flagged))
+    assert html.count('<div class="chunk">') == 3  # 200 + 200 + 50
+    assert html.count("<thead><tr><th>Verdict</th>") == 1  # one header row, columns fixed across chunks
+    assert html.count("REFERRED ") == 450
 
 
 def test_a_large_batch_lists_the_flagged_and_counts_the_clear() -> None:
