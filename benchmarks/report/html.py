@@ -72,17 +72,14 @@ def main() -> None:
     counts = {verdict: sum(r.verdict.value == verdict for r in run.results) for verdict in ("hold", "refer", "clear")}
     print(f"screened {len(run.results):,} travellers in {screened:.1f} s: {counts}", flush=True)
 
-    times: dict[OutputFormat, list[float]] = {fmt: [] for fmt in FORMATS}
+    times: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
+    target = {fmt: options.out / f"report.{'txt' if fmt == 'table' else fmt}" for fmt in FORMATS}
     for _ in range(options.rounds):
         for fmt in FORMATS:
-            target = options.out / f"report.{'txt' if fmt is OutputFormat.TABLE else fmt.value}"
             began = time.perf_counter()
-            write_report(batch, fmt, target)
+            write_report(batch, OutputFormat(fmt), target[fmt])
             times[fmt].append(time.perf_counter() - began)
-    sizes = {
-        fmt: (options.out / f"report.{'txt' if fmt is OutputFormat.TABLE else fmt.value}").stat().st_size
-        for fmt in FORMATS
-    }
+    sizes = {fmt: target[fmt].stat().st_size for fmt in FORMATS}
 
     browser = find_chromium()
     loads: list[float] = []

@@ -22,6 +22,7 @@ from checkpoint.report.interface import BINARY_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
     from checkpoint.pipeline import ScreeningRun
+    from checkpoint.report import Batch
 
 Opt = typer.Option
 
@@ -143,6 +144,18 @@ def _emit(
         }
         summary = text("screen.written", count=len(run.results), date=screening_date, output=output, **counts)
         typer.echo(summary, err=True)
+        _summarise(batch)
+
+
+def _summarise(batch: Batch) -> None:
+    """The batch's summary under the line saying where the results went (the notes were shown before)."""
+    from checkpoint.report.summary import summarise, summary_sections
+    from checkpoint.report.terminal import displayable
+
+    for heading, lines in summary_sections(summarise(batch), notes=False):
+        typer.echo(heading, err=True)
+        for line in lines:
+            typer.echo(f"  • {displayable(line)}", err=True)
 
 
 VERDICT_ORDER = ("hold", "refer", "clear")

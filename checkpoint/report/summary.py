@@ -197,8 +197,9 @@ def worklist_line(result: ScreeningResult) -> str:
     )
 
 
-def summary_sections(summary: Summary, *, most_rules: int = 10) -> list[tuple[str, list[str]]]:
-    """The summary after the counts, as (heading, lines) in reading order; empty sections are left out."""
+def summary_sections(summary: Summary, *, most_rules: int = 10, notes: bool = True) -> list[tuple[str, list[str]]]:
+    """The summary after the counts, as (heading, lines) in reading order; empty sections are left out, and the
+    notes when `notes` is False (where they were shown already)."""
     rules = [rule_line(rule) for rule in summary.rules[:most_rules]]
     if len(summary.rules) > most_rules:
         rules.append(text("report.more", count=len(summary.rules) - most_rules))
@@ -206,6 +207,6 @@ def summary_sections(summary: Summary, *, most_rules: int = 10) -> list[tuple[st
         (text("report.section.rules"), rules),
         (text("report.section.groups"), [group_line(group) for group in summary.groups]),
         (text("report.section.worklist"), [worklist_line(result) for result in summary.worklist]),
-        (text("report.section.notes"), list(summary.notes)),
+        (text("report.section.notes"), list(summary.notes) if notes else []),
     ]
     return [(heading, lines) for heading, lines in sections if lines]
