@@ -72,6 +72,13 @@ def test_html_report_written_with_output(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.stderr
     assert result.stdout == ""
     assert f"results in {target}" in result.stderr
+    # and the summary under it, for the officer at the terminal
+    said = result.stderr.splitlines()
+    assert (
+        said[said.index("Groups flagged") + 1]
+        == "  • booking 5TJZ9N: 5 travellers (NP-013) — pax 271, 272, 273, 274, 275"
+    )
+    assert "Rules most hit" in said
     html = target.read_text(encoding="utf-8")
     assert "Travellers needing action (22)" in html and "booking 5TJZ9N — NP-013" in html
     assert html.count('<svg class="chart"') == 3 and "<script" not in html
