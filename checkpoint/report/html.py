@@ -1,10 +1,11 @@
 """The HTML report for supervisors: one self-contained file (inline CSS, inline SVG charts, no script, no font or
 image fetched) to read and forward, in the run's language.
 
-The summary and charts first, then the flagged groups with their members, the worklist for the counter, the
-travellers needing action with their reasons, matched record and near misses, the data-quality notes, and last
-the clear travellers (listed up to `CLEAR_LISTED`, counted beyond: the file must stay readable). Every value
-goes through `html.escape` after `displayable`: names in a manifest are hostile input.
+The summary, the data-quality notes and the charts first, then the flagged groups with their members, the
+worklist for the counter, the travellers needing action with their reasons, matched record and near misses, the
+rules hit with the questions to ask (once per rule), and last the clear travellers (listed up to
+`CLEAR_LISTED`, counted beyond: the file must stay readable). Every value goes through `html.escape` after
+`displayable`: names in a manifest are hostile input.
 
 Written with the standard library's string formatting: the page is a dozen fixed blocks, which a template engine
 would not make clearer, and it keeps the tool without another dependency.
@@ -107,12 +108,12 @@ def render_html(batch: Batch, *, clear_listed: int = CLEAR_LISTED) -> str:
         f"<title>{_e(text('report.html.title'))}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n",
         _header(batch),
         _cards(summary),
+        _notes(summary),  # first: whether the data can be trusted colours everything below
         _charts(summary),
-        _rules(summary),
         _groups(summary.groups),
         _worklist(summary),
         _action(summary, today),
-        _notes(summary),
+        _rules(summary),  # the reference: each rule once, with the questions to ask
         _clear(summary, batch, today, clear_listed),
         f"<footer>{_e(text('report.html.footer', version=__version__))}</footer>\n</main>\n</body>\n</html>\n",
     ]
@@ -288,7 +289,7 @@ def _rules(summary: Summary) -> str:
         for rule in summary.rules
     )
     return (
-        f"<section><h2>{_e(text('report.section.rules'))}</h2>"
+        f"<section><h2>{_e(text('report.html.section.rules'))}</h2>"
         f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></section>\n"
     )
 

@@ -59,9 +59,9 @@ def test_hostile_values_are_escaped(sample_results: list[ScreeningResult]) -> No
 def test_sections_summary_charts_groups_action_notes(sample_results: list[ScreeningResult]) -> None:
     booked = [replace(r, traveller=replace(r.traveller, booking_ref="5TJZ9N")) for r in sample_results]
     html = page(batch_of(booked, group_rules={"NP-001": "booking_ref"}))
-    headings = ("Summary", "At a glance", "Rules most hit", "Groups flagged", "Travellers needing action (4)")
-    for heading in (*headings, "Data-quality notes"):
-        assert f">{heading}<" in html
+    headings = ("Summary", "Data-quality notes", "At a glance", "Groups flagged", "Travellers needing action (4)")
+    places = [html.index(f">{heading}<") for heading in (*headings, "Rules hit and the questions to ask")]
+    assert places == sorted(places)
     assert html.count('<svg class="chart"') == 3  # verdicts, rules, destinations
     assert "Screened on 2026-11-28 · rule pack default@2026.11.2 · registry snapshot 20261128T000000Z-abc" in html
     assert "booking 5TJZ9N — NP-001" in html
