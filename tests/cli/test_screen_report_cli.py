@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
 from pathlib import Path
 
+import pexpect
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -108,3 +111,16 @@ def test_xlsx_to_a_pipe_is_the_workbook_itself() -> None:
     result = screen("--format", "xlsx")
     assert result.exit_code == 1, result.stderr
     assert result.stdout_bytes.startswith(b"PK\x03\x04")  # a zip: the workbook
+
+
+def test_xlsx_to_a_terminal_is_refused_before_screening(tmp_path: Path) -> None:
+    env = {**os.environ, "CHECKPOINT_HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
+    env.pop("CHECKPOINT_LANG", None)
+    log = tmp_path / "audit.log"
+    command = ["-m", "checkpoint", "screen", *FLIGHT, *TODAY, "--format", "xlsx", "--audit-log", str(log)]
+    terminal = pexpect.spawn(sys.executable, command, env=env, encoding="utf-8", timeout=60, dimensions=(40, 200))
+    said = terminal.read()
+    terminal.close()
+    assert terminal.exitstatus == 2, said
+    assert "the xlsx format cannot be shown on a terminal; write it to a file with --output." in said
+    assert not log.exists()  # refused before anything was screened and logged
