@@ -7,6 +7,7 @@ machine formats keep manifest order (SPEC §5).
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
@@ -52,6 +53,8 @@ PLAIN_WIDTH = 80
 _PANEL_MAX_WIDTH = 100
 _TRAVELLER_MAX_WIDTH = 26
 _DIM = "dim"
+#: Only measures text for wrapping (cell widths, fold rules); never prints.
+_MEASURING = Console(file=io.StringIO(), markup=False, emoji=False, highlight=False, width=PLAIN_WIDTH)
 
 
 class TableWriter:
@@ -84,7 +87,7 @@ class TableWriter:
             console.print()
             console.print(Text(heading, style="bold"))
             for line in lines:
-                console.print(_bulleted(displayable(line)))
+                console.print(_bulleted(displayable(line), console.width))
 
     def _console_for(self, stream: TextIO) -> Console:
         # markup/emoji off: a name like "[red]" or ":flag:" is data, not formatting.
@@ -237,13 +240,14 @@ def _reasons(result: ScreeningResult) -> RenderableType:
     return grid
 
 
-def _bulleted(line: str) -> Table:
-    # A hanging indent: a long line (a group's members, a note) wraps under its own text, not under the bullet.
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row("•", Text(line))
-    return grid
+def _bulleted(line: str, width: int) -> Text:
+    # A hanging indent: a long line (a group's members, a note) wraps under its own text, not under the bullet;
+    # wrapped by hand, so that no line of a saved table ends in padding.
+    wrapped = Text(line).wrap(_MEASURING, max(width - 2, 10))
+    bulleted = Text()
+    for index, part in enumerate(wrapped):
+        bulleted.append(("\n  " if index else "• ") + part.plain.rstrip())
+    return bulleted
 
 
 def _is_terminal(stream: TextIO) -> bool:
