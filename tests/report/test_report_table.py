@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from rich.cells import cell_len
@@ -183,3 +184,14 @@ def test_a_match_shows_what_did_not_agree() -> None:
         outcome=MatchOutcome(match=Match("SP2MI-000042", 0.97, "name_dob", fields)),
     )
     assert "birth date one digit off, other passport number" in " ".join(words(plain([result])))
+
+
+def test_summary_lines_wrap_under_their_text_without_trailing_padding(sample_results: list[ScreeningResult]) -> None:
+    long_title = "A rule title long enough to need more than one line of an eighty-column table to be read whole"
+    flagged = [replace(r, hits=(Hit("NP-099", long_title, "high", 50, "e"),)) for r in sample_results[1:3]]
+    text = plain(flagged)
+    lines = text.splitlines()
+    start = lines.index("Rules most hit")
+    assert lines[start + 1].startswith("• NP-099 A rule title long enough")
+    assert lines[start + 2].startswith("  ") and lines[start + 2].endswith("2 travellers")
+    assert not [line for line in lines if line != line.rstrip()]
