@@ -19,10 +19,11 @@ from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
 from checkpoint.i18n import text
 from checkpoint.manifests.typed import refuse_unreadable
-from checkpoint.report.interface import OutputFormat
+from checkpoint.report.interface import BINARY_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
     from checkpoint.pipeline import ScreeningRun
+    from checkpoint.report import Batch
 
 Opt = typer.Option
 
@@ -47,6 +48,7 @@ def screen_command(
     mrz: Annotated[tuple[str, str] | None, Opt("--mrz", help=help_text("screen.help.mrz"), metavar="L1 L2")] = None,
     output_format: Annotated[OutputFormat, Opt("--format", help=help_text("screen.help.format"))] = OutputFormat.TABLE,
     output: Annotated[Path | None, Opt("--output", help=help_text("screen.help.output"))] = None,
+    list_all: Annotated[bool, Opt("--all", help=help_text("screen.help.all"))] = False,
     today: Annotated[str | None, Opt("--today", help=help_text("screen.help.today"))] = None,
     audit_log: Annotated[Path | None, Opt("--audit-log", help=help_text("screen.help.audit_log"))] = None,
     officer: Annotated[
@@ -92,6 +94,8 @@ def screen_command(
 
     if output is not None:  # before anything is screened and logged
         pipeline.check_output(output, audit_log=log, registry=registry, manifest=manifest)
+    elif output_format in BINARY_FORMATS and sys.stdout.isatty():
+        raise UsageError(text("report.output.binary_needs_file", output_format=output_format.value))
     store = open_registry(registry, registry_store_dir(), today=screening_date)
     who = pipeline.Officer(officer, post)
     if manifest is not None:
@@ -102,7 +106,7 @@ def screen_command(
         run = pipeline.screen_desk(
             desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who, on_wait=say_wait
         )
-    _emit(run, output_format, output, screening_date)
+    _emit(run, output_format, output, screening_date, list_all=list_all)
     raise typer.Exit(run.exit_code)
 
 
@@ -116,18 +120,30 @@ _OPTIONS = {
 }
 
 
-def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:
+def _emit(
+    run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date, *, list_all: bool
+) -> None:
     """Show the run's notes and write its results; a failure now, after the screening was logged, says so."""
-    from checkpoint.report import write_report, write_results
+    from checkpoint.report import Batch, write_report, write_results
 
     for note in run.notes:
         typer.echo(text("cli.note", note=note), err=True)
+    batch = Batch(
+        results=run.results,
+        notes=run.notes,
+        pack_name=run.pack_name,
+        pack_version=run.pack_version,
+        registry_snapshot=run.registry_snapshot,
+        screening_date=screening_date,
+        group_rules=run.group_rules,
+        list_clear=list_all,
+    )
     try:
         if output is None:
-            write_results(run.results, output_format, sys.stdout)
+            write_results(batch, output_format, sys.stdout)
             sys.stdout.flush()
         else:
-            write_report(run.results, output_format, output)
+            write_report(batch, output_format, output)
     except KeyboardInterrupt:
         typer.echo(text("screen.interrupted", logged=_logged(run)), err=True)
         raise typer.Exit(130) from None
@@ -142,6 +158,18 @@ def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, s
         }
         summary = text("screen.written", count=len(run.results), date=screening_date, output=output, **counts)
         typer.echo(summary, err=True)
+        _summarise(batch)
+
+
+def _summarise(batch: Batch) -> None:
+    """The batch's summary under the line saying where the results went (the notes were shown before)."""
+    from checkpoint.report.summary import summarise, summary_sections
+    from checkpoint.report.terminal import displayable
+
+    for heading, lines in summary_sections(summarise(batch), notes=False):
+        typer.echo(heading, err=True)
+        for line in lines:
+            typer.echo(f"  • {displayable(line)}", err=True)
 
 
 VERDICT_ORDER = ("hold", "refer", "clear")

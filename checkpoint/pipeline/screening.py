@@ -52,6 +52,8 @@ class ScreeningRun:
     #: The audit log and the sequence numbers of this screening's entries in it.
     audit_log: Path | None = None
     logged: range = range(0)
+    #: Each group rule of the pack and the traveller field it groups by (reports list the groups flagged).
+    group_rules: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -292,4 +294,5 @@ def _screen(
         notes=(*registry.notes, *notes, *lacking, *preflight.notes, *appended.notes),  # what the log settled, too
         audit_log=audit_log,
         logged=range(appended.first, appended.last + 1) if appended.count else range(0),
+        group_rules={rule.id: rule.group.by for rule in pack.rules if rule.group is not None},
     )

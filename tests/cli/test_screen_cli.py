@@ -28,10 +28,11 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     lines = result.stdout.splitlines()
     objects = [json.loads(line) for line in lines]
     assert [o["pax_id"] for o in objects] == ["1", "2", "3", "4", "5", "6"]
-    spec_keys = ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings"]
+    spec_keys = ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings", "traveller"]
     for item in objects:
         # `could_be` only where undecided checks could make the verdict worse, just before the warnings.
-        assert list(item) == ([*spec_keys[:-1], "could_be", "warnings"] if "could_be" in item else spec_keys)
+        could_be = [*spec_keys[:-2], "could_be", "warnings", "traveller"]
+        assert list(item) == (could_be if "could_be" in item else spec_keys)
         assert item["verdict"] in ("clear", "refer", "hold")
     by_id = {o["pax_id"]: o for o in objects}
     assert by_id["1"]["match"]["record_id"] == "SP2MI-0000001" and by_id["1"]["verdict"] == "clear"

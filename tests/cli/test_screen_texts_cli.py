@@ -127,4 +127,4 @@ def test_could_be_names_a_worse_verdict_while_checks_are_undecided(
     found = json.loads(result.stdout)
     assert (found["verdict"], found.get("could_be")) == (verdict, could_be)
     if could_be is not None:
-        assert found["unknown"] and list(found)[-2:] == ["could_be", "warnings"]
+        assert found["unknown"] and list(found)[-3:] == ["could_be", "warnings", "traveller"]

@@ -30,7 +30,6 @@ PACKAGE = Path(__import__("checkpoint").__file__).resolve().parent
 BEING_CONVERTED = frozenset(
     {
         "registry/*", "cli/registry.py",  # helper D
-        "report/*", "cli/screen.py",  # helper C
     }
 )  # fmt: skip
 
