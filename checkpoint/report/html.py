@@ -336,7 +336,8 @@ def _clear(summary: Summary, batch: Batch, today: date, listed: int) -> str:
         return ""
     heading = f"<h2>{_e(text('report.html.section.clear'))} ({len(summary.clear)})</h2>"
     if len(summary.clear) > listed and not batch.list_clear:
-        return (
-            f"<section>{heading}<p>{_e(text('report.html.clear_summarised', count=len(summary.clear)))}</p></section>\n"
-        )
+        # The clear travellers with a warning or undecided checks are listed whatever the batch's size.
+        noted, quiet = summary.clear_noted, len(summary.clear_quiet)
+        counted = f"<p>{_e(text('report.html.clear_summarised', count=quiet))}</p>"
+        return f"<section>{heading}{_rows(noted, today) if noted else ''}{counted}</section>\n"
     return f"<section>{heading}{_rows(summary.clear, today)}</section>\n"

@@ -74,6 +74,17 @@ class Summary:
     ports: tuple[PlaceCount, ...]
     notes: tuple[str, ...]
 
+    @property
+    def clear_noted(self) -> tuple[ScreeningResult, ...]:
+        """The clear travellers an officer should still see: a warning on their data, or undecided checks that
+        could make the verdict worse (never a silent clear)."""
+        return tuple(result for result in self.clear if result.warnings or could_be_worse(result))
+
+    @property
+    def clear_quiet(self) -> tuple[ScreeningResult, ...]:
+        """The clear travellers with nothing to note."""
+        return tuple(result for result in self.clear if not (result.warnings or could_be_worse(result)))
+
 
 def action_order(results: Iterable[ScreeningResult]) -> list[ScreeningResult]:
     """Hold, then refer, then clear; within each the highest risk first; ties keep input order."""

@@ -77,11 +77,12 @@ class TableWriter:
             console.print(result_panel(results[0], width=min(console.width, _PANEL_MAX_WIDTH)))
             return
         summary = summarise(batch)
-        shown = [*summary.needing_action, *(action_order(summary.clear) if batch.list_clear else ())]
+        clear = summary.clear if batch.list_clear else summary.clear_noted
+        shown = [*summary.needing_action, *action_order(clear)]
         if shown:
             console.print(manifest_table(shown))
-        if summary.clear and not batch.list_clear:
-            console.print(Text(text("report.clear_not_listed", count=len(summary.clear)), style=_DIM))
+        if summary.clear_quiet and not batch.list_clear:
+            console.print(Text(text("report.clear_not_listed", count=len(summary.clear_quiet)), style=_DIM))
         console.print(verdict_summary(results))
         for heading, lines in summary_sections(summary):
             console.print()

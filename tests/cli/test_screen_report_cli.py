@@ -33,7 +33,7 @@ def test_the_table_lists_who_needs_action_then_counts_the_clear_and_summarises()
     assert out.count("│  HOLD ") == 8 and out.count("│  REFER ") == 14 and "│  CLEAR " not in out
     assert out.rindex("│  HOLD ") < out.index("│  REFER ")  # hold first
     lines = out.splitlines()
-    assert "276 more travellers are clear and not listed here (--all lists everyone)." in lines
+    assert "276 more travellers are clear with nothing to note (--all lists them too)." in lines
     assert "298 travellers: hold 8, refer 14, clear 276" in lines
     assert "Rules most hit" in lines and "Groups flagged" in lines
     assert "• booking 5TJZ9N: 5 travellers (NP-013) — pax 271, 272, 273, 274, 275" in lines

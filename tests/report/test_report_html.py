@@ -110,9 +110,21 @@ def test_a_large_batch_lists_the_flagged_and_counts_the_clear() -> None:
     HtmlWriter(clear_listed=10).write(batch_of([*clear, hold]), stream)
     html = stream.getvalue()
     assert "HELD" in html and "CLEAR 5<" not in html
-    assert "29 clear travellers are not listed one by one; the JSON or CSV output lists everyone." in html
+    assert "29 clear travellers with nothing to note are not listed one by one" in html
     listed = render_html(batch_of([*clear, hold], list_clear=True), clear_listed=10)  # --all
     assert "CLEAR 5<" in listed and "not listed one by one" not in listed
+
+
+def test_a_large_batch_still_lists_a_clear_traveller_with_a_warning() -> None:
+    clear = [
+        ScreeningResult(Traveller(pax_id=str(n), row=n, full_name=f"CLEAR {n}"), Verdict.CLEAR, 0) for n in range(1, 30)
+    ]
+    warned = ScreeningResult(
+        Traveller(pax_id="31", row=31, full_name="WARNED"), Verdict.CLEAR, 0, warnings=("date_of_birth unreadable",)
+    )
+    html = render_html(batch_of([*clear, warned]), clear_listed=10)
+    assert "WARNED" in html and "CLEAR 5<" not in html
+    assert "29 clear travellers with nothing to note are not listed one by one" in html
 
 
 def test_the_html_format_is_in_the_table_of_writers() -> None:

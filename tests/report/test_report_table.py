@@ -62,12 +62,19 @@ def test_reasons_wrap_without_truncation(sample_results: list[ScreeningResult]) 
 
 def test_travellers_needing_action_come_first_then_a_count_of_the_clear(sample_results: list[ScreeningResult]) -> None:
     text = plain(sample_results)
-    # hold 23 (risk 130); refer 17 (45), =HYPERLINK (10, its id folded onto the next line), 5 (0); clear: counted
+    # hold 23 (risk 130); refer 17 (45), =HYPERLINK (10, its id folded onto the next line), 5 (0); then the clear
+    # travellers with a warning (never a silent clear); the rest counted
     positions = [text.index(f"pax {pax}") for pax in ("23", "17", "   ", "5 ")]
     assert positions == sorted(positions)
-    assert "pax 1 " not in text and "pax 31" not in text and "pax +8" not in text
+    noted = [result for result in sample_results if result.verdict is Verdict.CLEAR and result.warnings]
+    quiet = [result for result in sample_results if result.verdict is Verdict.CLEAR and not result.warnings]
+    assert noted and quiet
+    for result in noted:
+        assert text.index(f"pax {result.traveller.pax_id}") > positions[-1]
+    for result in quiet:
+        assert f"pax {result.traveller.pax_id} " not in text and f"pax {result.traveller.pax_id}\n" not in text
     lines = text.splitlines()
-    closing = lines.index("4 more travellers are clear and not listed here (--all lists everyone).")
+    closing = lines.index(f"{len(quiet)} more travellers are clear with nothing to note (--all lists them too).")
     assert lines[closing + 1] == "8 travellers: hold 1, refer 3, clear 4"
     assert "Rules most hit" in lines
 
