@@ -235,6 +235,14 @@ def read_snapshot(path: Path, checksums: Checksums | None = None) -> Registry | 
     return Registry(table=table, info=info, stored_index=index, notes=notes)
 
 
+def derived_by(path: Path) -> str:
+    """The fingerprint of the code that derived a snapshot's name keys ("" when unreadable or unrecorded)."""
+    try:
+        return _metadata(path).get(DERIVED_KEY, b"").decode()
+    except (ConfigError, UnicodeDecodeError):
+        return ""
+
+
 def read_sidecar_or_none(path: Path) -> Checksums | None:
     """The checksums recorded beside a snapshot, or None when there are none or they cannot be read."""
     try:

@@ -102,7 +102,7 @@ def test_a_killed_import_leaves_files_that_the_next_import_or_screening_removes(
     if next_run == "import":
         done = run(home, "registry", "import", str(FIXTURES / "registry_small.csv"), "--today", TODAY)
         assert done.returncode == 0, done.stderr
-        assert "removed 1 file(s) left in" in done.stderr and "by an interrupted import" in done.stderr
+        assert "removed 1 file left in" in done.stderr and "by an interrupted import" in done.stderr
     else:
         assert screen(home).returncode == 1
     assert temporaries(snapshots) == []
