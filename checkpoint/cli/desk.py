@@ -114,6 +114,9 @@ def desk_command(
     )
     session = _Session(desk, interactive=interactive, jsonl=chosen is DeskFormat.JSONL)
     session.start(time.perf_counter() - started)
+    aged = pipeline.registry_age_warning(store, pack, screening_date)
+    if aged is not None:
+        typer.echo(aged, err=True)
     session.run(sys.stdin)
 
 

@@ -10,7 +10,7 @@ from checkpoint.engine.shapes import ShapeReader, suggest
 from checkpoint.i18n import text
 from checkpoint.models import Verdict
 
-_POLICY_KEYS = ("refer_at", "hold_at", "force", "unknown")
+_POLICY_KEYS = ("refer_at", "hold_at", "force", "unknown", "registry_max_age_days")
 #: Keys earlier packs wrote that are refused with what to do instead (the texts follow the run's language).
 _RETIRED_KEYS = ("language",)
 
@@ -30,6 +30,10 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
         shapes.error(
             body.mark, "E301", f"thresholds must satisfy 0 < refer_at ({refer_at}) < hold_at ({hold_at}) <= 100"
         )
+    max_age = shapes.integer(body.items.get("registry_max_age_days"), "registry_max_age_days", body.mark)
+    if max_age is not None and max_age < 1:
+        shapes.error(body.items["registry_max_age_days"].mark, "E301", "registry_max_age_days must be 1 or more")
+        max_age = None
     force_severity: dict[str, Verdict] = {}
     force_rules: dict[str, Verdict] = {}
     for item in shapes.items(body.items.get("force"), "force", body.mark):
@@ -61,7 +65,7 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
             unknown[rule] = verdict
     if refer_at is None or hold_at is None:
         return None
-    return Policy(refer_at, hold_at, force_severity, force_rules, unknown)
+    return Policy(refer_at, hold_at, force_severity, force_rules, unknown, registry_max_age_days=max_age)
 
 
 def _verdict(shapes: ShapeReader, entry: Map) -> Verdict | None:

@@ -23,6 +23,7 @@ from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.manifests import build_traveller, open_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
+from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.processes import start_shares, usable_cores
 from checkpoint.registry import Registry
 
@@ -123,11 +124,14 @@ def screen(
     notes: Sequence[str] = (),
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
+    warn_age: bool = True,
 ) -> ScreeningRun:
     """Screen travellers already read and append them to the audit log; nothing is returned unless logged.
 
     `workers`: how many processes may share the matching (default: every core); the results do not depend
     on it. `on_wait(seconds)`: called while another screening holds the audit log's lock for long.
+    `warn_age`: whether the run's notes warn of a registry older than the pack allows (the desk says it once
+    per session instead of once per traveller).
     """
     return _screen(
         _AlreadyRead(travellers),
@@ -139,6 +143,7 @@ def screen(
         notes=notes,
         workers=workers,
         on_wait=on_wait,
+        warn_age=warn_age,
     )
 
 
@@ -240,6 +245,7 @@ def _screen(
     notes: Sequence[str],
     workers: int | None,
     on_wait: Callable[[float], object] | None,
+    warn_age: bool = True,
 ) -> ScreeningRun:
     matcher = EvidenceMatcher()
 
@@ -266,12 +272,15 @@ def _screen(
     travellers = rows.flag_repeats([traveller for traveller, _ in matched])
     results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
     appended = log.record(results, context)
+    aged = registry_age_warning(registry, pack, today) if warn_age else None
+    warned = (aged,) if aged is not None else ()
     return ScreeningRun(
         results=tuple(results),
         registry_snapshot=registry.info.snapshot_id,
         pack_name=pack.name,
         pack_version=pack.version,
-        notes=(*registry.notes, *notes, *preflight.notes, *appended.notes),  # what the log settled, too
+        # the registry's age first: a warning about every result; then what the log settled, too
+        notes=(*warned, *registry.notes, *notes, *preflight.notes, *appended.notes),
         audit_log=audit_log,
         logged=range(appended.first, appended.last + 1) if appended.count else range(0),
     )

@@ -4,6 +4,9 @@ export stored once, the export date kept and shown."""
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,3 +161,42 @@ def test_the_import_speaks_indonesian(tmp_path: Path) -> None:
     assert "impor dengan --allow-shrink" in refused.stderr
     info = registry("info", "--lang", "id", *TODAY).stdout
     assert "diekspor:" in info and "data:" in info
+
+
+# --- screening warns once when the registry is older than the pack allows (policy registry_max_age_days) -------
+
+MANIFEST = Path(__file__).resolve().parents[1] / "fixtures" / "manifest_small.csv"
+PASSPORTS = SAMPLE.parent / "passports.txt"
+
+
+def screened(*options: str) -> Result:
+    return runner.invoke(app, ["screen", "--manifest", str(MANIFEST), "--format", "json", *TODAY, *options])
+
+
+def test_screening_warns_once_when_the_export_is_older_than_the_pack_allows(tmp_path: Path) -> None:
+    imported(export(tmp_path / "registry.csv", 30), "--exported-at", "2026-11-20")
+    fresh = screened()  # exported 8 days before --today: older than the default pack's 7
+    assert fresh.stderr.count("warning: registry snapshot") == 1
+    assert "exported on 2026-11-20, 8 days ago, older than the 7 days rule pack default" in fresh.stderr
+    assert "Import a fresh export with `checkpoint registry import`" in fresh.stderr
+    assert fresh.stdout.startswith("[") or fresh.stdout.startswith("{")  # the results are written all the same
+    assert "warning: registry snapshot" not in screened("--today", "2026-11-27").stderr  # 7 days: not older
+
+
+def test_the_desk_warns_once_per_session_not_per_traveller(tmp_path: Path, checkpoint_home: Path) -> None:
+    imported(export(tmp_path / "siskop2mi_2026-11-01.csv", 30))
+    lines = PASSPORTS.read_text(encoding="ascii").split()[:6]  # three passports, as a reader pipes them
+    env = {**os.environ, "CHECKPOINT_HOME": str(checkpoint_home)}
+    done = subprocess.run(
+        [sys.executable, "-m", "checkpoint", "desk", *TODAY, "--destination", "KUL", "--post", "TPI-CGK"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 3  # one SPEC §5 object per traveller
+    assert done.stderr.count("warning: registry snapshot") == 1
+    assert "exported on 2026-11-01, 27 days ago" in done.stderr

@@ -43,7 +43,7 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     # No birth date: NP-010 (age) is undecided, and would refer a one-way tourist; a row not screened could be held.
     assert (by_id["6"]["verdict"], by_id["6"]["could_be"]) == ("clear", "refer")
     assert by_id["4"]["could_be"] == "hold" and "could_be" not in by_id["1"]
-    assert "registry row(s) could not be used" in result.stderr
+    assert "3 registry rows could not be used" in result.stderr
 
 
 def test_all_clear_exits_zero_and_the_table_names_the_verdict(registry_csv: Path) -> None:
