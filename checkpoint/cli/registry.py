@@ -54,16 +54,20 @@ def import_command(
 
     when = parse_today(today)
     exported = _exported_at(exported_at, when)
-    with terminal_progress(quiet=quiet, verbose=verbose) as progress:
-        report = import_registry(
-            source,
-            store or registry_store_dir(),
-            today=when,
-            exported_at=exported,
-            max_shrink=max_shrink / 100,
-            allow_shrink=allow_shrink,
-            progress=progress,
-        )
+    try:
+        with terminal_progress(quiet=quiet, verbose=verbose) as progress:
+            report = import_registry(
+                source,
+                store or registry_store_dir(),
+                today=when,
+                exported_at=exported,
+                max_shrink=max_shrink / 100,
+                allow_shrink=allow_shrink,
+                progress=progress,
+            )
+    except KeyboardInterrupt:  # the pointer moves last and atomically: the store is as it was
+        typer.echo(text("registry.import.interrupted"), err=True)
+        raise typer.Exit(130) from None
     info = report.info
     said = {
         ImportStored.NEW: "registry.import.done",

@@ -20,11 +20,13 @@ from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
 from checkpoint.engine import RulePack, build_facts, default_pack_path, evaluate, load_pack
 from checkpoint.gcpause import cycle_collection_paused
+from checkpoint.i18n import text
 from checkpoint.manifests import build_traveller, open_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
 from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.processes import start_shares, usable_cores
+from checkpoint.progress import SILENT, Progress
 from checkpoint.registry import Registry
 
 UNSCREENABLE = "could not be screened against the registry; verify the traveller's documents by hand"
@@ -157,14 +159,17 @@ def screen_manifest(
     officer: Officer | None = None,
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
+    progress: Progress = SILENT,
 ) -> ScreeningRun:
     """Screen a manifest file against the rule pack at `rules` (default: the shipped pack).
 
     Its rows are read and matched by `workers` processes (default: every core) while the pack loads here;
     then the rules and the audit log. InputDataError when the file cannot be read, ConfigError when the
-    pack is invalid, AuditError when the log cannot be written: nothing is logged then.
+    pack is invalid, AuditError when the log cannot be written: nothing is logged then. `progress` hears of
+    each phase.
     """
-    rows = open_manifest(path, today=today)
+    with progress.phase(text("progress.reading", file=path.name)):
+        rows = open_manifest(path, today=today)
     return _screen(
         rows,
         registry,
@@ -175,6 +180,7 @@ def screen_manifest(
         notes=rows.raw.notes,
         workers=workers,
         on_wait=on_wait,
+        progress=progress,
     )
 
 
@@ -246,6 +252,7 @@ def _screen(
     workers: int | None,
     on_wait: Callable[[float], object] | None,
     warn_age: bool = True,
+    progress: Progress = SILENT,
 ) -> ScreeningRun:
     matcher = EvidenceMatcher()
 
@@ -256,7 +263,11 @@ def _screen(
 
     # The workers read and match while this process loads the rule pack and checks the audit log; they are
     # stopped if either fails (the context's exit).
-    with start_shares(read_and_match, len(rows), workers or usable_cores()) as matching:
+    # The progress display starts once the workers are forked: a child never inherits its drawing thread.
+    with (
+        start_shares(read_and_match, len(rows), workers or usable_cores()) as matching,
+        progress.phase(text("progress.matching", count=len(rows))),
+    ):
         pack = load_pack()
         log = AuditLog(audit_log, on_wait=on_wait)
         context = ScreeningContext(
@@ -269,9 +280,11 @@ def _screen(
         )
         preflight = log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
         matched = matching.finish()
-    travellers = rows.flag_repeats([traveller for traveller, _ in matched])
-    results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
-    appended = log.record(results, context)
+    with progress.phase(text("progress.rules", count=len(matched))):
+        travellers = rows.flag_repeats([traveller for traveller, _ in matched])
+        results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
+    with progress.phase(text("progress.logging", count=len(results))):
+        appended = log.record(results, context)
     aged = registry_age_warning(registry, pack, today) if warn_age else None
     warned = (aged,) if aged is not None else ()
     return ScreeningRun(

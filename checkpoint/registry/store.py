@@ -240,11 +240,12 @@ def import_registry(
     removed = tidy_store(store)
     tidied = (text("registry.import.tidied", count=len(removed), store=store),) if removed else ()
     current = _current_info(store)
-    try:
-        sha: str | None = file_sha256(source)
-    except OSError:
-        sha = None  # read_table says what is wrong with the file
-    kept = _kept_export(store, sha) if sha is not None else None
+    with progress.phase(text("registry.progress.comparing", file=source.name)):
+        try:
+            sha: str | None = file_sha256(source)
+        except OSError:
+            sha = None  # read_table says what is wrong with the file
+        kept = _kept_export(store, sha) if sha is not None else None
     if kept is not None:
         return _import_again(store, kept, current, max_shrink=max_shrink, allow_shrink=allow_shrink, notes=tidied)
     built = _build(source, today=today, sha256=sha, exported_at=exported_at, progress=progress)
