@@ -509,7 +509,7 @@ def test_missing_columns(store: Path, tmp_path: Path) -> None:
     assert_refused(
         import_registry(export, tmp_path / "store"),
         "partial_export.csv",
-        "lacks the required registry column(s) date_of_birth, destination_country",
+        "lacks the required registry columns date_of_birth, destination_country",
     )
 
 
