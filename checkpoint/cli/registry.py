@@ -162,9 +162,9 @@ _LIST_COLUMNS = ("snapshot", "source", "records", "rejected", "exported", "impor
 def _listed(snapshot: KeptSnapshot) -> tuple[str, ...]:
     """One snapshot's cells in `registry list`."""
     info, checked = snapshot.info, snapshot.checked
-    integrity = checked.integrity.value
+    integrity = text(f"registry.list.integrity.{checked.integrity.name.lower()}")
     if checked.integrity.usable and checked.checksums is not None and checked.checksums.how != "import":
-        integrity += f" (checksum recorded on {checked.checksums.how}, {checked.checksums.when[:10]})"
+        integrity = text("registry.list.integrity.first_use", integrity=integrity, day=checked.checksums.when[:10])
     if info is None:
         return ("*" if snapshot.current else "", snapshot.snapshot_id, "?", "?", "?", "?", "?", integrity)
     exported = info.exported_at or "?"
@@ -224,32 +224,23 @@ class Sex(StrEnum):
 
 RegistryOption = Annotated[
     Path | None,
-    typer.Option(
-        "--registry", help="Registry file or store (default: the store under $CHECKPOINT_HOME).", show_default=False
-    ),
+    typer.Option("--registry", help=help_text("registry.help.registry"), show_default=False),
 ]
-FormatOption = Annotated[LookupFormat, typer.Option("--format", help="table for people, json for scripts.")]
-TodayOption = Annotated[
-    str | None, typer.Option("--today", help="Date ages are counted to, YYYY-MM-DD (default: today).")
-]
+FormatOption = Annotated[LookupFormat, typer.Option("--format", help=help_text("registry.help.format"))]
+TodayOption = Annotated[str | None, typer.Option("--today", help=help_text("registry.help.info_today"))]
 #: Width of the lines a search lists, so they fit an 80-column terminal and a printed page.
 _WIDTH = 80
 
 
-@registry_app.command("show")
+@registry_app.command("show", help=help_text("registry.help.show"))
 def show_command(
-    record_id: Annotated[str, typer.Argument(metavar="RECORD_ID", help="The record's id (SISKOP2MI / ID CPMI).")],
+    record_id: Annotated[str, typer.Argument(metavar="RECORD_ID", help=help_text("registry.help.record_id"))],
     registry: RegistryOption = None,
     output_format: FormatOption = LookupFormat.TABLE,
     today: TodayOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show one placement record, every field, by its id.
-
-    Exit 3 when the registry holds no record with that id.
-
-    Example: checkpoint registry show SP2MI-0000001 --lang id
-    """
+    """Show one placement record, every field, by its id."""
     from checkpoint.registry import open_registry
     from checkpoint.report.record_fields import record_lines, record_to_dict
 
@@ -271,28 +262,20 @@ def show_command(
         typer.echo(f"  {line.label.ljust(width)}  {line.value}")
 
 
-@registry_app.command("search")
+@registry_app.command("search", help=help_text("registry.help.search"))
 def search_command(
-    name: Annotated[str, typer.Option("--name", help="Full name, as on the passport or the KTP.")],
-    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth (YYYY-MM-DD, DD/MM/YYYY, 17MAY90…).")] = None,
-    sex: Annotated[Sex | None, typer.Option("--sex", help="M or F.", case_sensitive=False)] = None,
-    passport: Annotated[str | None, typer.Option("--passport", help="Passport number.")] = None,
-    nik: Annotated[str | None, typer.Option("--nik", help="16-digit NIK.")] = None,
+    name: Annotated[str, typer.Option("--name", help=help_text("registry.help.name"))],
+    dob: Annotated[str | None, typer.Option("--dob", help=help_text("registry.help.dob"))] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help=help_text("registry.help.sex"), case_sensitive=False)] = None,
+    passport: Annotated[str | None, typer.Option("--passport", help=help_text("registry.help.passport"))] = None,
+    nik: Annotated[str | None, typer.Option("--nik", help=help_text("registry.help.nik"))] = None,
     registry: RegistryOption = None,
     output_format: FormatOption = LookupFormat.TABLE,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Most records listed.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=help_text("registry.help.limit"))] = 10,
     today: TodayOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Find placement records by name and date of birth (and sex, passport number, NIK), best first.
-
-    The details go through the screening matcher: a record it would claim as a match comes first, then the
-    others found (up to --limit), each with its confidence, what agrees and what differs. A name alone is weak
-    evidence: without a date of birth, passport number or NIK, no record is claimed. Exit 0 whether records are
-    found or not.
-
-    Example: checkpoint registry search --name 'SITI AMINAH' --dob 1990-05-17
-    """
+    """Find placement records by name and date of birth (and sex, passport number, NIK), best first."""
     from checkpoint.matching import search_registry
     from checkpoint.pipeline import desk_traveller
     from checkpoint.registry import open_registry
@@ -304,7 +287,7 @@ def search_command(
     cells = {"full_name": name, "date_of_birth": dob, "sex": sex_typed, "passport_number": passport, "nik": nik}
     traveller = desk_traveller(cells, today=when)
     for warning in traveller.warnings:
-        typer.echo(f"note: {warning}", err=True)
+        typer.echo(text("cli.note", note=warning), err=True)
     found = search_registry(store, traveller, today=when, limit=limit)
     if output_format is LookupFormat.JSON:
         _echo_json(_search_to_dict(store, found, traveller.warnings))
@@ -315,7 +298,7 @@ def search_command(
 
 def _notes(store: Registry) -> None:
     for note in store.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(text("cli.note", note=note), err=True)
 
 
 def _search_lines(store: Registry, found: Search, today: date) -> list[str]:

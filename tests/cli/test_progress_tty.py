@@ -147,3 +147,22 @@ def test_ctrl_c_stops_an_import_with_exit_130_and_the_store_unchanged(tmp_path: 
     assert sorted(path.name for path in (home / "registry").rglob("*")) == before
     info = piped(home, "registry", "info")
     assert "first.csv" in info.stdout
+
+
+def test_the_desk_shows_the_preparation_of_an_export_then_opens(tmp_path: Path) -> None:
+    registry = export(tmp_path / "registry.csv", 1000)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "checkpoint", "desk", "--registry", str(registry), *TODAY, "--post", "TPI-CGK", "--lang", "id"],
+        env=environment(tmp_path / "home"),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 110),
+    )
+    child.expect("Memeriksa dan menormalkan 1000 baris registry.csv")
+    child.expect("Siap: 1,000 data penempatan")
+    child.expect("Paspor berikutnya")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -200,3 +200,11 @@ def test_the_desk_warns_once_per_session_not_per_traveller(tmp_path: Path, check
     assert len(done.stdout.splitlines()) == 3  # one SPEC §5 object per traveller
     assert done.stderr.count("warning: registry snapshot") == 1
     assert "exported on 2026-11-01, 27 days ago" in done.stderr
+
+
+def test_list_speaks_indonesian(tmp_path: Path) -> None:
+    imported(export(tmp_path / "siskop2mi_2026-11-27.csv", 10))
+    listed = registry("list", "--lang", "id").stdout.splitlines()
+    assert listed[0].split() == ["SNAPSHOT", "SUMBER", "DATA", "DITOLAK", "DIEKSPOR", "DIIMPOR", "INTEGRITAS"]
+    assert listed[1].split()[-1] == "terverifikasi" and "2026-11-27" in listed[1]
+    assert listed[2].startswith("* dipakai:")
