@@ -15,6 +15,12 @@ An import writes the new snapshot completely (`durable.write_atomically`: tempor
 fsync of the folder) before it moves the pointer, the same way: a crash at any moment leaves the previous
 snapshot in use, and what the crash left half-written is removed by the next import or screening.
 `registry use` moves the pointer back to a snapshot kept, once its bytes are checked.
+
+An import cannot quietly shrink the registry or store it twice: an export whose usable records fall short of
+the current snapshot's by more than `DEFAULT_MAX_SHRINK` (a partial export, a column gone wrong) is refused
+unless the officer allows it, and an export whose bytes a kept snapshot already holds is not prepared again
+(that snapshot is, or becomes again, the current one). The export date (`exported.py`) is kept in the
+snapshot's description, so that screening can say when the records are older than the rule pack allows.
 """
 
 from __future__ import annotations
