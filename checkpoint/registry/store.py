@@ -45,6 +45,7 @@ from checkpoint.registry.files import (
     INDEX_SUFFIX,
     SUFFIX,
     Checked,
+    Integrity,
     check_snapshot,
     derived_by,
     read_info,
@@ -287,13 +288,15 @@ def _current_info(store: Path) -> SnapshotInfo | None:
 
 
 def _kept_export(store: Path, sha256: str) -> Path | None:
-    """The newest snapshot kept that holds this export (same bytes) prepared by this code, if any."""
+    """The newest snapshot kept that holds this export (same bytes), prepared by this code and intact, if any:
+    importing the export again is how a damaged snapshot is replaced."""
     for path in sorted(_records_files(store), reverse=True):
         try:
             info = read_info(path)
         except ConfigError:
             continue
-        if info.source_sha256 == sha256 and derived_by(path) == fingerprint():
+        same = info.source_sha256 == sha256 and derived_by(path) == fingerprint()
+        if same and check_snapshot(path, fresh=True).integrity is Integrity.VERIFIED:
             return path
     return None
 

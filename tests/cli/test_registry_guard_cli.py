@@ -208,3 +208,19 @@ def test_list_speaks_indonesian(tmp_path: Path) -> None:
     assert listed[0].split() == ["SNAPSHOT", "SUMBER", "DATA", "DITOLAK", "DIEKSPOR", "DIIMPOR", "INTEGRITAS"]
     assert listed[1].split()[-1] == "terverifikasi" and "2026-11-27" in listed[1]
     assert listed[2].startswith("* dipakai:")
+
+
+def test_importing_the_same_export_again_replaces_a_damaged_snapshot(tmp_path: Path, checkpoint_home: Path) -> None:
+    path = export(tmp_path / "registry.csv", 30)
+    first = imported(path).stdout.split(" as snapshot ")[1].split()[0]
+    records = checkpoint_home / "registry" / "snapshots" / f"{first}.arrow"
+    with records.open("r+b") as handle:  # one byte changed in place, as a failing disk does
+        handle.seek(records.stat().st_size // 2)
+        byte = handle.read(1)[0]
+        handle.seek(-1, 1)
+        handle.write(bytes([byte ^ 0x01]))
+    assert screened().exit_code == 4  # the damage is found, and the fix it names is to import again
+    again = imported(path)
+    assert "imported 30 records from registry.csv" in again.stdout  # prepared and stored again, not skipped
+    assert "verified" in registry("list").stdout.splitlines()[1]
+    assert screened().exit_code == 1
