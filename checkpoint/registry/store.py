@@ -254,6 +254,10 @@ def import_registry(
             sha = None  # read_table says what is wrong with the file
         kept = _kept_export(store, sha) if sha is not None else None
     if kept is not None:
+        kept_day = read_info(kept).exported_at
+        if exported_at is not None and exported_at.isoformat() != kept_day:
+            key = "registry.import.export_date_kept" if kept_day else "registry.import.export_date_kept_none"
+            tidied = (*tidied, text(key, given=exported_at.isoformat(), kept=kept_day))
         return _import_again(store, kept, current, max_shrink=max_shrink, allow_shrink=allow_shrink, notes=tidied)
     built = _build(source, today=today, sha256=sha, exported_at=exported_at, progress=progress)
     registry, rejects = built.registry, built.rejects

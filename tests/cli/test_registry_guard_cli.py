@@ -98,6 +98,11 @@ def test_an_identical_export_is_not_stored_twice(tmp_path: Path, checkpoint_home
         again.stdout
     )
     assert len(snapshot_files(checkpoint_home)) == 1
+    dated = imported(first_file, "--exported-at", "2026-11-20")
+    assert "nothing was stored" in dated.stdout
+    assert "note: the export date 2026-11-20 is not kept: the snapshot holding this same export was stored" in (
+        dated.stderr
+    )
 
     second = imported(export(tmp_path / "second.csv", 55)).stdout.split(" as snapshot ")[1].split()[0]
     assert second != first
