@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from checkpoint.cli.audit import say_wait
-from checkpoint.cli.options import LangOption, help_text, parse_today
+from checkpoint.cli.options import LangOption, QuietOption, VerboseOption, help_text, parse_today
 from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
 from checkpoint.i18n import text
@@ -59,6 +59,8 @@ def screen_command(
         int | None,
         Opt("--workers", min=1, help=help_text("screen.help.workers")),
     ] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     lang: LangOption = None,
 ) -> None:
     """Screen one traveller or a manifest against the placement registry and the rule pack.
@@ -90,22 +92,25 @@ def screen_command(
     log = audit_log or default_audit_log()
 
     from checkpoint import pipeline
+    from checkpoint.cli.progress import terminal_progress
     from checkpoint.registry import open_registry
 
     if output is not None:  # before anything is screened and logged
         pipeline.check_output(output, audit_log=log, registry=registry, manifest=manifest)
     elif output_format in BINARY_FORMATS and sys.stdout.isatty():
         raise UsageError(text("report.output.binary_needs_file", output_format=output_format.value))
-    store = open_registry(registry, registry_store_dir(), today=screening_date)
     who = pipeline.Officer(officer, post)
-    if manifest is not None:
-        run = pipeline.screen_manifest(
-            manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers, on_wait=say_wait
-        )
-    else:
-        run = pipeline.screen_desk(
-            desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who, on_wait=say_wait
-        )
+    with terminal_progress(quiet=quiet, verbose=verbose) as progress:
+        store = open_registry(registry, registry_store_dir(), today=screening_date, progress=progress)
+        if manifest is not None:
+            run = pipeline.screen_manifest(
+                manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers,
+                on_wait=say_wait, progress=progress,
+            )  # fmt: skip
+        else:
+            run = pipeline.screen_desk(
+                desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who, on_wait=say_wait
+            )
     _emit(run, output_format, output, screening_date, list_all=list_all)
     raise typer.Exit(run.exit_code)
 

@@ -182,6 +182,7 @@ class Desk:
             officer=self.officer,
             workers=1,
             on_wait=self.on_wait,
+            warn_age=False,  # said once, when the desk opens
         )
         self.screened += 0 if again else 1  # travellers, not screenings
         self.last = Screened(run.results[0], run.logged.start, run.notes)

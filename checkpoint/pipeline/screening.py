@@ -25,7 +25,9 @@ from checkpoint.i18n import text
 from checkpoint.manifests import build_traveller, open_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
+from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.processes import start_shares, usable_cores
+from checkpoint.progress import SILENT, Progress
 from checkpoint.registry import Registry
 
 #: The catalog key of the warning on a traveller whose row cannot be looked up in the registry.
@@ -129,11 +131,14 @@ def screen(
     notes: Sequence[str] = (),
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
+    warn_age: bool = True,
 ) -> ScreeningRun:
     """Screen travellers already read and append them to the audit log; nothing is returned unless logged.
 
     `workers`: how many processes may share the matching (default: every core); the results do not depend
     on it. `on_wait(seconds)`: called while another screening holds the audit log's lock for long.
+    `warn_age`: whether the run's notes warn of a registry older than the pack allows (the desk says it once
+    per session instead of once per traveller).
     """
     return _screen(
         _AlreadyRead(travellers),
@@ -145,6 +150,7 @@ def screen(
         notes=notes,
         workers=workers,
         on_wait=on_wait,
+        warn_age=warn_age,
     )
 
 
@@ -158,14 +164,17 @@ def screen_manifest(
     officer: Officer | None = None,
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
+    progress: Progress = SILENT,
 ) -> ScreeningRun:
     """Screen a manifest file against the rule pack at `rules` (default: the shipped pack).
 
     Its rows are read and matched by `workers` processes (default: every core) while the pack loads here;
     then the rules and the audit log. InputDataError when the file cannot be read, ConfigError when the
-    pack is invalid, AuditError when the log cannot be written: nothing is logged then.
+    pack is invalid, AuditError when the log cannot be written: nothing is logged then. `progress` hears of
+    each phase.
     """
-    rows = open_manifest(path, today=today)
+    with progress.phase(text("progress.reading", file=path.name)):
+        rows = open_manifest(path, today=today)
     return _screen(
         rows,
         registry,
@@ -176,6 +185,7 @@ def screen_manifest(
         notes=rows.notes,
         workers=workers,
         on_wait=on_wait,
+        progress=progress,
     )
 
 
@@ -258,6 +268,8 @@ def _screen(
     notes: Sequence[str],
     workers: int | None,
     on_wait: Callable[[float], object] | None,
+    warn_age: bool = True,
+    progress: Progress = SILENT,
 ) -> ScreeningRun:
     matcher = EvidenceMatcher()
 
@@ -268,7 +280,11 @@ def _screen(
 
     # The workers read and match while this process loads the rule pack and checks the audit log; they are
     # stopped if either fails (the context's exit).
-    with start_shares(read_and_match, len(rows), workers or usable_cores()) as matching:
+    # The progress display starts once the workers are forked: a child never inherits its drawing thread.
+    with (
+        start_shares(read_and_match, len(rows), workers or usable_cores()) as matching,
+        progress.phase(text("progress.matching", count=len(rows))),
+    ):
         pack = load_pack()
         log = AuditLog(audit_log, on_wait=on_wait)
         context = ScreeningContext(
@@ -283,15 +299,20 @@ def _screen(
         matched = matching.finish()
     fields = rows.fields
     lacking = rows.lacking_notes(columns_lacking(pack, fields)) if fields is not None else ()
-    travellers = rows.flag_repeats([traveller for traveller, _ in matched])
-    results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
-    appended = log.record(results, context)
+    with progress.phase(text("progress.rules", count=len(matched))):
+        travellers = rows.flag_repeats([traveller for traveller, _ in matched])
+        results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
+    with progress.phase(text("progress.logging", count=len(results))):
+        appended = log.record(results, context)
+    aged = registry_age_warning(registry, pack, today) if warn_age else None
+    warned = (aged,) if aged is not None else ()
     return ScreeningRun(
         results=tuple(results),
         registry_snapshot=registry.info.snapshot_id,
         pack_name=pack.name,
         pack_version=pack.version,
-        notes=(*registry.notes, *notes, *lacking, *preflight.notes, *appended.notes),  # what the log settled, too
+        # the registry's age first: a warning about every result; then what the log settled, too
+        notes=(*warned, *registry.notes, *notes, *lacking, *preflight.notes, *appended.notes),
         audit_log=audit_log,
         logged=range(appended.first, appended.last + 1) if appended.count else range(0),
         group_rules={rule.id: rule.group.by for rule in pack.rules if rule.group is not None},

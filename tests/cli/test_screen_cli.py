@@ -45,7 +45,7 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     # so NP-016 (an expired passport) is undecided too: together they could hold. A row not screened could be held.
     assert (by_id["6"]["verdict"], by_id["6"]["could_be"]) == ("clear", "hold")
     assert by_id["4"]["could_be"] == "hold" and by_id["1"]["could_be"] == "refer"  # NP-016 undecided: no expiry
-    assert "registry row(s) could not be used" in result.stderr
+    assert "3 registry rows could not be used" in result.stderr
 
 
 def test_all_clear_exits_zero_and_the_table_names_the_verdict(registry_csv: Path) -> None:
