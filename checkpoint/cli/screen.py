@@ -130,9 +130,8 @@ def _emit(
 ) -> None:
     """Show the run's notes and write its results; a failure now, after the screening was logged, says so."""
     from checkpoint.report import Batch, write_report, write_results
+    from checkpoint.report.table import shows_summary
 
-    for note in run.notes:
-        typer.echo(text("cli.note", note=note), err=True)
     batch = Batch(
         results=run.results,
         notes=run.notes,
@@ -143,6 +142,11 @@ def _emit(
         group_rules=run.group_rules,
         list_clear=list_all,
     )
+    # The notes go to stderr, where scripts and a redirected output leave them in view; not when the table and its
+    # summary, which ends with them, are on the officer's terminal already.
+    if not (output is None and output_format is OutputFormat.TABLE and sys.stdout.isatty() and shows_summary(batch)):
+        for note in run.notes:
+            typer.echo(text("cli.note", note=note), err=True)
     try:
         if output is None:
             write_results(batch, output_format, sys.stdout)

@@ -57,6 +57,12 @@ _DIM = "dim"
 _MEASURING = Console(file=io.StringIO(), markup=False, emoji=False, highlight=False, width=PLAIN_WIDTH)
 
 
+def shows_summary(batch: Batch) -> bool:
+    """Whether the table of `batch` ends with the summary (its notes included): not for one traveller, whose
+    panel is shown instead."""
+    return len(batch.results) != 1
+
+
 class TableWriter:
     """Writes results for people: a table for a manifest, a panel for a single traveller."""
 
@@ -73,7 +79,7 @@ class TableWriter:
         the travellers needing action, the count of the clear ones (or them too, `list_clear`), the summary."""
         batch = as_batch(batch)
         results = batch.results
-        if len(results) == 1:
+        if not shows_summary(batch):
             console.print(result_panel(results[0], width=min(console.width, _PANEL_MAX_WIDTH)))
             return
         summary = summarise(batch)
