@@ -63,7 +63,7 @@ def test_output_file_is_written_and_stdout_stays_empty(registry_csv: Path, manif
     result = screen("--registry", registry_csv, "--manifest", manifest_csv, "--format", "csv", "--output", out)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "6 traveller(s) screened" in result.stderr
+    assert "6 travellers screened" in result.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 7  # header + one row per traveller
 
 
