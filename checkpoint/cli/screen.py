@@ -130,7 +130,6 @@ def _emit(
 ) -> None:
     """Show the run's notes and write its results; a failure now, after the screening was logged, says so."""
     from checkpoint.report import Batch, write_report, write_results
-    from checkpoint.report.table import shows_summary
 
     batch = Batch(
         results=run.results,
@@ -144,7 +143,7 @@ def _emit(
     )
     # The notes go to stderr, where scripts and a redirected output leave them in view; not when the table and its
     # summary, which ends with them, are on the officer's terminal already.
-    if not (output is None and output_format is OutputFormat.TABLE and sys.stdout.isatty() and shows_summary(batch)):
+    if not (output is None and output_format is OutputFormat.TABLE and sys.stdout.isatty() and _summary_shown(batch)):
         for note in run.notes:
             typer.echo(text("cli.note", note=note), err=True)
     try:
@@ -168,6 +167,13 @@ def _emit(
         summary = text("screen.written", count=len(run.results), date=screening_date, output=output, **counts)
         typer.echo(summary, err=True)
         _summarise(batch)
+
+
+def _summary_shown(batch: Batch) -> bool:
+    """Whether the table written for `batch` ends with its summary (rich's table is imported only for a table)."""
+    from checkpoint.report.table import shows_summary
+
+    return shows_summary(batch)
 
 
 def _summarise(batch: Batch) -> None:
