@@ -294,7 +294,7 @@ class ManifestRows:
                     added[position].append(text(key, places=places))
         if not added:
             return list(travellers)
-        where = [place(unit, lines[t.row - 1]) for t in travellers]
+        where = {at: place(unit, lines[travellers[at].row - 1]) for at in added}  # the warned rows only
         return [
             replace(t, warnings=(*t.warnings, *(text("manifest.at", place=where[at], warning=w) for w in added[at])))
             if at in added
