@@ -26,9 +26,13 @@ def check_command(pack: PackArgument = None, lang: LangOption = None) -> None:
     Example: checkpoint rules check rules/
     """
     from checkpoint.engine import default_pack_path, read_pack  # the engine: loaded when a command runs
+    from checkpoint.engine.profiling import profiling_problems
 
     path = pack or default_pack_path()
     loaded, problems = read_pack(path)
+    if loaded is not None:
+        problems = profiling_problems(loaded)  # SPEC §6: a pack that profiles is not used
+        loaded = None if problems else loaded
     for problem in problems:
         typer.echo(str(problem))
     if loaded is None:

@@ -175,6 +175,35 @@ def screen_manifest(
     )
 
 
+def screen_applications(
+    path: Path,
+    registry: Registry,
+    rules: Path | None = None,
+    *,
+    today: date,
+    audit_log: Path,
+    officer: Officer | None = None,
+    workers: int | None = None,
+    on_wait: Callable[[float], object] | None = None,
+) -> ScreeningRun:
+    """Screen a file of passport applications (SPEC §3.2) as `screen_manifest` screens a manifest, against
+    the pack at `rules` (default: the passport office's, `rules/passport-office/`)."""
+    from checkpoint.applications import application_pack_path, open_applications
+
+    rows = open_applications(path, today=today)
+    return _screen(
+        rows,
+        registry,
+        lambda: load_pack(rules or application_pack_path()),
+        today=today,
+        audit_log=audit_log,
+        officer=officer,
+        notes=rows.raw.notes,
+        workers=workers,
+        on_wait=on_wait,
+    )
+
+
 def screen_desk(
     cells: Mapping[str, object],
     registry: Registry,

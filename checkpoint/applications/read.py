@@ -1,0 +1,109 @@
+"""Read a day's passport applications from any tabular file into rows the pipeline screens."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from checkpoint.applications.build import APPLICATION_COLUMNS, REQUIRED_COLUMNS, build_application
+from checkpoint.columns import resolve_headers
+from checkpoint.engine import default_pack_path
+from checkpoint.errors import InputDataError
+from checkpoint.gcpause import cycle_collection_paused
+from checkpoint.i18n import text
+from checkpoint.models import Traveller
+from checkpoint.sources import RawTable, read_table
+
+#: The folder of the shipped default pack that holds the passport office's pack.
+APPLICATION_PACK = "passport-office"
+
+
+def application_pack_path() -> Path:
+    """The shipped pack for the passport office (`rules/passport-office/`, inside the installed package too)."""
+    return default_pack_path() / APPLICATION_PACK
+
+
+def open_applications(path: Path, *, today: date) -> ApplicationRows:
+    """A file's applications, ready to be screened; InputDataError when the file is unreadable, lacks a
+    required column or holds no application."""
+    rows = ApplicationRows(read_table(path), today=today)
+    if not len(rows):
+        raise InputDataError(text("application.no_rows", file=path.name))
+    return rows
+
+
+class ApplicationRows:
+    """An applications table, turned into travellers a run of rows at a time (as `ManifestRows`)."""
+
+    def __init__(self, raw: RawTable, *, today: date) -> None:
+        """Resolve the columns; InputDataError naming every required column the table lacks."""
+        found = resolve_headers(list(raw.headers), APPLICATION_COLUMNS)
+        lacking = [name for name in REQUIRED_COLUMNS if name not in found]
+        if lacking:
+            raise InputDataError(
+                text(
+                    "application.missing_columns",
+                    file=raw.source,
+                    columns=", ".join(lacking),
+                    required=", ".join(REQUIRED_COLUMNS),
+                )
+            )
+        self.raw = raw
+        self.today = today
+        self._columns = {name: raw.columns[index] for name, index in found.items()}
+        self._lines = raw.row_lines()
+
+    def __len__(self) -> int:
+        return self.raw.height
+
+    def travellers(self, rows: range) -> list[Traveller]:
+        """The applications of these rows (0-based), in order; each warning starts with the row's place."""
+        columns, unit, lines = self._columns, self.raw.unit, self._lines
+        present = frozenset(columns)
+        read = []
+        with cycle_collection_paused():
+            for position in rows:
+                application = build_application(
+                    {name: cells[position] for name, cells in columns.items()},
+                    row=position + 1,
+                    today=self.today,
+                    columns=present,
+                )
+                if application.warnings:
+                    where = f"{unit} {lines[position]}"
+                    warnings = tuple(f"{where}: {warning}" for warning in application.warnings)
+                    application = replace(application, warnings=warnings)
+                read.append(application)
+        return read
+
+    def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]:
+        """The applications of the whole table, each warned when its application_id is on another row, and
+        marked (`application.duplicate`) when another row applies for the same valid NIK: a duplicate application.
+
+        Another row is named by its place in the file, never by the NIK.
+        """
+        unit, lines = self.raw.unit, self._lines
+        ids = Counter(t.pax_id for t in travellers)
+        by_nik: dict[str, list[int]] = defaultdict(list)
+        for position, traveller in enumerate(travellers):
+            if traveller.nik is not None:
+                by_nik[traveller.nik].append(position)
+        flagged = []
+        for position, traveller in enumerate(travellers):
+            where = f"{unit} {lines[traveller.row - 1]}"
+            added = []
+            if ids[traveller.pax_id] > 1:
+                added.append(f"{where}: " + text("application.repeated_id", application_id=traveller.pax_id))
+            others = [at for at in by_nik.get(traveller.nik or "", ()) if at != position]
+            if others:
+                places = ", ".join(f"{unit} {lines[travellers[at].row - 1]}" for at in others)
+                added.append(f"{where}: " + text("application.repeated_nik", places=places))
+            if traveller.nik is not None:
+                traveller = replace(traveller, application=(*traveller.application, ("duplicate", bool(others))))
+            if added:
+                traveller = replace(traveller, warnings=(*traveller.warnings, *added))
+            flagged.append(traveller)
+        return flagged
