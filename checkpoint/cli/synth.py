@@ -44,6 +44,15 @@ def synth(
     manifests: Annotated[
         str, typer.Option("--manifests", help="Comma-separated sample manifests: flight, ferry, umrah ('' for none).")
     ] = "flight,ferry,umrah",
+    applications: Annotated[
+        int,
+        typer.Option(
+            "--applications",
+            min=0,
+            help="Passport applications of one office day to write too (applications.csv, its labels and "
+            "recommendations.csv); 0 for none.",
+        ),
+    ] = 0,
     lang: LangOption = None,
 ) -> None:
     """Generate the dataset and print what was written."""
@@ -51,7 +60,9 @@ def synth(
 
     reference = parse_today(today)
     kinds = [kind.strip() for kind in manifests.split(",") if kind.strip()]
-    written = write_dataset(out, records=records, seed=seed, today=reference, manifests=kinds)
+    written = write_dataset(
+        out, records=records, seed=seed, today=reference, manifests=kinds, applications=applications
+    )
     typer.echo(f"wrote {len(written)} files to {out} (records {records}, seed {seed}, today {reference}):")
     width = max(len(file.path.name) for file in written)
     for file in written:
