@@ -16,9 +16,11 @@ from typing import Any
 from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.engine.conditions import Truth
 from checkpoint.engine.evaluate import evaluate, leaf_truths
-from checkpoint.engine.facts import build_facts
+from checkpoint.engine.facts import Facts, build_facts
 from checkpoint.engine.pack import CaseTraveller, Rule, RulePack, RuleTest, field_catalogue, rule_leaves
+from checkpoint.engine.trace import RuleTrace, trace_rule
 from checkpoint.geo import country_code
+from checkpoint.i18n import text
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Match, MatchOutcome, Traveller
 from checkpoint.values import read_bool
@@ -38,6 +40,8 @@ class CaseResult:
     location: str
     #: What could not be read in the case's traveller (e.g. a misspelt date, then treated as missing).
     warnings: tuple[str, ...] = ()
+    #: For a failed case: the rule's conditions for this traveller, each part's truth and what decided it.
+    trace: RuleTrace | None = None
 
     @property
     def passed(self) -> bool:
@@ -57,19 +61,19 @@ class PackTestReport:
         return tuple(case for case in self.cases if not case.passed)
 
 
-def _typed(name: str, text: str | None) -> object:
-    if text is None:
+def _typed(name: str, written: str | None) -> object:
+    if written is None:
         return None
     kind = field_catalogue()[name].type
     if kind == "number":
-        return float(text)
+        return float(written)
     if kind == "bool":
-        return read_bool(text)
+        return read_bool(written)
     if kind == "date":
-        return date.fromisoformat(text)
+        return date.fromisoformat(written)
     if kind == "country":
-        return country_code(text)
-    return text
+        return country_code(written)
+    return written
 
 
 def _record(cells: Mapping[str, str | None], today: date) -> dict[str, Any]:
@@ -94,19 +98,34 @@ def case_traveller(entry: CaseTraveller, today: date, row: int = 1) -> Traveller
     return traveller
 
 
+@dataclass(frozen=True)
+class _Run:
+    """A case screened: each traveller's outcome, each leaf's truth, and the batch it was decided on."""
+
+    actual: list[str]
+    truths: list[Truth]
+    facts: Facts
+    screening_date: date
+
+
 def run_case(pack: RulePack, rule: Rule, case: RuleTest, today: date) -> tuple[list[str], list[Truth]]:
     """Each traveller's outcome ('fire', 'no_fire' or 'unknown') and each leaf's truth, for coverage.
 
     The travellers of a case are screened as one batch, so a manifest case forms its groups as a manifest
     would; the first departure date given is the batch's screening date.
     """
+    run = _run(pack, rule, case, today)
+    return run.actual, run.truths
+
+
+def _run(pack: RulePack, rule: Rule, case: RuleTest, today: date) -> _Run:
     travellers = [case_traveller(entry, today, row) for row, entry in enumerate(case.travellers, start=1)]
     screening_date = next((t.departure_date for t in travellers if t.departure_date is not None), today)
     outcomes = [_outcome(entry, screening_date) for entry in case.travellers]
     facts = build_facts(travellers, outcomes, screening_date)
     for row, entry in enumerate(case.travellers):
-        for name, text in entry.facts.items():
-            facts[name][row] = _typed(name, text)
+        for name, written in entry.facts.items():
+            facts[name][row] = _typed(name, written)
     assessments = evaluate(pack, facts, screening_date, rules=[rule])
     actual = [
         "fire"
@@ -116,7 +135,7 @@ def run_case(pack: RulePack, rule: Rule, case: RuleTest, today: date) -> tuple[l
         else "no_fire"
         for assessment in assessments
     ]
-    return actual, leaf_truths(rule, facts, pack, screening_date)
+    return _Run(actual, leaf_truths(rule, facts, pack, screening_date), facts, screening_date)
 
 
 def _outcome(entry: CaseTraveller, screening_date: date) -> MatchOutcome:
@@ -145,12 +164,16 @@ def run_pack_tests(pack: RulePack, *, today: date) -> PackTestReport:
         tested = rule_leaves(rule)
         seen = [[False, False] for _ in tested]
         for case in rule.tests:
-            actual, truths = run_case(pack, rule, case, today)
-            for row, (entry, outcome) in enumerate(zip(case.travellers, actual, strict=True), start=1):
+            run = _run(pack, rule, case, today)
+            for row, (entry, outcome) in enumerate(zip(case.travellers, run.actual, strict=True), start=1):
                 warnings = case_traveller(entry, today, row).warnings
-                name = f"{case.name} [traveller {row}]" if case.manifest else case.name
-                cases.append(CaseResult(rule.id, name, entry.expect, outcome, str(entry.mark), warnings))
-            for index, (true, false) in enumerate(truths):
+                name = text("rules.test.manifest_traveller", case=case.name, row=row) if case.manifest else case.name
+                # Why it went otherwise: the condition trees for this traveller, only where the case failed.
+                why = (
+                    None if outcome == entry.expect else trace_rule(rule, run.facts, pack, run.screening_date, row - 1)
+                )
+                cases.append(CaseResult(rule.id, name, entry.expect, outcome, str(entry.mark), warnings, why))
+            for index, (true, false) in enumerate(run.truths):
                 seen[index][0] |= bool(true.any())
                 seen[index][1] |= bool(false.any())
         for leaf, (was_true, was_false) in zip(tested, seen, strict=True):

@@ -1,4 +1,4 @@
-"""`checkpoint synth`: write a synthetic registry and labelled manifests for training, tests and demos."""
+"""`checkpoint synth`: write a synthetic registry and labelled manifests for training, tests, demos and load tests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from checkpoint.cli.options import LangOption, parse_today
+from checkpoint.cli.options import LangOption, help_text, parse_today
+from checkpoint.i18n import text
 
 _EXAMPLE = "checkpoint synth --out data/sample --records 20000 --seed 7 --today 2026-11-28"
 
@@ -16,41 +17,35 @@ def register(app: typer.Typer) -> None:
     """Add the `synth` command to a command group."""
     app.command(
         "synth",
-        help=(
-            "Generate a synthetic placement registry and labelled manifests. Nothing in them is real: every "
-            "name is composed from token tables, every number is random.\n\n"
-            "Writes registry.parquet, registry.csv and, per manifest, the manifest CSV and its "
-            "<name>.labels.csv (scenario, expected outcome, true record). The output depends only on "
-            "--records, --seed and --today.\n\n"
-            f"Example: {_EXAMPLE}"
-        ),
-        short_help="Generate a synthetic registry and labelled manifests.",
+        help=help_text("synth.help.command", example=_EXAMPLE),
+        short_help=help_text("synth.help.short"),
     )(synth)
 
 
 def synth(
     out: Annotated[
         Path,
-        typer.Option("--out", metavar="DIR", help="Folder to write into (created if missing).", show_default=False),
+        typer.Option("--out", metavar="DIR", help=help_text("synth.help.out"), show_default=False),
     ],
-    records: Annotated[int, typer.Option("--records", min=1, help="Number of registry records.")] = 20_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 7,
+    records: Annotated[int, typer.Option("--records", min=1, help=help_text("synth.help.records"))] = 20_000,
+    travellers: Annotated[
+        int | None,
+        typer.Option("--travellers", min=1, metavar="N", help=help_text("synth.help.travellers"), show_default=False),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help=help_text("synth.help.seed"))] = 7,
     today: Annotated[
         str | None,
-        typer.Option(
-            "--today", metavar="YYYY-MM-DD", help="Date the data is generated for (default: today).", show_default=False
-        ),
+        typer.Option("--today", metavar="YYYY-MM-DD", help=help_text("synth.help.today"), show_default=False),
     ] = None,
     manifests: Annotated[
-        str, typer.Option("--manifests", help="Comma-separated sample manifests: flight, ferry, umrah ('' for none).")
+        str, typer.Option("--manifests", help=help_text("synth.help.manifests"))
     ] = "flight,ferry,umrah",
     applications: Annotated[
         int,
         typer.Option(
             "--applications",
             min=0,
-            help="Passport applications of one office day to write too (applications.csv, its labels and "
-            "recommendations.csv); 0 for none.",
+            help=help_text("synth.help.applications"),
         ),
     ] = 0,
     lang: LangOption = None,
@@ -61,9 +56,15 @@ def synth(
     reference = parse_today(today)
     kinds = [kind.strip() for kind in manifests.split(",") if kind.strip()]
     written = write_dataset(
-        out, records=records, seed=seed, today=reference, manifests=kinds, applications=applications
+        out,
+        records=records,
+        seed=seed,
+        today=reference,
+        manifests=kinds,
+        travellers=travellers,
+        applications=applications,
     )
-    typer.echo(f"wrote {len(written)} files to {out} (records {records}, seed {seed}, today {reference}):")
+    typer.echo(text("synth.wrote", count=len(written), out=out, records=records, seed=seed, today=reference))
     width = max(len(file.path.name) for file in written)
     for file in written:
-        typer.echo(f"  {file.path.name:<{width}}  {file.rows:>9,} rows")
+        typer.echo(f"  {file.path.name:<{width}}  {text('synth.rows', rows=f'{file.rows:>9,}')}")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from checkpoint.engine.condition_reader import REPLACED_FIELDS, ConditionReader
+from checkpoint.engine.condition_reader import ConditionReader, replaced_fields
 from checkpoint.engine.document import Map, Value
 from checkpoint.engine.pack import EXPECTATIONS, CaseTraveller, RuleTest, fields_of
 from checkpoint.engine.shapes import ShapeReader
+from checkpoint.i18n import text
 from checkpoint.models import RECORD_COLUMNS, TRAVELLER_FIELDS
 
 _CASE_KEYS = ("name", "traveller", "record", "facts", "expect")
@@ -27,29 +28,32 @@ class CaseReader:
         seq = self.shapes.sequence(node, "tests", rule.mark)
         if seq is None or not seq.items:
             if "tests" in rule.items:
-                self.shapes.error(rule.mark, "E209", f"rule {rule_id or '?'} has no test cases")
+                self.shapes.error(rule.mark, "E209", text("engine.problem.no_tests", rule=rule_id or "?"))
             return ()
         result: list[RuleTest] = []
         for item in seq.items:
-            body = self.shapes.mapping(item, "a test case", item.mark)
+            body = self.shapes.mapping(item, text("engine.what.test_case"), item.mark)
             if body is None:
                 continue
-            name = self.shapes.text(body.items.get("name"), "name", body.mark) or f"case at line {body.mark.line}"
+            name = self.shapes.text(body.items.get("name"), "name", body.mark) or text(
+                "engine.case.unnamed", line=body.mark.line
+            )
             if "manifest" not in body.key_marks:
-                single = self._traveller(body, {}, "a test case", _CASE_KEYS, ("traveller", "expect"))
+                single = self._traveller(body, {}, text("engine.what.test_case"), _CASE_KEYS, ("traveller", "expect"))
                 if single is not None:
                     result.append(RuleTest(name, (single,), body.mark))
                 continue
-            self.shapes.keys(body, _MANIFEST_CASE_KEYS, ("manifest",), "a manifest case")
+            self.shapes.keys(body, _MANIFEST_CASE_KEYS, ("manifest",), text("engine.what.manifest_case"))
             shared = self.shapes.flat(body.items.get("shared"), set(TRAVELLER_FIELDS), "shared")
             listed = self.shapes.sequence(body.items.get("manifest"), "manifest", body.mark)
             if listed is not None and not listed.items:
-                self.shapes.error(listed.mark, "E106", "a manifest case needs at least one traveller")
+                self.shapes.error(listed.mark, "E106", text("engine.problem.empty_manifest"))
             entries: list[CaseTraveller | None] = []
             for entry in listed.items if listed is not None else ():
-                cells = self.shapes.mapping(entry, "a manifest traveller", entry.mark)
+                what = text("engine.what.manifest_traveller")
+                cells = self.shapes.mapping(entry, what, entry.mark)
                 entries.append(
-                    self._traveller(cells, shared or {}, "a manifest traveller", _MANIFEST_ENTRY_KEYS, ("expect",))
+                    self._traveller(cells, shared or {}, what, _MANIFEST_ENTRY_KEYS, ("expect",))
                     if cells is not None
                     else None
                 )
@@ -73,13 +77,11 @@ class CaseReader:
         record_node = body.items.get("record")
         record = self.shapes.flat(record_node, set(RECORD_COLUMNS), "record") if record_node is not None else None
         facts_node = body.items.get("facts")
-        computed = {
-            name: "group facts are counted from the travellers of a 'manifest' case" for name in fields_of("group")
-        }
-        facts = self.shapes.flat(facts_node, set(fields_of("traveller")), "facts", {**computed, **REPLACED_FIELDS})
+        computed = {name: text("engine.problem.group_fact_counted") for name in fields_of("group")}
+        facts = self.shapes.flat(facts_node, set(fields_of("traveller")), "facts", {**computed, **replaced_fields()})
         if facts and isinstance(facts_node, Map):  # typed now, so `rules test` cannot stumble on one later
-            for key, text in facts.items():
-                if text is not None:
+            for key, written in facts.items():
+                if written is not None:
                     self.conditions.typed(facts_node.items[key], self.conditions.fields[key].type)
         if expect is None or traveller is None or (record_node is not None and record is None) or facts is None:
             return None

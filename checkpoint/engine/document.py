@@ -27,10 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checkpoint import i18n
 from checkpoint.cachefile import write_cache_file
 from checkpoint.engine.limits import pack_limit
+from checkpoint.engine.syntax import explain
 
 if TYPE_CHECKING:
+    from ruamel.yaml.error import MarkedYAMLError
     from ruamel.yaml.nodes import Node
 
 # ruamel.yaml is imported only to parse a file the cache does not hold: its import is a cost on every start.
@@ -97,6 +100,8 @@ class Problem:
     mark: Mark
     code: str
     message: str
+    #: What the tool it comes from said, when the message puts it in plain words (the YAML parser's own text).
+    detail: str = ""
 
     def __str__(self) -> str:
         return f"{self.mark}: {self.code} {self.message}"
@@ -116,7 +121,6 @@ def read_pack_file(path: Path, problems: list[Problem]) -> bytes | None:
     """
     where = Mark(str(path), 1, 1)
     limit = pack_limit("file_bytes")
-    too_large = f"the file is larger than {limit // 1024} KB; a pack file holds rules and lists: split or shorten it"
     try:
         kind = _kind(os.stat(path).st_mode)  # follows links: a link to a device is a device
         if kind is None:
@@ -126,31 +130,31 @@ def read_pack_file(path: Path, problems: list[Problem]) -> bytes | None:
                 kind = _kind(os.fstat(handle.fileno()).st_mode)
                 data = handle.read(limit + 1) if kind is None else b""
     except OSError as error:
-        problems.append(Problem(where, "E001", f"cannot read the file ({error.strerror})"))
+        problems.append(Problem(where, "E001", i18n.text("engine.problem.cannot_read", reason=error.strerror)))
         return None
     if kind is not None:
-        message = f"the path is {kind}, not a plain file; a pack is a YAML file or a folder of them"
+        message = i18n.text("engine.problem.not_a_file", kind=i18n.text(f"engine.problem.kind.{kind}"))
         problems.append(Problem(where, "E001", message))
         return None
     if len(data) > limit:
-        problems.append(Problem(where, "E001", too_large))
+        problems.append(Problem(where, "E001", i18n.text("engine.problem.too_large", kilobytes=limit // 1024)))
         return None
     return data
 
 
 def _kind(mode: int) -> str | None:
-    """What a path is when it is not a regular file (None when it is one)."""
+    """What a path is when it is not a regular file, as a key of `engine.problem.kind` (None when it is one)."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return "folder"
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return "fifo"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return "device"
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+        return "socket"
+    return "special"
 
 
 def parse_document(data: bytes, path: Path, problems: list[Problem]) -> Value | None:
@@ -161,7 +165,7 @@ def parse_document(data: bytes, path: Path, problems: list[Problem]) -> Value | 
     except UnicodeDecodeError as error:
         before = data[: error.start]
         at = Mark(str(path), before.count(b"\n") + 1, error.start - (before.rfind(b"\n") + 1) + 1)
-        problems.append(Problem(at, "E001", "the file is not UTF-8 text; save it as UTF-8"))
+        problems.append(Problem(at, "E001", i18n.text("engine.problem.not_utf8")))
         return None
     cached = _cached(data, str(path))
     if cached is not None:
@@ -179,19 +183,19 @@ def parse_document(data: bytes, path: Path, problems: list[Problem]) -> Value | 
     except MaxDepthExceededError as error:
         mark = error.problem_mark
         at = Mark(str(path), mark.line + 1, mark.column + 1) if mark else where
-        message = f"lists and mappings are nested more than {levels} levels deep here; write the rule flatter"
+        message = i18n.text("engine.problem.too_deep", levels=levels)
         problems.append(Problem(at, "E008", message))
         return None
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        at = Mark(str(path), mark.line + 1, mark.column + 1) if mark else where
-        problems.append(Problem(at, "E002", f"YAML syntax error: {error.problem or error.context}"))
+        explained = explain(error, text)
+        at = Mark(str(path), explained.line, explained.column)
+        problems.append(Problem(at, "E002", explained.message, _parser_words(error)))
         return None
     except YAMLError as error:
-        problems.append(Problem(where, "E002", f"YAML syntax error: {type(error).__name__}"))
+        problems.append(Problem(where, "E002", i18n.text("engine.problem.syntax_unknown", error=type(error).__name__)))
         return None
     if node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
-        problems.append(Problem(where, "E003", "the file is empty"))
+        problems.append(Problem(where, "E003", i18n.text("engine.problem.empty")))
         return None
     found: list[Problem] = []
     value = _convert(node, str(path), found)
@@ -260,6 +264,12 @@ def _from_plain(plain: list[Any], path: str, levels: int) -> Value:
     raise ValueError(f"unknown node kind {kind!r}")
 
 
+def _parser_words(error: MarkedYAMLError) -> str:
+    """The parser's own description of a syntax error, on one line (kept beside the plain sentence)."""
+    parts = (error.context, error.problem)
+    return "; ".join(" ".join(str(part).split()) for part in parts if part)
+
+
 def _shared_nodes(text: str, path: str) -> list[Problem]:
     """One E004 for every anchor (&) and every alias (*) in a document, at its own place."""
     from ruamel.yaml import YAML
@@ -269,9 +279,9 @@ def _shared_nodes(text: str, path: str) -> list[Problem]:
     for event in YAML(typ="safe", pure=True).parse(text):
         mark = Mark(path, event.start_mark.line + 1, event.start_mark.column + 1)
         if isinstance(event, AliasEvent):
-            found.append(Problem(mark, "E004", f"alias '*{event.anchor}' is not allowed (no anchors or aliases)"))
+            found.append(Problem(mark, "E004", i18n.text("engine.problem.alias", name=event.anchor)))
         elif getattr(event, "anchor", None):
-            found.append(Problem(mark, "E004", f"anchor '&{event.anchor}' is not allowed (no anchors or aliases)"))
+            found.append(Problem(mark, "E004", i18n.text("engine.problem.anchor", name=event.anchor)))
     return found
 
 
@@ -284,10 +294,10 @@ def _convert(node: Node, path: str, problems: list[Problem]) -> Value | None:
 
     mark = _mark(node, path)
     if getattr(node, "anchor", None):
-        problems.append(Problem(mark, "E004", "anchors and aliases (&, *) are not allowed in rule packs"))
+        problems.append(Problem(mark, "E004", i18n.text("engine.problem.anchors")))
         return None
     if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(mark, "E005", f"the tag {node.tag!r} is not allowed (no tags in rule packs)"))
+        problems.append(Problem(mark, "E005", i18n.text("engine.problem.tag", tag=repr(node.tag))))
         return None
     if isinstance(node, ScalarNode):
         quoted = node.style in ("'", '"')
@@ -301,17 +311,18 @@ def _convert(node: Node, path: str, problems: list[Problem]) -> Value | None:
         for key_node, value_node in node.value:
             key_mark = _mark(key_node, path)
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-                problems.append(Problem(key_mark, "E006", "a key must be a plain word"))
+                problems.append(Problem(key_mark, "E006", i18n.text("engine.problem.plain_key")))
                 continue
             key = str(key_node.value)
             if key in result.items or key in result.key_marks:
                 first = result.key_marks[key]
-                problems.append(Problem(key_mark, "E007", f"duplicate key '{key}' (first at line {first.line})"))
+                message = i18n.text("engine.syntax.duplicate_key", key=key, first_line=first.line)
+                problems.append(Problem(key_mark, "E007", message))
                 continue
             result.key_marks[key] = key_mark
             value = _convert(value_node, path, problems)
             if value is not None:
                 result.items[key] = value
         return result
-    problems.append(Problem(mark, "E005", "unsupported YAML node"))
+    problems.append(Problem(mark, "E005", i18n.text("engine.problem.unsupported_node")))
     return None

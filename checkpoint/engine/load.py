@@ -19,6 +19,7 @@ from checkpoint.engine.policy_reader import read_policy
 from checkpoint.engine.rule_reader import RuleReader
 from checkpoint.engine.shapes import ShapeReader
 from checkpoint.errors import ConfigError
+from checkpoint.i18n import text
 
 _TOP_KEYS = ("pack", "policy", "lists", "rules")
 _LIST_KEYS = ("title", "source", "entries")
@@ -71,31 +72,34 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
     """Load and validate a pack; the pack is None when any problem was found."""
     shapes = ShapeReader()
     if not path.exists():
-        shapes.error(Mark(str(path), 1, 1), "E001", "the rule pack does not exist")
+        shapes.error(Mark(str(path), 1, 1), "E001", text("engine.problem.no_pack"))
         return None, shapes.problems
     files = pack_files(path)
     if not files:
-        shapes.error(Mark(str(path), 1, 1), "E001", "the folder holds no .yaml rule files")
+        shapes.error(Mark(str(path), 1, 1), "E001", text("engine.problem.no_files"))
         return None, shapes.problems
     sections: dict[str, list[Value]] = {key: [] for key in _TOP_KEYS}
     contents: dict[Path, bytes] = {}
+    unread = False  # a file that could not be read: the sections it may hold are not reported missing
     for file in files:
         data = read_pack_file(file, shapes.problems)
         if data is None:
+            unread = True
             continue
         contents[file] = data
         document = parse_document(data, file, shapes.problems)
         if document is None:
+            unread = True
             continue
-        top = shapes.mapping(document, "a pack file", document.mark)
+        top = shapes.mapping(document, text("engine.what.pack_file"), document.mark)
         if top is None:
             continue
-        shapes.keys(top, _TOP_KEYS, (), "a pack file")
+        shapes.keys(top, _TOP_KEYS, (), text("engine.what.pack_file"))
         for key in _TOP_KEYS:
             if key in top.items:
                 sections[key].append(top.items[key])
-    meta = _single(shapes, sections["pack"], "pack", path)
-    policy_node = _single(shapes, sections["policy"], "policy", path)
+    meta = _single(shapes, sections["pack"], "pack", path, unread)
+    policy_node = _single(shapes, sections["policy"], "policy", path, unread)
     list_nodes: dict[str, Value] = {}
     for node in sections["lists"]:
         body = shapes.mapping(node, "lists", node.mark)
@@ -103,7 +107,7 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
             continue
         for name, value in body.items.items():
             if name in list_nodes:
-                shapes.error(body.key_marks[name], "E213", f"list '{name}' is defined twice")
+                shapes.error(body.key_marks[name], "E213", text("engine.problem.list_twice", name=name))
             list_nodes[name] = value
     lists = {name: named for name, node in list_nodes.items() if (named := _named_list(shapes, name, node))}
     # Conditions see the lists as written: one with a problem of its own is still known by its name.
@@ -128,36 +132,42 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[Problem]]:
     return RulePack(pack_name, version, pack_hash(contents, path), policy, lists, tuple(rules)), shapes.problems
 
 
-def _single(shapes: ShapeReader, nodes: list[Value], key: str, path: Path) -> Value | None:
-    """The one node of a section the pack must hold once (written in any of its files)."""
+def _single(shapes: ShapeReader, nodes: list[Value], key: str, path: Path, unread: bool) -> Value | None:
+    """The one node of a section the pack must hold once (written in any of its files; not reported missing
+    when a file could not be read, since it may be there)."""
     if not nodes:
-        shapes.error(Mark(str(path), 1, 1), "E102", f"the pack needs a '{key}' section")
+        if unread:
+            return None
+        shapes.error(Mark(str(path), 1, 1), "E102", text("engine.problem.section_missing", key=key))
         return None
     for extra in nodes[1:]:
-        shapes.error(extra.mark, "E213", f"'{key}' is defined more than once")
+        shapes.error(extra.mark, "E213", text("engine.problem.section_twice", key=key))
     return nodes[0]
 
 
 def _named_list(shapes: ShapeReader, name: str, node: Value) -> NamedList | None:
     """A named list: its entries of values, each with the dates it is in force."""
-    body = shapes.mapping(node, f"list '{name}'", node.mark)
+    what = text("engine.what.named_list", name=name)
+    body = shapes.mapping(node, what, node.mark)
     if body is None:
         return None
-    shapes.keys(body, _LIST_KEYS, ("entries",), f"list '{name}'")
+    shapes.keys(body, _LIST_KEYS, ("entries",), what)
     entries: list[ListEntry] = []
     for item in shapes.items(body.items.get("entries"), "entries", body.mark):
-        entry = shapes.mapping(item, "a list entry", item.mark)
+        entry = shapes.mapping(item, text("engine.what.list_entry"), item.mark)
         if entry is None:
             continue
-        shapes.keys(entry, _ENTRY_KEYS, ("values",), "a list entry")
+        shapes.keys(entry, _ENTRY_KEYS, ("values",), text("engine.what.list_entry"))
         texts = [
-            shapes.text(v, "a list value", v.mark)
+            shapes.text(v, text("engine.what.list_value"), v.mark)
             for v in shapes.items(entry.items.get("values"), "values", entry.mark)
         ]
         start = shapes.day(entry.items.get("from"), "from", entry.mark)
         end = shapes.day(entry.items.get("until"), "until", entry.mark)
         if start and end and end <= start:
-            shapes.error(entry.items["until"].mark, "E105", f"'until' ({end}) must be after 'from' ({start})")
+            shapes.error(
+                entry.items["until"].mark, "E105", text("engine.problem.until_before_from", end=end, start=start)
+            )
         entries.append(ListEntry(frozenset(t.casefold() for t in texts if t), start, end))
     title = shapes.text(body.items.get("title"), "title", body.mark) or name
     source = shapes.text(body.items.get("source"), "source", body.mark) or ""
@@ -169,8 +179,8 @@ def load_pack(path: Path) -> RulePack:
     pack, problems = read_pack(path)
     if pack is None:
         shown = "; ".join(str(problem) for problem in problems[:3])
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise ConfigError(f"rule pack {path} is invalid: {shown}{more}. Run `checkpoint rules check {path}`.")
+        more = text("engine.pack_invalid_more", count=len(problems) - 3) if len(problems) > 3 else ""
+        raise ConfigError(text("engine.pack_invalid", path=path, shown=shown, more=more))
     return pack
 
 

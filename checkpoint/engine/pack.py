@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,6 +73,8 @@ class Leaf:
     op: str
     value: object
     mark: Mark
+    #: The operand as the rule writes it (`[tourist, visit]`, `NO`), for people reading why a rule decided.
+    written: str = dataclasses.field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: What RE2 reports for a construct it lacks (the start of the part it quotes), and what to write instead.
+from checkpoint.i18n import text
+
+#: What RE2 reports for a construct it lacks (the start of the part it quotes), and the catalog entry saying
+#: what to write instead (`engine.pattern.<key>`).
 _INSTEAD = (
-    (("(?=", "(?!", "(?<=", "(?<!"), "lookahead and lookbehind are not supported: test the other part "
-     "with a separate condition (under all/not)"),
-    (("(?P=", "\\1", "\\2", "\\3", "\\4", "\\5", "\\6", "\\7", "\\8", "\\9", "\\k"),
-     "backreferences are not supported: a pattern cannot require the same text twice"),
-    (("(?>",), "atomic groups (?>…) are not supported: write the group without ?>"),
-    (("*+", "++", "?+", "}+"), "possessive quantifiers (*+, ++, ?+) are not supported: write *, + or ?"),
-    (("\\Z",), "\\Z is not supported: write $ (or \\z) for the end of the value"),
+    (("(?=", "(?!", "(?<=", "(?<!"), "lookaround"),
+    (("(?P=", "\\1", "\\2", "\\3", "\\4", "\\5", "\\6", "\\7", "\\8", "\\9", "\\k"), "backreference"),
+    (("(?>",), "atomic"),
+    (("*+", "++", "?+", "}+"), "possessive"),
+    (("\\Z",), "end_z"),
 )  # fmt: skip
 
 
@@ -40,35 +41,35 @@ class Pattern:
         return self.compiled.search(value) is not None
 
 
-def compile_pattern(text: str) -> Pattern | str:
+def compile_pattern(written: str) -> Pattern | str:
     """The pattern compiled by RE2 (case ignored), or the sentence saying why it cannot be used."""
-    most = _open_count(text)
+    most = _open_count(written)
     if most is not None:
-        instead = f"{{0,{most}}} for at most {most} times" if most else "* for any number of times"
-        return f"'{{,{most}}}' would match the characters themselves; write {instead}"
+        instead = text("engine.pattern.at_most", most=most) if most else text("engine.pattern.any_number")
+        return text("engine.pattern.open_count", written=f"{{,{most}}}", instead=instead)
     try:
         import re2  # here, so that only a pack with a pattern pays for the import (benchmarks/README.md)
     except ImportError:  # a broken installation: google-re2 is a dependency of checkpoint
-        return "the regular-expression engine RE2 (the google-re2 package) is missing; reinstall checkpoint"
+        return text("engine.pattern.no_re2")
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False  # the reason is reported as a problem, not logged by RE2 on stderr
     try:
-        return Pattern(text, re2.compile(text, options))
+        return Pattern(written, re2.compile(written, options))
     except re2.error as error:
-        return _why_not(error.args[0] if error.args else b"", text)
+        return _why_not(error.args[0] if error.args else b"", written)
 
 
-def _why_not(reason: bytes | str, text: str) -> str:
+def _why_not(reason: bytes | str, written: str) -> str:
     """A supervisor's sentence for RE2's reason (`invalid perl operator: (?=`)."""
     detail = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
     quoted = detail.partition(": ")[2]
-    if quoted == "(?P" and "(?P=" in text:  # RE2 quotes only the start of a named backreference
+    if quoted == "(?P" and "(?P=" in written:  # RE2 quotes only the start of a named backreference
         quoted = "(?P="
-    for starts, instead in _INSTEAD:
+    for starts, key in _INSTEAD:
         if quoted.startswith(starts):
-            return f"the pattern uses '{quoted}'; {instead}"
-    return f"the pattern is not a valid regular expression ({detail}); see the syntax in rules/README.md"
+            return text("engine.pattern.uses", quoted=quoted, instead=text(f"engine.pattern.{key}"))
+    return text("engine.pattern.invalid", detail=detail)
 
 
 def _open_count(pattern: str) -> str | None:

@@ -27,19 +27,17 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
     hold_at = shapes.integer(body.items.get("hold_at"), "hold_at", body.mark)
     if refer_at is not None and hold_at is not None and not 0 < refer_at < hold_at <= 100:
         # Scores are capped at 100, so a higher hold_at could never be reached.
-        shapes.error(
-            body.mark, "E301", f"thresholds must satisfy 0 < refer_at ({refer_at}) < hold_at ({hold_at}) <= 100"
-        )
+        shapes.error(body.mark, "E301", text("engine.problem.thresholds", refer_at=refer_at, hold_at=hold_at))
     force_severity: dict[str, Verdict] = {}
     force_rules: dict[str, Verdict] = {}
     for item in shapes.items(body.items.get("force"), "force", body.mark):
-        entry = shapes.mapping(item, "a force entry", item.mark)
+        entry = shapes.mapping(item, text("engine.what.force_entry"), item.mark)
         if entry is None:
             continue
-        shapes.keys(entry, ("severity", "rule", "verdict"), ("verdict",), "a force entry")
+        shapes.keys(entry, ("severity", "rule", "verdict"), ("verdict",), text("engine.what.force_entry"))
         verdict = _verdict(shapes, entry)
         if "severity" in entry.key_marks and "rule" in entry.key_marks:
-            shapes.error(entry.mark, "E106", "a force entry names a 'severity' or a 'rule', not both")
+            shapes.error(entry.mark, "E106", text("engine.problem.force_both"))
         elif "severity" in entry.items:
             severity = shapes.choice(entry.items["severity"], SEVERITIES, "severity", entry.mark)
             if severity and verdict:
@@ -49,13 +47,13 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
             if rule and verdict:
                 force_rules[rule] = verdict
         else:
-            shapes.error(entry.mark, "E102", "a force entry needs 'severity' or 'rule'")
+            shapes.error(entry.mark, "E102", text("engine.problem.force_needs"))
     unknown: dict[str, Verdict] = {}
     for item in shapes.items(body.items.get("unknown"), "unknown", body.mark):
-        entry = shapes.mapping(item, "an unknown entry", item.mark)
+        entry = shapes.mapping(item, text("engine.what.unknown_entry"), item.mark)
         if entry is None:
             continue
-        shapes.keys(entry, ("rule", "verdict"), ("rule", "verdict"), "an unknown entry")
+        shapes.keys(entry, ("rule", "verdict"), ("rule", "verdict"), text("engine.what.unknown_entry"))
         rule, verdict = _rule(shapes, entry, rule_ids), _verdict(shapes, entry)
         if rule and verdict:
             unknown[rule] = verdict
@@ -72,6 +70,7 @@ def _verdict(shapes: ShapeReader, entry: Map) -> Verdict | None:
 def _rule(shapes: ShapeReader, entry: Map, rule_ids: Mapping[str, Mark]) -> str | None:
     rule = shapes.text(entry.items.get("rule"), "rule", entry.mark)
     if rule is not None and rule not in rule_ids:
-        shapes.error(entry.items["rule"].mark, "E212", f"unknown rule '{rule}'{suggest(rule, rule_ids)}")
+        hint = suggest(rule, rule_ids)
+        shapes.error(entry.items["rule"].mark, "E212", text("engine.problem.unknown_rule", rule=rule, hint=hint))
         return None
     return rule

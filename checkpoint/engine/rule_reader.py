@@ -20,6 +20,7 @@ from checkpoint.engine.pack import (
 )
 from checkpoint.engine.shapes import INVALID, Invalid, ShapeReader, suggest
 from checkpoint.engine.text_reader import TextReader
+from checkpoint.i18n import text
 
 _RULE_KEYS = (
     "id",
@@ -56,26 +57,25 @@ class RuleReader:
     def rule(self, node: Value) -> Rule | None:
         """One rule, or None when anything in it is wrong (every problem recorded)."""
         shapes = self.shapes
-        body = shapes.mapping(node, "a rule", node.mark)
+        body = shapes.mapping(node, text("engine.what.rule"), node.mark)
         if body is None:
             return None
-        shapes.keys(body, _RULE_KEYS, ("id", "title", "severity", "score", "explanation", "when", "tests"), "a rule")
+        required = ("id", "title", "severity", "score", "explanation", "when", "tests")
+        shapes.keys(body, _RULE_KEYS, required, text("engine.what.rule"))
         rule_id = shapes.text(body.items.get("id"), "id", body.mark)
         if rule_id is not None and not _ID.fullmatch(rule_id):
-            shapes.error(
-                body.items["id"].mark, "E211", f"rule id '{rule_id}' must look like NP-001 (letters, dash, 3 digits)"
-            )
+            shapes.error(body.items["id"].mark, "E211", text("engine.problem.rule_id_form", rule=rule_id))
         duplicate = rule_id is not None and rule_id in self.rule_ids
         if duplicate:
             first = self.rule_ids[rule_id]  # type: ignore[index]
-            shapes.error(body.mark, "E201", f"duplicate rule id '{rule_id}' (first at {first})")
+            shapes.error(body.mark, "E201", text("engine.problem.duplicate_rule", rule=rule_id, first=first))
         elif rule_id is not None:
             self.rule_ids[rule_id] = body.mark
         title = self.texts.title(body.items.get("title"))
         severity = shapes.choice(body.items.get("severity"), SEVERITIES, "severity", body.mark)
         score = shapes.integer(body.items.get("score"), "score", body.mark)
         if score is not None and not 0 <= score <= 100:
-            shapes.error(body.items["score"].mark, "E205", "score must be between 0 and 100")
+            shapes.error(body.items["score"].mark, "E205", text("engine.problem.score_range"))
         status = shapes.choice(body.items.get("status"), STATUSES, "status", body.mark) or "active"
         family = shapes.text(body.items.get("family"), "family", body.mark)
         source = shapes.text(body.items.get("source"), "source", body.mark)  # where the indicator comes from
@@ -115,7 +115,7 @@ class RuleReader:
         """`group_by`, `members` and `lands_on` of a group rule."""
         # Every part is read even when one is wrong, so that one pass reports every mistake.
         if "group_by" not in body.key_marks:
-            self.shapes.error(body.mark, "E102", f"a group rule needs 'group_by' (one of {', '.join(GROUP_KEYS)})")
+            self.shapes.error(body.mark, "E102", text("engine.problem.needs_group_by", keys=", ".join(GROUP_KEYS)))
         by = self.shapes.choice(body.items.get("group_by"), GROUP_KEYS, "group_by", body.mark)
         members = self.conditions.condition(body.items["members"], "members") if "members" in body.items else None
         lands_on = self.shapes.choice(body.items.get("lands_on"), LANDS_ON, "lands_on", body.mark)
@@ -131,7 +131,7 @@ class RuleReader:
         """A traveller rule must not carry the keys of a group rule."""
         written = [key for key in _GROUP_RULE_KEYS if key in body.key_marks]
         for key in written:
-            self.shapes.error(body.key_marks[key], "E106", f"'{key}' belongs to group rules: add 'scope: group'")
+            self.shapes.error(body.key_marks[key], "E106", text("engine.problem.group_key", key=key))
         return INVALID if written else None
 
     def _placeholders(self, scope: str) -> Callable[[str], str | None]:
@@ -144,7 +144,7 @@ class RuleReader:
             if name in allowed:
                 return None
             if name in fields:
-                return ": group facts are only known in group rules (scope: group)"
+                return text("engine.problem.placeholder_group_fact")
             return suggest(name, allowed)
 
         return refused

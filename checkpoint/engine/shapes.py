@@ -7,10 +7,13 @@ stopping, so that a supervisor sees them all at once, with a did-you-mean where 
 
 from __future__ import annotations
 
-import difflib
+import csv
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import cache
+from importlib.resources import files
 
+from checkpoint import i18n
 from checkpoint.engine.document import Map, Mark, Problem, Scalar, Seq, Value
 
 
@@ -23,10 +26,37 @@ class Invalid:
 INVALID = Invalid()
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """`; did you mean 'x'?` for the closest choice, or nothing when none is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def suggest(word: str, choices: Iterable[str], aliases: Mapping[str, str] | None = None) -> str:
+    """`; did you mean 'x'?` for the closest choice, or nothing when none is close.
+
+    Case, dashes and spaces are ignored (`Greater-Than` is `greater_than`); `aliases` maps words of other
+    tools to a choice (`>=` or `at_least` to `ge`). Closeness is rapidfuzz's Indel ratio, at least 60 of 100:
+    one slip in a short word, two or three in a long one.
+    """
+    options = list(choices)
+    written = "_".join(word.strip().casefold().replace("-", " ").split())
+    if aliases and aliases.get(written) in options:
+        return i18n.text("engine.problem.did_you_mean", name=aliases[written])
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(written, options, scorer=fuzz.ratio, processor=str.casefold, score_cutoff=60)
+    return i18n.text("engine.problem.did_you_mean", name=best[0]) if best else ""
+
+
+def colon_hint(written: str) -> str:
+    """`; a colon needs a space after it …` when `written` is a `key:value` YAML read as one word, else nothing."""
+    key, colon, value = written.partition(":")
+    if not colon or not key.strip() or not value or value[0].isspace() or " " in key.strip():
+        return ""
+    return "; " + i18n.text("engine.syntax.colon_without_space", key=key.strip(), value=value.strip())
+
+
+@cache
+def operator_aliases() -> Mapping[str, str]:
+    """Words for operators that supervisors bring from other tools, and the operator each means
+    (operator_aliases.csv)."""
+    table = files("checkpoint.engine").joinpath("operator_aliases.csv").read_text(encoding="utf-8")
+    return {row["alias"]: row["operator"] for row in csv.DictReader(table.splitlines())}
 
 
 class ShapeReader:
@@ -46,16 +76,19 @@ class ShapeReader:
         """E101 for every key not allowed, E102 for every required key not written."""
         for key in node.key_marks:  # every key written, in file order (even one whose value was rejected)
             if key not in allowed:
-                self.error(node.key_marks[key], "E101", f"unknown key '{key}' in {what}{suggest(key, allowed)}")
+                hint = colon_hint(key) or suggest(key, allowed)
+                self.error(
+                    node.key_marks[key], "E101", i18n.text("engine.problem.unknown_key", key=key, what=what, hint=hint)
+                )
         for key in required:
             if key not in node.items and key not in node.key_marks:
-                self.error(node.mark, "E102", f"{what} needs '{key}'")
+                self.error(node.mark, "E102", i18n.text("engine.problem.needs_key", what=what, key=key))
 
     def text(self, node: Value | None, what: str, mark: Mark) -> str | None:
         if node is None:
             return None
         if not isinstance(node, Scalar) or node.text is None:
-            self.error(getattr(node, "mark", mark), "E103", f"{what} must be text")
+            self.error(getattr(node, "mark", mark), "E103", i18n.text("engine.problem.must_be_text", what=what))
             return None
         return node.text
 
@@ -66,7 +99,8 @@ class ShapeReader:
         try:
             return int(text)
         except ValueError:
-            self.error(node.mark if node else mark, "E103", f"{what} must be a whole number, not '{text}'")
+            message = i18n.text("engine.problem.must_be_whole", what=what, value=text)
+            self.error(node.mark if node else mark, "E103", message)
             return None
 
     def day(self, node: Value | None, what: str, mark: Mark) -> date | None:
@@ -76,7 +110,8 @@ class ShapeReader:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            self.error(node.mark if node else mark, "E103", f"{what} must be a date YYYY-MM-DD, not '{text}'")
+            message = i18n.text("engine.problem.must_be_date", what=what, value=text)
+            self.error(node.mark if node else mark, "E103", message)
             return None
 
     def choice(self, node: Value | None, allowed: Iterable[str], what: str, mark: Mark) -> str | None:
@@ -86,7 +121,13 @@ class ShapeReader:
             self.error(
                 node.mark if node else mark,
                 "E104",
-                f"{what} '{text}' is not one of {', '.join(options)}{suggest(text, options)}",
+                i18n.text(
+                    "engine.problem.not_one_of",
+                    what=what,
+                    value=text,
+                    options=", ".join(options),
+                    hint=suggest(text, options),
+                ),
             )
             return None
         return text
@@ -95,7 +136,8 @@ class ShapeReader:
         if node is None:
             return None
         if not isinstance(node, Map):
-            self.error(node.mark, "E103", f"{what} must be a mapping of keys to values")
+            hint = colon_hint(node.text) if isinstance(node, Scalar) and node.text else ""
+            self.error(node.mark, "E103", i18n.text("engine.problem.must_be_mapping", what=what) + hint)
             return None
         return node
 
@@ -103,7 +145,7 @@ class ShapeReader:
         if node is None:
             return None
         if not isinstance(node, Seq):
-            self.error(node.mark, "E103", f"{what} must be a list")
+            self.error(node.mark, "E103", i18n.text("engine.problem.must_be_list", what=what))
             return None
         return node
 
@@ -125,10 +167,11 @@ class ShapeReader:
         for key, value in body.items.items():
             if key not in allowed:
                 hint = f"; {hints[key]}" if hints and key in hints else suggest(key, allowed)
-                self.error(body.key_marks[key], "E101", f"unknown {what} field '{key}'{hint}")
+                message = i18n.text("engine.problem.unknown_field_of", what=what, key=key, hint=hint)
+                self.error(body.key_marks[key], "E101", message)
                 continue
             if isinstance(value, Scalar):
                 values[key] = value.text
             else:
-                self.error(value.mark, "E103", f"{what} field '{key}' must be a single value")
+                self.error(value.mark, "E103", i18n.text("engine.problem.single_value", what=what, key=key))
         return values

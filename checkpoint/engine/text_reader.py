@@ -66,7 +66,9 @@ class TextReader:
                 if hint is not None:
                     valid = False
                     self.shapes.error(
-                        body.items[language].mark, "E208", f"placeholder '{{{name}}}' is not a field{hint}"
+                        body.items[language].mark,
+                        "E208",
+                        text("engine.problem.placeholder_not_field", placeholder=f"{{{name}}}", hint=hint),
                     )
         # A placeholder already refused is one mistake, reported once: compare only texts that are otherwise right.
         if valid and len(used) == len(LANGUAGES) and len({frozenset(names) for names in used.values()}) > 1:
@@ -96,16 +98,16 @@ class TextReader:
                 questions[language] = None
                 continue
             if not isinstance(item, Seq):
-                self.shapes.error(item.mark, "E103", f"ask.{language} must be a list of questions")
+                self.shapes.error(item.mark, "E103", text("engine.problem.ask_not_list", language=language))
                 questions[language] = None
                 continue
             if not item.items:
                 self.shapes.error(item.mark, "E102", text("engine.problem.no_questions", language=language))
             usable: list[str] = []
             for question in item.items:
-                said = self.shapes.text(question, f"a question in ask.{language}", item.mark)
+                said = self.shapes.text(question, text("engine.what.question", where=f"ask.{language}"), item.mark)
                 if said is not None and not said.strip():
-                    self.shapes.error(question.mark, "E103", f"a question in ask.{language} is empty")
+                    self.shapes.error(question.mark, "E103", text("engine.problem.empty_question", language=language))
                     continue
                 for name in _PLACEHOLDER.findall(said or ""):
                     self._no_placeholder(question.mark, "ask", name)

@@ -16,8 +16,9 @@ import pandas as pd
 
 from checkpoint.durable import write_atomically
 from checkpoint.errors import UsageError
+from checkpoint.i18n import text
 from checkpoint.synth.applications import generate_applications
-from checkpoint.synth.manifests import generate_manifest, manifest_kinds, manifest_plan
+from checkpoint.synth.manifests import generate_manifest, manifest_kinds, manifest_plan, stream_travellers
 from checkpoint.synth.passports import sample_passports
 from checkpoint.synth.registry import generate_registry
 
@@ -28,6 +29,8 @@ APPLICATIONS_FILE = "applications.csv"
 RECOMMENDATIONS_FILE = "recommendations.csv"
 #: Upper bound of `--records`: beyond it a run takes minutes and gigabytes.
 MAX_RECORDS = 5_000_000
+#: Upper bound of `--travellers`: a manifest is written part by part, so only time and disk limit it.
+MAX_TRAVELLERS = 50_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,28 +65,37 @@ def write_dataset(
     seed: int,
     today: date,
     manifests: Sequence[str] = ("flight", "ferry", "umrah"),
+    travellers: int | None = None,
     applications: int = 0,
 ) -> list[WrittenFile]:
     """Generate and write the registry and the chosen sample manifests into `out`; return what was written.
 
+    `travellers`: each manifest holds that many travellers in its sample's scenario mix (for load tests),
+    made and written part by part (`stream_travellers`), never whole in memory; None: the samples as planned.
     `applications`: how many passport applications of one office day to write too (`synth/applications.py`).
     """
     unknown = [kind for kind in manifests if kind not in manifest_kinds()]
     if unknown:
-        raise UsageError(
-            f"--manifests: unknown kind(s) {', '.join(unknown)}; choose from {', '.join(manifest_kinds())}."
-        )
+        raise UsageError(text("synth.unknown_manifests", kinds=", ".join(unknown), known=", ".join(manifest_kinds())))
     if not 1 <= records <= MAX_RECORDS:
-        raise UsageError(f"--records must be between 1 and {MAX_RECORDS:,}.")
+        raise UsageError(text("synth.records_range", most=f"{MAX_RECORDS:,}"))
+    if travellers is not None and not 1 <= travellers <= MAX_TRAVELLERS:
+        raise UsageError(text("synth.travellers_range", most=f"{MAX_TRAVELLERS:,}"))
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder; choose a folder.")
+        raise UsageError(text("synth.out_is_a_file", out=out))
+    # Synthetic data, meant to be shared: the permissions the user's umask gives, not owner-only.
+    shared = 0o666
     try:
         out.mkdir(parents=True, exist_ok=True)
         registry = generate_registry(records, seed, today)
         written = [(out / "registry.parquet", registry, _parquet), (out / "registry.csv", registry, _csv)]
+        done: list[WrittenFile] = []
         for kind in manifests:
-            manifest, labels = generate_manifest(kind, registry, seed, today)
             file = str(manifest_plan(kind)["file"])
+            if travellers is not None:
+                done += _write_streamed(out, kind, registry, travellers, seed, today)
+                continue
+            manifest, labels = generate_manifest(kind, registry, seed, today)
             written += [(out / file, manifest, _csv), (out / labels_name(file), labels, _csv)]
             if kind == "flight":  # the desk's sample: passports of this flight's travellers
                 passports = pd.DataFrame({"mrz": sample_passports(manifest, labels, today)})
@@ -96,8 +108,39 @@ def write_dataset(
                 (out / RECOMMENDATIONS_FILE, recommendations, _csv),
             ]
         for path, frame, writer in written:
-            # Synthetic data, meant to be shared: the permissions the user's umask gives, not owner-only.
-            write_atomically(path, writer(frame), mode=0o666)
+            write_atomically(path, writer(frame), mode=shared)
     except OSError as error:
-        raise UsageError(f"cannot write to {out} ({error.strerror or error}); choose another --out.") from None
-    return [WrittenFile(path, len(frame)) for path, frame, _ in written]
+        raise UsageError(text("synth.cannot_write", out=out, reason=error.strerror or error)) from None
+    return [WrittenFile(path, len(frame)) for path, frame, _ in written] + done
+
+
+def _write_streamed(
+    out: Path, kind: str, registry: pd.DataFrame, travellers: int, seed: int, today: date
+) -> list[WrittenFile]:
+    """A manifest of `travellers` rows and its labels, written part by part as they are made; the desk's
+    sample passports (for the flight) from the first part."""
+    file = str(manifest_plan(kind)["file"])
+    parts = stream_travellers(kind, registry, travellers, seed, today)
+    first_manifest, first_labels = next(parts)
+
+    def both(manifest_handle: BinaryIO, labels_handle: BinaryIO) -> None:
+        # Each file is renamed into place whole; the labels only once the manifest is.
+        _csv(first_manifest)(manifest_handle)
+        _csv(first_labels)(labels_handle)
+        for manifest, labels in parts:
+            manifest.to_csv(manifest_handle, index=False, header=False, encoding="utf-8", lineterminator="\n")
+            labels.to_csv(labels_handle, index=False, header=False, encoding="utf-8", lineterminator="\n")
+
+    write_atomically(
+        out / labels_name(file),
+        lambda labels_handle: write_atomically(
+            out / file, lambda manifest_handle: both(manifest_handle, labels_handle), mode=0o666
+        ),
+        mode=0o666,
+    )
+    done = [WrittenFile(out / file, travellers), WrittenFile(out / labels_name(file), travellers)]
+    if kind == "flight":
+        passports = pd.DataFrame({"mrz": sample_passports(first_manifest, first_labels, today)})
+        write_atomically(out / PASSPORTS_FILE, _lines(passports), mode=0o666)
+        done.append(WrittenFile(out / PASSPORTS_FILE, len(passports)))
+    return done

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from checkpoint.errors import ConfigError
+from checkpoint.i18n import text
 
 T = TypeVar("T")
 
@@ -115,25 +116,31 @@ class Port:
     destinations: tuple[str, ...]
 
 
+def damaged(name: str, detail: str) -> ConfigError:
+    """The error for a table shipped with the package that cannot be used: the sentence is for the user (reinstall),
+    `detail` for whoever maintains the tables, in their words (English, like the table's own column names)."""
+    return ConfigError(text("synth.table_damaged", name=name, detail=detail))
+
+
 def _text(name: str) -> str:
     try:
         return (files("checkpoint.synth") / "tables" / name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"synthetic-data table {name} cannot be read ({error}); reinstall checkpoint.") from None
+        raise damaged(name, f"cannot be read ({error})") from None
 
 
 def _rows(name: str, columns: tuple[str, ...], convert: Callable[[dict[str, str]], T]) -> tuple[T, ...]:
     reader = csv.DictReader(io.StringIO(_text(name)))
     if tuple(reader.fieldnames or ()) != columns:
-        raise ConfigError(f"tables/{name}: header must be {','.join(columns)}.")
+        raise damaged(name, f"header must be {','.join(columns)}")
     out: list[T] = []
     for line, row in enumerate(reader, start=2):
         try:
             out.append(convert({key: (value or "").strip() for key, value in row.items()}))
         except (ValueError, KeyError) as error:
-            raise ConfigError(f"tables/{name}:{line}: {error}") from None
+            raise damaged(f"{name}:{line}", str(error)) from None
     if not out:
-        raise ConfigError(f"tables/{name} is empty.")
+        raise damaged(name, "empty")
     return tuple(out)
 
 
@@ -153,7 +160,7 @@ def _yaml(name: str) -> Any:
     try:
         return YAML(typ="safe", pure=True).load(_text(name))
     except YAMLError as error:
-        raise ConfigError(f"tables/{name} is not valid YAML: {error}") from None
+        raise damaged(name, f"not valid YAML: {error}") from None
 
 
 def _name_token(row: dict[str, str]) -> NameToken:
@@ -172,7 +179,7 @@ def name_tokens() -> tuple[NameToken, ...]:
     for token in tokens:
         key = (token.token, token.role)
         if key in seen:
-            raise ConfigError(f"tables/given_names.csv: {token.token} appears twice with role {token.role}.")
+            raise damaged("given_names.csv", f"{token.token} appears twice with role {token.role}")
         seen.add(key)
     return tokens
 
@@ -285,9 +292,9 @@ def jobs() -> tuple[Job, ...]:
     for destination in by_code.values():
         offered = [job for job in table if job.destination == destination.code]
         if destination.weight_f > 0 and not any(job.weight_f > 0 for job in offered):
-            raise ConfigError(f"tables/jobs.csv: no job for women in {destination.code}.")
+            raise damaged("jobs.csv", f"no job for women in {destination.code}")
         if destination.weight_m > 0 and not any(job.weight_m > 0 for job in offered):
-            raise ConfigError(f"tables/jobs.csv: no job for men in {destination.code}.")
+            raise damaged("jobs.csv", f"no job for men in {destination.code}")
     return table
 
 
@@ -316,7 +323,7 @@ def _words(name: str, slots: Iterable[str]) -> Mapping[str, tuple[str, ...]]:
     for slot, word in _rows(name, ("word", "slot"), convert):
         grouped[slot].append(word)
     if not all(grouped.values()):
-        raise ConfigError(f"tables/{name}: every slot ({', '.join(wanted)}) needs words.")
+        raise damaged(name, f"every slot ({', '.join(wanted)}) needs words")
     return {slot: tuple(words) for slot, words in grouped.items()}
 
 
@@ -422,7 +429,7 @@ def name_parts() -> NameParts:
             birth_order=order,
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ConfigError(f"tables/name_parts.yaml is invalid: {error}") from None
+        raise damaged("name_parts.yaml", str(error)) from None
 
 
 def _groups(raw: Any, variation: str) -> tuple[SpellingGroup, ...]:
@@ -469,11 +476,11 @@ def variant_rules() -> VariantRules:
             old_spelling_born_before=int(raw["old_spelling_born_before"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise ConfigError(f"tables/variants.yaml is invalid: {error}") from None
+        raise damaged("variants.yaml", str(error)) from None
     if not rules.truncation_limits or any(len(digit) != 1 for digit in rules.ocr_confusions.values()):
-        raise ConfigError("tables/variants.yaml: truncation_limits and one-character ocr_confusions are required.")
+        raise damaged("variants.yaml", "truncation_limits and one-character ocr_confusions are required")
     if not all("{name}" in form for form in rules.mononym_airline_forms):
-        raise ConfigError("tables/variants.yaml: every mononym_airline_forms entry needs {name}.")
+        raise damaged("variants.yaml", "every mononym_airline_forms entry needs {name}")
     return rules
 
 
@@ -484,5 +491,5 @@ def manifest_plans() -> Mapping[str, Any]:
     for kind, plan in plans.items():
         for key in ("file", "layout", "date_format", "port", "flight", "arrivals", "stay_days", "scenarios"):
             if key not in plan:
-                raise ConfigError(f"tables/manifests.yaml: {kind} lacks {key}.")
+                raise damaged("manifests.yaml", f"{kind} lacks {key}")
     return plans  # type: ignore[no-any-return]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from checkpoint import i18n
 from checkpoint.errors import InputDataError
 from checkpoint.synth import variants
 from checkpoint.synth.names import add_patronymic, sample_fathers, sample_names
@@ -130,7 +131,7 @@ class RecordPool:
     def __init__(self, registry: pd.DataFrame, today: date) -> None:
         missing = [column for column in _REQUIRED if column not in registry.columns]
         if missing:
-            raise InputDataError(f"the registry lacks column(s) {', '.join(missing)}; regenerate it.")
+            raise InputDataError(i18n.text("synth.registry_columns", columns=", ".join(missing)))
 
         def text(column: str) -> np.ndarray:
             if column not in registry.columns:
@@ -221,9 +222,12 @@ Bookings = list[list[Row]]
 class Scene:
     """Everything a scenario needs to make travellers for one manifest: trip, registry, random stream."""
 
-    def __init__(self, trip: Trip, pool: RecordPool, rng: np.random.Generator, today: date) -> None:
+    def __init__(
+        self, trip: Trip, pool: RecordPool, rng: np.random.Generator, today: date, bookings: set[str] | None = None
+    ) -> None:
         self.trip, self.pool, self.rng, self.today = trip, pool, rng, today
-        self._bookings: set[str] = set()
+        #: The booking references given so far (shared by the scenes of one manifest made in parts).
+        self._bookings: set[str] = set() if bookings is None else bookings
         self._codes: list[str] = []
 
     def records_for_trip(self) -> np.ndarray:

@@ -97,4 +97,4 @@ def test_what_re2_cannot_do_is_refused_by_rules_check_with_a_place_and_a_sentenc
     )
     assert lines[1].startswith(f"{pack}:18:39: E207 the pattern uses '(?!'; lookahead and lookbehind are not")
     assert lines[2].startswith(f"{pack}:27:39: E207 the pattern uses '(?<='; lookahead and lookbehind are not")
-    assert "3 problem(s); the pack cannot be used" in checked.stderr
+    assert "3 problems; the pack cannot be used" in checked.stderr

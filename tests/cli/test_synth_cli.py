@@ -102,3 +102,55 @@ def test_register_adds_the_command_to_any_app(tmp_path: Path) -> None:
 
     result = runner.invoke(own, ["synth", "--out", str(tmp_path), "--records", "30", "--manifests", "ferry"])
     assert result.exit_code == 0 and (tmp_path / "ferry_batam.labels.csv").exists()
+
+
+def test_travellers_makes_a_manifest_of_any_size_in_the_flights_mix(tmp_path: Path) -> None:
+    args = [
+        "--manifests",
+        "flight",
+        "--travellers",
+        "1200",
+        "--records",
+        "2000",
+        "--seed",
+        "5",
+        "--today",
+        "2026-11-28",
+    ]
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path / "a"), *args])
+    assert result.exit_code == 0, result.stderr
+    assert "flight_cgk_kul.csv" in result.stdout and "1,200 rows" in result.stdout
+    manifest = pd.read_csv(tmp_path / "a" / "flight_cgk_kul.csv", dtype=str)
+    labels = pd.read_csv(tmp_path / "a" / "flight_cgk_kul.labels.csv", dtype=str)
+    assert len(manifest) == len(labels) == 1200
+    assert list(manifest["pax_id"]) == [str(number) for number in range(1, 1201)] == list(labels["pax_id"])
+    shares = labels["scenario"].value_counts(normalize=True)
+    assert 0.10 < shares["registered_worker"] < 0.17 and 0.25 < shares["tourist"] < 0.29  # 40 and 80 of 298
+    assert (tmp_path / "a" / "passports.txt").read_text(encoding="ascii").count("\n") == 20
+    again = runner.invoke(app, ["synth", "--out", str(tmp_path / "b"), *args])
+    assert again.exit_code == 0
+    for name in ("flight_cgk_kul.csv", "flight_cgk_kul.labels.csv", "passports.txt"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert not list(tmp_path.glob("*/.*.tmp"))
+
+
+def test_travellers_speaks_indonesian_and_refuses_zero(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "synth",
+            "--out",
+            str(tmp_path),
+            "--manifests",
+            "ferry",
+            "--travellers",
+            "90",
+            "--records",
+            "300",
+            "--lang",
+            "id",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"menulis 4 file ke {tmp_path}") and "90 baris" in result.stdout
+    assert "--travellers" in _usage_error(["--out", str(tmp_path / "x"), "--travellers", "0"])

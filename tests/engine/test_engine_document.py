@@ -171,19 +171,22 @@ def test_a_complex_key_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "column"),
+    ("text", "line", "column", "said"),
     [
-        ("rules:\n  - id: NP-001\n    title: [unclosed\n    score: 5\n", 4, 10),
-        ("title: b: c\n", 1, 9),
-        ("when:\n  - x\n  field: age\n", 3, 3),
-        ("a: 1\n\tb: 2\n", 2, 1),
+        ("rules:\n  - id: NP-001\n    title: [unclosed\n    score: 5\n", 4, 10, "'[' opened on line 3 is not closed"),
+        ("title: b: c\n", 1, 9, "the value of 'title' holds ': '"),
+        ("when:\n  - x\n  field: age\n", 3, 3, "a key where the list that starts on line 2 expects another item"),
+        ("a: 1\n\tb: 2\n", 2, 1, "use spaces, not tabs"),
     ],
 )
-def test_a_syntax_error_is_placed(tmp_path: Path, text: str, line: int, column: int) -> None:
+def test_a_syntax_error_is_placed_and_said_plainly(
+    tmp_path: Path, text: str, line: int, column: int, said: str
+) -> None:
     doc, problems = load(tmp_path, text)
     assert doc is None
     assert codes_at(problems) == [("E002", line, column)]
-    assert problems[0].message.startswith("YAML syntax error: ")
+    assert said in problems[0].message
+    assert problems[0].detail, "the parser's own words are kept beside the plain sentence"
 
 
 def test_two_documents_in_one_file_are_an_error(tmp_path: Path) -> None:

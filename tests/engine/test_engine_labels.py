@@ -37,3 +37,10 @@ def test_the_could_be_note_names_the_verdict_and_each_missing_field_once() -> No
         note
         == "bisa menjadi TUNDA: 2 pemeriksaan tidak dapat dilakukan (tiket sekali jalan atau pulang-pergi, umur paspor)"
     )
+
+
+def test_every_field_a_rule_may_test_is_described_in_both_languages() -> None:
+    """`checkpoint rules fields` explains each field of engine/fields.csv from the catalog (a new field needs one)."""
+    for name in field_catalogue():
+        key = f"engine.field_description.{name}"
+        assert text_in("id", key) and text_in("en", key), name

@@ -88,3 +88,19 @@ def test_a_flat_mapping_names_unknown_fields_with_their_hint_and_refuses_nested_
 def test_suggest_only_a_close_name() -> None:
     assert suggest("destinaton", ["destination", "departure_date"]) == "; did you mean 'destination'?"
     assert suggest("xyz", ["destination"]) == ""
+
+
+def test_every_operator_alias_names_a_real_operator_and_no_operator_is_an_alias() -> None:
+    from checkpoint.engine.pack import ALL_OPERATORS
+    from checkpoint.engine.shapes import operator_aliases
+
+    aliases = operator_aliases()
+    assert len(aliases) > 20
+    assert set(aliases.values()) <= ALL_OPERATORS
+    assert not set(aliases) & (ALL_OPERATORS | {"is", "field", "all", "any", "not"})
+
+
+def test_suggest_ignores_case_and_dashes_and_knows_aliases() -> None:
+    assert suggest("Visa-Type", ["visa_type", "age"]) == "; did you mean 'visa_type'?"
+    assert suggest(">=", ["ge", "gt"], {">=": "ge"}) == "; did you mean 'ge'?"
+    assert suggest(">=", ["ge", "gt"]) == ""

@@ -65,7 +65,7 @@ def test_every_planned_scenario_exists() -> None:
 def test_a_malformed_table_is_a_config_error_naming_file_and_line(monkeypatch: pytest.MonkeyPatch) -> None:
     good = tables._text("given_names.csv")
     monkeypatch.setattr(tables, "_text", lambda name: good + "siti,first,arabic,0,3\n")
-    with pytest.raises(ConfigError, match=r"given_names\.csv:\d+: token 'siti'"):
+    with pytest.raises(ConfigError, match=r"given_names\.csv:\d+ .*damaged \(token 'siti'"):
         tables.name_tokens.__wrapped__()
 
 
