@@ -84,7 +84,7 @@ def build_application(
         ("sex", traveller.sex),
         ("date_of_birth", traveller.date_of_birth),
     ):
-        if value is None and (name == "application_id" or not _said_unreadable(traveller, name)):
+        if value is None and clean_text(cells.get(name)) is None:  # an unreadable value was warned of already
             warnings.append(text("application.missing_value", field=name))
     facts: dict[str, object] = {}
     traveller = _with_nik(traveller, cells.get("nik"), today, facts, warnings)
@@ -114,11 +114,6 @@ def build_application(
         warnings=(*traveller.warnings, *warnings),
         application=tuple((name, value) for name, value in facts.items() if value is not None),
     )
-
-
-def _said_unreadable(traveller: Traveller, name: str) -> bool:
-    """True when the traveller already carries a warning about this field (an unreadable value)."""
-    return any(warning.startswith(name) for warning in traveller.warnings)
 
 
 def _with_nik(

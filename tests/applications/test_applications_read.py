@@ -158,3 +158,11 @@ def test_the_same_applications_from_xlsx_parquet_and_json(tmp_path: Path) -> Non
         assert [(a.pax_id, a.nik, a.application) for a in read] == [
             (a.pax_id, a.nik, a.application) for a in expected
         ], name
+
+
+def test_an_unreadable_birth_date_is_one_warning_not_two() -> None:
+    application = build_application({**BASE, "date_of_birth": "31/02/1990"}, row=1, today=TODAY)
+    about_birth = [w for w in application.warnings if "date_of_birth" in w or "31/02/1990" in w]
+    assert len(about_birth) == 1, application.warnings
+    assert application.date_of_birth == date(1990, 5, 17)  # taken from the NIK
+    assert "nik_agrees" not in dict(application.application)
