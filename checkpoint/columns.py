@@ -58,3 +58,22 @@ def resolve_headers(headers: Sequence[object], fields: Iterable[str]) -> dict[st
                 found[field] = index
                 break
     return found
+
+
+#: How alike (rapidfuzz ratio, 0-100) an unknown header must be to a known name to be offered in its place.
+_CLOSE_ENOUGH = 80
+
+
+def closest_field(header: object, fields: Iterable[str]) -> str | None:
+    """The field among `fields` whose name or alias is most like `header` (`pasport` → `passport_number`),
+    None when none is close: what a note offers for a header nothing recognises."""
+    from rapidfuzz import fuzz, process  # only when a file has a header nobody knows
+
+    wanted = set(fields)
+    names: dict[str, str] = {header_key(field): field for field in wanted}
+    for alias, aliased in _aliases().items():
+        for field in aliased:
+            if field in wanted:
+                names.setdefault(alias, field)
+    best = process.extractOne(header_key(header), list(names), scorer=fuzz.ratio, score_cutoff=_CLOSE_ENOUGH)
+    return None if best is None else names[best[0]]

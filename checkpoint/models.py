@@ -105,6 +105,21 @@ RECORD_TEXTS = tuple(name for name in RECORD_FIELDS if name not in RECORD_REQUIR
 #: The record fields grouped by type: the order a snapshot stores them in.
 RECORD_COLUMNS = RECORD_REQUIRED + RECORD_TEXTS + RECORD_BOOLEANS + RECORD_DATES
 
+#: The traveller's identifying fields repeated in every result (SPEC §5 `traveller`), as read: so that a CSV or
+#: a spreadsheet of results needs no join back to the manifest.
+TRAVELLER_IDENTITY: tuple[str, ...] = (
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "passport_number",
+    "destination",
+    "flight",
+    "port",
+    "booking_ref",
+    "group_code",
+)
+
 RECORD_STATUSES = ("REGISTERED", "VERIFIED", "READY", "DEPARTED", "CANCELLED")
 
 
@@ -135,6 +150,8 @@ class Traveller:
     port: str | None = None
     booking_ref: str | None = None
     group_code: str | None = None
+    #: Whether a check digit of the passport's MRZ failed (None: no MRZ was read, as in a manifest).
+    mrz_check_failed: bool | None = None
     warnings: tuple[str, ...] = ()
     #: A passport application's own facts (`application.*` in engine/fields.csv), by name without the prefix;
     #: empty for a departing traveller.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.i18n import text
 from checkpoint.models import Traveller
 from checkpoint.sources import RawTable, read_table
+from checkpoint.sources.interface import place
 
 #: The folder of the shipped default pack that holds the passport office's pack.
 APPLICATION_PACK = "passport-office"
@@ -59,6 +60,16 @@ class ApplicationRows:
     def __len__(self) -> int:
         return self.raw.height
 
+    @property
+    def fields(self) -> None:
+        """None: the columns an application lacks are said per application (`unknown`, `could_be`), not in the
+        manifests' note on lacking columns, which knows the traveller fields only."""
+        return None
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+        """No note (see `fields`)."""
+        return ()
+
     def travellers(self, rows: range) -> list[Traveller]:
         """The applications of these rows (0-based), in order; each warning starts with the row's place."""
         columns, unit, lines = self._columns, self.raw.unit, self._lines
@@ -73,8 +84,8 @@ class ApplicationRows:
                     columns=present,
                 )
                 if application.warnings:
-                    where = f"{unit} {lines[position]}"
-                    warnings = tuple(f"{where}: {warning}" for warning in application.warnings)
+                    where = place(unit, lines[position])
+                    warnings = tuple(text("manifest.at", place=where, warning=w) for w in application.warnings)
                     application = replace(application, warnings=warnings)
                 read.append(application)
         return read
@@ -93,14 +104,16 @@ class ApplicationRows:
                 by_nik[traveller.nik].append(position)
         flagged = []
         for position, traveller in enumerate(travellers):
-            where = f"{unit} {lines[traveller.row - 1]}"
+            where = place(unit, lines[traveller.row - 1])
             added = []
             if ids[traveller.pax_id] > 1:
-                added.append(f"{where}: " + text("application.repeated_id", application_id=traveller.pax_id))
+                repeated = text("application.repeated_id", application_id=traveller.pax_id)
+                added.append(text("manifest.at", place=where, warning=repeated))
             others = [at for at in by_nik.get(traveller.nik or "", ()) if at != position]
             if others:
-                places = ", ".join(f"{unit} {lines[travellers[at].row - 1]}" for at in others)
-                added.append(f"{where}: " + text("application.repeated_nik", places=places))
+                places = ", ".join(place(unit, lines[travellers[at].row - 1]) for at in others)
+                repeated = text("application.repeated_nik", places=places)
+                added.append(text("manifest.at", place=where, warning=repeated))
             if traveller.nik is not None:
                 traveller = replace(traveller, application=(*traveller.application, ("duplicate", bool(others))))
             if added:

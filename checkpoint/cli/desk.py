@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from checkpoint.cli.options import LangOption, help_text, parse_today
+from checkpoint.cli.options import LangOption, QuietOption, VerboseOption, help_text, parse_today
 from checkpoint.errors import UsageError
 from checkpoint.home import default_audit_log, home_dir, registry_store_dir
 from checkpoint.i18n import text
@@ -67,6 +67,8 @@ def desk_command(
         Opt("--format", help=help_text("desk.option_help.format")),
     ] = None,
     at: Annotated[ControlPoint, Opt("--at", help=help_text("desk.option_help.at"))] = ControlPoint.BORDER,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     lang: LangOption = None,
 ) -> None:
     """The officer's counter: scan passports (or type a traveller's fields) one after another.
@@ -76,6 +78,7 @@ def desk_command(
     /tujuan KUL, /penerbangan GA820, /pelabuhan CGK, /tanggal 2026-12-07, /konteks, /bantuan; exit or Ctrl-D ends.
     """
     from checkpoint import pipeline
+    from checkpoint.cli.progress import terminal_progress
     from checkpoint.desk.config import desk_config
     from checkpoint.desk.context import TripContext, changed
     from checkpoint.desk.problems import DeskProblem
@@ -101,7 +104,8 @@ def desk_command(
             raise UsageError(text(problem.key, **problem.params)) from None
 
     started = time.perf_counter()
-    store = open_registry(registry, registry_store_dir(), today=screening_date)
+    with terminal_progress(quiet=quiet, verbose=verbose) as progress:  # an export given with --registry
+        store = open_registry(registry, registry_store_dir(), today=screening_date, progress=progress)
     office = at is ControlPoint.PASSPORT_OFFICE
     if office:
         from checkpoint.applications import application_pack_path
@@ -120,6 +124,9 @@ def desk_command(
     )
     session = _Session(desk, interactive=interactive, jsonl=chosen is DeskFormat.JSONL)
     session.start(time.perf_counter() - started)
+    aged = pipeline.registry_age_warning(store, pack, screening_date)
+    if aged is not None:
+        typer.echo(aged, err=True)
     session.run(sys.stdin)
 
 

@@ -80,3 +80,11 @@ def parse_today(value: str | None) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(text("cli.bad_today", value=value)) from None
+
+
+# --- how much a command says while it works (issue 16): progress on a terminal, notes, timings -------------
+
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help=help_text("progress.help.quiet"), show_default=False)]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help=help_text("progress.help.verbose"), show_default=False)
+]

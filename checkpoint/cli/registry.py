@@ -12,104 +12,163 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from checkpoint.cli.options import LangOption, parse_today
-from checkpoint.errors import InputDataError
+from checkpoint.cli.options import LangOption, QuietOption, VerboseOption, help_text, parse_today
+from checkpoint.errors import InputDataError, UsageError
 from checkpoint.home import registry_store_dir
 from checkpoint.i18n import text
 
 if TYPE_CHECKING:
     from checkpoint.matching import Search
     from checkpoint.models import Candidate, Match
-    from checkpoint.registry import KeptSnapshot, Registry
+    from checkpoint.registry import KeptSnapshot, Registry, SnapshotInfo
 
-registry_app = typer.Typer(
-    help="Build and inspect the local registry store.\n\nExample: checkpoint registry import export.csv",
-    no_args_is_help=True,
-)
+registry_app = typer.Typer(help=help_text("registry.help.group"), no_args_is_help=True)
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Store folder (default: registry/ under $CHECKPOINT_HOME).", show_default=False),
-]
+#: `registry.store.DEFAULT_MAX_SHRINK` in percent (the store is not imported before a command runs; a test
+#: holds the two equal).
+MAX_SHRINK_PERCENT = 10.0
+
+StoreOption = Annotated[Path | None, typer.Option("--store", help=help_text("registry.help.store"), show_default=False)]
 
 
-@registry_app.command("import")
+@registry_app.command("import", help=help_text("registry.help.import"))
 def import_command(
-    source: Annotated[Path, typer.Argument(help="Registry export: CSV, XLSX or Parquet (SPEC §4.1 columns).")],
+    source: Annotated[Path, typer.Argument(help=help_text("registry.help.source"))],
     store: StoreOption = None,
-    today: Annotated[str | None, typer.Option("--today", help="Date used to check birth dates.")] = None,
+    today: Annotated[str | None, typer.Option("--today", help=help_text("registry.help.today"))] = None,
+    exported_at: Annotated[
+        str | None, typer.Option("--exported-at", metavar="YYYY-MM-DD", help=help_text("registry.help.exported_at"))
+    ] = None,
+    allow_shrink: Annotated[bool, typer.Option("--allow-shrink", help=help_text("registry.help.allow_shrink"))] = False,
+    max_shrink: Annotated[
+        float,
+        typer.Option("--max-shrink", min=0, max=100, metavar="PERCENT", help=help_text("registry.help.max_shrink")),
+    ] = MAX_SHRINK_PERCENT,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Import a registry export as the new current snapshot (the previous one stays usable on failure).
+    """Import a registry export as the new current snapshot (the previous one stays usable on failure)."""
+    from checkpoint.cli.progress import terminal_progress
+    from checkpoint.registry import ImportStored, import_registry  # the store and pyarrow: when a command runs
 
-    Rows that cannot be used go to a rejects file with one reason each.
-
-    Example: checkpoint registry import data/sample/registry.csv
-    """
-    from checkpoint.registry import import_registry  # the store and pyarrow: loaded when a command runs
-
-    report = import_registry(source, store or registry_store_dir(), today=parse_today(today))
+    when = parse_today(today)
+    exported = _exported_at(exported_at, when)
+    try:
+        with terminal_progress(quiet=quiet, verbose=verbose) as progress:
+            report = import_registry(
+                source,
+                store or registry_store_dir(),
+                today=when,
+                exported_at=exported,
+                max_shrink=max_shrink / 100,
+                allow_shrink=allow_shrink,
+                progress=progress,
+            )
+    except KeyboardInterrupt:  # the pointer moves last and atomically: the store is as it was
+        typer.echo(text("registry.import.interrupted"), err=True)
+        raise typer.Exit(130) from None
     info = report.info
-    typer.echo(f"imported {info.rows} record(s) from {info.source_name} as snapshot {info.snapshot_id}")
-    typer.echo(f"store: {report.snapshot_path}")
-    if report.rejects_path is not None:
-        typer.echo(f"{info.rejected} row(s) rejected, with reasons in {report.rejects_path}", err=True)
-    for note in report.notes[1 if info.rejected else 0 :]:
-        typer.echo(f"note: {note}", err=True)
+    said = {
+        ImportStored.NEW: "registry.import.done",
+        ImportStored.ALREADY_CURRENT: "registry.import.already_current",
+        ImportStored.CURRENT_AGAIN: "registry.import.current_again",
+    }[report.stored]
+    typer.echo(text(said, count=info.rows, file=info.source_name, snapshot_id=info.snapshot_id))
+    if not quiet:
+        typer.echo(text("registry.import.where", path=report.snapshot_path))
+    if report.rejects_path is not None and report.stored is ImportStored.NEW:
+        typer.echo(text("registry.import.rejected", count=info.rejected, path=report.rejects_path), err=True)
+    if not quiet:
+        for note in report.notes:
+            typer.echo(text("cli.note", note=note), err=True)
 
 
-@registry_app.command("info")
-def info_command(store: StoreOption = None, lang: LangOption = None) -> None:
-    """Show what the store holds: snapshot id, source file and checksum, row counts, age.
+def _exported_at(value: str | None, today: date) -> date | None:
+    """The export date given with --exported-at: a day, not after the import's today."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(text("registry.bad_exported_at", value=value)) from None
+    if day > today:
+        raise UsageError(text("registry.future_exported_at", value=value, today=today.isoformat()))
+    return day
 
-    Example: checkpoint registry info
-    """
+
+@registry_app.command("info", help=help_text("registry.help.info"))
+def info_command(
+    store: StoreOption = None,
+    today: Annotated[str | None, typer.Option("--today", help=help_text("registry.help.info_today"))] = None,
+    lang: LangOption = None,
+) -> None:
+    """Show what the store holds: snapshot id, source file and checksum, row counts, export date, age."""
     from checkpoint.registry import store_info
 
+    when = parse_today(today)
     info = store_info(store or registry_store_dir())
-    typer.echo(f"snapshot:  {info.snapshot_id}")
-    typer.echo(f"source:    {info.source_name} (sha256 {info.source_sha256[:16]}…)")
-    typer.echo(f"records:   {info.rows}")
-    typer.echo(f"rejected:  {info.rejected}")
-    typer.echo(f"created:   {info.created} ({info.age_days():.1f} days ago)")
+    rows = [
+        ("registry.info.snapshot", info.snapshot_id),
+        ("registry.info.source", _source(info)),
+        ("registry.info.records", str(info.rows)),
+        ("registry.info.rejected", str(info.rejected)),
+        ("registry.info.exported", _exported_cell(info, when)),
+        ("registry.info.imported", info.created),
+    ]
+    labels = [text(key) for key, _ in rows]
+    width = max(len(label) for label in labels) + 1
+    for label, (_, value) in zip(labels, rows, strict=True):
+        typer.echo(f"{(label + ':').ljust(width)}  {value}")
 
 
-@registry_app.command("list")
+def _source(info: SnapshotInfo) -> str:
+    return text("registry.info.source_value", file=info.source_name, sha=info.source_sha256[:16])
+
+
+def _exported_cell(info: SnapshotInfo, today: date) -> str:
+    """The export date, where it was read, and how old the records are on `today`."""
+    age = info.export_age_days(today)
+    if info.exported_at is None:
+        return text("registry.info.exported_unknown", day=info.export_day.isoformat(), count=age)
+    source = text(f"registry.info.exported_from.{(info.exported_from or 'option').replace(' ', '_')}")
+    return text("registry.info.exported_value", day=info.exported_at, source=source, count=age)
+
+
+@registry_app.command("list", help=help_text("registry.help.list"))
 def list_command(store: StoreOption = None, lang: LangOption = None) -> None:
     """List the snapshots the store keeps, newest first, each one's files checked in full against their checksums.
 
     `*` marks the current snapshot, the one screening uses. Exit 4 when it is damaged.
-
-    Example: checkpoint registry list
     """
     from checkpoint.registry import list_snapshots
 
     kept = list_snapshots(store or registry_store_dir())
-    header = ("", "SNAPSHOT", "SOURCE", "RECORDS", "REJECTED", "CREATED", "INTEGRITY")
+    header = ("", *(text(f"registry.list.column.{name}") for name in _LIST_COLUMNS))
     for line in _aligned([header, *(_listed(snapshot) for snapshot in kept)], numbers={3, 4}):
         typer.echo(line)
-    typer.echo("* current: the snapshot screening uses; `checkpoint registry use SNAPSHOT` makes another one current.")
+    typer.echo(text("registry.list.current"))
     for snapshot in kept:
         if not snapshot.checked.integrity.usable:
-            fix = (
-                "make another snapshot current with `checkpoint registry use SNAPSHOT` or import the export again"
-                if snapshot.current
-                else "it cannot be made current; import the export again to replace it"
-            )
-            typer.echo(f"checkpoint: {snapshot.checked.sentence}; {fix}.", err=True)
+            fix = "registry.list.fix_current" if snapshot.current else "registry.list.fix_other"
+            typer.echo(f"checkpoint: {snapshot.checked.sentence}; {text(fix)}", err=True)
     if any(snapshot.current and not snapshot.checked.integrity.usable for snapshot in kept):
         raise typer.Exit(4)
+
+
+_LIST_COLUMNS = ("snapshot", "source", "records", "rejected", "exported", "imported", "integrity")
 
 
 def _listed(snapshot: KeptSnapshot) -> tuple[str, ...]:
     """One snapshot's cells in `registry list`."""
     info, checked = snapshot.info, snapshot.checked
-    integrity = checked.integrity.value
+    integrity = text(f"registry.list.integrity.{checked.integrity.name.lower()}")
     if checked.integrity.usable and checked.checksums is not None and checked.checksums.how != "import":
-        integrity += f" (checksum recorded on {checked.checksums.how}, {checked.checksums.when[:10]})"
+        integrity = text("registry.list.integrity.first_use", integrity=integrity, day=checked.checksums.when[:10])
     if info is None:
-        return ("*" if snapshot.current else "", snapshot.snapshot_id, "?", "?", "?", "?", integrity)
-    described = (info.source_name, str(info.rows), str(info.rejected), info.created)
+        return ("*" if snapshot.current else "", snapshot.snapshot_id, "?", "?", "?", "?", "?", integrity)
+    exported = info.exported_at or "?"
+    described = (info.source_name, str(info.rows), str(info.rejected), exported, info.created)
     return ("*" if snapshot.current else "", snapshot.snapshot_id, *described, integrity)
 
 
@@ -125,32 +184,28 @@ def _aligned(rows: list[tuple[str, ...]], numbers: set[int]) -> list[str]:
     ]
 
 
-@registry_app.command("use")
+@registry_app.command("use", help=help_text("registry.help.use"))
 def use_command(
-    snapshot: Annotated[
-        str,
-        typer.Argument(
-            metavar="SNAPSHOT", help="A snapshot id as `checkpoint registry list` shows it (or its unique beginning)."
-        ),
-    ],
+    snapshot: Annotated[str, typer.Argument(metavar="SNAPSHOT", help=help_text("registry.help.snapshot"))],
     store: StoreOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Make a snapshot the store keeps the current one, once its files match their checksums.
-
-    Screening then uses it, until the next import or `registry use`.
-
-    Example: checkpoint registry use 20261207T015004Z-a6300801
-    """
+    """Make a snapshot the store keeps the current one, once its files match their checksums."""
     from checkpoint.registry import use_snapshot
 
     info, notes = use_snapshot(store or registry_store_dir(), snapshot)
     typer.echo(
-        f"snapshot {info.snapshot_id} is now current: {info.rows} record(s) from {info.source_name}, "
-        f"imported {info.created}"
+        text(
+            "registry.use.done",
+            snapshot_id=info.snapshot_id,
+            count=info.rows,
+            file=info.source_name,
+            exported=info.exported_at or "?",
+            imported=info.created,
+        )
     )
     for note in notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(text("cli.note", note=note), err=True)
 
 
 class LookupFormat(StrEnum):
@@ -169,32 +224,23 @@ class Sex(StrEnum):
 
 RegistryOption = Annotated[
     Path | None,
-    typer.Option(
-        "--registry", help="Registry file or store (default: the store under $CHECKPOINT_HOME).", show_default=False
-    ),
+    typer.Option("--registry", help=help_text("registry.help.registry"), show_default=False),
 ]
-FormatOption = Annotated[LookupFormat, typer.Option("--format", help="table for people, json for scripts.")]
-TodayOption = Annotated[
-    str | None, typer.Option("--today", help="Date ages are counted to, YYYY-MM-DD (default: today).")
-]
+FormatOption = Annotated[LookupFormat, typer.Option("--format", help=help_text("registry.help.format"))]
+TodayOption = Annotated[str | None, typer.Option("--today", help=help_text("registry.help.info_today"))]
 #: Width of the lines a search lists, so they fit an 80-column terminal and a printed page.
 _WIDTH = 80
 
 
-@registry_app.command("show")
+@registry_app.command("show", help=help_text("registry.help.show"))
 def show_command(
-    record_id: Annotated[str, typer.Argument(metavar="RECORD_ID", help="The record's id (SISKOP2MI / ID CPMI).")],
+    record_id: Annotated[str, typer.Argument(metavar="RECORD_ID", help=help_text("registry.help.record_id"))],
     registry: RegistryOption = None,
     output_format: FormatOption = LookupFormat.TABLE,
     today: TodayOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Show one placement record, every field, by its id.
-
-    Exit 3 when the registry holds no record with that id.
-
-    Example: checkpoint registry show SP2MI-0000001 --lang id
-    """
+    """Show one placement record, every field, by its id."""
     from checkpoint.registry import open_registry
     from checkpoint.report.record_fields import record_lines, record_to_dict
 
@@ -216,28 +262,20 @@ def show_command(
         typer.echo(f"  {line.label.ljust(width)}  {line.value}")
 
 
-@registry_app.command("search")
+@registry_app.command("search", help=help_text("registry.help.search"))
 def search_command(
-    name: Annotated[str, typer.Option("--name", help="Full name, as on the passport or the KTP.")],
-    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth (YYYY-MM-DD, DD/MM/YYYY, 17MAY90…).")] = None,
-    sex: Annotated[Sex | None, typer.Option("--sex", help="M or F.", case_sensitive=False)] = None,
-    passport: Annotated[str | None, typer.Option("--passport", help="Passport number.")] = None,
-    nik: Annotated[str | None, typer.Option("--nik", help="16-digit NIK.")] = None,
+    name: Annotated[str, typer.Option("--name", help=help_text("registry.help.name"))],
+    dob: Annotated[str | None, typer.Option("--dob", help=help_text("registry.help.dob"))] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help=help_text("registry.help.sex"), case_sensitive=False)] = None,
+    passport: Annotated[str | None, typer.Option("--passport", help=help_text("registry.help.passport"))] = None,
+    nik: Annotated[str | None, typer.Option("--nik", help=help_text("registry.help.nik"))] = None,
     registry: RegistryOption = None,
     output_format: FormatOption = LookupFormat.TABLE,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Most records listed.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=help_text("registry.help.limit"))] = 10,
     today: TodayOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Find placement records by name and date of birth (and sex, passport number, NIK), best first.
-
-    The details go through the screening matcher: a record it would claim as a match comes first, then the
-    others found (up to --limit), each with its confidence, what agrees and what differs. A name alone is weak
-    evidence: without a date of birth, passport number or NIK, no record is claimed. Exit 0 whether records are
-    found or not.
-
-    Example: checkpoint registry search --name 'SITI AMINAH' --dob 1990-05-17
-    """
+    """Find placement records by name and date of birth (and sex, passport number, NIK), best first."""
     from checkpoint.matching import search_registry
     from checkpoint.pipeline import desk_traveller
     from checkpoint.registry import open_registry
@@ -249,7 +287,7 @@ def search_command(
     cells = {"full_name": name, "date_of_birth": dob, "sex": sex_typed, "passport_number": passport, "nik": nik}
     traveller = desk_traveller(cells, today=when)
     for warning in traveller.warnings:
-        typer.echo(f"note: {warning}", err=True)
+        typer.echo(text("cli.note", note=warning), err=True)
     found = search_registry(store, traveller, today=when, limit=limit)
     if output_format is LookupFormat.JSON:
         _echo_json(_search_to_dict(store, found, traveller.warnings))
@@ -260,7 +298,7 @@ def search_command(
 
 def _notes(store: Registry) -> None:
     for note in store.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(text("cli.note", note=note), err=True)
 
 
 def _search_lines(store: Registry, found: Search, today: date) -> list[str]:

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from checkpoint.cli.audit import say_wait
-from checkpoint.cli.options import LangOption, help_text, parse_today
+from checkpoint.cli.options import LangOption, QuietOption, VerboseOption, help_text, parse_today
 from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
 from checkpoint.i18n import text
-from checkpoint.report.interface import OutputFormat
+from checkpoint.manifests.typed import refuse_unreadable
+from checkpoint.report.interface import BINARY_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
     from checkpoint.pipeline import ScreeningRun
+    from checkpoint.report import Batch
 
 Opt = typer.Option
 
@@ -47,6 +49,7 @@ def screen_command(
     mrz: Annotated[tuple[str, str] | None, Opt("--mrz", help=help_text("screen.help.mrz"), metavar="L1 L2")] = None,
     output_format: Annotated[OutputFormat, Opt("--format", help=help_text("screen.help.format"))] = OutputFormat.TABLE,
     output: Annotated[Path | None, Opt("--output", help=help_text("screen.help.output"))] = None,
+    list_all: Annotated[bool, Opt("--all", help=help_text("screen.help.all"))] = False,
     today: Annotated[str | None, Opt("--today", help=help_text("screen.help.today"))] = None,
     audit_log: Annotated[Path | None, Opt("--audit-log", help=help_text("screen.help.audit_log"))] = None,
     officer: Annotated[
@@ -57,6 +60,8 @@ def screen_command(
         int | None,
         Opt("--workers", min=1, help=help_text("screen.help.workers")),
     ] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     lang: LangOption = None,
 ) -> None:
     """Screen one traveller or a manifest against the placement registry and the rule pack.
@@ -86,50 +91,76 @@ def screen_command(
     if manifest is None and applications is None and not (name or passport or mrz):
         raise UsageError(text("screen.no_input"))
     screening_date = parse_today(today)
+    refuse_unreadable(desk, _OPTIONS, today=screening_date)  # exit 2: a typed value is never taken as missing
     log = audit_log or default_audit_log()
 
     from checkpoint import pipeline
+    from checkpoint.cli.progress import terminal_progress
     from checkpoint.registry import open_registry
 
     if output is not None:  # before anything is screened and logged
         pipeline.check_output(output, audit_log=log, registry=registry, manifest=manifest or applications)
-    store = open_registry(registry, registry_store_dir(), today=screening_date)
+    elif output_format in BINARY_FORMATS and sys.stdout.isatty():
+        raise UsageError(text("report.output.binary_needs_file", output_format=output_format.value))
     who = pipeline.Officer(officer, post)
-    if applications is not None:  # the passport office's pack unless --rules says otherwise
-        run = pipeline.screen_applications(
-            applications,
-            store,
-            rules,
-            today=screening_date,
-            audit_log=log,
-            officer=who,
-            workers=workers,
-            on_wait=say_wait,
-        )
-    elif manifest is not None:
-        run = pipeline.screen_manifest(
-            manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers, on_wait=say_wait
-        )
-    else:
-        run = pipeline.screen_desk(
-            desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who, on_wait=say_wait
-        )
-    _emit(run, output_format, output, screening_date)
+    with terminal_progress(quiet=quiet, verbose=verbose) as progress:
+        store = open_registry(registry, registry_store_dir(), today=screening_date, progress=progress)
+        if applications is not None:  # the passport office's pack unless --rules says otherwise
+            run = pipeline.screen_applications(
+                applications, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers,
+                on_wait=say_wait, progress=progress,
+            )  # fmt: skip
+        elif manifest is not None:
+            run = pipeline.screen_manifest(
+                manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers,
+                on_wait=say_wait, progress=progress,
+            )  # fmt: skip
+        else:
+            run = pipeline.screen_desk(
+                desk, store, rules, mrz=mrz, today=screening_date, audit_log=log, officer=who, on_wait=say_wait
+            )
+    _emit(run, output_format, output, screening_date, list_all=list_all)
     raise typer.Exit(run.exit_code)
 
 
-def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date) -> None:
-    """Show the run's notes and write its results; a failure now, after the screening was logged, says so."""
-    from checkpoint.report import write_report, write_results
+#: The option that types each field, as the refusal of a value names it.
+_OPTIONS = {
+    "full_name": "--name",
+    "date_of_birth": "--dob",
+    "passport_number": "--passport",
+    **{field: f"--{field.replace('_', '-')}" for field in ("sex", "nationality", "nik", "destination")},
+    **{field: f"--{field.replace('_', '-')}" for field in ("departure_date", "return_date")},
+}
 
-    for note in run.notes:
-        typer.echo(text("cli.note", note=note), err=True)
+
+def _emit(
+    run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date, *, list_all: bool
+) -> None:
+    """Show the run's notes and write its results; a failure now, after the screening was logged, says so."""
+    from checkpoint.report import Batch, write_report, write_results
+    from checkpoint.report.table import shows_summary
+
+    batch = Batch(
+        results=run.results,
+        notes=run.notes,
+        pack_name=run.pack_name,
+        pack_version=run.pack_version,
+        registry_snapshot=run.registry_snapshot,
+        screening_date=screening_date,
+        group_rules=run.group_rules,
+        list_clear=list_all,
+    )
+    # The notes go to stderr, where scripts and a redirected output leave them in view; not when the table and its
+    # summary, which ends with them, are on the officer's terminal already.
+    if not (output is None and output_format is OutputFormat.TABLE and sys.stdout.isatty() and shows_summary(batch)):
+        for note in run.notes:
+            typer.echo(text("cli.note", note=note), err=True)
     try:
         if output is None:
-            write_results(run.results, output_format, sys.stdout)
+            write_results(batch, output_format, sys.stdout)
             sys.stdout.flush()
         else:
-            write_report(run.results, output_format, output)
+            write_report(batch, output_format, output)
     except KeyboardInterrupt:
         typer.echo(text("screen.interrupted", logged=_logged(run)), err=True)
         raise typer.Exit(130) from None
@@ -144,6 +175,18 @@ def _emit(run: ScreeningRun, output_format: OutputFormat, output: Path | None, s
         }
         summary = text("screen.written", count=len(run.results), date=screening_date, output=output, **counts)
         typer.echo(summary, err=True)
+        _summarise(batch)
+
+
+def _summarise(batch: Batch) -> None:
+    """The batch's summary under the line saying where the results went (the notes were shown before)."""
+    from checkpoint.report.summary import summarise, summary_sections
+    from checkpoint.report.terminal import displayable
+
+    for heading, lines in summary_sections(summarise(batch), notes=False):
+        typer.echo(heading, err=True)
+        for line in lines:
+            typer.echo(f"  • {displayable(line)}", err=True)
 
 
 VERDICT_ORDER = ("hold", "refer", "clear")

@@ -22,6 +22,7 @@ from checkpoint.desk.problems import DeskProblem
 from checkpoint.desk.reader import MrzLines
 from checkpoint.engine import RulePack
 from checkpoint.errors import InputDataError
+from checkpoint.manifests.typed import typed_problem
 from checkpoint.models import ScreeningResult
 from checkpoint.registry import Registry
 
@@ -180,6 +181,10 @@ class Desk:
         id, and the new screening is the one a decision answers.
         """
         fields = typed_cells(cells, at=self.at)
+        if self.at != PASSPORT_OFFICE:  # an application's doubtful NIK or date is a finding, screened as such
+            problem = typed_problem(fields, {}, today=self.today)  # refused, never screened as if missing
+            if problem is not None:
+                raise DeskProblem(problem[0], **problem[1])
         if (
             fields.get("full_name")
             or fields.get("passport_number")
@@ -226,6 +231,7 @@ class Desk:
             officer=self.officer,
             workers=1,
             on_wait=self.on_wait,
+            warn_age=False,  # said once, when the desk opens
         )
         self.screened += 0 if again else 1  # travellers, not screenings
         self.last = Screened(run.results[0], run.logged.start, run.notes)

@@ -7,7 +7,7 @@ per rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -16,7 +16,7 @@ import numpy as np
 
 from checkpoint.dates import age_on
 from checkpoint.engine.columnar import objects
-from checkpoint.engine.pack import fields_of
+from checkpoint.engine.pack import RulePack, fields_of, rule_leaves
 from checkpoint.models import MatchOutcome, Traveller
 from checkpoint.repeats import person_numbers
 from checkpoint.values import is_missing
@@ -38,6 +38,7 @@ _TRAVELLER_FACTS = (
     "return_date",
     "passport_expiry",
     "passport_issue_date",
+    "mrz_check_failed",
 )
 _RECORD_FACTS = (
     "status",
@@ -228,6 +229,15 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     columns["passport_age_days"] = [
         float((day - on).days) if on else None for day, on in zip(departures, issued, strict=True)
     ]
+    # Not applicable rather than unknown without an MRZ (a manifest): no batch traveller waits on a scan.
+    columns["mrz_check_failed"] = [failed is True for failed in columns["mrz_check_failed"]]
+    columns["passport_expired"] = [
+        expiry < day if expiry else None for expiry, day in zip(columns["passport_expiry"], departures, strict=True)
+    ]
+    columns["passport_expires_before_return"] = [
+        expiry < back if expiry and back else None
+        for expiry, back in zip(columns["passport_expiry"], columns["return_date"], strict=True)
+    ]
     columns["one_way"] = list(map(one_way, travellers))
     columns["trip_days"] = [
         float((back - day).days) if back else None for back, day in zip(columns["return_date"], departures, strict=True)
@@ -288,3 +298,40 @@ _NEVER_MISSING = frozenset({type(None), str, bool, int, date, datetime})
 def _none_if_missing(value: Any) -> Any:
     """None for every spelling of "missing" a record from a table may bring (NaN, NaT, NA)."""
     return None if value is None or is_missing(value) else value
+
+
+#: The traveller columns a fact is read from, as alternatives: the fact is known from any one of them with
+#: every field it names (`passport_age_days` from an issue date or an expiry). Facts never missing (the
+#: departure date falls back on the screening date; `foreign_national`, `mrz_check_failed`) and the match's
+#: are absent: no column of a file gives them.
+FACT_COLUMNS: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    **{name: ((name,),) for name in _TRAVELLER_FACTS if name != "mrz_check_failed"},
+    "age": (("date_of_birth",),),
+    "passport_age_days": (("passport_issue_date",), ("passport_expiry",)),
+    "one_way": (("ticket",), ("return_date",)),
+    "trip_days": (("return_date",),),
+    "passport_expired": (("passport_expiry",),),
+    "passport_expires_before_return": (("passport_expiry", "return_date"),),
+}
+#: Operators that decide on a missing value rather than wait for it.
+_DECIDED_WHEN_MISSING = frozenset({"exists", "missing"})
+
+
+def columns_lacking(pack: RulePack, present: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """The columns a batch lacks that the pack's active rules read, each with the rules (ids, sorted)
+    that it leaves undecided for every traveller; a fact known from either of two columns is named by both
+    (`passport_issue_date/passport_expiry`), one needing two columns by each it lacks."""
+    lacking: dict[str, list[str]] = {}
+    for rule in pack.active_rules:
+        for leaf in rule_leaves(rule):
+            alternatives = FACT_COLUMNS.get(leaf.field)
+            if leaf.op in _DECIDED_WHEN_MISSING or alternatives is None:
+                continue
+            if any(all(name in present for name in alternative) for alternative in alternatives):
+                continue
+            missing = [[name for name in alternative if name not in present] for alternative in alternatives]
+            for named in missing[0] if len(missing) == 1 else ["/".join(name for names in missing for name in names)]:
+                rules = lacking.setdefault(named, [])
+                if rule.id not in rules:
+                    rules.append(rule.id)
+    return {named: tuple(sorted(rules)) for named, rules in lacking.items()}

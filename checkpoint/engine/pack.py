@@ -201,6 +201,8 @@ class Policy:
     force_severity: Mapping[str, Verdict]
     force_rules: Mapping[str, Verdict]
     unknown_verdicts: Mapping[str, Verdict]
+    #: How many days old a registry export may be before screening warns that it is out of date (None: never).
+    registry_max_age_days: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from checkpoint.engine.shapes import ShapeReader, suggest
 from checkpoint.i18n import text
 from checkpoint.models import Verdict
 
-_POLICY_KEYS = ("refer_at", "hold_at", "force", "unknown")
+_POLICY_KEYS = ("refer_at", "hold_at", "force", "unknown", "registry_max_age_days")
 #: Keys earlier packs wrote that are refused with what to do instead (the texts follow the run's language).
 _RETIRED_KEYS = ("language",)
 
@@ -28,6 +28,10 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
     if refer_at is not None and hold_at is not None and not 0 < refer_at < hold_at <= 100:
         # Scores are capped at 100, so a higher hold_at could never be reached.
         shapes.error(body.mark, "E301", text("engine.problem.thresholds", refer_at=refer_at, hold_at=hold_at))
+    max_age = shapes.integer(body.items.get("registry_max_age_days"), "registry_max_age_days", body.mark)
+    if max_age is not None and max_age < 1:
+        shapes.error(body.items["registry_max_age_days"].mark, "E301", text("engine.problem.max_age"))
+        max_age = None
     force_severity: dict[str, Verdict] = {}
     force_rules: dict[str, Verdict] = {}
     for item in shapes.items(body.items.get("force"), "force", body.mark):
@@ -59,7 +63,7 @@ def read_policy(shapes: ShapeReader, node: Value, rule_ids: Mapping[str, Mark]) 
             unknown[rule] = verdict
     if refer_at is None or hold_at is None:
         return None
-    return Policy(refer_at, hold_at, force_severity, force_rules, unknown)
+    return Policy(refer_at, hold_at, force_severity, force_rules, unknown, registry_max_age_days=max_age)
 
 
 def _verdict(shapes: ShapeReader, entry: Map) -> Verdict | None:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from checkpoint.errors import InputDataError
+from checkpoint.i18n import text
 from checkpoint.manifests.travellers import ManifestRows
 from checkpoint.models import Traveller
 from checkpoint.sources import read_table
@@ -27,7 +28,7 @@ def open_manifest(path: Path, *, today: date) -> ManifestRows:
     raw = read_table(path)  # the default limit, sources.read.MANIFEST_MAX_BYTES, is the manifest's
     rows = ManifestRows(raw, today=today)
     if not len(rows):
-        raise InputDataError(f"{path.name} has a header but no traveller rows.")
+        raise InputDataError(text("manifest.no_rows", file=path.name))
     return rows
 
 
@@ -35,4 +36,4 @@ def read_manifest(path: Path, *, today: date) -> Manifest:
     """Read a whole manifest into travellers (`open_manifest` says when it cannot)."""
     rows = open_manifest(path, today=today)
     travellers = rows.flag_repeats(rows.travellers(range(len(rows))))
-    return Manifest(source=rows.raw.source, travellers=tuple(travellers), notes=rows.raw.notes)
+    return Manifest(source=rows.raw.source, travellers=tuple(travellers), notes=rows.notes)

@@ -20,11 +20,14 @@ from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.errors import InputDataError
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.geo import country_code, nationality_code
+from checkpoint.i18n import Language, current_language, text, text_in
+from checkpoint.manifests.quality import field_label, read_columns
 from checkpoint.models import TRAVELLER_FIELDS, Traveller
 from checkpoint.names.normalise import airline_name
 from checkpoint.nik import NikProblem, parse_nik
-from checkpoint.repeats import repeated_listings
+from checkpoint.repeats import PASSPORT, repeated_listings
 from checkpoint.sources import RawTable
+from checkpoint.sources.interface import place
 from checkpoint.values import EXACT_FLOAT_LIMIT, clean_text, document_number, nik_digits, read_sex
 
 _DATE_KINDS = {
@@ -38,6 +41,8 @@ _UPPER = ("port", "flight", "booking_ref", "group_code")
 _LOWER = ("visa_type", "ticket")
 #: Headers a manifest may use besides the traveller fields themselves.
 _NAME_PARTS = ("name", "surname", "given_names")
+#: Every header a manifest's columns are looked up by.
+_WANTED = (*TRAVELLER_FIELDS, *_NAME_PARTS)
 #: No field of a traveller is longer (an MRZ name holds 39 characters, a KTP name a few dozen); a longer
 #: cell is a mistake or an attack, and reading it (names are compared token by token) would only cost time.
 MAX_CELL_CHARS = 200
@@ -67,7 +72,7 @@ def _without_overlong(cells: Mapping[str, object], warnings: list[str]) -> Mappi
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS and len(value.strip()) > MAX_CELL_CHARS
     }
     for name, length in overlong.items():
-        warnings.append(f"{name} is {length:,} characters long (at most {MAX_CELL_CHARS} read); treated as missing")
+        warnings.append(text("manifest.overlong", field=field_label(name), length=f"{length:,}", limit=MAX_CELL_CHARS))
     return {**cells, **dict.fromkeys(overlong)} if overlong else cells
 
 
@@ -80,17 +85,17 @@ def _use_nik(values: dict[str, object], today: date) -> list[str]:
     info = parse_nik(str(values["nik"]), today=today)
     if isinstance(info, NikProblem):
         values["nik"] = None
-        return [f"nik is not a valid NIK ({info.part}); treated as missing"]
+        return [text("manifest.nik_invalid", part=text(f"manifest.nik_part.{info.part}"))]
     notes = []
     born, sex = values.get("date_of_birth"), values.get("sex")
     if born is None:
         values["date_of_birth"] = info.birth_date
     elif born != info.birth_date:
-        notes.append("date_of_birth disagrees with the birth date encoded in the NIK")
+        notes.append(text("manifest.nik_birth_differs"))
     if sex is None:
         values["sex"] = info.sex
     elif sex != info.sex:
-        notes.append("sex disagrees with the sex encoded in the NIK")
+        notes.append(text("manifest.nik_sex_differs"))
     return notes
 
 
@@ -121,9 +126,12 @@ def _build(cells: Mapping[str, object], row: int, today: date, warnings: list[st
     values: dict[str, object] = {}
     values["full_name"] = _full_name(cells)
     get = cells.get
+    language = current_language()
     for name in _CELL_FIELDS:  # sex, dates, countries: each read on its own, the same text the same way
         raw = get(name)
-        value, warning = _read_repeated(name, raw, today) if type(raw) is str else _read(name, raw, today)
+        value, warning = (
+            _read_repeated(name, raw, today, language) if type(raw) is str else _read(name, raw, today, language)
+        )
         values[name] = value
         if warning:
             warnings.append(warning)
@@ -131,25 +139,25 @@ def _build(cells: Mapping[str, object], row: int, today: date, warnings: list[st
     raw_nik = cells.get("nik")
     values["nik"] = nik_digits(raw_nik)
     if isinstance(raw_nik, float) and abs(raw_nik) >= EXACT_FLOAT_LIMIT:
-        warnings.append("nik was stored as a number too long to keep exactly; treated as missing")
+        warnings.append(text("manifest.nik_float"))
     elif values["nik"] is None and clean_text(raw_nik):
-        warnings.append("nik is not 16 digits; treated as missing")
+        warnings.append(text("manifest.nik_length"))
     if values["nik"] is not None:
         warnings.extend(_use_nik(values, today))
     for name in _UPPER:
-        text = clean_text(cells.get(name))
-        values[name] = text.upper() if text else None
+        cell = clean_text(cells.get(name))
+        values[name] = cell.upper() if cell else None
     for name in _LOWER:
-        text = clean_text(cells.get(name))
-        values[name] = _code(text) if text else None
+        cell = clean_text(cells.get(name))
+        values[name] = _code(cell) if cell else None
     departure, back = values["departure_date"], values["return_date"]
     if isinstance(departure, date) and isinstance(back, date) and back < departure:
-        warnings.append("return_date is before departure_date; return_date treated as missing")
+        warnings.append(text("manifest.return_before_departure"))
         values["return_date"] = None
     pax_id = clean_text(cells.get("pax_id")) or str(row)
     traveller = Traveller(pax_id=pax_id, row=row, warnings=tuple(warnings), **values)  # type: ignore[arg-type]
     if not traveller.screenable:
-        extra = "row has neither a name nor a passport number; it cannot be looked up in the registry"
+        extra = text("manifest.no_name_or_passport")
         traveller = replace(traveller, warnings=(*traveller.warnings, extra))
     return traveller
 
@@ -158,28 +166,27 @@ def _build(cells: Mapping[str, object], row: int, today: date, warnings: list[st
 _CELL_FIELDS = ("sex", *_DATE_KINDS, "nationality", "destination")
 
 
-def _read(name: str, raw: object, today: date) -> tuple[object, str | None]:
-    """One of `_CELL_FIELDS` read from its cell: the value (None when missing or unreadable) and the warning."""
+def _read(name: str, raw: object, today: date, language: Language) -> tuple[object, str | None]:
+    """One of `_CELL_FIELDS` read from its cell: the value (None when missing or unreadable) and the warning
+    (in `language`, the run's: part of the cache key of `_read_repeated`)."""
     if name == "sex":
-        text = clean_text(raw)
-        sex = read_sex(text)
-        return sex, f"sex '{text}' is not M or F; treated as missing" if text and sex is None else None
+        cell = clean_text(raw)
+        sex = read_sex(cell)
+        return sex, text_in(language, "manifest.bad_sex", value=cell) if cell and sex is None else None
     kind = _DATE_KINDS.get(name)
     if kind is not None:
         parsed = parse_date(raw, kind=kind, today=today)
         if isinstance(parsed, DateProblem):
-            return None, f"{name} '{clean_text(raw)}' {parsed.reason}; treated as missing"
+            label = field_label(name)
+            return None, text("manifest.bad_date", field=label, value=clean_text(raw), reason=parsed.reason)
         if kind is DateKind.PAST and parsed is not None and parsed > today:
-            return None, f"{name} '{clean_text(raw)}' is in the future; treated as missing"
+            return None, text("manifest.future_date", field=field_label(name), value=clean_text(raw))
         return parsed, None
-    text = clean_text(raw)
-    if name == "nationality":
-        code = nationality_code(text)
-        unknown = f"nationality '{text}' is not a known country code; treated as missing"
-    else:
-        code = country_code(text)
-        unknown = f"destination '{text}' is not a known country or airport code; treated as missing"
-    return code, unknown if text and code is None else None
+    cell = clean_text(raw)
+    code = nationality_code(cell) if name == "nationality" else country_code(cell)
+    if not cell or code is not None:
+        return code, None
+    return None, text_in(language, f"manifest.bad_{name}", value=cell)
 
 
 #: The same texts recur down a manifest's columns (one sex, one departure date, a few countries): each is read once.
@@ -195,20 +202,50 @@ class ManifestRows:
 
     def __init__(self, raw: RawTable, *, today: date) -> None:
         """Resolve the columns; InputDataError when the table has no name or passport column."""
-        found = resolve_headers(list(raw.headers), [*TRAVELLER_FIELDS, *_NAME_PARTS])
+        found = resolve_headers(list(raw.headers), _WANTED)
         if not ({"full_name", "name", "surname", "given_names", "passport_number"} & found.keys()):
-            raise InputDataError(
-                f"{raw.source} has no name or passport column; expected e.g. 'full_name', 'Name' "
-                f"(SURNAME/GIVEN), 'Surname' + 'Given Names', or 'Passport No.'."
-            )
+            raise InputDataError(text("manifest.no_key_column", file=raw.source))
         self.raw = raw
         self.today = today
-        self._columns = {field: raw.columns[index] for field, index in found.items()}
+        reading = read_columns(
+            raw.headers,
+            raw.columns,
+            found,
+            wanted=_WANTED,
+            dates=_DATE_KINDS,
+            source=raw.source,
+            today=today,
+        )
+        self._columns = dict(reading.columns)
+        #: What the file as a whole is told: how it was read (`RawTable.notes`), then what its columns say.
+        self.notes: tuple[str, ...] = (*raw.notes, *reading.notes)
         self._overlong = _overlong_rows(self._columns.values())
         self._lines = raw.row_lines()
 
     def __len__(self) -> int:
         return self.raw.height
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The traveller fields the file has a column for (a name in parts counts as `full_name`; a date
+        column holding no date, as none)."""
+        found = set(self._columns)
+        return frozenset(found | {"full_name"} if found & set(_NAME_PARTS) else found)
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+        """One note naming the columns the rule pack reads that the file lacks (`engine.facts.columns_lacking`),
+        each with the rules it leaves undecided; none when nothing lacks."""
+        if not lacking:
+            return ()
+        items = [
+            text(
+                "manifest.column.lacking_item",
+                column="/".join(field_label(name) for name in column.split("/")),
+                rules=", ".join(rules),
+            )
+            for column, rules in lacking.items()
+        ]
+        return (text("manifest.column.lacking", file=self.raw.source, lacking="; ".join(items)),)
 
     def travellers(self, rows: range) -> list[Traveller]:
         """The travellers of these rows (0-based positions), in order; each warning starts with the row's place."""
@@ -221,9 +258,10 @@ class ManifestRows:
                     {field: cells[position] for field, cells in columns.items()}, row=position + 1, today=today
                 )
                 if traveller.warnings:
-                    where = f"{unit} {lines[position]}"
+                    where = place(unit, lines[position])
                     traveller = replace(
-                        traveller, warnings=tuple(f"{where}: {warning}" for warning in traveller.warnings)
+                        traveller,
+                        warnings=tuple(text("manifest.at", place=where, warning=w) for w in traveller.warnings),
                     )
                 travellers.append(traveller)
         return travellers
@@ -239,7 +277,7 @@ class ManifestRows:
         added: dict[int, list[str]] = defaultdict(list)
         for position, traveller in enumerate(travellers):
             if counts[traveller.pax_id] > 1:
-                added[position].append(f"pax_id {traveller.pax_id} appears more than once")
+                added[position].append(text("manifest.pax_id_repeated", pax_id=traveller.pax_id))
         named: dict[int, set[int]] = defaultdict(set)  # the rows already named to each row
         for repeat in repeated_listings(travellers):
             for position in repeat.positions:
@@ -251,21 +289,20 @@ class ManifestRows:
                 ]
                 if others:
                     named[position].update(others)
-                    places = _places([f"{unit} {lines[travellers[other].row - 1]}" for other in others])
-                    added[position].append(f"the same {repeat.shared} as {places}; {_ONE_PERSON}")
+                    places = _places([place(unit, lines[travellers[other].row - 1]) for other in others])
+                    key = "manifest.repeat.passport" if repeat.shared == PASSPORT else "manifest.repeat.name_and_birth"
+                    added[position].append(text(key, places=places))
         if not added:
             return list(travellers)
-        where = [f"{unit} {lines[t.row - 1]}" for t in travellers]
+        where = [place(unit, lines[t.row - 1]) for t in travellers]
         return [
-            replace(t, warnings=(*t.warnings, *(f"{where[at]}: {warning}" for warning in added[at])))
+            replace(t, warnings=(*t.warnings, *(text("manifest.at", place=where[at], warning=w) for w in added[at])))
             if at in added
             else t
             for at, t in enumerate(travellers)
         ]
 
 
-#: What a row listing the same person as another row is told.
-_ONE_PERSON = "one person listed twice? Group rules count them once"
 #: How many other rows a warning names before it counts the rest.
 _PLACES_NAMED = 3
 
@@ -273,8 +310,10 @@ _PLACES_NAMED = 3
 def _places(places: Sequence[str]) -> str:
     """`line 7`, `line 7 and line 9`, `line 7, line 9, line 12 and 4 more`."""
     if len(places) > _PLACES_NAMED:
-        return f"{', '.join(places[:_PLACES_NAMED])} and {len(places) - _PLACES_NAMED} more"
-    return places[0] if len(places) == 1 else f"{', '.join(places[:-1])} and {places[-1]}"
+        return text("manifest.places.more", listed=", ".join(places[:_PLACES_NAMED]), count=len(places) - _PLACES_NAMED)
+    if len(places) == 1:
+        return places[0]
+    return text("manifest.places.two", first=", ".join(places[:-1]), last=places[-1])
 
 
 def travellers_from_table(raw: RawTable, *, today: date) -> list[Traveller]:

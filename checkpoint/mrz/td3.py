@@ -326,3 +326,22 @@ def _read_date(
         reason = "mrz.problem.date_not_a_date"
     problems.append(MrzProblem(spec.name, text(reason, field=spec.label)))
     return None
+
+
+def failed_checks(line1: str, line2: str) -> tuple[str, ...]:
+    """The check digits of a TD3 MRZ that do not hold on the line as read, letters in digit places read as
+    digits (`document_number`, `birth_date`, `expiry_date`, `optional_data`, `composite`): a fact rules use
+    (`mrz_check_failed`), whatever repair is suggested to the officer."""
+    _, line = normalise_lines(line1, line2)
+    read = "".join(read_as_digits(char) if i in _NUMERIC_INDICES else char for i, char in enumerate(line))
+    failed = []
+    for spec in (_DOCUMENT_NUMBER, _BIRTH_DATE, _EXPIRY_DATE, _OPTIONAL_DATA):
+        value, check = read[spec.start : spec.check_index], read[spec.check_index]
+        if spec is _OPTIONAL_DATA and set(value) == {"<"} and check in ("<", "0"):
+            continue
+        if not check.isdigit() or check_digit(value) != int(check):
+            failed.append(spec.name)
+    check = read[_COMPOSITE_INDEX]
+    if not check.isdigit() or check_digit(composite_text(read)) != int(check):
+        failed.append("composite")
+    return tuple(failed)

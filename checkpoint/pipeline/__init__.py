@@ -3,6 +3,7 @@
 The CLI calls one function here per command; everything it needs comes back as a `ScreeningRun`.
 """
 
+from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.outputs import check_output
 from checkpoint.pipeline.screening import (
     UNSCREENABLE,
@@ -26,6 +27,7 @@ __all__ = [
     "check_output",
     "desk_traveller",
     "match",
+    "registry_age_warning",
     "screen",
     "screen_applications",
     "screen_desk",

@@ -19,12 +19,15 @@ from typing import Protocol
 from checkpoint import __version__
 from checkpoint.audit import AuditLog, ScreeningContext
 from checkpoint.engine import RulePack, build_facts, default_pack_path, evaluate, load_pack
+from checkpoint.engine.facts import columns_lacking
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.i18n import text
 from checkpoint.manifests import build_traveller, open_manifest
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
+from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.processes import start_shares, usable_cores
+from checkpoint.progress import SILENT, Progress
 from checkpoint.registry import Registry
 
 #: The catalog key of the warning on a traveller whose row cannot be looked up in the registry.
@@ -51,6 +54,8 @@ class ScreeningRun:
     #: The audit log and the sequence numbers of this screening's entries in it.
     audit_log: Path | None = None
     logged: range = range(0)
+    #: Each group rule of the pack and the traveller field it groups by (reports list the groups flagged).
+    group_rules: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -66,13 +71,14 @@ def desk_traveller(cells: Mapping[str, object], *, today: date, mrz: tuple[str, 
     if mrz is None:
         return build_traveller(cells, row=1, today=today)
     from checkpoint.mrz import parse_td3, problems_as_warnings, to_traveller_fields  # at the desk only
+    from checkpoint.mrz.td3 import failed_checks
 
     result = parse_td3(*mrz, today=today)
     document = {name: value for name, value in to_traveller_fields(result).items() if value is not None}
     typed = {name: value for name, value in cells.items() if value not in (None, "")}
     traveller = build_traveller({**typed, **document}, row=1, today=today)
     warnings = (*problems_as_warnings(result), *traveller.warnings)
-    return replace(traveller, warnings=warnings)
+    return replace(traveller, warnings=warnings, mrz_check_failed=bool(failed_checks(*mrz)))
 
 
 def assess(
@@ -125,11 +131,14 @@ def screen(
     notes: Sequence[str] = (),
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
+    warn_age: bool = True,
 ) -> ScreeningRun:
     """Screen travellers already read and append them to the audit log; nothing is returned unless logged.
 
     `workers`: how many processes may share the matching (default: every core); the results do not depend
     on it. `on_wait(seconds)`: called while another screening holds the audit log's lock for long.
+    `warn_age`: whether the run's notes warn of a registry older than the pack allows (the desk says it once
+    per session instead of once per traveller).
     """
     return _screen(
         _AlreadyRead(travellers),
@@ -141,6 +150,7 @@ def screen(
         notes=notes,
         workers=workers,
         on_wait=on_wait,
+        warn_age=warn_age,
     )
 
 
@@ -154,14 +164,17 @@ def screen_manifest(
     officer: Officer | None = None,
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
+    progress: Progress = SILENT,
 ) -> ScreeningRun:
     """Screen a manifest file against the rule pack at `rules` (default: the shipped pack).
 
     Its rows are read and matched by `workers` processes (default: every core) while the pack loads here;
     then the rules and the audit log. InputDataError when the file cannot be read, ConfigError when the
-    pack is invalid, AuditError when the log cannot be written: nothing is logged then.
+    pack is invalid, AuditError when the log cannot be written: nothing is logged then. `progress` hears of
+    each phase.
     """
-    rows = open_manifest(path, today=today)
+    with progress.phase(text("progress.reading", file=path.name)):
+        rows = open_manifest(path, today=today)
     return _screen(
         rows,
         registry,
@@ -169,9 +182,10 @@ def screen_manifest(
         today=today,
         audit_log=audit_log,
         officer=officer,
-        notes=rows.raw.notes,
+        notes=rows.notes,
         workers=workers,
         on_wait=on_wait,
+        progress=progress,
     )
 
 
@@ -185,12 +199,14 @@ def screen_applications(
     officer: Officer | None = None,
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
+    progress: Progress = SILENT,
 ) -> ScreeningRun:
     """Screen a file of passport applications (SPEC §3.2) as `screen_manifest` screens a manifest, against
     the pack at `rules` (default: the passport office's, `rules/passport-office/`)."""
     from checkpoint.applications import application_pack_path, open_applications
 
-    rows = open_applications(path, today=today)
+    with progress.phase(text("progress.reading", file=path.name)):
+        rows = open_applications(path, today=today)
     return _screen(
         rows,
         registry,
@@ -201,6 +217,7 @@ def screen_applications(
         notes=rows.raw.notes,
         workers=workers,
         on_wait=on_wait,
+        progress=progress,
     )
 
 
@@ -243,6 +260,11 @@ class _Rows(Protocol):
 
     def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]: ...
 
+    @property
+    def fields(self) -> frozenset[str] | None: ...
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]: ...
+
 
 @dataclass(frozen=True)
 class _AlreadyRead:
@@ -259,6 +281,13 @@ class _AlreadyRead:
     def flag_repeats(self, travellers: Sequence[Traveller]) -> list[Traveller]:
         return list(travellers)
 
+    @property
+    def fields(self) -> frozenset[str] | None:
+        return None  # typed or read one by one: each traveller's `unknown` says what it lacks
+
+    def lacking_notes(self, lacking: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+        return ()
+
 
 def _screen(
     rows: _Rows,
@@ -271,6 +300,8 @@ def _screen(
     notes: Sequence[str],
     workers: int | None,
     on_wait: Callable[[float], object] | None,
+    warn_age: bool = True,
+    progress: Progress = SILENT,
 ) -> ScreeningRun:
     matcher = EvidenceMatcher()
 
@@ -281,7 +312,11 @@ def _screen(
 
     # The workers read and match while this process loads the rule pack and checks the audit log; they are
     # stopped if either fails (the context's exit).
-    with start_shares(read_and_match, len(rows), workers or usable_cores()) as matching:
+    # The progress display starts once the workers are forked: a child never inherits its drawing thread.
+    with (
+        start_shares(read_and_match, len(rows), workers or usable_cores()) as matching,
+        progress.phase(text("progress.matching", count=len(rows))),
+    ):
         pack = load_pack()
         log = AuditLog(audit_log, on_wait=on_wait)
         context = ScreeningContext(
@@ -294,15 +329,23 @@ def _screen(
         )
         preflight = log.record([], context)  # fail before anything is assessed if the log cannot be written (exit 5)
         matched = matching.finish()
-    travellers = rows.flag_repeats([traveller for traveller, _ in matched])
-    results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
-    appended = log.record(results, context)
+    fields = rows.fields
+    lacking = rows.lacking_notes(columns_lacking(pack, fields)) if fields is not None else ()
+    with progress.phase(text("progress.rules", count=len(matched))):
+        travellers = rows.flag_repeats([traveller for traveller, _ in matched])
+        results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
+    with progress.phase(text("progress.logging", count=len(results))):
+        appended = log.record(results, context)
+    aged = registry_age_warning(registry, pack, today) if warn_age else None
+    warned = (aged,) if aged is not None else ()
     return ScreeningRun(
         results=tuple(results),
         registry_snapshot=registry.info.snapshot_id,
         pack_name=pack.name,
         pack_version=pack.version,
-        notes=(*registry.notes, *notes, *preflight.notes, *appended.notes),  # what the log settled, too
+        # the registry's age first: a warning about every result; then what the log settled, too
+        notes=(*warned, *registry.notes, *notes, *lacking, *preflight.notes, *appended.notes),
         audit_log=audit_log,
         logged=range(appended.first, appended.last + 1) if appended.count else range(0),
+        group_rules={rule.id: rule.group.by for rule in pack.rules if rule.group is not None},
     )

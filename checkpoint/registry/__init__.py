@@ -3,8 +3,11 @@ screening may ask of a snapshot (`Registry`: see `snapshot.py`)."""
 
 from checkpoint.registry.snapshot import KeyHits, Registry, SnapshotInfo
 from checkpoint.registry.store import (
+    DEFAULT_MAX_SHRINK,
     ImportReport,
+    ImportStored,
     KeptSnapshot,
+    RegistryShrinkError,
     import_registry,
     list_snapshots,
     open_registry,
@@ -13,10 +16,13 @@ from checkpoint.registry.store import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_SHRINK",
     "ImportReport",
+    "ImportStored",
     "KeptSnapshot",
     "KeyHits",
     "Registry",
+    "RegistryShrinkError",
     "SnapshotInfo",
     "import_registry",
     "list_snapshots",

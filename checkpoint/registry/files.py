@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from checkpoint.durable import write_atomically
 from checkpoint.errors import ConfigError
+from checkpoint.i18n import text
 from checkpoint.registry.derive import fingerprint, with_derived
 from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.integrity import Checksums, first_difference, measure, read_sidecar, write_sidecar
@@ -31,12 +32,6 @@ DERIVED_KEY = b"checkpoint.derived"
 #: an earlier version (accepted, and its checksums recorded on first use); one with it whose record is gone is not.
 CHECKSUMS_KEY = b"checkpoint.checksums"
 SUFFIX, INDEX_SUFFIX = ".arrow", ".index.arrow"
-
-#: What to do about a damaged snapshot, said after naming it.
-_FIX = (
-    "make another snapshot current with `checkpoint registry use SNAPSHOT` (`checkpoint registry list` shows "
-    "those kept) or import the export again"
-)
 
 
 class DamagedSnapshotError(ConfigError):
@@ -109,7 +104,7 @@ def _metadata(path: Path) -> dict[bytes, bytes]:
     try:
         return dict(pa.ipc.open_file(pa.memory_map(str(path), "r")).schema.metadata or {})
     except (pa.ArrowException, OSError):
-        raise ConfigError(f"registry file {path} is not a readable registry snapshot.") from None
+        raise ConfigError(text("registry.snapshot.unreadable_file", path=path)) from None
 
 
 def check_snapshot(path: Path, checksums: Checksums | None = None, *, fresh: bool = False) -> Checked:
@@ -124,33 +119,29 @@ def check_snapshot(path: Path, checksums: Checksums | None = None, *, fresh: boo
             checksums = read_sidecar(path)
         except ValueError:
             return Checked(
-                Integrity.DAMAGED, None, f"the checksum record of registry snapshot {snapshot_id} is unreadable"
+                Integrity.DAMAGED, None, text("registry.snapshot.record_unreadable", snapshot_id=snapshot_id)
             )
     if checksums is None:
         try:
             marked = CHECKSUMS_KEY in _metadata(path)
         except ConfigError:
-            return Checked(Integrity.DAMAGED, None, f"registry snapshot {path} is not readable")
+            return Checked(Integrity.DAMAGED, None, text("registry.snapshot.not_readable", path=path))
         if marked:
             return Checked(
                 Integrity.RECORD_LOST,
                 None,
-                f"registry snapshot {snapshot_id} has lost the record of its checksums, so its integrity cannot "
-                f"be checked",
+                text("registry.snapshot.record_lost", snapshot_id=snapshot_id),
             )
         return Checked(Integrity.NOT_RECORDED, None)
     try:
         different = first_difference([path, index_path(path)], checksums, fresh=fresh)
     except OSError as error:
-        return Checked(Integrity.DAMAGED, checksums, f"registry snapshot {path} cannot be read ({error.strerror})")
+        sentence = text("registry.snapshot.cannot_read", path=path, reason=error.strerror)
+        return Checked(Integrity.DAMAGED, checksums, sentence)
     if different is not None:
-        when = "it was imported" if checksums.how == "import" else "it was first used"
-        return Checked(
-            Integrity.DAMAGED,
-            checksums,
-            f"registry snapshot {snapshot_id} is damaged: {different} no longer matches the checksum recorded when "
-            f"{when}",
-        )
+        when = "imported" if checksums.how == "import" else "first_used"
+        sentence = text(f"registry.snapshot.damaged_{when}", snapshot_id=snapshot_id, file=different)
+        return Checked(Integrity.DAMAGED, checksums, sentence)
     return Checked(Integrity.VERIFIED, checksums)
 
 
@@ -162,7 +153,7 @@ def require_intact(path: Path, checksums: Checksums | None = None, *, fresh: boo
     """
     checked = check_snapshot(path, checksums, fresh=fresh)
     if not checked.integrity.usable:
-        raise DamagedSnapshotError(f"{checked.sentence}; {_FIX}.")
+        raise DamagedSnapshotError(text("registry.snapshot.with_fix", problem=checked.sentence))
     if checked.integrity is Integrity.NOT_RECORDED:
         return _record_first_use(path)
     return checked
@@ -174,7 +165,8 @@ def _record_first_use(path: Path) -> Checked:
     try:
         checksums = measure([path, index_path(path)], "first use")
     except OSError as error:
-        raise DamagedSnapshotError(f"registry snapshot {path} cannot be read ({error.strerror}); {_FIX}.") from None
+        problem = text("registry.snapshot.cannot_read", path=path, reason=error.strerror)
+        raise DamagedSnapshotError(text("registry.snapshot.with_fix", problem=problem)) from None
     try:
         with writing(path.parent):
             write_sidecar(path, checksums, replace=False)
@@ -184,16 +176,12 @@ def _record_first_use(path: Path) -> Checked:
         return Checked(
             Integrity.NOT_RECORDED,
             checksums,
-            f"registry snapshot {snapshot_id} was imported by an earlier version of checkpoint, which recorded no "
-            f"checksum, and its folder cannot be written to record one now; import the export again so that "
-            f"damage to it can be detected",
+            text("registry.snapshot.unrecorded_readonly", snapshot_id=snapshot_id),
         )
     return Checked(
         Integrity.VERIFIED,
         checksums,
-        f"registry snapshot {snapshot_id} was imported by an earlier version of checkpoint, which recorded no "
-        f"checksum: its checksum is recorded now and checked from now on (import the export again to be sure "
-        f"that it is intact today)",
+        text("registry.snapshot.recorded_now", snapshot_id=snapshot_id),
     )
 
 
@@ -202,9 +190,7 @@ def read_snapshot(path: Path, checksums: Checksums | None = None) -> Registry | 
     other table (an export). ConfigError if it cannot be used; DamagedSnapshotError if its bytes changed."""
     if path.suffix.lower() == ".parquet":
         if is_old_snapshot(path):
-            raise ConfigError(
-                f"registry snapshot {path} was written by an older version of checkpoint; import the export again."
-            )
+            raise ConfigError(text("registry.snapshot.old_parquet", path=path))
         return None
     if checksums is None and read_sidecar_or_none(path) is None and META_KEY not in _metadata(path):
         return None  # an export in Arrow form, not a snapshot
@@ -213,7 +199,7 @@ def read_snapshot(path: Path, checksums: Checksums | None = None) -> Registry | 
     try:
         table = _map_arrow(path)
     except (pa.ArrowException, OSError):
-        raise ConfigError(f"registry file {path} is not a readable registry snapshot.") from None
+        raise ConfigError(text("registry.snapshot.unreadable_file", path=path)) from None
     metadata = table.schema.metadata or {}
     try:
         info = SnapshotInfo(**json.loads(metadata[META_KEY]))
@@ -222,17 +208,20 @@ def read_snapshot(path: Path, checksums: Checksums | None = None) -> Registry | 
         derived_by = metadata.get(DERIVED_KEY, b"").decode()
         if derived_by != fingerprint():
             # Name keys from other normalisation code would silently miss travellers: derive them again.
-            note = (
-                f"registry snapshot {info.snapshot_id} was prepared by another version of checkpoint; its name "
-                f"keys were rebuilt for this run (run `checkpoint registry import` again to keep screening fast)"
-            )
+            note = text("registry.snapshot.rederived", snapshot_id=info.snapshot_id)
             return Registry(table=with_derived(table), info=info, notes=(*notes, note))
         index = BlockingIndex.from_table(_map_arrow(index_path(path)))
     except (pa.ArrowException, OSError, TypeError, ValueError, KeyError):
-        raise ConfigError(
-            f"registry snapshot {path} is damaged or from an incompatible version; import the export again."
-        ) from None
+        raise ConfigError(text("registry.snapshot.incompatible", path=path)) from None
     return Registry(table=table, info=info, stored_index=index, notes=notes)
+
+
+def derived_by(path: Path) -> str:
+    """The fingerprint of the code that derived a snapshot's name keys ("" when unreadable or unrecorded)."""
+    try:
+        return _metadata(path).get(DERIVED_KEY, b"").decode()
+    except (ConfigError, UnicodeDecodeError):
+        return ""
 
 
 def read_sidecar_or_none(path: Path) -> Checksums | None:
@@ -246,13 +235,11 @@ def read_sidecar_or_none(path: Path) -> Checksums | None:
 def read_info(path: Path) -> SnapshotInfo:
     """A snapshot's description, from its metadata only (no records are read)."""
     if path.suffix.lower() == ".parquet" and is_old_snapshot(path):
-        raise ConfigError(
-            f"registry snapshot {path} was written by an older version of checkpoint; import the export again."
-        )
+        raise ConfigError(text("registry.snapshot.old_parquet", path=path))
     try:
         return SnapshotInfo(**json.loads(_metadata(path)[META_KEY]))
     except (ConfigError, KeyError, TypeError, ValueError):
-        raise ConfigError(f"registry snapshot {path} is damaged; import the export again.") from None
+        raise ConfigError(text("registry.snapshot.damaged_info", path=path)) from None
 
 
 def is_old_snapshot(path: Path) -> bool:
@@ -262,5 +249,5 @@ def is_old_snapshot(path: Path) -> bool:
     try:
         metadata = pq.read_schema(path).metadata or {}
     except (pa.ArrowException, OSError):
-        raise ConfigError(f"registry file {path} is not a readable Parquet file.") from None
+        raise ConfigError(text("registry.snapshot.unreadable_parquet", path=path)) from None
     return META_KEY in metadata

@@ -17,6 +17,7 @@ from checkpoint.columns import resolve_headers
 from checkpoint.dates import DateKind, DateProblem, parse_date
 from checkpoint.errors import InputDataError
 from checkpoint.geo import country_code
+from checkpoint.i18n import text
 from checkpoint.models import RECORD_BOOLEANS, RECORD_COLUMNS, RECORD_DATES, RECORD_REQUIRED, RECORD_TEXTS
 from checkpoint.nik import NikProblem, parse_nik
 from checkpoint.registry import schema
@@ -48,8 +49,7 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
     missing = [name for name in RECORD_REQUIRED if name not in found]
     if missing:
         raise InputDataError(
-            f"{raw.source} lacks the required registry column(s) {', '.join(missing)}; "
-            f"see SPEC §4.1 for the columns and their accepted names."
+            text("registry.prepare.missing_columns", source=raw.source, columns=", ".join(missing), count=len(missing))
         )
     source = raw.frame
     frame = pd.DataFrame({name: source.iloc[:, index] for name, index in found.items()})
@@ -93,9 +93,7 @@ def prepare_registry(raw: RawTable, *, today: date) -> PreparedRegistry:
     notes: list[str] = []
     bad_nik = _map(frame["nik"], clean_text).notna() & out["nik"].isna()
     if bad_nik.any():
-        notes.append(
-            f"{int(bad_nik.sum())} NIK value(s) are not valid NIKs (16 digits, real province, date) and were left blank"
-        )
+        notes.append(text("registry.prepare.bad_nik", count=int(bad_nik.sum())))
 
     keep = reasons.isna()
     rejects = source.loc[~keep].copy()

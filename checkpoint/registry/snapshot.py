@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -45,10 +45,25 @@ class SnapshotInfo:
     rows: int
     rejected: int
     created: str  # UTC ISO-8601
+    #: The day the export was taken from SISKOP2MI (YYYY-MM-DD), and where that was read (`ExportedFrom`);
+    #: None for snapshots imported before the export date was kept, whose age counts from `created`.
+    exported_at: str | None = None
+    exported_from: str | None = None
 
     def age_days(self, now: datetime | None = None) -> float:
         created = datetime.fromisoformat(self.created)
         return ((now or datetime.now(UTC)) - created).total_seconds() / 86400
+
+    @property
+    def export_day(self) -> date:
+        """The day the records were exported: the export date, else (not known) the day of the import."""
+        if self.exported_at is not None:
+            return date.fromisoformat(self.exported_at)
+        return datetime.fromisoformat(self.created).date()
+
+    def export_age_days(self, today: date) -> int:
+        """Whole days from the export to `today` (the screening date): how old the records are."""
+        return (today - self.export_day).days
 
 
 @dataclass(frozen=True)

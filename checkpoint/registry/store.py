@@ -15,6 +15,12 @@ An import writes the new snapshot completely (`durable.write_atomically`: tempor
 fsync of the folder) before it moves the pointer, the same way: a crash at any moment leaves the previous
 snapshot in use, and what the crash left half-written is removed by the next import or screening.
 `registry use` moves the pointer back to a snapshot kept, once its bytes are checked.
+
+An import cannot quietly shrink the registry or store it twice: an export whose usable records fall short of
+the current snapshot's by more than `DEFAULT_MAX_SHRINK` (a partial export, a column gone wrong) is refused
+unless the officer allows it, and an export whose bytes a kept snapshot already holds is not prepared again
+(that snapshot is, or becomes again, the current one). The export date (`exported.py`) is kept in the
+snapshot's description, so that screening can say when the records are older than the rule pack allows.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +38,16 @@ from checkpoint import __version__
 from checkpoint.durable import make_private_folder, write_atomically
 from checkpoint.errors import CheckpointError, ConfigError, InputDataError
 from checkpoint.home import registry_cache_dir
+from checkpoint.i18n import text
+from checkpoint.progress import SILENT, Progress
 from checkpoint.registry.derive import fingerprint
 from checkpoint.registry.files import (
     INDEX_SUFFIX,
     SUFFIX,
     Checked,
+    Integrity,
     check_snapshot,
+    derived_by,
     read_info,
     read_sidecar_or_none,
     read_snapshot,
@@ -59,6 +70,19 @@ _SNAPSHOT_SUFFIXES = (SUFFIX, INDEX_SUFFIX, ".checksums.json", ".rejects.csv", "
 _ORPHAN_SECONDS = 600
 
 
+#: The share of the current snapshot's records an import may drop without --allow-shrink (`import_registry`).
+DEFAULT_MAX_SHRINK = 0.10
+
+
+class ImportStored(StrEnum):
+    """What an import did with the export: stored it, or found it kept already (an identical export is not
+    stored twice)."""
+
+    NEW = "new"  # a new snapshot, now current
+    ALREADY_CURRENT = "already current"  # the current snapshot holds this very export: nothing changed
+    CURRENT_AGAIN = "current again"  # an older snapshot kept holds it: that one is current again
+
+
 @dataclass(frozen=True)
 class ImportReport:
     """What `registry import` did."""
@@ -67,6 +91,13 @@ class ImportReport:
     snapshot_path: Path
     rejects_path: Path | None
     notes: tuple[str, ...]
+    stored: ImportStored = ImportStored.NEW
+
+
+class RegistryShrinkError(InputDataError):
+    """An import would drop more of the current snapshot's records than allowed: the export is suspect (a
+    partial export, a broken column), not the store, which stays as it was (exit 3, as for any input file
+    that cannot be used)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -78,17 +109,44 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_registry(path: Path, *, today: date, sha256: str | None = None) -> tuple[Registry, Any]:
+@dataclass(frozen=True)
+class _Built:
+    """An export prepared in memory: the registry, its rejected rows and what the import should say."""
+
+    registry: Registry
+    rejects: Any
+    notes: tuple[str, ...]
+
+
+def build_registry(
+    path: Path,
+    *,
+    today: date,
+    sha256: str | None = None,
+    exported_at: date | None = None,
+    progress: Progress = SILENT,
+) -> tuple[Registry, Any]:
     """Read and prepare an export file into an in-memory registry; also return the rejected rows.
 
-    `sha256` is the file's checksum when the caller already computed it (a large export is read once less).
+    `sha256` is the file's checksum when the caller already computed it (a large export is read once less);
+    `exported_at` the export date given by the officer (else read from the file: `exported.py`).
     """
+    built = _build(path, today=today, sha256=sha256, exported_at=exported_at, progress=progress)
+    return built.registry, built.rejects
+
+
+def _build(path: Path, *, today: date, sha256: str | None, exported_at: date | None, progress: Progress) -> _Built:
+    from checkpoint.registry.exported import ExportedFrom, export_date
     from checkpoint.registry.prepare import prepare_registry  # pandas: only when an export is prepared
     from checkpoint.sources import read
 
-    raw = read.read_table(path, max_bytes=read.REGISTRY_MAX_BYTES)  # first: it says clearly when the file is unreadable
-    sha = sha256 or file_sha256(path)
-    prepared = prepare_registry(raw, today=today)
+    with progress.phase(text("registry.progress.reading", file=path.name)):
+        # first: it says clearly when the file is unreadable
+        raw = read.read_table(path, max_bytes=read.REGISTRY_MAX_BYTES)
+        sha = sha256 or file_sha256(path)
+    with progress.phase(text("registry.progress.preparing", count=raw.height, file=path.name)):
+        prepared = prepare_registry(raw, today=today)
+    exported = export_date(raw, path.name, given=exported_at, today=today)
     created = datetime.now(UTC).replace(microsecond=0)
     info = SnapshotInfo(
         snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",
@@ -97,17 +155,22 @@ def build_registry(path: Path, *, today: date, sha256: str | None = None) -> tup
         rows=prepared.table.num_rows,
         rejected=len(prepared.rejects),
         created=created.isoformat(),
+        exported_at=exported.day.isoformat() if exported.source is not ExportedFrom.IMPORT else None,
+        exported_from=exported.source.value,
     )
     notes = (*raw.notes, *prepared.notes)
-    if info.rejected:
-        notes = (f"{info.rejected} registry row(s) could not be used and were set aside", *notes)
-    return Registry(table=prepared.table, info=info, notes=notes), prepared.rejects
+    said = notes
+    if exported.source is ExportedFrom.IMPORT:
+        said = (*said, text("registry.import.no_export_date", file=path.name))
+    if info.rejected:  # said when the export is used for screening; `registry import` says it its own way
+        notes = (text("registry.rejected_note", count=info.rejected), *notes)
+    return _Built(Registry(table=prepared.table, info=info, notes=notes), prepared.rejects, said)
 
 
-def load_registry_file(path: Path, *, today: date) -> Registry:
+def load_registry_file(path: Path, *, today: date, progress: Progress = SILENT) -> Registry:
     """A registry from a file: a snapshot written by the store as is, any other export prepared now."""
     if not path.exists():
-        raise ConfigError(f"registry file {path} does not exist; check --registry.")
+        raise ConfigError(text("registry.file_missing", path=path))
     if path.suffix.lower() in (".parquet", SUFFIX):
         snapshot = read_snapshot(path)
         if snapshot is not None:
@@ -125,9 +188,9 @@ def load_registry_file(path: Path, *, today: date) -> Registry:
         if snapshot is not None:
             return snapshot
     try:
-        registry, _ = build_registry(path, today=today, sha256=digest)
+        registry, _ = build_registry(path, today=today, sha256=digest, progress=progress)
     except InputDataError as error:
-        raise ConfigError(f"the registry is unusable: {error}") from None
+        raise ConfigError(text("registry.unusable", reason=error)) from None
     if cached is not None:
         try:  # a cache that cannot be written only costs time next run
             make_private_folder(cached.parent)
@@ -165,32 +228,122 @@ def _cache_path(digest: str, today: date) -> Path:
     return registry_cache_dir() / f"{key[:32]}{SUFFIX}"
 
 
-def import_registry(source: Path, store: Path, *, today: date) -> ImportReport:
-    """Prepare an export and make it the store's current snapshot, atomically."""
+def import_registry(
+    source: Path,
+    store: Path,
+    *,
+    today: date,
+    exported_at: date | None = None,
+    max_shrink: float = DEFAULT_MAX_SHRINK,
+    allow_shrink: bool = False,
+    progress: Progress = SILENT,
+) -> ImportReport:
+    """Prepare an export and make it the store's current snapshot, atomically.
+
+    An export whose bytes a kept snapshot holds already is not stored twice: that snapshot is (or becomes
+    again) the current one. An export that would leave fewer records than the current snapshot holds, by more
+    than `max_shrink` of them, is refused (`RegistryShrinkError`) unless `allow_shrink`.
+    """
     removed = tidy_store(store)
-    registry, rejects = build_registry(source, today=today)
+    tidied = (text("registry.import.tidied", count=len(removed), store=store),) if removed else ()
+    current = _current_info(store)
+    with progress.phase(text("registry.progress.comparing", file=source.name)):
+        try:
+            sha: str | None = file_sha256(source)
+        except OSError:
+            sha = None  # read_table says what is wrong with the file
+        kept = _kept_export(store, sha) if sha is not None else None
+    if kept is not None:
+        kept_day = read_info(kept).exported_at
+        if exported_at is not None and exported_at.isoformat() != kept_day:
+            key = "registry.import.export_date_kept" if kept_day else "registry.import.export_date_kept_none"
+            tidied = (*tidied, text(key, given=exported_at.isoformat(), kept=kept_day))
+        return _import_again(store, kept, current, max_shrink=max_shrink, allow_shrink=allow_shrink, notes=tidied)
+    built = _build(source, today=today, sha256=sha, exported_at=exported_at, progress=progress)
+    registry, rejects = built.registry, built.rejects
     if registry.info.rows == 0:
-        raise InputDataError(f"{source.name} has no usable registry rows; nothing was imported.")
+        raise InputDataError(text("registry.import.no_rows", file=source.name))
+    if not allow_shrink:
+        _refuse_shrink(registry.info, current, max_shrink, rejects)
     snapshots = store / "snapshots"
     try:
         make_private_folder(snapshots)
         snapshot_path = snapshots / f"{registry.info.snapshot_id}{SUFFIX}"
         rejects_path = None
-        with writing(snapshots):
+        with progress.phase(text("registry.progress.writing", count=registry.info.rows)), writing(snapshots):
             checksums = save_snapshot(registry, snapshot_path)
             if len(rejects):
                 rejects_path = snapshots / f"{registry.info.snapshot_id}.rejects.csv"
                 write_atomically(rejects_path, lambda handle: handle.write(rejects.to_csv(index=False).encode()))
         _write_pointer(store, snapshot_path, checksums)
     except OSError as error:
-        raise ConfigError(
-            f"cannot write the registry store at {store} ({error.strerror}); check permissions."
-        ) from None
+        raise ConfigError(text("registry.store_unwritable", store=store, reason=error.strerror)) from None
     _prune(snapshots, keep=registry.info.snapshot_id, current=_current_id(store))
-    notes = registry.notes
-    if removed:
-        notes = (*notes, f"removed {len(removed)} file(s) left in {store} by an interrupted import")
-    return ImportReport(registry.info, snapshot_path, rejects_path, notes)
+    return ImportReport(registry.info, snapshot_path, rejects_path, (*built.notes, *tidied))
+
+
+def _current_info(store: Path) -> SnapshotInfo | None:
+    """The current snapshot's description, or None when there is none to compare with (a first import, or a
+    store too damaged to say: the import then replaces it)."""
+    try:
+        return store_info(store)
+    except ConfigError:
+        return None
+
+
+def _kept_export(store: Path, sha256: str) -> Path | None:
+    """The newest snapshot kept that holds this export (same bytes), prepared by this code and intact, if any:
+    importing the export again is how a damaged snapshot is replaced."""
+    for path in sorted(_records_files(store), reverse=True):
+        try:
+            info = read_info(path)
+        except ConfigError:
+            continue
+        same = info.source_sha256 == sha256 and derived_by(path) == fingerprint()
+        if same and check_snapshot(path, fresh=True).integrity is Integrity.VERIFIED:
+            return path
+    return None
+
+
+def _import_again(
+    store: Path,
+    path: Path,
+    current: SnapshotInfo | None,
+    *,
+    max_shrink: float,
+    allow_shrink: bool,
+    notes: tuple[str, ...],
+) -> ImportReport:
+    """An export already kept: nothing is stored; the snapshot that holds it is current (again)."""
+    info = read_info(path)
+    rejects = path.with_name(f"{info.snapshot_id}.rejects.csv")
+    rejects_path = rejects if rejects.exists() else None
+    if current is not None and current.snapshot_id == info.snapshot_id:
+        return ImportReport(info, path, rejects_path, notes, ImportStored.ALREADY_CURRENT)
+    if not allow_shrink:
+        _refuse_shrink(info, current, max_shrink, None)
+    info, said = use_snapshot(store, info.snapshot_id)
+    return ImportReport(info, path, rejects_path, (*said, *notes), ImportStored.CURRENT_AGAIN)
+
+
+def _refuse_shrink(new: SnapshotInfo, current: SnapshotInfo | None, max_shrink: float, rejects: Any) -> None:
+    """Refuse an import that would drop more than `max_shrink` of the current snapshot's records, saying how
+    many rows were rejected and why most were (the commonest reason), when rejects caused it."""
+    if current is None or new.rows >= current.rows * (1 - max_shrink):
+        return
+    params: dict[str, Any] = {
+        "file": new.source_name,
+        "count": new.rows,
+        "current": current.rows,
+        "snapshot_id": current.snapshot_id,
+        "share": f"{100 * (current.rows - new.rows) / current.rows:.0f}",
+        "allowed": f"{100 * max_shrink:g}",
+    }
+    if new.rejected and rejects is not None and len(rejects):
+        reasons = rejects["reason"].value_counts()
+        params.update(rejected=new.rejected, reason=str(reasons.index[0]), reason_count=int(reasons.iloc[0]))
+        raise RegistryShrinkError(text("registry.import.shrink_rejects", **params))
+    raise RegistryShrinkError(text("registry.import.shrink", **params))
 
 
 def _prune(snapshots: Path, keep: str, current: str | None) -> None:
@@ -256,17 +409,14 @@ class _Pointer:
 def _read_pointer(store: Path) -> _Pointer:
     pointer = store / _POINTER
     if not pointer.exists():
-        raise ConfigError(
-            f"no registry has been imported into {store}; run `checkpoint registry import FILE` "
-            f"or pass --registry FILE."
-        )
+        raise ConfigError(text("registry.store.none", store=store))
     try:
         data = json.loads(pointer.read_text(encoding="utf-8"))
         recorded = data.get("checksums")
         checksums = Checksums.from_json(recorded) if recorded is not None else None
         return _Pointer(str(data["snapshot_id"]), Path(data["file"]).name, checksums)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise ConfigError(f"{pointer} is damaged; run `checkpoint registry import FILE` again.") from None
+        raise ConfigError(text("registry.store.pointer_damaged", pointer=pointer)) from None
 
 
 def _write_pointer(store: Path, snapshot_path: Path, checksums: Checksums | None) -> None:
@@ -290,7 +440,7 @@ def current_snapshot_path(store: Path) -> Path:
     """The snapshot file the store's pointer names; ConfigError if the store has none."""
     path = store / "snapshots" / _read_pointer(store).file
     if not path.exists():
-        raise ConfigError(f"the current registry snapshot {path.name} is missing; import the export again.")
+        raise ConfigError(text("registry.store.current_missing", file=path.name))
     return path
 
 
@@ -301,7 +451,7 @@ def open_store(store: Path) -> Registry:
     path = current_snapshot_path(store)
     registry = read_snapshot(path, pointer.checksums)
     if registry is None:
-        raise ConfigError(f"the registry store at {store} holds a file that is not a checkpoint snapshot.")
+        raise ConfigError(text("registry.store.not_a_snapshot", store=store))
     return registry
 
 
@@ -342,21 +492,17 @@ def use_snapshot(store: Path, wanted: str) -> tuple[SnapshotInfo, tuple[str, ...
     chosen = [path for path in files if snapshot_id_of(path) == wanted or path.name == wanted]
     chosen = chosen or [path for path in files if snapshot_id_of(path).startswith(wanted)]
     if not chosen:
-        raise ConfigError(
-            f"the registry store at {store} keeps no snapshot {wanted}; `checkpoint registry list` shows those kept."
-        )
+        raise ConfigError(text("registry.store.no_such_snapshot", store=store, wanted=wanted))
     if len(chosen) > 1:
         names = ", ".join(snapshot_id_of(path) for path in chosen)
-        raise ConfigError(f"{wanted} could be any of the snapshots {names}; give the whole snapshot id.")
+        raise ConfigError(text("registry.store.ambiguous", wanted=wanted, names=names))
     path = chosen[0]
     info = read_info(path)
     checked = require_intact(path, fresh=True)
     try:
         _write_pointer(store, path, checked.checksums)
     except OSError as error:
-        raise ConfigError(
-            f"cannot write the registry store at {store} ({error.strerror}); check permissions."
-        ) from None
+        raise ConfigError(text("registry.store_unwritable", store=store, reason=error.strerror)) from None
     return info, (checked.sentence,) if checked.sentence else ()
 
 
@@ -372,16 +518,17 @@ def _records_files(store: Path) -> list[Path]:
         return []
 
 
-def open_registry(path: Path | None, store: Path, *, today: date) -> Registry:
-    """The registry for screening: `path` (file or store folder) if given, else the default store."""
+def open_registry(path: Path | None, store: Path, *, today: date, progress: Progress = SILENT) -> Registry:
+    """The registry for screening: `path` (file or store folder) if given, else the default store; `progress`
+    hears of the preparation of an export file (a snapshot opens in milliseconds)."""
     tidy_cache()
     try:
         if path is None:
             return open_store(store)
         if path.is_dir():
             return open_store(path / "registry" if (path / "registry" / _POINTER).exists() else path)
-        return load_registry_file(path, today=today)
+        return load_registry_file(path, today=today, progress=progress)
     except ConfigError:
         raise
     except CheckpointError as error:
-        raise ConfigError(f"the registry is unusable: {error}") from None
+        raise ConfigError(text("registry.unusable", reason=error)) from None

@@ -6,7 +6,8 @@ import csv
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from checkpoint.models import ScreeningResult
+from checkpoint.models import TRAVELLER_IDENTITY, ScreeningResult
+from checkpoint.report.interface import Batch, as_batch
 from checkpoint.report.records import result_to_dict
 
 # No column of questions (`ask`): a rule's questions are the same for every traveller it fires on (they take no
@@ -26,6 +27,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "explanations",
     "unknown",
     "warnings",
+    *(f"traveller_{name}" for name in TRAVELLER_IDENTITY),
 )
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV Injection").
@@ -71,6 +73,7 @@ def result_to_row(result: ScreeningResult) -> list[str]:
         _PROSE_SEPARATOR.join(hit["explanation"] for hit in record["hits"]),
         _ID_SEPARATOR.join(f"{u['rule']}:{'+'.join(u['missing'])}" for u in record["unknown"]),
         _PROSE_SEPARATOR.join(record["warnings"]),
+        *(record["traveller"][name] or "" for name in TRAVELLER_IDENTITY),
     ]
     # Escape first: a cell starting with CR is a formula risk whatever its line break becomes.
     return [_unify_line_breaks(escape_cell(cell)) for cell in cells]
@@ -79,8 +82,8 @@ def result_to_row(result: ScreeningResult) -> list[str]:
 class CsvWriter:
     """CSV with a header row and `\\n` line endings; the stream should be opened with `newline=""`."""
 
-    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
+    def write(self, batch: Batch | Sequence[ScreeningResult], stream: TextIO) -> None:
         """Write the header and one row per result, in input order."""
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(result_to_row(result) for result in results)
+        writer.writerows(result_to_row(result) for result in as_batch(batch).results)

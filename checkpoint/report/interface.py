@@ -1,10 +1,12 @@
-"""The output formats and the protocol every result writer follows."""
+"""The output formats, the batch every writer is given, and the protocols writers follow."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TextIO, runtime_checkable
 
 from checkpoint.models import ScreeningResult
 
@@ -19,14 +21,53 @@ class OutputFormat(StrEnum):
     JSON = "json"
     JSONL = "jsonl"
     CSV = "csv"
+    HTML = "html"
+    XLSX = "xlsx"
+
+
+#: Formats written as bytes (a file, never a terminal).
+BINARY_FORMATS = frozenset({OutputFormat.XLSX})
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a report is made of: a screening's results in input order and what they were screened against.
+
+    `group_rules` names, for each group rule of the pack, the traveller field its groups are formed by
+    (`booking_ref`, `group_code`, …), so that a report can list the groups flagged. `list_clear`: the views for
+    people list the clear travellers one by one too (`--all`), not only their count.
+    """
+
+    results: Sequence[ScreeningResult]
+    notes: Sequence[str] = ()
+    pack_name: str | None = None
+    pack_version: str | None = None
+    registry_snapshot: str | None = None
+    screening_date: date | None = None
+    group_rules: Mapping[str, str] = field(default_factory=dict)
+    list_clear: bool = False
+
+
+def as_batch(results: Batch | Sequence[ScreeningResult]) -> Batch:
+    """A batch as given, or bare results (tests, library callers) as a batch with nothing else known."""
+    return results if isinstance(results, Batch) else Batch(tuple(results))
 
 
 @runtime_checkable
 class ResultWriter(Protocol):
-    """Writes a batch of screening results, in input order, to a text stream."""
+    """Writes a batch of screening results to a text stream."""
 
-    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
-        """Write every result to `stream`; never reorders, drops or closes anything."""
+    def write(self, batch: Batch | Sequence[ScreeningResult], stream: TextIO) -> None:
+        """Write the batch (or bare results) to `stream`; machine formats keep input order; closes nothing."""
+        ...
+
+
+@runtime_checkable
+class BinaryWriter(Protocol):
+    """Writes a batch as bytes (a spreadsheet): to a file, never to a terminal."""
+
+    def write_bytes(self, batch: Batch | Sequence[ScreeningResult], stream: BinaryIO) -> None:
+        """Write the batch to `stream`, a binary handle opened for writing."""
         ...
 
 
@@ -34,6 +75,6 @@ class ResultWriter(Protocol):
 class ConsoleWriter(ResultWriter, Protocol):
     """A writer for people: it can also render onto a rich Console the CLI already holds."""
 
-    def render(self, results: Sequence[ScreeningResult], console: Console) -> None:
-        """Render every result onto `console`, using its colour and width settings."""
+    def render(self, batch: Batch | Sequence[ScreeningResult], console: Console) -> None:
+        """Render the batch onto `console`, using its colour and width settings."""
         ...

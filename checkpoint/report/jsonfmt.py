@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from checkpoint.models import ScreeningResult
+from checkpoint.report.interface import Batch, as_batch
 from checkpoint.report.records import result_to_dict
 
 # JSON leaves these unescaped with ensure_ascii=False, but str.splitlines() and some JSON Lines readers
@@ -38,15 +39,16 @@ def dumps_line(value: Any) -> str:
 class JsonWriter:
     """One JSON array of SPEC §5 objects, indented by two spaces, with a trailing newline."""
 
-    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
-        """Write all results as one pretty-printed JSON array."""
+    def write(self, batch: Batch | Sequence[ScreeningResult], stream: TextIO) -> None:
+        """Write all results, in input order, as one pretty-printed JSON array."""
+        results = as_batch(batch).results
         stream.write(_dumps([result_to_dict(result) for result in results], indent=True) + "\n")
 
 
 class JsonLinesWriter:
     """One compact SPEC §5 object per line, so a long manifest can be processed line by line."""
 
-    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
-        """Write each result as one compact JSON object followed by a newline."""
-        for result in results:
+    def write(self, batch: Batch | Sequence[ScreeningResult], stream: TextIO) -> None:
+        """Write each result, in input order, as one compact JSON object followed by a newline."""
+        for result in as_batch(batch).results:
             stream.write(dumps_line(result_to_dict(result)))

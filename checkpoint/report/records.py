@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
-from checkpoint.models import Candidate, Match, ScreeningResult, Verdict
+from checkpoint.models import TRAVELLER_IDENTITY, Candidate, Match, ScreeningResult, Traveller, Verdict
 
 #: Confidences are rounded so outputs are stable and readable; three places is finer than any threshold.
 CONFIDENCE_PLACES = 3
@@ -39,7 +40,18 @@ def result_to_dict(result: ScreeningResult) -> dict[str, Any]:
         "unknown": [{"rule": unknown.rule, "missing": list(unknown.missing)} for unknown in result.unknown],
         **_could_be(result),
         "warnings": list(result_warnings(result)),
+        "traveller": traveller_identity(result.traveller),
     }
+
+
+def traveller_identity(traveller: Traveller) -> dict[str, str | None]:
+    """The traveller's identifying fields (SPEC §5 `traveller`), `TRAVELLER_IDENTITY` order, every key present:
+    text as read, dates as ISO, None where the manifest had nothing."""
+    identity: dict[str, str | None] = {}
+    for name in TRAVELLER_IDENTITY:
+        value = getattr(traveller, name)
+        identity[name] = None if value is None else value.isoformat() if isinstance(value, date) else str(value)
+    return identity
 
 
 def _could_be(result: ScreeningResult) -> dict[str, str]:

@@ -1,7 +1,13 @@
-"""The officer's view: a colour-coded manifest table, or a compact panel for one traveller at the desk."""
+"""The officer's view: a colour-coded table of the travellers needing action and the batch's summary, or a
+compact panel for one traveller at the desk.
+
+The table lists hold, then refer, highest risk first, then says how many are clear (`--all` lists them too);
+machine formats keep manifest order (SPEC §5).
+"""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
@@ -14,7 +20,9 @@ from rich.text import Text
 
 from checkpoint.i18n import text
 from checkpoint.models import Hit, ScreeningResult, Verdict
+from checkpoint.report.interface import Batch, as_batch
 from checkpoint.report.records import result_warnings
+from checkpoint.report.summary import action_order, summarise, summary_sections
 from checkpoint.report.terminal import displayable
 
 #: Colour carries the verdict at a glance; the upper-case word carries it without colour (NO_COLOR, print).
@@ -45,6 +53,14 @@ PLAIN_WIDTH = 80
 _PANEL_MAX_WIDTH = 100
 _TRAVELLER_MAX_WIDTH = 26
 _DIM = "dim"
+#: Only measures text for wrapping (cell widths, fold rules); never prints.
+_MEASURING = Console(file=io.StringIO(), markup=False, emoji=False, highlight=False, width=PLAIN_WIDTH)
+
+
+def shows_summary(batch: Batch) -> bool:
+    """Whether the table of `batch` ends with the summary (its notes included): not for one traveller, whose
+    panel is shown instead."""
+    return len(batch.results) != 1
 
 
 class TableWriter:
@@ -54,18 +70,31 @@ class TableWriter:
         """`plain_width` is the line width used when the stream is not a terminal."""
         self.plain_width = plain_width
 
-    def write(self, results: Sequence[ScreeningResult], stream: TextIO) -> None:
+    def write(self, batch: Batch | Sequence[ScreeningResult], stream: TextIO) -> None:
         """Render onto `stream`: coloured on a terminal, plain text at a fixed width anywhere else."""
-        self.render(results, self._console_for(stream))
+        self.render(batch, self._console_for(stream))
 
-    def render(self, results: Sequence[ScreeningResult], console: Console) -> None:
-        """Render onto a console the caller configured (colour, width)."""
-        if len(results) == 1:
+    def render(self, batch: Batch | Sequence[ScreeningResult], console: Console) -> None:
+        """Render onto a console the caller configured (colour, width): one traveller as a panel; a batch as
+        the travellers needing action, the count of the clear ones (or them too, `list_clear`), the summary."""
+        batch = as_batch(batch)
+        results = batch.results
+        if not shows_summary(batch):
             console.print(result_panel(results[0], width=min(console.width, _PANEL_MAX_WIDTH)))
             return
-        if results:
-            console.print(manifest_table(results))
+        summary = summarise(batch)
+        clear = summary.clear if batch.list_clear else summary.clear_noted
+        shown = [*summary.needing_action, *action_order(clear)]
+        if shown:
+            console.print(manifest_table(shown))
+        if summary.clear_quiet and not batch.list_clear:
+            console.print(Text(text("report.clear_not_listed", count=len(summary.clear_quiet)), style=_DIM))
         console.print(verdict_summary(results))
+        for heading, lines in summary_sections(summary):
+            console.print()
+            console.print(Text(heading, style="bold"))
+            for line in lines:
+                console.print(_bulleted(displayable(line), console.width))
 
     def _console_for(self, stream: TextIO) -> Console:
         # markup/emoji off: a name like "[red]" or ":flag:" is data, not formatting.
@@ -87,7 +116,7 @@ class TableWriter:
 
 
 def manifest_table(results: Sequence[ScreeningResult]) -> Table:
-    """One row per traveller, in input order: verdict and risk; pax id, name, passport, registry; reasons."""
+    """One row per traveller, in the order given: verdict and risk; pax id, name, passport, registry; reasons."""
     # Three columns: on an 80-column terminal the reasons keep about half the width and wrap, never truncate.
     table = Table(box=box.SQUARE, show_lines=True, padding=(0, 1))
     table.add_column(text("report.column.verdict"), no_wrap=True)
@@ -216,6 +245,16 @@ def _reasons(result: ScreeningResult) -> RenderableType:
     if not grid.rows:
         return Text(text("report.no_findings"), style=_DIM)
     return grid
+
+
+def _bulleted(line: str, width: int) -> Text:
+    # A hanging indent: a long line (a group's members, a note) wraps under its own text, not under the bullet;
+    # wrapped by hand, so that no line of a saved table ends in padding.
+    wrapped = Text(line).wrap(_MEASURING, max(width - 2, 10))
+    bulleted = Text()
+    for index, part in enumerate(wrapped):
+        bulleted.append(("\n  " if index else "• ") + part.plain.rstrip())
+    return bulleted
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -14,8 +14,11 @@ def displayable(value: object) -> str:
     Input files and registry exports can carry escape sequences or bidirectional overrides that would repaint
     or reorder the officer's screen; JSON and CSV keep the exact value, people are shown what is safe.
     """
+    value = str(value)
+    if value.isprintable():  # nothing to replace (every character below is not printable): the common case
+        return value
     characters = []
-    for character in str(value):
+    for character in value:
         category = unicodedata.category(character)
         if character.isspace() and category != "Zs":
             characters.append(" ")

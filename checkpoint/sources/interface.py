@@ -76,7 +76,7 @@ class RawTable:
 
     def where(self, position: int) -> str:
         """The place of the row at 0-based `position`, for a message: `line 7`, `row 12`, `passenger 3`."""
-        return f"{self.unit} {self.row_lines()[position]}"
+        return place(self.unit, self.row_lines()[position])
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -101,6 +101,11 @@ class RawTable:
         table = cls(tuple(str(name) for name in frame.columns), columns, source, notes, lines, unit)
         table.__dict__["frame"] = frame  # already made: `frame` returns it rather than building another
         return table
+
+
+def place(unit: str, number: int) -> str:
+    """Where a row is, in the run's language: `line 7`, `row 12` (`source.place.<unit>`)."""
+    return text(f"source.place.{unit}", number=number)
 
 
 class TableReader(Protocol):

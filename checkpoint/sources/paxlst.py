@@ -11,7 +11,7 @@ segments, qualifiers and counts, never a name or a document number.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from checkpoint.sources.edifact import (
     parse_edifact,
 )
 from checkpoint.sources.interface import FileSentenceError, RawTable
+from checkpoint.sources.teletype import interchanges, opens_with_envelope
 
 #: Output columns: SPEC §4.2 field names, which `checkpoint.columns` resolves without aliases.
 COLUMNS: tuple[str, ...] = (
@@ -162,6 +163,7 @@ class _PaxlstWalk:
         self.other_party = False  # inside the NAD group of the reporting party or a crew member
         self.counts: Counter[str] = Counter()
         self.unknown_tags: Counter[str] = Counter()
+        self.parts: list[tuple[str, str | None]] = []  # the sequence number and C/F of each UNH that has them
 
     # message boundaries
 
@@ -264,6 +266,9 @@ class _PaxlstWalk:
             self.unknown_tags[segment.tag] += 1
 
     def _unh(self, segment: Segment) -> None:
+        number, flag = segment.value(3, 0), segment.value(3, 1)
+        if number is not None and (number.isdigit() or flag in ("C", "F")):  # `01:C`, `02:F`: a part of one list
+            self.parts.append((number, flag))
         self._open(segment)
         assert self.message is not None
         self.message.segments = 1
@@ -434,28 +439,51 @@ def read_paxlst(content: str) -> tuple[list[dict[str, str | None]], list[str]]:
 
     Raises EdifactError when the text is not readable EDIFACT, PaxlstError when it holds no passenger.
     """
-    try:
-        segments = parse_edifact(content)
-    except NotEdifactError:
-        raise PaxlstError("source.paxlst.not_edifact") from None
+    found = interchanges(content)  # Type-B envelopes set aside; each interchange with its own UNA
     walk = _PaxlstWalk()
-    for segment in segments:
-        if segment.terminated or segment.tag in ("UNT", "UNZ"):
-            walk.feed(segment)
-        else:  # a segment cut off by the end of the file: its last value is likely incomplete
-            walk.notes.append(text("source.paxlst.cut_segment"))
+    for interchange in found.texts or (content,):
+        try:
+            segments = parse_edifact(interchange)
+        except NotEdifactError:
+            raise PaxlstError("source.paxlst.not_edifact") from None
+        for segment in segments:
+            if segment.terminated or segment.tag in ("UNT", "UNZ"):
+                walk.feed(segment)
+            else:  # a segment cut off by the end of the file: its last value is likely incomplete
+                walk.notes.append(text("source.paxlst.cut_segment"))
     walk.finish()
-    return walk.rows, walk.notes
+    structure = _structure(found.envelopes, len(found.texts), walk.messages, walk.parts)
+    return walk.rows, [*structure, *walk.notes]
+
+
+def _structure(envelopes: int, interchanges: int, messages: int, parts: Sequence[tuple[str, str | None]]) -> list[str]:
+    """One note on how the list travelled, when it came other than as one plain message: the teletype
+    envelopes set aside, the interchanges and messages, and the parts (`UNH …+01:C`, `…+02:F`) read as one list."""
+    said = []
+    if envelopes:
+        said.append(text("source.paxlst.envelopes", count=envelopes))
+    if interchanges > 1:
+        said.append(text("source.paxlst.messages", interchanges=interchanges, messages=messages))
+    # Every message its own whole list (`01:F`, as two flights in one file) is no list in parts.
+    if any(flag == "C" or number.lstrip("0") not in ("", "1") for number, flag in parts):
+        numbers = ", ".join(number for number, _ in parts)
+        final = any(flag == "F" for _, flag in parts)
+        key = "source.paxlst.parts" if final and parts[-1][1] == "F" else "source.paxlst.parts_unfinished"
+        said.append(text(key, count=len(parts), numbers=numbers))
+    return [text("source.paxlst.structure", parts="; ".join(said))] if said else []
 
 
 class PaxlstReader:
-    """Reads UN/EDIFACT PAXLST passenger lists, recognised by content (UNA, UNB or UNH) or a `.edi` name."""
+    """Reads UN/EDIFACT PAXLST passenger lists, recognised by content (UNA, UNB or UNH, or those after a Type-B
+    teletype envelope) or a `.edi` name."""
 
     name = "paxlst"
 
     def detect(self, path: Path, head: bytes) -> bool:
         """True for text opening with an EDIFACT service segment, whatever the extension, or a `.edi` file."""
-        return path.suffix.lower() in {".edi", ".edifact"} or looks_like_edifact(head)
+        if path.suffix.lower() in {".edi", ".edifact"} or looks_like_edifact(head):
+            return True
+        return opens_with_envelope(head[:2048].decode("latin-1"))
 
     def read(self, path: Path) -> RawTable:
         """One row per passenger, every cell a string or None; InputDataError naming the file if unreadable."""

@@ -156,7 +156,7 @@ def test_data_read_off_the_visa_completes_the_traveller_just_screened(tmp_path: 
     session.sendline(line1)
     session.expect("Baris kedua")
     session.sendline(line2)
-    session.expect("bisa menjadi [A-Z]+: [0-9] pemeriksaan tidak dapat dilakukan \\(jenis visa")
+    session.expect("bisa menjadi [A-Z]+: [0-9] pemeriksaan tidak dapat dilakukan \\([^)]*jenis visa")
     session.expect("Keputusan")
     session.sendline("visa=kunjungan; tiket=sekali")
     session.expect("TPI-CGK-20261128-0001")  # the same traveller, screened again

@@ -509,7 +509,7 @@ def test_missing_columns(store: Path, tmp_path: Path) -> None:
     assert_refused(
         import_registry(export, tmp_path / "store"),
         "partial_export.csv",
-        "lacks the required registry column(s) date_of_birth, destination_country",
+        "lacks the required registry columns date_of_birth, destination_country",
     )
 
 
@@ -554,7 +554,7 @@ def test_a_csv_saved_with_an_xlsx_name_is_read_and_noted(store: Path, registry_c
     export.write_bytes(registry_csv.read_bytes())
     imported = import_registry(export, tmp_path / "store")
     assert imported.exit_code == 0, imported.stderr
-    assert "imported 7 record(s) from export.xlsx" in imported.stdout
+    assert "imported 7 records from export.xlsx" in imported.stdout
 
 
 ACCENTED = "Name,Passport No.,Destination\nLÉGER/ANDRÉ MR,PX1,KUL\n"

@@ -21,8 +21,8 @@ def test_import_then_info_then_screen_without_registry_option(
 ) -> None:
     imported = runner.invoke(app, ["registry", "import", str(registry_csv), "--today", "2026-11-28"])
     assert imported.exit_code == 0, imported.stderr
-    assert "imported 7 record(s)" in imported.stdout
-    assert "3 row(s) rejected" in imported.stderr
+    assert "imported 7 records" in imported.stdout
+    assert "3 rows rejected" in imported.stderr
     info = runner.invoke(app, ["registry", "info"])
     assert info.exit_code == 0
     assert "records:   7" in info.stdout and "registry_small.csv" in info.stdout
@@ -51,9 +51,9 @@ def test_import_of_an_unreadable_file_exits_3(tmp_path: Path) -> None:
 TODAY = ["--today", "2026-11-28"]
 
 
-def import_into_home(export: Path) -> str:
+def import_into_home(export: Path, *options: str) -> str:
     """Import `export` into the default store through the CLI; the new snapshot's id."""
-    imported = runner.invoke(app, ["registry", "import", str(export), *TODAY])
+    imported = runner.invoke(app, ["registry", "import", str(export), *TODAY, *options])
     assert imported.exit_code == 0, imported.stderr
     return imported.stdout.split(" as snapshot ")[1].split()[0]
 
@@ -200,7 +200,7 @@ def test_list_shows_the_snapshots_kept_and_use_goes_back_to_one(
     export = tmp_path / "another.csv"
     lines = registry_csv.read_text(encoding="utf-8").splitlines()
     export.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # two records
-    newer = import_into_home(export)
+    newer = import_into_home(export, "--allow-shrink")
 
     listed = runner.invoke(app, ["registry", "list"])
     assert listed.exit_code == 0, listed.stderr
@@ -211,7 +211,7 @@ def test_list_shows_the_snapshots_kept_and_use_goes_back_to_one(
 
     used = runner.invoke(app, ["registry", "use", older])
     assert used.exit_code == 0, used.stderr
-    assert f"snapshot {older} is now current: 7 record(s) from registry_small.csv" in used.stdout
+    assert f"snapshot {older} is now current: 7 records from registry_small.csv" in used.stdout
     assert "records:   7" in runner.invoke(app, ["registry", "info"]).stdout
     assert listed_rows(runner.invoke(app, ["registry", "list"]).stdout)[older][0] == "*"
     assert screen(manifest_csv).exit_code == 1

@@ -28,10 +28,11 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     lines = result.stdout.splitlines()
     objects = [json.loads(line) for line in lines]
     assert [o["pax_id"] for o in objects] == ["1", "2", "3", "4", "5", "6"]
-    spec_keys = ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings"]
+    spec_keys = ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings", "traveller"]
     for item in objects:
         # `could_be` only where undecided checks could make the verdict worse, just before the warnings.
-        assert list(item) == ([*spec_keys[:-1], "could_be", "warnings"] if "could_be" in item else spec_keys)
+        could_be = [*spec_keys[:-2], "could_be", "warnings", "traveller"]
+        assert list(item) == (could_be if "could_be" in item else spec_keys)
         assert item["verdict"] in ("clear", "refer", "hold")
     by_id = {o["pax_id"]: o for o in objects}
     assert by_id["1"]["match"]["record_id"] == "SP2MI-0000001" and by_id["1"]["verdict"] == "clear"
@@ -40,10 +41,11 @@ def test_manifest_to_jsonl_gives_one_spec_object_per_row_in_order(registry_csv: 
     assert by_id["3"]["verdict"] == "clear" and by_id["3"]["match"] is None
     assert by_id["4"]["verdict"] == "refer" and by_id["4"]["warnings"]  # no name, no passport: never dropped
     assert any("31/02/1990" in w for w in by_id["6"]["warnings"])
-    # No birth date: NP-010 (age) is undecided, and would refer a one-way tourist; a row not screened could be held.
-    assert (by_id["6"]["verdict"], by_id["6"]["could_be"]) == ("clear", "refer")
-    assert by_id["4"]["could_be"] == "hold" and "could_be" not in by_id["1"]
-    assert "registry row(s) could not be used" in result.stderr
+    # No birth date: NP-010 (age) is undecided, and would refer a one-way tourist; no passport expiry in the file,
+    # so NP-016 (an expired passport) is undecided too: together they could hold. A row not screened could be held.
+    assert (by_id["6"]["verdict"], by_id["6"]["could_be"]) == ("clear", "hold")
+    assert by_id["4"]["could_be"] == "hold" and by_id["1"]["could_be"] == "refer"  # NP-016 undecided: no expiry
+    assert "3 registry rows could not be used" in result.stderr
 
 
 def test_all_clear_exits_zero_and_the_table_names_the_verdict(registry_csv: Path) -> None:
@@ -61,7 +63,7 @@ def test_output_file_is_written_and_stdout_stays_empty(registry_csv: Path, manif
     result = screen("--registry", registry_csv, "--manifest", manifest_csv, "--format", "csv", "--output", out)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "6 traveller(s) screened" in result.stderr
+    assert "6 travellers screened" in result.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 7  # header + one row per traveller
 
 

@@ -46,9 +46,20 @@ def write_manifest(folder: Path) -> Path:
     return manifest
 
 
-def screened(manifest: Path, registry_csv: Path, output_format: str) -> str:
+def screened(manifest: Path, registry_csv: Path, output_format: str, *more: str) -> str:
     result = runner.invoke(
-        app, ["screen", "--registry", str(registry_csv), "--manifest", str(manifest), "--format", output_format, *TODAY]
+        app,
+        [
+            "screen",
+            "--registry",
+            str(registry_csv),
+            "--manifest",
+            str(manifest),
+            "--format",
+            output_format,
+            *TODAY,
+            *more,
+        ],
     )
     assert result.exit_code == 1, result.stderr
     return result.stdout
@@ -78,7 +89,7 @@ def test_the_warning_reaches_every_format_without_a_name_or_a_number(tmp_path: P
     rows = list(csv.DictReader(io.StringIO(screened(manifest, registry_csv, "csv"))))
     warnings = {row["pax_id"]: row["warnings"] for row in rows if row["warnings"]}
     assert set(warnings) == {"6", "8", "10", "12"}
-    table = screened(manifest, registry_csv, "table")
+    table = screened(manifest, registry_csv, "table", "--all")  # the warned travellers are clear: listed with --all
     assert "the same passport number as line 9" in table
     for text in warnings.values():
         assert not any(name in text for _, _, name, _, _ in ROWS) and "P2000002" not in text

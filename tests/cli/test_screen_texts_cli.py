@@ -4,12 +4,14 @@ a near miss never called "no record", and what the verdict could be while checks
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from checkpoint.cli.app import app
+from checkpoint.mrz import format_td3
 
 runner = CliRunner()
 TODAY = ["--today", "2026-11-28"]
@@ -17,6 +19,19 @@ TODAY = ["--today", "2026-11-28"]
 WORKER = ["--name", "SITI AMINAH", "--dob", "1993-08-09", "--sex", "F"]
 STRANGER = ["--name", "BUDI HARTONO", "--dob", "1991-02-03", "--sex", "M"]
 WORK_TRIP = ["--destination", "KUL", "--visa-type", "work", "--format", "json"]
+#: The stranger's passport read off its MRZ: valid until 2031, so the passport's validity is decided.
+VALID_MRZ = [
+    "--mrz",
+    *format_td3(
+        primary="HARTONO",
+        secondary="BUDI",
+        document_number="C1111111",
+        nationality="IDN",
+        birth_date=date(1991, 2, 3),
+        sex="M",
+        expiry_date=date(2031, 2, 2),
+    ),
+]
 
 
 def screened(registry: Path, *args: str) -> dict:
@@ -77,12 +92,17 @@ def test_machine_formats_keep_english_keys_and_codes_and_speak_the_run_language(
     [
         # Nothing says whether the ticket is one way: to Phnom Penh that could be NP-002 and NP-010 (hold) …
         (["--destination", "PNH", "--visa-type", "tourist"], "clear", "hold"),
-        # … to Kuala Lumpur NP-010 and NP-011 (refer).
-        (["--destination", "KUL", "--visa-type", "tourist"], "clear", "refer"),
-        # A return date decides every rule: nothing is undecided, so nothing could be worse.
-        (["--destination", "PNH", "--visa-type", "tourist", "--return-date", "2026-12-05"], "clear", None),
-        # Undecided (NP-011, 15 points) but unable to change the verdict (50 + 15 is still refer): left out.
-        (["--destination", "KUL", "--visa-type", "work"], "refer", None),
+        # … to Kuala Lumpur NP-010 and NP-011, and without a typed expiry NP-016 (an expired passport): hold.
+        (["--destination", "KUL", "--visa-type", "tourist"], "clear", "hold"),
+        # A return date decides every trip rule; only the passport's validity (NP-016/NP-017, 50) is undecided.
+        (["--destination", "PNH", "--visa-type", "tourist", "--return-date", "2026-12-05"], "clear", "refer"),
+        # The passport from its MRZ, valid beyond the return: nothing is undecided, so nothing could be worse.
+        (["--destination", "PNH", "--visa-type", "tourist", "--return-date", "2026-12-05", *VALID_MRZ], "clear", None),
+        # A work visa without a record, everything else decided: refer, nothing could be worse …
+        (["--destination", "KUL", "--visa-type", "work", "--return-date", "2026-12-05", *VALID_MRZ], "refer", None),
+        # … while with nothing said of the ticket, NP-011 (15) and NP-017 (the passport ending before a return,
+        # 30) are undecided, and together could make it hold.
+        (["--destination", "KUL", "--visa-type", "work", *VALID_MRZ], "refer", "hold"),
     ],
 )
 def test_could_be_names_a_worse_verdict_while_checks_are_undecided(
@@ -107,4 +127,4 @@ def test_could_be_names_a_worse_verdict_while_checks_are_undecided(
     found = json.loads(result.stdout)
     assert (found["verdict"], found.get("could_be")) == (verdict, could_be)
     if could_be is not None:
-        assert found["unknown"] and list(found)[-2:] == ["could_be", "warnings"]
+        assert found["unknown"] and list(found)[-3:] == ["could_be", "warnings", "traveller"]

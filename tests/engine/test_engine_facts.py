@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from checkpoint.engine import build_facts
-from checkpoint.engine.facts import Facts, estimated_issue_date, one_way
+from checkpoint.engine import build_facts, default_pack_path, load_pack
+from checkpoint.engine.facts import FACT_COLUMNS, Facts, columns_lacking, estimated_issue_date, one_way
 from checkpoint.engine.pack import field_catalogue, fields_of
 from checkpoint.manifests import build_traveller
 from checkpoint.models import Candidate, Match, MatchOutcome, Traveller
@@ -221,3 +221,37 @@ def test_facts_from_rows_read_every_name_whether_or_not_every_row_holds_it(compl
     assert list(facts["age"]) == [30.0, None, 41.0 if complete else None]
     assert list(facts["one_way"]) == [True, False, None]
     assert len(Facts.from_rows([], ["sex", "age"])["age"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("expiry", "departure", "back", "expired", "before_return"),
+    [
+        (date(2025, 6, 30), date(2026, 11, 28), None, True, None),
+        (date(2026, 11, 28), date(2026, 11, 28), date(2026, 12, 5), False, True),  # valid on the day it ends
+        (date(2031, 6, 30), None, date(2026, 12, 5), False, False),  # the screening date stands for the departure
+        (None, date(2026, 11, 28), date(2026, 12, 5), None, None),
+    ],
+)
+def test_the_passport_validity_facts(
+    expiry: date | None, departure: date | None, back: date | None, expired: bool | None, before_return: bool | None
+) -> None:
+    facts = facts_of(traveller(passport_expiry=expiry, departure_date=departure, return_date=back))
+    assert (facts["passport_expired"], facts["passport_expires_before_return"]) == (expired, before_return)
+
+
+@pytest.mark.parametrize(("failed", "fact"), [(True, True), (False, False), (None, False)])
+def test_mrz_check_failed_is_false_without_an_mrz(failed: bool | None, fact: bool) -> None:
+    assert facts_of(traveller(mrz_check_failed=failed))["mrz_check_failed"] is fact
+
+
+def test_columns_lacking_names_each_missing_column_with_the_rules_it_leaves_undecided() -> None:
+    pack = load_pack(default_pack_path())
+    everything = {
+        field for alternatives in FACT_COLUMNS.values() for alternative in alternatives for field in alternative
+    }
+    assert columns_lacking(pack, everything) == {}
+    lacking = columns_lacking(pack, everything - {"date_of_birth", "passport_issue_date", "passport_expiry"})
+    assert lacking["date_of_birth"] == ("NP-008", "NP-010")
+    assert lacking["passport_expiry"] == ("NP-016", "NP-017")
+    assert lacking["passport_issue_date/passport_expiry"] == ("NP-011",)  # either column would do
+    assert "visa_type" not in lacking and "nationality" not in lacking  # foreign_national is never missing

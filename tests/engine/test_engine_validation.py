@@ -459,3 +459,22 @@ def test_every_group_rule_mistake_is_reported_in_one_pass(check_pack, rule) -> N
     extra = {"scope": "group", "members": "{field: one_wya, is: true}", "lands_on": "all"}
     problems = check_pack(rule("G-001", "{field: age, gt: 1}", extra=extra))
     assert codes(problems) == ["E102", "E202", "E104", "E214"]
+
+
+def test_the_registry_age_limit_is_read_from_the_policy(write_pack) -> None:
+    text = (FIXTURES / "engine_minimal_pack.yaml").read_text("utf-8")
+    pack, problems = read_pack(
+        write_pack({"pack.yaml": text.replace("hold_at: 70", "hold_at: 70\n  registry_max_age_days: 5")})
+    )
+    assert problems == [] and pack is not None and pack.policy.registry_max_age_days == 5
+    pack, _ = read_pack(write_pack({"pack.yaml": text}))
+    assert pack is not None and pack.policy.registry_max_age_days is None  # optional: no warning then
+    assert load_pack(default_pack_path()).policy.registry_max_age_days == 7
+
+
+@pytest.mark.parametrize(("value", "code", "message"), [("0", "E301", "1 or more"), ("week", "E103", "whole number")])
+def test_a_wrong_registry_age_limit(write_pack, value: str, code: str, message: str) -> None:
+    text = (FIXTURES / "engine_minimal_pack.yaml").read_text("utf-8")
+    text = text.replace("hold_at: 70", f"hold_at: 70\n  registry_max_age_days: {value}")
+    _, problems = read_pack(write_pack({"pack.yaml": text}))
+    assert message in only(problems, code).message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -9,9 +10,11 @@ import pandas as pd
 import pytest
 
 from checkpoint.errors import InputDataError
+from checkpoint.i18n import set_language
 from checkpoint.manifests import build_traveller, travellers_from_table
 from checkpoint.manifests.travellers import MAX_CELL_CHARS
 from checkpoint.models import Traveller
+from checkpoint.nik import NikProblem, parse_nik
 from checkpoint.sources import RawTable
 
 TODAY = date(2026, 11, 28)
@@ -333,3 +336,44 @@ class TestOverlongCells:
         ]
         assert [replace(t, warnings=()) for t in read] == [replace(t, warnings=()) for t in alone]
         assert read[3].warnings[0].startswith("line 5: full_name is 201 characters long")
+
+
+class TestIndonesian:
+    """`--lang id`: every warning on a traveller, and the place of its row, in Bahasa Indonesia."""
+
+    @pytest.fixture
+    def indonesian(self) -> Iterator[None]:
+        set_language("id")
+        yield
+        set_language("en")
+
+    @pytest.mark.usefixtures("indonesian")
+    def test_row_warnings_and_places(self) -> None:
+        raw = table(
+            ["full_name", "date_of_birth", "sex", "nik", "passport_number"],
+            ["SITI AMINAH", "31/02/1990", "X", "12345", "C1234567"],
+            ["SITI AMINAH", "17/05/1990", "F", None, "C1234567"],
+        )
+        first, second = travellers_from_table(raw, today=TODAY)
+        assert first.warnings == (
+            "baris 2: jenis kelamin 'X' bukan M atau F; dianggap tidak ada",
+            "baris 2: tanggal lahir '31/02/1990' bukan tanggal yang ada di kalender; dianggap tidak ada",
+            "baris 2: NIK tidak 16 digit; dianggap tidak ada",
+            "baris 2: nomor paspor sama dengan baris 3; satu orang tercatat dua kali? "
+            "Aturan rombongan menghitungnya sekali",
+        )
+        assert second.warnings == (
+            "baris 3: nomor paspor sama dengan baris 2; satu orang tercatat dua kali? "
+            "Aturan rombongan menghitungnya sekali",
+        )
+
+    @pytest.mark.usefixtures("indonesian")
+    def test_no_key_column(self) -> None:
+        with pytest.raises(InputDataError, match="tidak punya kolom nama atau nomor paspor"):
+            travellers_from_table(table(["flight"], ["OD 305"]), today=TODAY)
+
+    @pytest.mark.usefixtures("indonesian")
+    def test_nik_problem(self) -> None:
+        problem = parse_nik("9901011705900001", today=TODAY)
+        assert isinstance(problem, NikProblem)
+        assert problem.reason == "kode provinsi NIK 99 bukan kode provinsi Indonesia."

@@ -9,6 +9,7 @@ import pytest
 
 from checkpoint.errors import InputDataError
 from checkpoint.mrz import MrzProblem, MrzResult, format_td3, parse_td3
+from checkpoint.mrz.td3 import failed_checks
 
 TODAY = date(2025, 6, 1)
 LINE1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -463,3 +464,30 @@ def test_format_td3_rejects_what_an_mrz_cannot_hold() -> None:
         format_td3(**{**fields, "primary": "BJÖRK"})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="sex"):
         format_td3(**{**fields, "sex": "W"})  # type: ignore[arg-type]
+
+
+class TestFailedChecks:
+    """`failed_checks`: which check digits do not hold as read, for the fact `mrz_check_failed`."""
+
+    LINES = format_td3(
+        primary="AMINAH",
+        secondary="SITI",
+        document_number="C1234567",
+        nationality="IDN",
+        birth_date=date(1990, 5, 17),
+        sex="F",
+        expiry_date=date(2030, 1, 1),
+    )
+
+    def test_a_valid_mrz_fails_nothing(self) -> None:
+        assert failed_checks(*self.LINES) == ()
+
+    def test_an_altered_birth_date_fails_its_digit_and_the_composite(self) -> None:
+        line1, line2 = self.LINES
+        altered = line2[:13] + "9105" + line2[17:]
+        assert failed_checks(line1, altered) == ("birth_date", "composite")
+
+    def test_letters_in_digit_places_read_as_digits_still_hold(self) -> None:
+        line1, line2 = self.LINES
+        misread = line2[:13] + line2[13:19].replace("0", "O") + line2[19:]
+        assert failed_checks(line1, misread) == ()

@@ -44,8 +44,10 @@ def test_a_crash_while_moving_the_pointer_keeps_the_previous_snapshot(
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", crash_on_pointer)
+    newer = tmp_path / "newer.csv"  # another export: the same one would not be stored again
+    newer.write_text(registry_csv.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):
-        import_registry(registry_csv, store, today=today)
+        import_registry(newer, store, today=today)
     monkeypatch.setattr(os, "replace", real_replace)
     assert store_info(store).snapshot_id == first.info.snapshot_id
     assert open_registry(None, store, today=today).size == 7
@@ -60,7 +62,7 @@ def test_no_store_is_a_configuration_error_saying_how_to_import(tmp_path: Path, 
 def test_a_registry_file_is_prepared_on_the_fly(registry_csv: Path, tmp_path: Path, today: date) -> None:
     registry = open_registry(registry_csv, tmp_path / "unused", today=today)
     assert registry.size == 7
-    assert registry.notes and "3 registry row(s)" in registry.notes[0]
+    assert registry.notes and "3 registry rows" in registry.notes[0]
 
 
 def test_a_snapshot_file_is_used_as_it_is(registry_csv: Path, tmp_path: Path, today: date) -> None:

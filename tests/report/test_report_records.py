@@ -7,7 +7,7 @@ from dataclasses import replace
 from checkpoint.models import Candidate, Match, MatchOutcome, ScreeningResult, Traveller, Verdict
 from checkpoint.report import result_to_dict, result_warnings
 
-SPEC_KEYS = ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings"]
+SPEC_KEYS = ["pax_id", "verdict", "risk_score", "match", "candidates", "hits", "unknown", "warnings", "traveller"]
 
 
 def test_keys_are_exactly_the_spec_keys_in_order(sample_results: list[ScreeningResult]) -> None:
@@ -25,6 +25,18 @@ def test_clear_unmatched_traveller_has_null_match_and_empty_lists(sample_results
         "hits": [],
         "unknown": [],
         "warnings": [],
+        "traveller": {
+            "full_name": "SITI AMINAH",
+            "sex": "F",
+            "date_of_birth": "1991-03-14",
+            "nationality": None,
+            "passport_number": "C1234567",
+            "destination": "SGP",
+            "flight": None,
+            "port": None,
+            "booking_ref": None,
+            "group_code": None,
+        },
     }
 
 
@@ -62,7 +74,7 @@ def test_could_be_is_present_only_while_undecided_checks_could_make_it_worse(
     worse = replace(undecided, could_be=Verdict.HOLD)
     record = result_to_dict(worse)
     assert record["could_be"] == "hold"
-    assert list(record) == [*SPEC_KEYS[:-1], "could_be", "warnings"]
+    assert list(record) == [*SPEC_KEYS[:-2], "could_be", "warnings", "traveller"]
     # Without an undecided check, or no worse than the verdict, there is nothing it could be.
     assert "could_be" not in result_to_dict(replace(worse, unknown=()))
     assert "could_be" not in result_to_dict(replace(worse, verdict=Verdict.HOLD))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
 from checkpoint.models import Hit, Match, MatchOutcome, ScreeningResult, Traveller, Verdict
-from checkpoint.report import TableWriter
+from checkpoint.report import Batch, TableWriter
 from checkpoint.report.table import hits_by_severity, match_doubts
 
 ANSI = re.compile(r"\x1b\[")
@@ -23,9 +24,9 @@ class TerminalStream(io.StringIO):
         return True
 
 
-def plain(results: list[ScreeningResult]) -> str:
+def plain(results: list[ScreeningResult], *, list_clear: bool = False) -> str:
     stream = io.StringIO()
-    TableWriter().write(results, stream)
+    TableWriter().write(Batch(results, list_clear=list_clear), stream)
     return stream.getvalue()
 
 
@@ -50,7 +51,7 @@ def test_lines_fit_80_columns(sample_results: list[ScreeningResult], monkeypatch
 
 
 def test_reasons_wrap_without_truncation(sample_results: list[ScreeningResult]) -> None:
-    text = plain(sample_results)
+    text = plain(sample_results, list_clear=True)
     assert "…" not in text
     flowing = " ".join(words(text))
     for result in sample_results:
@@ -59,15 +60,35 @@ def test_reasons_wrap_without_truncation(sample_results: list[ScreeningResult]) 
                 assert word in flowing
 
 
-def test_rows_follow_input_order_and_summary_counts_verdicts(sample_results: list[ScreeningResult]) -> None:
+def test_travellers_needing_action_come_first_then_a_count_of_the_clear(sample_results: list[ScreeningResult]) -> None:
     text = plain(sample_results)
-    positions = [text.index(f"pax {result.pax_id.splitlines()[0][:3]}") for result in sample_results[:6]]
+    # hold 23 (risk 130); refer 17 (45), =HYPERLINK (10, its id folded onto the next line), 5 (0); then the clear
+    # travellers with a warning (never a silent clear); the rest counted
+    positions = [text.index(f"pax {pax}") for pax in ("23", "17", "   ", "5 ")]
     assert positions == sorted(positions)
-    assert text.rstrip("\n").splitlines()[-1] == "8 travellers: hold 1, refer 3, clear 4"
+    noted = [result for result in sample_results if result.verdict is Verdict.CLEAR and result.warnings]
+    quiet = [result for result in sample_results if result.verdict is Verdict.CLEAR and not result.warnings]
+    assert noted and quiet
+    for result in noted:
+        assert text.index(f"pax {result.traveller.pax_id}") > positions[-1]
+    for result in quiet:
+        assert f"pax {result.traveller.pax_id} " not in text and f"pax {result.traveller.pax_id}\n" not in text
+    lines = text.splitlines()
+    closing = lines.index(f"{len(quiet)} more travellers are clear with nothing to note (--all lists them too).")
+    assert lines[closing + 1] == "8 travellers: hold 1, refer 3, clear 4"
+    assert "Rules most hit" in lines
+
+
+def test_all_lists_the_clear_travellers_after_those_needing_action(sample_results: list[ScreeningResult]) -> None:
+    text = plain(sample_results, list_clear=True)
+    # the clear ones highest risk first (6 has risk 5), then in input order
+    positions = [text.index(f"pax {pax}") for pax in ("23", "17", "   ", "5 ", "6,", "1 ", "31", "+8")]
+    assert positions == sorted(positions)
+    assert "more travellers are clear" not in text
 
 
 def test_verdicts_reasons_unknowns_and_warnings_are_shown(sample_results: list[ScreeningResult]) -> None:
-    text = plain(sample_results)
+    text = plain(sample_results, list_clear=True)
     for verdict in ("HOLD", "REFER", "CLEAR"):
         assert verdict in text
     assert "SP2MI-000123 (0.97)" in text
@@ -110,7 +131,7 @@ def test_terminal_output_is_coloured(sample_results: list[ScreeningResult], monk
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     stream = TerminalStream()
-    TableWriter().write(sample_results, stream)
+    TableWriter().write(Batch(sample_results, list_clear=True), stream)
     text = stream.getvalue()
     assert "\x1b[1;97;41m HOLD " in text or "\x1b[1;37;41m HOLD " in text  # bold white on red
     assert "\x1b[30;43m REFER " in text  # black on yellow
@@ -123,7 +144,7 @@ def test_no_color_removes_colour_on_a_terminal(
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")
     stream = TerminalStream()
-    TableWriter().write(sample_results, stream)
+    TableWriter().write(Batch(sample_results, list_clear=True), stream)
     colour_codes = re.findall(r"\x1b\[[0-9;]*(?:3[0-9]|4[0-9]|9[0-7])[0-9;]*m", stream.getvalue())
     assert colour_codes == []
     assert "HOLD" in stream.getvalue()
@@ -170,3 +191,14 @@ def test_a_match_shows_what_did_not_agree() -> None:
         outcome=MatchOutcome(match=Match("SP2MI-000042", 0.97, "name_dob", fields)),
     )
     assert "birth date one digit off, other passport number" in " ".join(words(plain([result])))
+
+
+def test_summary_lines_wrap_under_their_text_without_trailing_padding(sample_results: list[ScreeningResult]) -> None:
+    long_title = "A rule title long enough to need more than one line of an eighty-column table to be read whole"
+    flagged = [replace(r, hits=(Hit("NP-099", long_title, "high", 50, "e"),)) for r in sample_results[1:3]]
+    text = plain(flagged)
+    lines = text.splitlines()
+    start = lines.index("Rules most hit")
+    assert lines[start + 1].startswith("• NP-099 A rule title long enough")
+    assert lines[start + 2].startswith("  ") and lines[start + 2].endswith("2 travellers")
+    assert not [line for line in lines if line != line.rstrip()]

@@ -371,3 +371,40 @@ def test_travellers_from_a_garbled_paxlst_keep_every_row_with_warnings() -> None
     assert len(travellers) == 3
     assert travellers[2].date_of_birth is None
     assert any("date_of_birth" in warning for warning in travellers[2].warnings)
+
+
+# -- PAXLST as it travels: Type-B envelopes, several interchanges, a list in parts (issue 16) -----------------
+
+
+def test_a_list_in_two_teletype_messages_and_two_parts_is_one_manifest() -> None:
+    """Two Type-B messages (address, origin and identifier lines, SOH/STX/ETX, NNNN), each its own UNA…UNZ,
+    the list's parts `01:C` and `02:F`, one segment per CR LF line: three passengers, one note."""
+    table = read_table(FIXTURES / "teletype_two_parts.txt")
+    assert table.height == 3
+    assert table.columns[COLUMNS.index("passport_number")] == ["C4455667", "C7788990", "C1112223"]
+    assert table.notes == (
+        "teletype_two_parts.txt: read as one manifest: 2 Type-B teletype envelope(s) (address and origin lines) "
+        "set aside; 2 PAXLST message(s) in 2 interchange(s); the list comes in 2 part(s) (01, 02), the last "
+        "marked final",
+    )
+
+
+def test_a_part_not_marked_final_is_said(tmp_path: Path) -> None:
+    text = (FIXTURES / "teletype_two_parts.txt").read_bytes().decode("latin-1")
+    first = text[: text.index("NNNN")].rsplit("\x01QN CGKIMXH\r\n", 1)[0]  # the first message alone
+    path = tmp_path / "first_part_only.txt"
+    path.write_bytes(first.encode("latin-1"))
+    table = read_table(path)
+    assert table.height == 2
+    assert table.notes == (
+        "first_part_only.txt: read as one manifest: 1 Type-B teletype envelope(s) (address and origin lines) "
+        "set aside; the list comes in 1 part(s) (01) and none ends it as final: a part may be missing; ask the "
+        "sender",
+    )
+
+
+def test_a_teletype_envelope_is_recognised_whatever_the_extension(tmp_path: Path) -> None:
+    path = tmp_path / "from_the_airline.dat"
+    shutil.copyfile(FIXTURES / "teletype_two_parts.txt", path)
+    assert read_table(path).height == 3
+    assert not PaxlstReader().detect(tmp_path / "x.csv", b"QN CGKIMXH\r\nfull_name,passport_number\r\n")
