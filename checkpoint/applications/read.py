@@ -15,6 +15,7 @@ from checkpoint.errors import InputDataError
 from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.i18n import text
 from checkpoint.models import Traveller
+from checkpoint.registry.recommendations import RecommendationBook
 from checkpoint.sources import RawTable, read_table
 from checkpoint.sources.interface import place
 
@@ -27,20 +28,33 @@ def application_pack_path() -> Path:
     return default_pack_path() / APPLICATION_PACK
 
 
-def open_applications(path: Path, *, today: date) -> ApplicationRows:
+def open_applications(path: Path, *, today: date, recommendations: RecommendationBook | None = None) -> ApplicationRows:
     """A file's applications, ready to be screened; InputDataError when the file is unreadable, lacks a
-    required column or holds no application."""
-    rows = ApplicationRows(read_table(path), today=today)
+    required column or holds no application. `recommendations`: the store's, to check those presented."""
+    rows = ApplicationRows(read_table(path), today=today, recommendations=recommendations)
     if not len(rows):
         raise InputDataError(text("application.no_rows", file=path.name))
     return rows
 
 
+def with_recommendation(application: Traveller, book: RecommendationBook, today: date) -> Traveller:
+    """The application with what the store's recommendations say of the one it presents (`application.*`)."""
+    held = dict(application.application)
+    found = book.facts(
+        held.get("recommendation_id"),  # type: ignore[arg-type]
+        nik=application.nik,
+        destination=application.destination,
+        on=today,
+    )
+    return replace(application, application=(*application.application, *found.items())) if found else application
+
+
 class ApplicationRows:
     """An applications table, turned into travellers a run of rows at a time (as `ManifestRows`)."""
 
-    def __init__(self, raw: RawTable, *, today: date) -> None:
+    def __init__(self, raw: RawTable, *, today: date, recommendations: RecommendationBook | None = None) -> None:
         """Resolve the columns; InputDataError naming every required column the table lacks."""
+        self.recommendations = recommendations
         found = resolve_headers(list(raw.headers), APPLICATION_COLUMNS)
         lacking = [name for name in REQUIRED_COLUMNS if name not in found]
         if lacking:
@@ -83,6 +97,8 @@ class ApplicationRows:
                     today=self.today,
                     columns=present,
                 )
+                if self.recommendations is not None:
+                    application = with_recommendation(application, self.recommendations, self.today)
                 if application.warnings:
                     where = place(unit, lines[position])
                     warnings = tuple(text("manifest.at", place=where, warning=w) for w in application.warnings)

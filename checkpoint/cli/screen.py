@@ -106,9 +106,16 @@ def screen_command(
     with terminal_progress(quiet=quiet, verbose=verbose) as progress:
         store = open_registry(registry, registry_store_dir(), today=screening_date, progress=progress)
         if applications is not None:  # the passport office's pack unless --rules says otherwise
+            from checkpoint.registry.recommendations import open_recommendations
+
+            book = (
+                open_recommendations(registry or registry_store_dir())
+                if registry is None or registry.is_dir()
+                else None
+            )
             run = pipeline.screen_applications(
                 applications, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers,
-                on_wait=say_wait, progress=progress,
+                on_wait=say_wait, progress=progress, recommendations=book,
             )  # fmt: skip
         elif manifest is not None:
             run = pipeline.screen_manifest(

@@ -29,6 +29,7 @@ from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.processes import start_shares, usable_cores
 from checkpoint.progress import SILENT, Progress
 from checkpoint.registry import Registry
+from checkpoint.registry.recommendations import RecommendationBook
 
 #: The catalog key of the warning on a traveller whose row cannot be looked up in the registry.
 UNSCREENABLE = "pipeline.unscreenable"
@@ -200,13 +201,15 @@ def screen_applications(
     workers: int | None = None,
     on_wait: Callable[[float], object] | None = None,
     progress: Progress = SILENT,
+    recommendations: RecommendationBook | None = None,
 ) -> ScreeningRun:
     """Screen a file of passport applications (SPEC §3.2) as `screen_manifest` screens a manifest, against
-    the pack at `rules` (default: the passport office's, `rules/passport-office/`)."""
+    the pack at `rules` (default: the passport office's, `rules/passport-office/`); the recommendations presented
+    are checked against `recommendations` (the store's) when given."""
     from checkpoint.applications import application_pack_path, open_applications
 
     with progress.phase(text("progress.reading", file=path.name)):
-        rows = open_applications(path, today=today)
+        rows = open_applications(path, today=today, recommendations=recommendations)
     return _screen(
         rows,
         registry,
