@@ -130,7 +130,7 @@ class RecommendationBook:
         self, recommendation_id: str | None, *, nik: str | None, destination: str | None, on: date
     ) -> dict[str, bool]:
         """What the book says of a recommendation presented: `recommendation_valid` (known, the applicant's NIK,
-        issued by `on` and not expired) and `recommendation_destination_agrees` (for the destination applied
+        issued by `on` and not expired) and `recommendation_agrees` (for the destination applied
         for; left out when either is unknown). Nothing when no id was presented."""
         if recommendation_id is None:
             return {}
@@ -144,7 +144,7 @@ class RecommendationBook:
         facts = {"recommendation_valid": bool(valid)}
         country = found.get("destination_country")
         if country and destination:
-            facts["recommendation_destination_agrees"] = country == destination
+            facts["recommendation_agrees"] = country == destination
         return facts
 
 

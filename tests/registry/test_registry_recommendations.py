@@ -47,7 +47,7 @@ def test_recommendations_go_into_the_store_with_their_source_and_export_date(tmp
     on = date(2026, 11, 28)
     assert book.facts("REK-3201-0001", nik="3201015705900001", destination="MYS", on=on) == {
         "recommendation_valid": True,
-        "recommendation_destination_agrees": True,
+        "recommendation_agrees": True,
     }
     assert (
         book.facts("REK-3201-0001", nik="3201011203880002", destination="MYS", on=on)["recommendation_valid"] is False
