@@ -25,7 +25,12 @@ it undecided. The interviewing officer's findings (`stated_work_intent`, `trip_e
 """
 
 from checkpoint.applications.build import APPLICATION_COLUMNS, REQUIRED_COLUMNS, build_application
-from checkpoint.applications.read import ApplicationRows, application_pack_path, open_applications
+from checkpoint.applications.read import (
+    ApplicationRows,
+    application_pack_path,
+    open_applications,
+    with_recommendation,
+)
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -34,4 +39,5 @@ __all__ = [
     "application_pack_path",
     "build_application",
     "open_applications",
+    "with_recommendation",
 ]

@@ -107,9 +107,13 @@ def desk_command(
     with terminal_progress(quiet=quiet, verbose=verbose) as progress:  # an export given with --registry
         store = open_registry(registry, registry_store_dir(), today=screening_date, progress=progress)
     office = at is ControlPoint.PASSPORT_OFFICE
+    book = None
     if office:
         from checkpoint.applications import application_pack_path
+        from checkpoint.registry.recommendations import open_recommendations
 
+        if registry is None or registry.is_dir():  # the store's recommendations, beside its records
+            book = open_recommendations(registry or registry_store_dir())
     pack = load_pack(rules or (application_pack_path() if office else default_pack_path()))
     desk = Desk(
         store,
@@ -121,6 +125,7 @@ def desk_command(
         context=context,
         on_wait=_waiting,
         at=at.value,
+        recommendations=book,
     )
     session = _Session(desk, interactive=interactive, jsonl=chosen is DeskFormat.JSONL)
     session.start(time.perf_counter() - started)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from checkpoint import pipeline
-from checkpoint.applications import build_application
+from checkpoint.applications import build_application, with_recommendation
 from checkpoint.audit import AuditLog
 from checkpoint.desk.context import TripContext
 from checkpoint.desk.counter import next_pax_id
@@ -25,6 +25,7 @@ from checkpoint.errors import InputDataError
 from checkpoint.manifests.typed import typed_problem
 from checkpoint.models import ScreeningResult
 from checkpoint.registry import Registry
+from checkpoint.registry.recommendations import RecommendationBook
 
 #: The fields an officer may type (`nama=…; lahir=…`), by the names they may use, in both languages.
 TYPED_FIELDS = {
@@ -147,9 +148,12 @@ class Desk:
         context: TripContext | None = None,
         on_wait: Callable[[float], object] | None = None,
         at: str = BORDER,
+        recommendations: RecommendationBook | None = None,
     ) -> None:
-        """`at`: the control point, BORDER (passports and trips) or PASSPORT_OFFICE (applications typed)."""
+        """`at`: the control point, BORDER (passports and trips) or PASSPORT_OFFICE (applications typed);
+        `recommendations`: the store's, to check those an applicant presents."""
         self.at = at
+        self.recommendations = recommendations
         self.registry = registry
         self.pack = pack
         self.audit_log = audit_log
@@ -219,6 +223,8 @@ class Desk:
         pax_id = pax_id or next_pax_id(self.counters, self.officer.post, self.today)
         if self.at == PASSPORT_OFFICE:  # every document not typed was not presented (`APPLICATION_FIELDS`)
             traveller = build_application({**typed, "application_id": pax_id}, row=1, today=self.today)
+            if self.recommendations is not None:
+                traveller = with_recommendation(traveller, self.recommendations, self.today)
         else:
             cells = {**self.context.cells(), **typed, "pax_id": pax_id}
             traveller = pipeline.desk_traveller(cells, today=self.today, mrz=mrz)

@@ -67,3 +67,34 @@ def test_the_officer_reads_why_and_what_to_ask_and_postpones_in_bahasa_indonesia
     session.sendline("keluar")
     session.expect("Sesi selesai: 1 penumpang diperiksa, 1 keputusan")
     session.expect(pexpect.EOF)
+
+
+def test_a_presented_recommendation_is_checked_against_the_store(tmp_path: Path, checkpoint_home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from checkpoint.cli.app import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["registry", "import", str(REGISTRY), "--today", "2026-11-28"]).exit_code == 0
+    letters = tmp_path / "rekomendasi_2026-11-27.csv"
+    letters.write_text(
+        "recommendation_id,nik,destination_country,issued_on,valid_until\n"
+        "REK-3201-0002,3201011203880002,MYS,2026-11-01,2027-05-01\n",
+        encoding="utf-8",
+    )
+    imported = runner.invoke(
+        app, ["registry", "import", str(letters), "--kind", "recommendations", "--today", "2026-11-28"]
+    )
+    assert imported.exit_code == 0, imported.stderr
+    typed = [f"{UNREGISTERED_WORKER}; rekomendasi=REK-3201-0002", f"{UNREGISTERED_WORKER}; rekomendasi=REK-PALSU-1"]
+    arguments = [a for a in command() if a not in ("--registry", str(REGISTRY))]
+    done = subprocess.run(
+        [sys.executable, *arguments],
+        input="\n".join(typed) + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHECKPOINT_HOME": str(checkpoint_home)},
+    )
+    assert done.returncode == 0, done.stderr
+    objects = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [[hit["rule"] for hit in item["hits"]] for item in objects] == [[], ["PO-006"]]
