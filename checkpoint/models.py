@@ -3,6 +3,8 @@
 Glossary (one word, one meaning, everywhere in the code):
 
 - **traveller**: one person about to depart, from the desk (typed or MRZ) or from a manifest row.
+- **application**: a passport application at the passport office (SPEC §4.3), screened as a traveller whose
+  `application` holds the application's own facts (`checkpoint.applications`).
 - **manifest**: a list of travellers (airline API/PNR list, ferry list, agent's group list).
 - **record**: one placement record in the registry (SISKOP2MI / SIAPkerja proxy, SPEC §4.1).
 - **registry**: the columnar table of records, normalised once per snapshot.
@@ -151,6 +153,9 @@ class Traveller:
     #: Whether a check digit of the passport's MRZ failed (None: no MRZ was read, as in a manifest).
     mrz_check_failed: bool | None = None
     warnings: tuple[str, ...] = ()
+    #: A passport application's own facts (`application.*` in engine/fields.csv), by name without the prefix;
+    #: empty for a departing traveller.
+    application: tuple[tuple[str, object], ...] = ()
 
     @property
     def screenable(self) -> bool:

@@ -35,6 +35,13 @@ EXAMPLE = (
 Opt = typer.Option
 
 
+class ControlPoint(StrEnum):
+    """Where the desk stands: the border post (passports, trips) or the passport office (applications, SPEC §3.2)."""
+
+    BORDER = "border"
+    PASSPORT_OFFICE = "passport-office"
+
+
 class DeskFormat(StrEnum):
     """How each traveller is shown: a panel for the officer, or SPEC §5 JSON Lines for a program."""
 
@@ -59,6 +66,7 @@ def desk_command(
         DeskFormat | None,
         Opt("--format", help=help_text("desk.option_help.format")),
     ] = None,
+    at: Annotated[ControlPoint, Opt("--at", help=help_text("desk.option_help.at"))] = ControlPoint.BORDER,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
     lang: LangOption = None,
@@ -98,7 +106,15 @@ def desk_command(
     started = time.perf_counter()
     with terminal_progress(quiet=quiet, verbose=verbose) as progress:  # an export given with --registry
         store = open_registry(registry, registry_store_dir(), today=screening_date, progress=progress)
-    pack = load_pack(rules or default_pack_path())
+    office = at is ControlPoint.PASSPORT_OFFICE
+    book = None
+    if office:
+        from checkpoint.applications import application_pack_path
+        from checkpoint.registry.recommendations import open_recommendations
+
+        if registry is None or registry.is_dir():  # the store's recommendations, beside its records
+            book = open_recommendations(registry or registry_store_dir())
+    pack = load_pack(rules or (application_pack_path() if office else default_pack_path()))
     desk = Desk(
         store,
         pack,
@@ -108,6 +124,8 @@ def desk_command(
         counters=home_dir() / "desk",
         context=context,
         on_wait=_waiting,
+        at=at.value,
+        recommendations=book,
     )
     session = _Session(desk, interactive=interactive, jsonl=chosen is DeskFormat.JSONL)
     session.start(time.perf_counter() - started)
@@ -153,7 +171,7 @@ class _Session:
             self.screen.print(f"! {note}", style="yellow")
         self._show_context()
         if self.interactive:
-            self.screen.print(text("desk.help"), style="dim")
+            self.screen.print(text(self._key("help")), style="dim")
 
     def run(self, lines: TextIO) -> None:
         """Read until `exit`, end of input or Ctrl-C, then say what the session did."""
@@ -186,7 +204,7 @@ class _Session:
 
     def _read(self, lines: TextIO, second_line: bool) -> str | None:
         if self.interactive:
-            prompt = "desk.prompt.decision" if self.awaiting_decision else "desk.prompt.next"
+            prompt = "desk.prompt.decision" if self.awaiting_decision else self._key("prompt.next")
             if second_line:
                 prompt = "desk.prompt.second_line"
             self.screen.print(text(prompt), style="bold", end="")
@@ -229,7 +247,7 @@ class _Session:
             if not self._decision(argument, command=True):
                 self._say(text("desk.decision.unknown", answer=argument[:20]), style="yellow")
         elif word in ("bantuan", "help"):
-            self.screen.print(text("desk.help"))
+            self.screen.print(text(self._key("help")))
         else:
             self._say(text("desk.command.unknown", word=word[:20]), style="yellow")
 
@@ -290,6 +308,12 @@ class _Session:
             ),
             style="cyan",
         )
+
+    def _key(self, name: str) -> str:
+        """The catalog key of a desk text, the passport office's own where it has one (`desk.office.*`)."""
+        from checkpoint.desk.session import PASSPORT_OFFICE
+
+        return f"desk.office.{name}" if self.desk.at == PASSPORT_OFFICE else f"desk.{name}"
 
     def _say(self, sentence: str, style: str = "") -> None:
         self.screen.print(sentence, style=style)

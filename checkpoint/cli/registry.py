@@ -28,6 +28,14 @@ registry_app = typer.Typer(help=help_text("registry.help.group"), no_args_is_hel
 #: holds the two equal).
 MAX_SHRINK_PERCENT = 10.0
 
+
+class ExportKind(StrEnum):
+    """What an export holds: placement records, or Disnaker passport recommendations (SPEC §4.1)."""
+
+    RECORDS = "records"
+    RECOMMENDATIONS = "recommendations"
+
+
 StoreOption = Annotated[Path | None, typer.Option("--store", help=help_text("registry.help.store"), show_default=False)]
 
 
@@ -46,6 +54,7 @@ def import_command(
     ] = MAX_SHRINK_PERCENT,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
+    kind: Annotated[ExportKind, typer.Option("--kind", help=help_text("registry.help.kind"))] = ExportKind.RECORDS,
     lang: LangOption = None,
 ) -> None:
     """Import a registry export as the new current snapshot (the previous one stays usable on failure)."""
@@ -54,6 +63,9 @@ def import_command(
 
     when = parse_today(today)
     exported = _exported_at(exported_at, when)
+    if kind is ExportKind.RECOMMENDATIONS:
+        _import_recommendations(source, store or registry_store_dir(), today=when, exported_at=exported)
+        return
     try:
         with terminal_progress(quiet=quiet, verbose=verbose) as progress:
             report = import_registry(
@@ -82,6 +94,19 @@ def import_command(
     if not quiet:
         for note in report.notes:
             typer.echo(text("cli.note", note=note), err=True)
+
+
+def _import_recommendations(source: Path, store: Path, *, today: date, exported_at: date | None) -> None:
+    """`registry import --kind recommendations`: the Disnaker letters into the same store (SPEC §4.1)."""
+    from checkpoint.registry.recommendations import import_recommendations
+
+    done = import_recommendations(source, store, today=today, exported_at=exported_at)
+    said = text(
+        "registry.recommendations.done", count=done.count, file=done.source, exported=done.exported_at, path=done.path
+    )
+    typer.echo(said)
+    if done.rejected:
+        typer.echo(text("registry.recommendations.rejected", count=done.rejected), err=True)
 
 
 def _exported_at(value: str | None, today: date) -> date | None:

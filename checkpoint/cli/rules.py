@@ -37,9 +37,13 @@ def check_command(
 ) -> None:
     """Print every problem of the pack, then whether it can be used (exit 4 when not)."""
     from checkpoint.engine import default_pack_path, read_pack  # the engine: loaded when a command runs
+    from checkpoint.engine.profiling import profiling_problems
 
     path = pack or default_pack_path()
     loaded, problems = read_pack(path)
+    if loaded is not None:
+        problems = profiling_problems(loaded)  # SPEC §6: a pack that profiles is not used
+        loaded = None if problems else loaded
     for problem in problems:
         typer.echo(str(problem))
         if verbose and problem.detail:

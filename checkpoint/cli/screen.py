@@ -30,6 +30,7 @@ Opt = typer.Option
 
 def screen_command(
     manifest: Annotated[Path | None, Opt("--manifest", help=help_text("screen.help.manifest"))] = None,
+    applications: Annotated[Path | None, Opt("--applications", help=help_text("screen.help.applications"))] = None,
     registry: Annotated[Path | None, Opt("--registry", help=help_text("screen.help.registry"))] = None,
     rules: Annotated[Path | None, Opt("--rules", help=help_text("screen.help.rules"))] = None,
     name: Annotated[str | None, Opt("--name", help=help_text("screen.help.name"))] = None,
@@ -83,9 +84,11 @@ def screen_command(
         "port": port,
     }
     given = [option for option, value in desk.items() if value is not None]
+    if applications is not None and (manifest is not None or given or mrz):
+        raise UsageError(text("screen.applications_alone"))
     if manifest is not None and (given or mrz):
         raise UsageError(text("screen.both_inputs"))
-    if manifest is None and not (name or passport or mrz):
+    if manifest is None and applications is None and not (name or passport or mrz):
         raise UsageError(text("screen.no_input"))
     screening_date = parse_today(today)
     refuse_unreadable(desk, _OPTIONS, today=screening_date)  # exit 2: a typed value is never taken as missing
@@ -96,13 +99,25 @@ def screen_command(
     from checkpoint.registry import open_registry
 
     if output is not None:  # before anything is screened and logged
-        pipeline.check_output(output, audit_log=log, registry=registry, manifest=manifest)
+        pipeline.check_output(output, audit_log=log, registry=registry, manifest=manifest or applications)
     elif output_format in BINARY_FORMATS and sys.stdout.isatty():
         raise UsageError(text("report.output.binary_needs_file", output_format=output_format.value))
     who = pipeline.Officer(officer, post)
     with terminal_progress(quiet=quiet, verbose=verbose) as progress:
         store = open_registry(registry, registry_store_dir(), today=screening_date, progress=progress)
-        if manifest is not None:
+        if applications is not None:  # the passport office's pack unless --rules says otherwise
+            from checkpoint.registry.recommendations import open_recommendations
+
+            book = (
+                open_recommendations(registry or registry_store_dir())
+                if registry is None or registry.is_dir()
+                else None
+            )
+            run = pipeline.screen_applications(
+                applications, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers,
+                on_wait=say_wait, progress=progress, recommendations=book,
+            )  # fmt: skip
+        elif manifest is not None:
             run = pipeline.screen_manifest(
                 manifest, store, rules, today=screening_date, audit_log=log, officer=who, workers=workers,
                 on_wait=say_wait, progress=progress,

@@ -40,6 +40,14 @@ def synth(
     manifests: Annotated[
         str, typer.Option("--manifests", help=help_text("synth.help.manifests"))
     ] = "flight,ferry,umrah",
+    applications: Annotated[
+        int,
+        typer.Option(
+            "--applications",
+            min=0,
+            help=help_text("synth.help.applications"),
+        ),
+    ] = 0,
     lang: LangOption = None,
 ) -> None:
     """Generate the dataset and print what was written."""
@@ -47,7 +55,15 @@ def synth(
 
     reference = parse_today(today)
     kinds = [kind.strip() for kind in manifests.split(",") if kind.strip()]
-    written = write_dataset(out, records=records, seed=seed, today=reference, manifests=kinds, travellers=travellers)
+    written = write_dataset(
+        out,
+        records=records,
+        seed=seed,
+        today=reference,
+        manifests=kinds,
+        travellers=travellers,
+        applications=applications,
+    )
     typer.echo(text("synth.wrote", count=len(written), out=out, records=records, seed=seed, today=reference))
     width = max(len(file.path.name) for file in written)
     for file in written:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from checkpoint import pipeline
+from checkpoint.applications import build_application, with_recommendation
 from checkpoint.audit import AuditLog
 from checkpoint.desk.context import TripContext
 from checkpoint.desk.counter import next_pax_id
@@ -24,6 +25,7 @@ from checkpoint.errors import InputDataError
 from checkpoint.manifests.typed import typed_problem
 from checkpoint.models import ScreeningResult
 from checkpoint.registry import Registry
+from checkpoint.registry.recommendations import RecommendationBook
 
 #: The fields an officer may type (`nama=…; lahir=…`), by the names they may use, in both languages.
 TYPED_FIELDS = {
@@ -41,6 +43,35 @@ TYPED_FIELDS = {
     "flight": ("penerbangan", "flight"),
 }
 _FIELD_OF = {alias: name for name, aliases in TYPED_FIELDS.items() for alias in aliases}
+#: The fields of a passport application an officer may type at the passport office (SPEC §4.3), by the names they
+#: may use; a document not typed was not presented, a finding not typed is undecided (`checkpoint.applications`).
+APPLICATION_FIELDS = {
+    "nik": ("nik",),
+    "full_name": ("nama", "name", "full_name"),
+    "date_of_birth": ("lahir", "tgl_lahir", "tanggal_lahir", "dob", "date_of_birth"),
+    "sex": ("jk", "jenis_kelamin", "sex"),
+    "purpose": ("keperluan", "tujuan_perjalanan", "purpose"),
+    "destination": ("negara", "tujuan", "destination"),
+    "intended_departure": ("berangkat", "rencana_berangkat", "intended_departure"),
+    "stay_days": ("lama", "lama_tinggal", "stay_days"),
+    "channel": ("jalur", "channel"),
+    "occupation": ("pekerjaan", "occupation"),
+    "previous_passport": ("paspor_lama", "previous_passport"),
+    "lost_passport_report": ("hilang", "paspor_hilang", "lost_passport_report"),
+    "recommendation_id": ("rekomendasi", "rekom", "recommendation", "recommendation_id"),
+    "ppiu_letter": ("ppiu", "surat_ppiu", "ppiu_letter"),
+    "guarantee_letter": ("jaminan", "surat_jaminan", "guarantee_letter"),
+    "relative_passport": ("paspor_keluarga", "relative_passport"),
+    "itinerary": ("rencana_perjalanan", "booking", "itinerary"),
+    "return_ticket": ("tiket_pulang", "return_ticket"),
+    "stated_work_intent": ("niat_kerja", "mau_kerja", "stated_work_intent"),
+    "trip_explained": ("bisa_jelaskan", "jelas", "trip_explained"),
+    "inconsistency_noted": ("tidak_sesuai", "inconsistency_noted"),
+    "previous_denial": ("pernah_ditolak", "pernah_ditunda", "previous_denial"),
+}
+_APPLICATION_FIELD_OF = {alias: name for name, aliases in APPLICATION_FIELDS.items() for alias in aliases}
+#: The control points a desk may stand at: the border post (passports and trips) or the passport office.
+BORDER, PASSPORT_OFFICE = "border", "passport-office"
 #: Values an officer types in Bahasa Indonesia for the coded fields, as the codes rules test (SPEC §4.2).
 TYPED_VALUES = {
     "visa_type": {
@@ -77,16 +108,21 @@ class Screened:
     notes: tuple[str, ...]
 
 
-def typed_cells(cells: Mapping[str, str]) -> dict[str, str]:
-    """Typed `alias=value` pairs as traveller fields; DeskProblem for a name the desk does not know."""
+def typed_cells(cells: Mapping[str, str], *, at: str = BORDER) -> dict[str, str]:
+    """Typed `alias=value` pairs as traveller fields (application fields at the passport office); DeskProblem for
+    a name the desk does not know."""
+    field_of = _APPLICATION_FIELD_OF if at == PASSPORT_OFFICE else _FIELD_OF
     fields: dict[str, str] = {}
     for alias, value in cells.items():
-        name = _FIELD_OF.get(alias)
+        name = field_of.get(alias)
         if name is None:
-            closest = difflib.get_close_matches(alias, list(_FIELD_OF), n=1, cutoff=0.6)
+            closest = difflib.get_close_matches(alias, list(field_of), n=1, cutoff=0.6)
             if closest:
                 raise DeskProblem("desk.typed.unknown_field_closest", name=alias[:20], closest=closest[0])
-            raise DeskProblem("desk.typed.unknown_field", name=alias[:20], known=", ".join(sorted(_FIELD_OF)))
+            raise DeskProblem("desk.typed.unknown_field", name=alias[:20], known=", ".join(sorted(field_of)))
+        if at == PASSPORT_OFFICE:  # purposes and yes/no are read by the application reader, in both languages
+            fields[name] = value
+            continue
         known = TYPED_VALUES.get(name, {})
         fields[name] = known.get(value.strip().lower().replace(" ", "_").replace("-", "_"), value)
     return fields
@@ -111,7 +147,13 @@ class Desk:
         counters: Path,
         context: TripContext | None = None,
         on_wait: Callable[[float], object] | None = None,
+        at: str = BORDER,
+        recommendations: RecommendationBook | None = None,
     ) -> None:
+        """`at`: the control point, BORDER (passports and trips) or PASSPORT_OFFICE (applications typed);
+        `recommendations`: the store's, to check those an applicant presents."""
+        self.at = at
+        self.recommendations = recommendations
         self.registry = registry
         self.pack = pack
         self.audit_log = audit_log
@@ -128,6 +170,8 @@ class Desk:
     def screen_mrz(self, lines: MrzLines) -> Screened:
         """Screen the passport these MRZ lines describe, on the current trip; DeskProblem when the lines cannot
         be read as a passport MRZ at all (a failed check digit is a warning on the traveller instead)."""
+        if self.at == PASSPORT_OFFICE:  # an applicant has no passport yet: the application is typed
+            raise DeskProblem("desk.office.no_mrz")
         try:
             return self._screen({}, (lines.line1, lines.line2))
         except InputDataError as error:  # the layout: the MRZ reader's own sentence
@@ -140,14 +184,20 @@ class Desk:
         officer read off the visa, the ticket seen): that traveller is screened again with them, under the same
         id, and the new screening is the one a decision answers.
         """
-        fields = typed_cells(cells)
-        problem = typed_problem(fields, {}, today=self.today)  # refused, never screened as if missing
-        if problem is not None:
-            raise DeskProblem(problem[0], **problem[1])
-        if fields.get("full_name") or fields.get("passport_number"):
+        fields = typed_cells(cells, at=self.at)
+        if self.at != PASSPORT_OFFICE:  # an application's doubtful NIK or date is a finding, screened as such
+            problem = typed_problem(fields, {}, today=self.today)  # refused, never screened as if missing
+            if problem is not None:
+                raise DeskProblem(problem[0], **problem[1])
+        if (
+            fields.get("full_name")
+            or fields.get("passport_number")
+            or (self.at == PASSPORT_OFFICE and fields.get("nik"))
+        ):
             return self._screen(fields, None)
         if self._last_input is None:
-            raise DeskProblem("desk.typed.needs_name_or_passport")
+            office = self.at == PASSPORT_OFFICE
+            raise DeskProblem("desk.office.needs_name_or_nik" if office else "desk.typed.needs_name_or_passport")
         typed, mrz, pax_id = self._last_input
         return self._screen({**typed, **fields}, mrz, pax_id=pax_id)
 
@@ -171,8 +221,13 @@ class Desk:
     ) -> Screened:
         again = pax_id is not None
         pax_id = pax_id or next_pax_id(self.counters, self.officer.post, self.today)
-        cells = {**self.context.cells(), **typed, "pax_id": pax_id}
-        traveller = pipeline.desk_traveller(cells, today=self.today, mrz=mrz)
+        if self.at == PASSPORT_OFFICE:  # every document not typed was not presented (`APPLICATION_FIELDS`)
+            traveller = build_application({**typed, "application_id": pax_id}, row=1, today=self.today)
+            if self.recommendations is not None:
+                traveller = with_recommendation(traveller, self.recommendations, self.today)
+        else:
+            cells = {**self.context.cells(), **typed, "pax_id": pax_id}
+            traveller = pipeline.desk_traveller(cells, today=self.today, mrz=mrz)
         run = pipeline.screen(
             [traveller],
             self.registry,

@@ -70,6 +70,8 @@ _RECORD_FACT_NAMES = (
 )
 #: The nationality of the travellers the placement registry is about.
 INDONESIAN = "IDN"
+#: The prefix of a passport application's own facts (`Traveller.application`).
+APPLICATION_PREFIX = "application."
 #: The values of `match.outcome`: a record claimed; none claimed but near misses listed (a registered worker
 #: whose passport was renewed, a name written otherwise); nothing at all. Explanations show them as phrases.
 MATCHED, NEAR_MISS, NO_RECORD = "match", "near_miss", "none"
@@ -251,6 +253,8 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
         MATCHED if match is not None else NEAR_MISS if outcome.candidates else NO_RECORD
         for match, outcome in zip(matches, outcomes, strict=True)
     ]
+    if any(traveller.application for traveller in travellers):  # passport applications: their own facts too
+        columns.update(application_columns(travellers))
     records = {at: outcome.record for at, outcome in enumerate(outcomes) if outcome.record is not None}
     matched = list(records)
     rows = [record_facts(record, travellers[at], departures[at]) for at, record in records.items()]
@@ -259,6 +263,13 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
         column[matched] = objects(values, len(values))
         columns[name] = column.tolist()
     return Facts.from_columns(columns, list(fields_of("traveller")), count, person_numbers(travellers))
+
+
+def application_columns(travellers: Sequence[Traveller]) -> dict[str, list[Any]]:
+    """The `application.*` facts of a batch of passport applications (missing for a departing traveller)."""
+    held = [dict(traveller.application) for traveller in travellers]
+    names = [name for name in fields_of("traveller") if name.startswith(APPLICATION_PREFIX)]
+    return {name: [facts.get(name.removeprefix(APPLICATION_PREFIX)) for facts in held] for name in names}
 
 
 def _columns_of(travellers: Sequence[Traveller]) -> list[tuple[Any, ...]]:

@@ -31,7 +31,8 @@ def pack_files(path: Path) -> list[Path]:
 
     Hidden files and folders (`.git`, editor backups, the `._x.yaml` files macOS leaves on USB sticks) are
     not part of a pack. Anything else named .yaml is, even when it is not a plain file (a FIFO, a link to a
-    device or to nothing): reading it is refused with a problem, never skipped in silence.
+    device or to nothing): reading it is refused with a problem, never skipped in silence. A subfolder with
+    a `pack.yaml` of its own is another pack (the passport office's, `rules/passport-office/`), not part of this one.
     """
     if path.is_dir():
         return sorted(
@@ -40,8 +41,19 @@ def pack_files(path: Path) -> list[Path]:
             if p.suffix.lower() in (".yaml", ".yml")
             and not p.is_dir()
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            and not _in_nested_pack(p, path)
         )
     return [path]
+
+
+def _in_nested_pack(file: Path, pack: Path) -> bool:
+    """True when a folder between the pack's and the file's holds a `pack.yaml` of its own."""
+    folder = file.parent
+    while folder != pack and pack in folder.parents:
+        if (folder / "pack.yaml").is_file():
+            return True
+        folder = folder.parent
+    return False
 
 
 def pack_hash(contents: Mapping[Path, bytes], pack: Path) -> str:

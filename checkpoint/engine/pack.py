@@ -178,6 +178,8 @@ class Rule:
     mark: Mark
     group: GroupSpec | None = None
     ask: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Where the indicator comes from (a regulation, an official statement), for the supervisors who check it.
+    source: str | None = None
 
     @property
     def scope(self) -> str:

@@ -37,6 +37,7 @@ _RULE_KEYS = (
     "ask",
     "when",
     "tests",
+    "source",
 )
 _GROUP_RULE_KEYS = ("group_by", "members", "lands_on")
 _ID = re.compile(r"[A-Z][A-Z0-9]*-[0-9]{3}")
@@ -77,6 +78,7 @@ class RuleReader:
             shapes.error(body.items["score"].mark, "E205", text("engine.problem.score_range"))
         status = shapes.choice(body.items.get("status"), STATUSES, "status", body.mark) or "active"
         family = shapes.text(body.items.get("family"), "family", body.mark)
+        source = shapes.text(body.items.get("source"), "source", body.mark)  # where the indicator comes from
         scope = shapes.choice(body.items.get("scope"), SCOPES, "scope", body.mark)
         misspelt = "scope" in body.key_marks and scope is None
         if scope is None:  # a misspelt scope is read as the group keys suggest, so no follow-on problems
@@ -106,6 +108,7 @@ class RuleReader:
             body.mark,
             group,  # type: ignore[arg-type]
             ask,  # type: ignore[arg-type]
+            source,
         )
 
     def _group(self, body: Map) -> GroupSpec | Invalid:

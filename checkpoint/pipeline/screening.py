@@ -29,6 +29,7 @@ from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.processes import start_shares, usable_cores
 from checkpoint.progress import SILENT, Progress
 from checkpoint.registry import Registry
+from checkpoint.registry.recommendations import RecommendationBook
 
 #: The catalog key of the warning on a traveller whose row cannot be looked up in the registry.
 UNSCREENABLE = "pipeline.unscreenable"
@@ -183,6 +184,40 @@ def screen_manifest(
         audit_log=audit_log,
         officer=officer,
         notes=rows.notes,
+        workers=workers,
+        on_wait=on_wait,
+        progress=progress,
+    )
+
+
+def screen_applications(
+    path: Path,
+    registry: Registry,
+    rules: Path | None = None,
+    *,
+    today: date,
+    audit_log: Path,
+    officer: Officer | None = None,
+    workers: int | None = None,
+    on_wait: Callable[[float], object] | None = None,
+    progress: Progress = SILENT,
+    recommendations: RecommendationBook | None = None,
+) -> ScreeningRun:
+    """Screen a file of passport applications (SPEC §3.2) as `screen_manifest` screens a manifest, against
+    the pack at `rules` (default: the passport office's, `rules/passport-office/`); the recommendations presented
+    are checked against `recommendations` (the store's) when given."""
+    from checkpoint.applications import application_pack_path, open_applications
+
+    with progress.phase(text("progress.reading", file=path.name)):
+        rows = open_applications(path, today=today, recommendations=recommendations)
+    return _screen(
+        rows,
+        registry,
+        lambda: load_pack(rules or application_pack_path()),
+        today=today,
+        audit_log=audit_log,
+        officer=officer,
+        notes=rows.raw.notes,
         workers=workers,
         on_wait=on_wait,
         progress=progress,

@@ -17,12 +17,16 @@ import pandas as pd
 from checkpoint.durable import write_atomically
 from checkpoint.errors import UsageError
 from checkpoint.i18n import text
+from checkpoint.synth.applications import generate_applications
 from checkpoint.synth.manifests import generate_manifest, manifest_kinds, manifest_plan, stream_travellers
 from checkpoint.synth.passports import sample_passports
 from checkpoint.synth.registry import generate_registry
 
 #: The desk's sample: two MRZ lines per passport, as a document reader types them.
 PASSPORTS_FILE = "passports.txt"
+#: A day's passport applications at one office, and the passport recommendations presented with them.
+APPLICATIONS_FILE = "applications.csv"
+RECOMMENDATIONS_FILE = "recommendations.csv"
 #: Upper bound of `--records`: beyond it a run takes minutes and gigabytes.
 MAX_RECORDS = 5_000_000
 #: Upper bound of `--travellers`: a manifest is written part by part, so only time and disk limit it.
@@ -62,11 +66,13 @@ def write_dataset(
     today: date,
     manifests: Sequence[str] = ("flight", "ferry", "umrah"),
     travellers: int | None = None,
+    applications: int = 0,
 ) -> list[WrittenFile]:
     """Generate and write the registry and the chosen sample manifests into `out`; return what was written.
 
     `travellers`: each manifest holds that many travellers in its sample's scenario mix (for load tests),
     made and written part by part (`stream_travellers`), never whole in memory; None: the samples as planned.
+    `applications`: how many passport applications of one office day to write too (`synth/applications.py`).
     """
     unknown = [kind for kind in manifests if kind not in manifest_kinds()]
     if unknown:
@@ -94,6 +100,13 @@ def write_dataset(
             if kind == "flight":  # the desk's sample: passports of this flight's travellers
                 passports = pd.DataFrame({"mrz": sample_passports(manifest, labels, today)})
                 written.append((out / PASSPORTS_FILE, passports, _lines))
+        if applications:
+            day, labels, recommendations = generate_applications(registry, applications, seed, today)
+            written += [
+                (out / APPLICATIONS_FILE, day, _csv),
+                (out / labels_name(APPLICATIONS_FILE), labels, _csv),
+                (out / RECOMMENDATIONS_FILE, recommendations, _csv),
+            ]
         for path, frame, writer in written:
             write_atomically(path, writer(frame), mode=shared)
     except OSError as error:

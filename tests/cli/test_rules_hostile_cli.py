@@ -91,7 +91,9 @@ def test_deep_nesting_is_refused_by_rules_check_and_screen(
 
 def test_nesting_within_the_limit_is_still_a_pack(tmp_path: Path) -> None:
     pack = tmp_path / "nots.yaml"
-    pack.write_text(RULE_UP_TO_WHEN + "    when: " + "{not: " * 20 + "{field: age, gt: 1}" + "}" * 20 + "\n", "utf-8")
+    pack.write_text(
+        RULE_UP_TO_WHEN + "    when: " + "{not: " * 20 + "{field: trip_days, gt: 1}" + "}" * 20 + "\n", "utf-8"
+    )
     checked = runner.invoke(app, ["rules", "check", str(pack)])
     assert checked.exit_code == 0, checked.stdout
     assert "is valid" in checked.stdout
