@@ -117,8 +117,9 @@ def _missing(rule: Rule, undecided: np.ndarray, columns: Columns, outcome: RuleT
 
 
 #: Facts whose values an explanation shows as a phrase of the catalog (`engine.value.<area>.<value>`), in
-#: the run's language: `{match.outcome}` says "no placement record was found" only when no near miss exists.
-PHRASED = {"match.outcome": "match_outcome"}
+#: the run's language: `{match.outcome}` says "no placement record was found" only when no near miss exists;
+#: `{application.purpose}` says "wisata" in Bahasa Indonesia, not the form's code `tourism`.
+PHRASED = {"match.outcome": "match_outcome", "application.purpose": "purpose"}
 
 
 def shown(found: object, language: Language | str = Language.EN, name: str = "") -> str:
