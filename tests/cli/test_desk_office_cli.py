@@ -100,3 +100,21 @@ def test_a_presented_recommendation_is_checked_against_the_store(tmp_path: Path,
     assert done.returncode == 0, done.stderr
     objects = [json.loads(line) for line in done.stdout.splitlines()]
     assert [[hit["rule"] for hit in item["hits"]] for item in objects] == [[], ["PO-006"]]
+
+
+def test_the_panel_at_the_passport_office_speaks_of_the_applicant(tmp_path: Path) -> None:
+    piped = "\n".join([UNREGISTERED_WORKER, REGISTERED_WORKER, "exit"])
+    done = subprocess.run(
+        [sys.executable, *command("--format", "table", "--lang", "en")],
+        input=piped + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHECKPOINT_HOME": str(tmp_path / "home"), "COLUMNS": "110", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    panels = done.stdout
+    assert "recommend postponing the passport pending verification" in panels
+    assert "postponing departure" not in panels and "traveller" not in panels.lower()
+    assert "No placement record is claimed as this applicant." in panels
+    assert "Applicant (application)" in panels  # the registered worker beside her placement record
+    assert "NIK 3201011203880002" in panels and "KANIM-KRW-20261128-0001" in panels
