@@ -4,7 +4,8 @@ Glossary (one word, one meaning, everywhere in the code):
 
 - **traveller**: one person about to depart, from the desk (typed or MRZ) or from a manifest row.
 - **application**: a passport application at the passport office (SPEC §4.3), screened as a traveller whose
-  `application` holds the application's own facts (`checkpoint.applications`).
+  `application` holds the application's own facts (`checkpoint.applications`); its person is an
+  **applicant**. Whom a batch screens (`Subject`) is the batch's, never guessed row by row.
 - **manifest**: a list of travellers (airline API/PNR list, ferry list, agent's group list).
 - **record**: one placement record in the registry (SISKOP2MI / SIAPkerja proxy, SPEC §4.1).
 - **registry**: the columnar table of records, normalised once per snapshot.
@@ -42,6 +43,14 @@ class Verdict(StrEnum):
 
 
 _VERDICT_RANK = {Verdict.CLEAR: 0, Verdict.REFER: 1, Verdict.HOLD: 2}
+
+
+class Subject(StrEnum):
+    """Whom a screening is about: travellers (the border, a manifest) or applicants (the passport office, SPEC
+    §3.2). The views for people speak of them by this; machine formats do not change (SPEC §5 `pax_id`)."""
+
+    TRAVELLER = "traveller"
+    APPLICANT = "applicant"
 
 
 class Decision(StrEnum):

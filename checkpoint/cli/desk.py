@@ -195,7 +195,7 @@ class _Session:
             self.screen.print()
         self.screen.print(
             text(
-                "desk.ended",
+                self._key("ended"),
                 screened=self.desk.screened,
                 decided=self.desk.decided,
                 log=str(self.desk.audit_log),
@@ -288,7 +288,10 @@ class _Session:
         from checkpoint.report.panel import desk_panel
 
         width = min(self.screen.width, 110)
-        self.screen.print(desk_panel(screened.result, today=self.desk.today, width=width, logged=screened.entry))
+        panel = desk_panel(
+            screened.result, today=self.desk.today, width=width, logged=screened.entry, subject=self.desk.subject
+        )
+        self.screen.print(panel)
         for note in screened.notes:
             self.screen.print(f"! {note}", style="yellow")
         if self.interactive:

@@ -144,6 +144,7 @@ def _emit(
     run: ScreeningRun, output_format: OutputFormat, output: Path | None, screening_date: date, *, list_all: bool
 ) -> None:
     """Show the run's notes and write its results; a failure now, after the screening was logged, says so."""
+    from checkpoint.models import Subject
     from checkpoint.report import Batch, write_report, write_results
 
     batch = Batch(
@@ -155,6 +156,7 @@ def _emit(
         screening_date=screening_date,
         group_rules=run.group_rules,
         list_clear=list_all,
+        subject=run.subject,
     )
     # The notes go to stderr, where scripts and a redirected output leave them in view; not when the table and its
     # summary, which ends with them, are on the officer's terminal already.
@@ -179,7 +181,8 @@ def _emit(
         counts = {
             verdict: sum(r.verdict.value == verdict for r in run.results) for verdict in ("hold", "refer", "clear")
         }
-        summary = text("screen.written", count=len(run.results), date=screening_date, output=output, **counts)
+        key = "screen.written.applicant" if run.subject is Subject.APPLICANT else "screen.written.traveller"
+        summary = text(key, count=len(run.results), date=screening_date, output=output, **counts)
         typer.echo(summary, err=True)
         _summarise(batch)
 

@@ -23,7 +23,7 @@ from checkpoint.desk.reader import MrzLines
 from checkpoint.engine import RulePack
 from checkpoint.errors import InputDataError
 from checkpoint.manifests.typed import typed_problem
-from checkpoint.models import ScreeningResult
+from checkpoint.models import ScreeningResult, Subject
 from checkpoint.registry import Registry
 from checkpoint.registry.recommendations import RecommendationBook
 
@@ -166,6 +166,11 @@ class Desk:
         self._last_input: tuple[dict[str, object], tuple[str, str] | None, str] | None = None
         self.screened = 0
         self.decided = 0
+
+    @property
+    def subject(self) -> Subject:
+        """Whom this desk screens: applicants at the passport office, travellers at the border."""
+        return Subject.APPLICANT if self.at == PASSPORT_OFFICE else Subject.TRAVELLER
 
     def screen_mrz(self, lines: MrzLines) -> Screened:
         """Screen the passport these MRZ lines describe, on the current trip; DeskProblem when the lines cannot

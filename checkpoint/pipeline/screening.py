@@ -24,7 +24,7 @@ from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.i18n import text
 from checkpoint.manifests import build_traveller, open_manifest
 from checkpoint.matching import EvidenceMatcher
-from checkpoint.models import MatchOutcome, ScreeningResult, Traveller, Verdict
+from checkpoint.models import MatchOutcome, ScreeningResult, Subject, Traveller, Verdict
 from checkpoint.pipeline.freshness import registry_age_warning
 from checkpoint.pipeline.processes import start_shares, usable_cores
 from checkpoint.progress import SILENT, Progress
@@ -57,6 +57,8 @@ class ScreeningRun:
     logged: range = range(0)
     #: Each group rule of the pack and the traveller field it groups by (reports list the groups flagged).
     group_rules: Mapping[str, str] = field(default_factory=dict)
+    #: Whom the results are about: travellers, or applicants when a file of applications was screened.
+    subject: Subject = Subject.TRAVELLER
 
     @property
     def exit_code(self) -> int:
@@ -221,6 +223,7 @@ def screen_applications(
         workers=workers,
         on_wait=on_wait,
         progress=progress,
+        subject=Subject.APPLICANT,
     )
 
 
@@ -305,6 +308,7 @@ def _screen(
     on_wait: Callable[[float], object] | None,
     warn_age: bool = True,
     progress: Progress = SILENT,
+    subject: Subject = Subject.TRAVELLER,
 ) -> ScreeningRun:
     matcher = EvidenceMatcher()
 
@@ -351,4 +355,5 @@ def _screen(
         audit_log=audit_log,
         logged=range(appended.first, appended.last + 1) if appended.count else range(0),
         group_rules={rule.id: rule.group.by for rule in pack.rules if rule.group is not None},
+        subject=subject,
     )

@@ -20,11 +20,12 @@ from typing import TextIO
 
 from checkpoint import __version__
 from checkpoint.i18n import current_language, text
-from checkpoint.models import ScreeningResult, Verdict
+from checkpoint.models import ScreeningResult, Subject, Verdict
 from checkpoint.report.charts import Bar, Segment, bar_chart
 from checkpoint.report.interface import Batch, as_batch
 from checkpoint.report.record_fields import record_lines
 from checkpoint.report.records import result_warnings
+from checkpoint.report.subject import document_number, subject_text
 from checkpoint.report.summary import (
     VERDICTS_GRAVEST_FIRST,
     FlaggedGroup,
@@ -102,15 +103,16 @@ def render_html(batch: Batch, *, clear_listed: int = CLEAR_LISTED) -> str:
     """The report as one HTML document."""
     summary = summarise(batch)
     today = batch.screening_date or date.today()
+    title = subject_text("report.html.title", batch.subject)
     parts: list[str] = [
         f'<!DOCTYPE html>\n<html lang="{current_language().value}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(text('report.html.title'))}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n",
+        f"<title>{_e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n",
         _header(batch),
         _cards(summary),
         _notes(summary),  # first: whether the data can be trusted colours everything below
         _charts(summary),
-        _groups(summary.groups),
+        _groups(summary.groups, summary.subject),
         _worklist(summary),
         _action(summary, today),
         _rules(summary),  # the reference: each rule once, with the questions to ask
@@ -129,7 +131,8 @@ def _header(batch: Batch) -> str:
         pack=pack,
         snapshot=batch.registry_snapshot or unknown,
     )
-    return f'<header><h1>{_e(text("report.html.title"))}</h1><p class="context">{_e(context)}</p></header>\n'
+    title = subject_text("report.html.title", batch.subject)
+    return f'<header><h1>{_e(title)}</h1><p class="context">{_e(context)}</p></header>\n'
 
 
 def _cards(summary: Summary) -> str:
@@ -138,7 +141,7 @@ def _cards(summary: Summary) -> str:
         f"{_e(verdict_name(verdict))}</div>"
         for verdict in VERDICTS_GRAVEST_FIRST
     ]
-    line = text("report.summary", count=summary.total, verdicts=_counts_words(summary))
+    line = subject_text("report.summary", summary.subject, count=summary.total, verdicts=_counts_words(summary))
     return (
         f"<section><h2>{_e(text('report.html.section.summary'))}</h2>"
         f'<div class="cards">{"".join(cards)}</div><p>{_e(line)}</p></section>\n'
@@ -163,7 +166,7 @@ def _charts(summary: Summary) -> str:
     ]
     figures.append((text("report.html.chart.verdicts"), bar_chart(text("report.html.chart.verdicts"), verdicts)))
     if summary.rules:
-        title = text("report.html.chart.rules")
+        title = subject_text("report.html.chart.rules", summary.subject)
         bars = [
             Bar(f"{rule.rule} {rule.title}", (Segment(rule.travellers, "rule", rule.rule),))
             for rule in summary.rules[:_CHART_BARS]
@@ -174,7 +177,7 @@ def _charts(summary: Summary) -> str:
     if len(places) < 2 and len(summary.ports) >= 2:
         places, key = summary.ports, "report.html.chart.ports"
     if places:
-        title = text(key)
+        title = subject_text(key, summary.subject)
         chart = bar_chart(title, [Bar(p.place, _by_verdict(p)) for p in places[:_CHART_BARS]])
         figures.append((title, chart + _legend()))
     body = "".join(f"<figure><figcaption>{_e(caption)}</figcaption>{svg}</figure>" for caption, svg in figures)
@@ -191,17 +194,18 @@ def _badge(verdict: Verdict | str) -> str:
     return f'<span class="badge {value}">{_e(verdict_name(value))}</span>'
 
 
-def _who(result: ScreeningResult) -> str:
+def _who(result: ScreeningResult, subject: Subject) -> str:
     traveller = result.traveller
-    lines = [f'<span class="muted small">{_e(text("report.pax", pax_id=result.pax_id))}</span>']
+    lines = [f'<span class="muted small">{_e(subject_text("report.pax", subject, pax_id=result.pax_id))}</span>']
     if traveller.full_name:
         lines.append(f'<span class="name">{_e(traveller.full_name)}</span>')
     else:
         lines.append(f'<span class="muted">{_e(text("report.no_name"))}</span>')
-    if traveller.passport_number:
-        lines.append(_e(text("report.passport", number=traveller.passport_number)))
+    number = document_number(traveller, subject)
+    if number:
+        lines.append(_e(subject_text("report.document", subject, number=number)))
     else:
-        lines.append(f'<span class="muted">{_e(text("report.no_passport"))}</span>')
+        lines.append(f'<span class="muted">{_e(subject_text("report.no_document", subject))}</span>')
     details = []
     if traveller.date_of_birth:
         details.append(text("report.html.born", date=traveller.date_of_birth.isoformat()))
@@ -250,16 +254,16 @@ def _reasons(result: ScreeningResult) -> str:
     return f'<ul class="reasons">{"".join(items)}</ul>'
 
 
-def _rows(results: Sequence[ScreeningResult], today: date) -> str:
+def _rows(results: Sequence[ScreeningResult], today: date, subject: Subject) -> str:
     """The travellers as tables of `_CHUNK` rows with fixed columns: the browser lays out and paints only the
     chunks on screen (`content-visibility`), so a batch with thousands flagged opens quickly."""
     header = "".join(
-        f"<th>{_e(text(key))}</th>"
-        for key in (
-            "report.html.column.verdict",
-            "report.html.column.traveller",
-            "report.html.column.record",
-            "report.html.column.reasons",
+        f"<th>{_e(name)}</th>"
+        for name in (
+            text("report.html.column.verdict"),
+            subject_text("report.html.column", subject),
+            text("report.html.column.record"),
+            text("report.html.column.reasons"),
         )
     )
     columns = '<colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>'
@@ -268,7 +272,7 @@ def _rows(results: Sequence[ScreeningResult], today: date) -> str:
         rows = "".join(
             f'<tr class="{Verdict(result.verdict).value}"><td>{_badge(result.verdict)}<br>'
             f'<span class="muted small">{_e(text("report.risk", score=result.risk_score))}</span></td>'
-            f"<td>{_who(result)}</td><td>{_record(result, today)}</td><td>{_reasons(result)}</td></tr>"
+            f"<td>{_who(result, subject)}</td><td>{_record(result, today)}</td><td>{_reasons(result)}</td></tr>"
             for result in results[start : start + _CHUNK]
         )
         head = f"<thead><tr>{header}</tr></thead>" if start == 0 else ""
@@ -280,8 +284,12 @@ def _rules(summary: Summary) -> str:
     if not summary.rules:
         return ""
     header = "".join(
-        f"<th>{_e(text(key))}</th>"
-        for key in ("report.html.column.rule", "report.html.column.travellers", "report.html.column.ask")
+        f"<th>{_e(name)}</th>"
+        for name in (
+            text("report.html.column.rule"),
+            subject_text("report.html.column.screened", summary.subject),
+            subject_text("report.html.column.ask", summary.subject),
+        )
     )
     rows = "".join(
         f'<tr><td><span class="rule-id">{_e(rule.rule)}</span> {_e(rule.title)}</td><td>{rule.travellers}</td>'
@@ -289,19 +297,19 @@ def _rules(summary: Summary) -> str:
         for rule in summary.rules
     )
     return (
-        f"<section><h2>{_e(text('report.html.section.rules'))}</h2>"
+        f"<section><h2>{_e(subject_text('report.html.section.rules', summary.subject))}</h2>"
         f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></section>\n"
     )
 
 
-def _groups(groups: Sequence[FlaggedGroup]) -> str:
+def _groups(groups: Sequence[FlaggedGroup], subject: Subject) -> str:
     if not groups:
         return ""
     blocks = []
     for group in groups:
         members = "".join(
             f'<tr class="{Verdict(m.verdict).value}"><td>{_badge(m.verdict)}</td><td>{_e(m.pax_id)}</td>'
-            f"<td>{_e(m.traveller.full_name or '')}</td><td>{_e(m.traveller.passport_number or '')}</td></tr>"
+            f"<td>{_e(m.traveller.full_name or '')}</td><td>{_e(document_number(m.traveller, subject) or '')}</td></tr>"
             for m in group.members
         )
         heading = f"{group_name(group)} — {', '.join(group.rules)}"
@@ -312,15 +320,16 @@ def _groups(groups: Sequence[FlaggedGroup]) -> str:
 def _worklist(summary: Summary) -> str:
     if not summary.worklist:
         return ""
-    items = "".join(f"<li>{_e(worklist_line(result))}</li>" for result in summary.worklist)
+    items = "".join(f"<li>{_e(worklist_line(result, summary.subject))}</li>" for result in summary.worklist)
     return f'<section><h2>{_e(text("report.section.worklist"))}</h2><ul class="plain">{items}</ul></section>\n'
 
 
 def _action(summary: Summary, today: date) -> str:
-    heading = f"<h2>{_e(text('report.html.section.action'))} ({len(summary.needing_action)})</h2>"
+    subject = summary.subject
+    heading = f"<h2>{_e(subject_text('report.html.section.action', subject))} ({len(summary.needing_action)})</h2>"
     if not summary.needing_action:
-        return f"<section>{heading}<p>{_e(text('report.html.none_flagged'))}</p></section>\n"
-    return f"<section>{heading}{_rows(summary.needing_action, today)}</section>\n"
+        return f"<section>{heading}<p>{_e(subject_text('report.html.none_flagged', subject))}</p></section>\n"
+    return f"<section>{heading}{_rows(summary.needing_action, today, subject)}</section>\n"
 
 
 def _notes(summary: Summary) -> str:
@@ -334,10 +343,11 @@ def _notes(summary: Summary) -> str:
 def _clear(summary: Summary, batch: Batch, today: date, listed: int) -> str:
     if not summary.clear:
         return ""
-    heading = f"<h2>{_e(text('report.html.section.clear'))} ({len(summary.clear)})</h2>"
+    subject = summary.subject
+    heading = f"<h2>{_e(subject_text('report.html.section.clear', subject))} ({len(summary.clear)})</h2>"
     if len(summary.clear) > listed and not batch.list_clear:
         # The clear travellers with a warning or undecided checks are listed whatever the batch's size.
         noted, quiet = summary.clear_noted, len(summary.clear_quiet)
-        counted = f"<p>{_e(text('report.html.clear_summarised', count=quiet))}</p>"
-        return f"<section>{heading}{_rows(noted, today) if noted else ''}{counted}</section>\n"
-    return f"<section>{heading}{_rows(summary.clear, today)}</section>\n"
+        counted = f"<p>{_e(subject_text('report.html.clear_summarised', subject, count=quiet))}</p>"
+        return f"<section>{heading}{_rows(noted, today, subject) if noted else ''}{counted}</section>\n"
+    return f"<section>{heading}{_rows(summary.clear, today, subject)}</section>\n"

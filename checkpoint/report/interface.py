@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, BinaryIO, Protocol, TextIO, runtime_checkable
 
-from checkpoint.models import ScreeningResult
+from checkpoint.models import ScreeningResult, Subject
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,7 +35,8 @@ class Batch:
 
     `group_rules` names, for each group rule of the pack, the traveller field its groups are formed by
     (`booking_ref`, `group_code`, …), so that a report can list the groups flagged. `list_clear`: the views for
-    people list the clear travellers one by one too (`--all`), not only their count.
+    people list the clear travellers one by one too (`--all`), not only their count. `subject`: whom the results are
+    about, as the views for people name them (applicants and their applications at the passport office).
     """
 
     results: Sequence[ScreeningResult]
@@ -46,6 +47,7 @@ class Batch:
     screening_date: date | None = None
     group_rules: Mapping[str, str] = field(default_factory=dict)
     list_clear: bool = False
+    subject: Subject = Subject.TRAVELLER
 
 
 def as_batch(results: Batch | Sequence[ScreeningResult]) -> Batch:

@@ -21,9 +21,10 @@ from checkpoint.engine.labels import could_be_note
 from checkpoint.engine.labels import field_label as fact_label
 from checkpoint.i18n import text
 from checkpoint.i18n.language import has_text
-from checkpoint.models import Candidate, Hit, ScreeningResult, Traveller, Verdict
+from checkpoint.models import Candidate, Hit, ScreeningResult, Subject, Traveller, Verdict
 from checkpoint.report.record_fields import record_lines
 from checkpoint.report.records import result_warnings
+from checkpoint.report.subject import subject_text
 from checkpoint.report.table import VERDICT_MEANINGS, hits_by_severity, verdict_badge
 from checkpoint.report.terminal import displayable
 
@@ -34,22 +35,31 @@ _AGREES, _DIFFERS, _UNKNOWN = "✓", "✗", "–"
 _RECORD_DETAILS = ("status", "scheme", "agency", "sector", "job_title", "planned_departure", "departure_port")
 
 
-def desk_panel(result: ScreeningResult, *, today: date, width: int | None = None, logged: int | None = None) -> Panel:
-    """The whole panel for one traveller screened on `today`; `logged`: its audit entry, shown in the footer."""
-    parts: list[RenderableType] = [headline(result), Text("")]
+def desk_panel(
+    result: ScreeningResult,
+    *,
+    today: date,
+    width: int | None = None,
+    logged: int | None = None,
+    subject: Subject = Subject.TRAVELLER,
+) -> Panel:
+    """The whole panel for one traveller screened on `today`; `logged`: its audit entry, shown in the footer;
+    `subject`: an applicant at the passport office is named so, and what the verdict asks is said for a passport."""
+    parts: list[RenderableType] = [headline(result, subject), Text("")]
     match, candidates = result.outcome.match, result.outcome.candidates
     if match is not None and result.outcome.record is not None:
         record = result.outcome.record
-        comparing = comparison(result.traveller, record, match.fields, match.confidence)
+        comparing = comparison(result.traveller, record, match.fields, match.confidence, subject)
         parts += [comparing, _details(record, today), Text("")]
     else:
-        parts += [Text(text("panel.no_match"), style="bold"), _traveller_line(result.traveller), Text("")]
+        no_match = Text(subject_text("panel.no_match", subject), style="bold")
+        parts += [no_match, _traveller_line(result.traveller), Text("")]
     if candidates:
         parts.append(Text(text("panel.near_misses", count=len(candidates)), style="bold yellow"))
         parts += [_near_miss(result.traveller, candidate, today) for candidate in candidates]
         parts.append(Text(""))
     parts += _reasons(result.hits)
-    parts += _questions(result.hits)
+    parts += _questions(result.hits, subject)
     parts += _unchecked(result)
     parts += _warnings(result)
     footer = text("panel.footer", pax_id=displayable(result.pax_id), risk=result.risk_score)
@@ -68,11 +78,11 @@ def desk_panel(result: ScreeningResult, *, today: date, width: int | None = None
     )
 
 
-def headline(result: ScreeningResult) -> Text:
+def headline(result: ScreeningResult, subject: Subject = Subject.TRAVELLER) -> Text:
     """The verdict big and in colour, what it asks of the officer, and the checks that could not be made: what
     the verdict could become without the data they lacked (SPEC §5 `could_be`), or how many were left open."""
     verdict = Verdict(result.verdict)
-    line = Text.assemble(verdict_badge(verdict), "  ", (text(VERDICT_MEANINGS[verdict]), "bold"))
+    line = Text.assemble(verdict_badge(verdict), "  ", (subject_text(VERDICT_MEANINGS[verdict], subject), "bold"))
     if result.could_be is not None and result.could_be.rank > verdict.rank:
         line.append("\n")
         line.append(could_be_note(result.could_be, result.unknown), style="bold yellow")
@@ -95,12 +105,16 @@ def field_label(name: str) -> str:
 
 
 def comparison(
-    traveller: Traveller, record: Mapping[str, object], fields: Mapping[str, float | str], confidence: float
+    traveller: Traveller,
+    record: Mapping[str, object],
+    fields: Mapping[str, float | str],
+    confidence: float,
+    subject: Subject = Subject.TRAVELLER,
 ) -> Table:
     """The traveller beside the registered record, field by field, with what agrees and what differs."""
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False, expand=False)
     table.add_column("")
-    table.add_column(text("panel.traveller"), overflow="fold")
+    table.add_column(subject_text("panel.side", subject), overflow="fold")
     table.add_column(text("panel.record", confidence=f"{confidence:.2f}"), overflow="fold")
     table.add_column("", no_wrap=True)
     for name, ours, theirs, outcome in _compared(traveller, record, fields):
@@ -217,7 +231,7 @@ def _reasons(hits: Sequence[Hit]) -> list[RenderableType]:
     return [Text(text("panel.reasons"), style="bold"), grid, Text("")]
 
 
-def _questions(hits: Sequence[Hit]) -> list[RenderableType]:
+def _questions(hits: Sequence[Hit], subject: Subject) -> list[RenderableType]:
     """What to ask, each question once, from the most serious rule first."""
     questions = list(dict.fromkeys(question for hit in hits_by_severity(hits) for question in hit.ask))
     if not questions:
@@ -227,7 +241,7 @@ def _questions(hits: Sequence[Hit]) -> list[RenderableType]:
     grid.add_column(overflow="fold")
     for number, question in enumerate(questions, start=1):
         grid.add_row(Text(f"{number}.", style="bold"), Text(displayable(question)))
-    return [Text(text("panel.questions"), style="bold cyan"), grid, Text("")]
+    return [Text(subject_text("panel.questions", subject), style="bold cyan"), grid, Text("")]
 
 
 def _unchecked(result: ScreeningResult) -> list[RenderableType]:

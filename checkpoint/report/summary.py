@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from checkpoint.engine.labels import could_be_note
 from checkpoint.i18n import text
 from checkpoint.i18n.language import has_text
-from checkpoint.models import Hit, ScreeningResult, Verdict
+from checkpoint.models import Hit, ScreeningResult, Subject, Verdict
 from checkpoint.report.interface import Batch
+from checkpoint.report.subject import subject_text
 
 #: Gravest first: the order of every list of verdicts people read.
 VERDICTS_GRAVEST_FIRST: tuple[Verdict, ...] = (Verdict.HOLD, Verdict.REFER, Verdict.CLEAR)
@@ -73,6 +74,8 @@ class Summary:
     destinations: tuple[PlaceCount, ...]
     ports: tuple[PlaceCount, ...]
     notes: tuple[str, ...]
+    #: Whom the batch screened (the views say "applications" at the passport office).
+    subject: Subject = Subject.TRAVELLER
 
     @property
     def clear_noted(self) -> tuple[ScreeningResult, ...]:
@@ -121,6 +124,7 @@ def summarise(batch: Batch) -> Summary:
         destinations=_places(results, "destination"),
         ports=_places(results, "port"),
         notes=tuple(batch.notes),
+        subject=batch.subject,
     )
 
 
@@ -181,17 +185,18 @@ def group_name(group: FlaggedGroup) -> str:
     return text("report.group_by.other", field=group.by, key=group.key)
 
 
-def group_line(group: FlaggedGroup) -> str:
+def group_line(group: FlaggedGroup, subject: Subject = Subject.TRAVELLER) -> str:
     """One flagged group: what ties it, how many, the rules, and its members' pax ids."""
     members = ", ".join(member.pax_id for member in group.members)
-    return text(
-        "report.group", group=group_name(group), count=len(group.members), rules=", ".join(group.rules), members=members
+    rules = ", ".join(group.rules)
+    return subject_text(
+        "report.group", subject, group=group_name(group), count=len(group.members), rules=rules, members=members
     )
 
 
-def rule_line(rule: RuleCount) -> str:
-    """One rule and how many travellers it fired on."""
-    return text("report.rule_count", rule=rule.rule, title=rule.title, count=rule.travellers)
+def rule_line(rule: RuleCount, subject: Subject = Subject.TRAVELLER) -> str:
+    """One rule and how many travellers (or applications) it fired on."""
+    return subject_text("report.rule_count", subject, rule=rule.rule, title=rule.title, count=rule.travellers)
 
 
 def verdict_name(verdict: Verdict | str) -> str:
@@ -199,25 +204,26 @@ def verdict_name(verdict: Verdict | str) -> str:
     return text(f"verdict.name.{Verdict(verdict).value}")
 
 
-def worklist_line(result: ScreeningResult) -> str:
-    """One traveller of the worklist: who, the verdict, what it could become and the data missing."""
+def worklist_line(result: ScreeningResult, subject: Subject = Subject.TRAVELLER) -> str:
+    """One traveller (or application) of the worklist: who, the verdict, what it could become and the data
+    missing."""
     name = result.traveller.full_name or text("report.no_name")
     note = could_be_note(result.could_be or Verdict(result.verdict), result.unknown)
-    return text(
-        "report.worklist_line", pax_id=result.pax_id, name=name, verdict=verdict_name(result.verdict), note=note
-    )
+    verdict = verdict_name(result.verdict)
+    return subject_text("report.worklist_line", subject, pax_id=result.pax_id, name=name, verdict=verdict, note=note)
 
 
 def summary_sections(summary: Summary, *, most_rules: int = 10, notes: bool = True) -> list[tuple[str, list[str]]]:
     """The summary after the counts, as (heading, lines) in reading order; empty sections are left out, and the
     notes when `notes` is False (where they were shown already)."""
-    rules = [rule_line(rule) for rule in summary.rules[:most_rules]]
+    subject = summary.subject
+    rules = [rule_line(rule, subject) for rule in summary.rules[:most_rules]]
     if len(summary.rules) > most_rules:
         rules.append(text("report.more", count=len(summary.rules) - most_rules))
     sections = [
         (text("report.section.rules"), rules),
-        (text("report.section.groups"), [group_line(group) for group in summary.groups]),
-        (text("report.section.worklist"), [worklist_line(result) for result in summary.worklist]),
+        (text("report.section.groups"), [group_line(group, subject) for group in summary.groups]),
+        (text("report.section.worklist"), [worklist_line(result, subject) for result in summary.worklist]),
         (text("report.section.notes"), list(summary.notes) if notes else []),
     ]
     return [(heading, lines) for heading, lines in sections if lines]

@@ -19,9 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from checkpoint.i18n import text
-from checkpoint.models import Hit, ScreeningResult, Verdict
+from checkpoint.models import Hit, ScreeningResult, Subject, Verdict
 from checkpoint.report.interface import Batch, as_batch
 from checkpoint.report.records import result_warnings
+from checkpoint.report.subject import document_number, subject_text
 from checkpoint.report.summary import action_order, summarise, summary_sections
 from checkpoint.report.terminal import displayable
 
@@ -42,7 +43,7 @@ VERDICT_MEANINGS = {
     Verdict.HOLD: "verdict.meaning.hold",
     Verdict.REFER: "verdict.meaning.refer",
     Verdict.CLEAR: "verdict.meaning.clear",
-}
+}  # each a pair: a departure postponed at the border, a passport's issue at the passport office
 
 # Most severe first; a severity a rule pack invents sorts after the known ones, then by score.
 _SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
@@ -51,7 +52,8 @@ _SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 PLAIN_WIDTH = 80
 
 _PANEL_MAX_WIDTH = 100
-_TRAVELLER_MAX_WIDTH = 26
+#: Wide enough for a pax id's line ("pax 0036"), and for an application's ("permohonan KANIM-20261128-0036").
+_WHO_MAX_WIDTH = {Subject.TRAVELLER: 26, Subject.APPLICANT: 30}
 _DIM = "dim"
 #: Only measures text for wrapping (cell widths, fold rules); never prints.
 _MEASURING = Console(file=io.StringIO(), markup=False, emoji=False, highlight=False, width=PLAIN_WIDTH)
@@ -80,16 +82,17 @@ class TableWriter:
         batch = as_batch(batch)
         results = batch.results
         if not shows_summary(batch):
-            console.print(result_panel(results[0], width=min(console.width, _PANEL_MAX_WIDTH)))
+            console.print(result_panel(results[0], width=min(console.width, _PANEL_MAX_WIDTH), subject=batch.subject))
             return
         summary = summarise(batch)
         clear = summary.clear if batch.list_clear else summary.clear_noted
         shown = [*summary.needing_action, *action_order(clear)]
         if shown:
-            console.print(manifest_table(shown))
+            console.print(manifest_table(shown, batch.subject))
         if summary.clear_quiet and not batch.list_clear:
-            console.print(Text(text("report.clear_not_listed", count=len(summary.clear_quiet)), style=_DIM))
-        console.print(verdict_summary(results))
+            quiet = subject_text("report.clear_not_listed", batch.subject, count=len(summary.clear_quiet))
+            console.print(Text(quiet, style=_DIM))
+        console.print(verdict_summary(results, batch.subject))
         for heading, lines in summary_sections(summary):
             console.print()
             console.print(Text(heading, style="bold"))
@@ -115,20 +118,21 @@ class TableWriter:
         )
 
 
-def manifest_table(results: Sequence[ScreeningResult]) -> Table:
-    """One row per traveller, in the order given: verdict and risk; pax id, name, passport, registry; reasons."""
+def manifest_table(results: Sequence[ScreeningResult], subject: Subject = Subject.TRAVELLER) -> Table:
+    """One row per traveller, in the order given: verdict and risk; pax id, name, passport, registry; reasons.
+    Applicants (`subject`) show the application's id and the NIK instead."""
     # Three columns: on an 80-column terminal the reasons keep about half the width and wrap, never truncate.
     table = Table(box=box.SQUARE, show_lines=True, padding=(0, 1))
     table.add_column(text("report.column.verdict"), no_wrap=True)
-    table.add_column(text("report.column.traveller"), overflow="fold", max_width=_TRAVELLER_MAX_WIDTH)
+    table.add_column(subject_text("report.column", subject), overflow="fold", max_width=_WHO_MAX_WIDTH[subject])
     table.add_column(text("report.column.reasons"), overflow="fold")
     for result in results:
         risk = text("report.risk", score=result.risk_score)
         verdict = Text.assemble(verdict_badge(result.verdict), "\n", (risk, _DIM))
         who = Text("\n").join(
             [
-                Text(text("report.pax", pax_id=displayable(result.pax_id)), style="bold"),
-                *_traveller_lines(result),
+                Text(subject_text("report.pax", subject, pax_id=displayable(result.pax_id)), style="bold"),
+                *_traveller_lines(result, subject),
                 _registry_text(result, long=False),
             ]
         )
@@ -136,16 +140,18 @@ def manifest_table(results: Sequence[ScreeningResult]) -> Table:
     return table
 
 
-def result_panel(result: ScreeningResult, width: int | None = None) -> Panel:
-    """The desk view of one traveller: a big verdict line, who it is, the registry, and reasons as bullets."""
+def result_panel(result: ScreeningResult, width: int | None = None, subject: Subject = Subject.TRAVELLER) -> Panel:
+    """The desk view of one traveller (or applicant): a big verdict line, who it is, the registry, and reasons as
+    bullets."""
     verdict = Verdict(result.verdict)
-    headline = Text.assemble(verdict_badge(verdict), "  ", (text(VERDICT_MEANINGS[verdict]), "bold"))
-    identity = Text(" · ").join(_traveller_lines(result))
+    meaning = subject_text(VERDICT_MEANINGS[verdict], subject)
+    headline = Text.assemble(verdict_badge(verdict), "  ", (meaning, "bold"))
+    identity = Text(" · ").join(_traveller_lines(result, subject))
     record = Text.assemble((text("report.record"), _DIM), _registry_text(result, long=True))
     score = Text.assemble((text("report.risk_score"), _DIM), str(result.risk_score))
     parts: list[RenderableType] = [headline, Text(""), identity, record, score, Text("")]
     parts.append(_reasons(result))
-    title = Text(text("report.pax", pax_id=displayable(result.pax_id)))
+    title = Text(subject_text("report.pax", subject, pax_id=displayable(result.pax_id)))
     return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, width=width, padding=(0, 1))
 
 
@@ -155,8 +161,9 @@ def verdict_badge(verdict: Verdict) -> Text:
     return Text(f" {text(VERDICT_NAMES[verdict])} ", style=VERDICT_STYLES[verdict])
 
 
-def verdict_summary(results: Sequence[ScreeningResult]) -> Text:
-    """One line under the table: how many travellers, and how many of each verdict (gravest first)."""
+def verdict_summary(results: Sequence[ScreeningResult], subject: Subject = Subject.TRAVELLER) -> Text:
+    """One line under the table: how many travellers (or applications), and how many of each verdict (gravest
+    first)."""
     counts = Counter(Verdict(result.verdict) for result in results)
     listed = Text()
     ordered = sorted(Verdict, key=lambda verdict: verdict.rank, reverse=True)
@@ -166,7 +173,7 @@ def verdict_summary(results: Sequence[ScreeningResult]) -> Text:
         count = f"{text(VERDICT_NAMES[verdict]).lower()} {counts[verdict]}"
         listed.append(count, style=VERDICT_STYLES[verdict] if counts[verdict] else "")
     # The counts keep their colours wherever the language puts them in the sentence.
-    before, _, after = text("report.summary", count=len(results), verdicts="\0").partition("\0")
+    before, _, after = subject_text("report.summary", subject, count=len(results), verdicts="\0").partition("\0")
     return Text.assemble(before, listed, after)
 
 
@@ -175,14 +182,15 @@ def hits_by_severity(hits: Iterable[Hit]) -> list[Hit]:
     return sorted(hits, key=lambda hit: (-_SEVERITY_RANK.get(hit.severity.lower(), -1), -hit.score))
 
 
-def _traveller_lines(result: ScreeningResult) -> list[Text]:
+def _traveller_lines(result: ScreeningResult, subject: Subject) -> list[Text]:
     traveller = result.traveller
     name = Text(displayable(traveller.full_name)) if traveller.full_name else Text(text("report.no_name"), style=_DIM)
-    if traveller.passport_number:
-        passport = Text(text("report.passport", number=displayable(traveller.passport_number)))
+    number = document_number(traveller, subject)
+    if number:
+        document = Text(subject_text("report.document", subject, number=displayable(number)))
     else:
-        passport = Text(text("report.no_passport"), style=_DIM)
-    return [name, passport]
+        document = Text(subject_text("report.no_document", subject), style=_DIM)
+    return [name, document]
 
 
 def _registry_text(result: ScreeningResult, *, long: bool) -> Text:

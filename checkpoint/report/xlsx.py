@@ -15,10 +15,11 @@ from typing import Any, BinaryIO
 from openpyxl import Workbook
 
 from checkpoint.i18n import text
-from checkpoint.models import TRAVELLER_IDENTITY, ScreeningResult, Verdict
+from checkpoint.models import TRAVELLER_IDENTITY, ScreeningResult, Subject, Verdict
 from checkpoint.report.csvfmt import escape_cell
 from checkpoint.report.interface import Batch, as_batch
 from checkpoint.report.records import result_warnings
+from checkpoint.report.subject import subject_text
 from checkpoint.report.summary import VERDICTS_GRAVEST_FIRST, summarise, summary_sections, verdict_name
 
 # What XML 1.0 cannot carry (openpyxl refuses it): the C0 controls but tab, line feed and carriage return.
@@ -38,8 +39,9 @@ def _cell(value: object) -> Any:
     return _ILLEGAL.sub("\ufffd", escape_cell(str(value)))
 
 
-def _header() -> list[str]:
-    names = [text("report.xlsx.column.pax_id"), text("report.xlsx.column.verdict"), text("report.xlsx.column.risk")]
+def _header(subject: Subject) -> list[str]:
+    names = [subject_text("report.xlsx.column.pax_id", subject)]
+    names += [text("report.xlsx.column.verdict"), text("report.xlsx.column.risk")]
     names += [text(f"field.{name}") for name in TRAVELLER_IDENTITY]
     names += [text(f"report.xlsx.column.{name}") for name in _RESULT_COLUMNS]
     return names
@@ -74,7 +76,7 @@ class XlsxWriter:
         columns = ["pax_id", "verdict", "risk", *TRAVELLER_IDENTITY, *_RESULT_COLUMNS]
         for index, name in enumerate(columns):
             results.column_dimensions[_letter(index)].width = _WIDTHS.get(name, 14)
-        results.append(_header())
+        results.append(_header(batch.subject))
         for result in batch.results:
             results.append(_row(result))
         _summary_sheet(book, batch)
@@ -85,7 +87,7 @@ def _summary_sheet(book: Workbook, batch: Batch) -> None:
     summary = summarise(batch)
     sheet = book.create_sheet(_sheet_title(text("report.xlsx.sheet.summary")))
     sheet.column_dimensions["A"].width = 110
-    sheet.append([_cell(text("report.html.title"))])
+    sheet.append([_cell(subject_text("report.html.title", batch.subject))])
     unknown = text("report.html.unknown")
     context = text(
         "report.html.context",

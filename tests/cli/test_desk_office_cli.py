@@ -42,7 +42,7 @@ def test_piped_applications_give_one_result_each_and_a_passport_cannot_be_scanne
     assert [hit["rule"] for hit in objects[0]["hits"]] == ["PO-001"]
     assert objects[1]["match"]["method"] == "nik"
     assert "passport-office 2026.12.1" in done.stderr
-    assert "Session ended: 2 traveller(s) screened, 1 decision(s) recorded" in done.stderr
+    assert "Session ended: 2 application(s) screened, 1 decision(s) recorded" in done.stderr
 
 
 def test_the_officer_reads_why_and_what_to_ask_and_postpones_in_bahasa_indonesia(tmp_path: Path) -> None:
@@ -55,7 +55,9 @@ def test_the_officer_reads_why_and_what_to_ask_and_postpones_in_bahasa_indonesia
     session.expect("Permohonan berikutnya")
     session.sendline(UNREGISTERED_WORKER)
     session.expect("TUNDA")
+    session.expect("rekomendasikan penundaan penerbitan paspor")  # not a departure: the applicant has no passport
     session.expect("tanpa rekomendasi paspor dari Disnaker")
+    session.expect("Pertanyaan untuk pemohon")
     session.expect("Lewat P3MI mana Anda berangkat")
     session.expect("Keputusan")
     session.sendline("rekomendasi=REK-3201-2026-00007")  # the letter found after all: screened again
@@ -65,7 +67,7 @@ def test_the_officer_reads_why_and_what_to_ask_and_postpones_in_bahasa_indonesia
     session.sendline("1")
     session.expect("tercatat \\(log audit #3\\)")
     session.sendline("keluar")
-    session.expect("Sesi selesai: 1 penumpang diperiksa, 1 keputusan")
+    session.expect("Sesi selesai: 1 permohonan diperiksa, 1 keputusan")
     session.expect(pexpect.EOF)
 
 
@@ -98,3 +100,21 @@ def test_a_presented_recommendation_is_checked_against_the_store(tmp_path: Path,
     assert done.returncode == 0, done.stderr
     objects = [json.loads(line) for line in done.stdout.splitlines()]
     assert [[hit["rule"] for hit in item["hits"]] for item in objects] == [[], ["PO-006"]]
+
+
+def test_the_panel_at_the_passport_office_speaks_of_the_applicant(tmp_path: Path) -> None:
+    piped = "\n".join([UNREGISTERED_WORKER, REGISTERED_WORKER, "exit"])
+    done = subprocess.run(
+        [sys.executable, *command("--format", "table", "--lang", "en")],
+        input=piped + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHECKPOINT_HOME": str(tmp_path / "home"), "COLUMNS": "110", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    panels = done.stdout
+    assert "recommend postponing the passport pending verification" in panels
+    assert "postponing departure" not in panels and "traveller" not in panels.lower()
+    assert "No placement record is claimed as this applicant." in panels
+    assert "Applicant (application)" in panels  # the registered worker beside her placement record
+    assert "NIK 3201011203880002" in panels and "KANIM-KRW-20261128-0001" in panels

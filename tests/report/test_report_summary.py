@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from checkpoint.models import Hit, ScreeningResult, Traveller, Unknown, Verdict
+from checkpoint.models import Hit, ScreeningResult, Subject, Traveller, Unknown, Verdict
 from checkpoint.report import Batch
 from checkpoint.report.summary import action_order, group_line, summarise, summary_sections, worklist_line
 
@@ -51,6 +51,20 @@ def test_groups_flagged_by_a_group_rule_with_their_members() -> None:
     ]
     assert group_line(summary.groups[0]) == "booking 5TJZ9N: 2 travellers (NP-013) — pax 1, 3"
     assert summarise(Batch(results)).groups == ()  # without the pack's group rules nothing is guessed
+
+
+def test_a_batch_of_applications_counts_applications_and_names_them_so() -> None:
+    results = [
+        replace(result, traveller=replace(result.traveller, pax_id=f"KANIM-000{n}"))
+        for n, result in enumerate([grouped("1", "5TJZ9N"), grouped("2", "5TJZ9N")], start=1)
+    ]
+    summary = summarise(Batch(results, group_rules={"NP-013": "booking_ref"}, subject=Subject.APPLICANT))
+    assert summary.subject is Subject.APPLICANT  # the batch's, passed down once
+    assert group_line(summary.groups[0], summary.subject) == (
+        "booking 5TJZ9N: 2 applicants (NP-013) — applications KANIM-0001, KANIM-0002"
+    )
+    (_heading, lines), *_ = summary_sections(summary)
+    assert lines == [f"NP-013 {GROUP_HIT.title}: 2 applications"]
 
 
 def test_worklist_lists_who_could_be_worse_most_serious_first(sample_results: list[ScreeningResult]) -> None:
