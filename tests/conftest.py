@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,9 @@ from support.faults import mounted_tmpfs
 for _variable in ("CHECKPOINT_LANG", "LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_variable, None)
 os.environ["LANG"] = "C.UTF-8"
+# The same holds for the state folder: the CLI's help texts read the catalog, which keeps its parsed form under
+# $CHECKPOINT_HOME/cache, as soon as a test module imports the CLI; every test then gets its own folder below.
+os.environ["CHECKPOINT_HOME"] = tempfile.mkdtemp(prefix="checkpoint-tests-")
 
 TODAY = date(2026, 11, 28)
 FIXTURES = Path(__file__).parent / "fixtures"

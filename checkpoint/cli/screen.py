@@ -18,7 +18,6 @@ from checkpoint.cli.options import LangOption, QuietOption, VerboseOption, help_
 from checkpoint.errors import OutputError, UsageError
 from checkpoint.home import default_audit_log, registry_store_dir
 from checkpoint.i18n import text
-from checkpoint.manifests.typed import refuse_unreadable
 from checkpoint.report.interface import BINARY_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
@@ -91,6 +90,8 @@ def screen_command(
     if manifest is None and applications is None and not (name or passport or mrz):
         raise UsageError(text("screen.no_input"))
     screening_date = parse_today(today)
+    from checkpoint.manifests.typed import refuse_unreadable  # the manifest readers: only for typed fields
+
     refuse_unreadable(desk, _OPTIONS, today=screening_date)  # exit 2: a typed value is never taken as missing
     log = audit_log or default_audit_log()
 

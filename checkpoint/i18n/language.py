@@ -61,7 +61,9 @@ def text_in(language: Language | str, key: str, /, **params: Any) -> str:
 
 @cache
 def _catalog() -> Catalog:
-    return load_catalog()
+    from checkpoint.home import cache_dir
+
+    return load_catalog(cache=cache_dir() / "catalog")
 
 
 def has_text(key: str) -> bool:

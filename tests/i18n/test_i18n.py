@@ -73,3 +73,23 @@ def test_text_follows_the_current_language() -> None:
         assert text("verdict.meaning.clear.traveller") == "nothing found that needs action"
     finally:
         set_language(Language.EN)
+
+
+def test_the_checked_catalog_is_kept_and_read_back_while_its_files_are_unchanged(tmp_path: Path) -> None:
+    cache = tmp_path / "cache" / "catalog"
+    fresh = load_catalog()
+    assert load_catalog(cache=cache).entries == fresh.entries
+    (kept,) = cache.iterdir()
+    assert kept.stat().st_mode & 0o077 == 0 and cache.stat().st_mode & 0o077 == 0  # owner-only, as all state
+    assert load_catalog(cache=cache).entries == fresh.entries  # read back from the kept file
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"cli.note": {"en": "only English"}}', "[]"])
+def test_a_damaged_kept_catalog_is_parsed_again_and_replaced(tmp_path: Path, damage: str) -> None:
+    cache = tmp_path / "catalog"
+    load_catalog(cache=cache)
+    (kept,) = cache.iterdir()
+    kept.write_text(damage, encoding="utf-8")
+    assert load_catalog(cache=cache).entries == load_catalog().entries
+    assert load_catalog(cache=cache).entries == load_catalog().entries
+    assert kept.read_text(encoding="utf-8") != damage
