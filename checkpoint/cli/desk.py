@@ -301,7 +301,7 @@ class _Session:
         context = self.desk.context
         self.screen.print(
             text(
-                "desk.context.now",
+                self._key("context.now"),  # the passport office has no flight, port or destination per session
                 destination=context.destination or "—",
                 flight=context.flight or "—",
                 port=context.port or "—",

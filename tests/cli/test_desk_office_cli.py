@@ -43,6 +43,9 @@ def test_piped_applications_give_one_result_each_and_a_passport_cannot_be_scanne
     assert objects[1]["match"]["method"] == "nik"
     assert "passport-office 2026.12.1" in done.stderr
     assert "Session ended: 2 application(s) screened, 1 decision(s) recorded" in done.stderr
+    # the office's session line: no flight, port or destination, which belong to a departure
+    assert "Date 2026-11-28 · officer 198705152010011001 · office KANIM-KRW" in done.stderr
+    assert "flight/vessel" not in done.stderr
 
 
 def test_the_officer_reads_why_and_what_to_ask_and_postpones_in_bahasa_indonesia(tmp_path: Path) -> None:
