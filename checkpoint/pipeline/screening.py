@@ -322,7 +322,7 @@ def _screen(
     # The progress display starts once the workers are forked: a child never inherits its drawing thread.
     with (
         start_shares(read_and_match, len(rows), workers or usable_cores()) as matching,
-        progress.phase(text("progress.matching", count=len(rows))),
+        progress.phase(text(_phase("matching", subject), count=len(rows))),
     ):
         pack = load_pack()
         log = AuditLog(audit_log, on_wait=on_wait)
@@ -338,7 +338,7 @@ def _screen(
         matched = matching.finish()
     fields = rows.fields
     lacking = rows.lacking_notes(columns_lacking(pack, fields)) if fields is not None else ()
-    with progress.phase(text("progress.rules", count=len(matched))):
+    with progress.phase(text(_phase("rules", subject), count=len(matched))):
         travellers = rows.flag_repeats([traveller for traveller, _ in matched])
         results = assess(travellers, [outcome for _, outcome in matched], pack, today=today)
     with progress.phase(text("progress.logging", count=len(results))):
@@ -357,3 +357,8 @@ def _screen(
         group_rules={rule.id: rule.group.by for rule in pack.rules if rule.group is not None},
         subject=subject,
     )
+
+
+def _phase(name: str, subject: Subject) -> str:
+    """The catalog key of a screening phase's progress line: applications are counted as applications."""
+    return f"progress.{name}" if subject is Subject.TRAVELLER else f"progress.{name}_applications"

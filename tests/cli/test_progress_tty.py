@@ -122,6 +122,15 @@ def test_screening_a_manifest_with_an_export_as_registry_shows_its_phases_on_a_t
     assert "Matching" not in done.stderr and "\x1b" not in done.stderr
 
 
+def test_a_day_of_applications_is_counted_in_applications_not_travellers(tmp_path: Path) -> None:
+    applications = ["--applications", str(SAMPLE / "applications.csv"), "--registry", str(SAMPLE / "registry.parquet")]
+    done = piped(tmp_path / "home", "screen", *applications, *TODAY, "--verbose", "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    assert "Matching 200 applications against the registry" in done.stderr
+    assert "Applying the rules to 200 applications" in done.stderr
+    assert "travellers" not in done.stderr
+
+
 def test_ctrl_c_stops_an_import_with_exit_130_and_the_store_unchanged(tmp_path: Path) -> None:
     home = tmp_path / "home"
     first = piped(home, "registry", "import", str(export(tmp_path / "first.csv", 50)), *TODAY)
