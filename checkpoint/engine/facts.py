@@ -16,7 +16,7 @@ import numpy as np
 
 from checkpoint.dates import age_on
 from checkpoint.engine.columnar import objects
-from checkpoint.engine.pack import RulePack, fields_of, rule_leaves
+from checkpoint.engine.pack import AnyOf, Condition, Leaf, NotOf, Rule, RulePack, fields_of
 from checkpoint.geo import country_code
 from checkpoint.models import MatchOutcome, Traveller
 from checkpoint.repeats import person_numbers
@@ -339,7 +339,7 @@ def columns_lacking(pack: RulePack, present: Collection[str]) -> dict[str, tuple
     (`passport_issue_date/passport_expiry`), one needing two columns by each it lacks."""
     lacking: dict[str, list[str]] = {}
     for rule in pack.active_rules:
-        for leaf in rule_leaves(rule):
+        for leaf in _waiting_leaves(rule):
             alternatives = FACT_COLUMNS.get(leaf.field)
             if leaf.op in _DECIDED_WHEN_MISSING or alternatives is None:
                 continue
@@ -351,3 +351,28 @@ def columns_lacking(pack: RulePack, present: Collection[str]) -> dict[str, tuple
                 if rule.id not in rules:
                     rules.append(rule.id)
     return {named: tuple(sorted(rules)) for named, rules in lacking.items()}
+
+
+def _waiting_leaves(rule: Rule) -> list[Leaf]:
+    """The leaves of a rule (its members' condition, then `when`) that wait on their field: all but those in an
+    `any` that decides for itself when that field is missing (`{field: one_way, missing: true}` beside it)."""
+    members = rule.group.members if rule.group is not None else None
+    return [*(_waiting(members) if members is not None else []), *_waiting(rule.when)]
+
+
+def _waiting(condition: Condition) -> list[Leaf]:
+    if isinstance(condition, Leaf):
+        return [condition]
+    if isinstance(condition, NotOf):
+        return _waiting(condition.part)
+    parts = condition.parts
+    decided = (
+        {part.field for part in parts if isinstance(part, Leaf) and _true_when_missing(part)}
+        if isinstance(condition, AnyOf)
+        else set()
+    )
+    return [leaf for part in parts for leaf in _waiting(part) if leaf.field not in decided]
+
+
+def _true_when_missing(leaf: Leaf) -> bool:
+    return (leaf.op == "missing" and leaf.value is True) or (leaf.op == "exists" and leaf.value is False)

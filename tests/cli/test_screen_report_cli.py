@@ -79,7 +79,7 @@ def test_html_report_written_with_output(tmp_path: Path) -> None:
     said = result.stderr.splitlines()
     assert (
         said[said.index("Groups flagged") + 1]
-        == "  • booking 5TJZ9N: 5 travellers (NP-013) — pax 271, 272, 273, 274, 275"
+        == "  • booking 5TJZ9N: 5 travellers (NP-013, NP-024) — pax 271, 272, 273, 274, 275"
     )
     assert "Rules most hit" in said
     html = target.read_text(encoding="utf-8")

@@ -278,3 +278,14 @@ def test_a_file_without_transit_columns_leaves_no_rule_undecided_for_them() -> N
     lacking = columns_lacking(pack, {"full_name", "destination", "ticket", "visa_type", "passport_issue_date"})
     assert not any("transit" in column or "final_destination" in column for column in lacking)
     assert "final_destination" in FACT_COLUMNS and "transit" not in FACT_COLUMNS
+
+
+def test_a_rule_that_decides_when_the_ticket_is_missing_is_not_named_as_left_undecided() -> None:
+    # NP-022 tests `any: [{one_way missing: true}, {one_way is: false}]`: an airline list without ticket columns
+    # still decides it, so the note on the file does not name it among the rules the missing ticket leaves open.
+    pack = load_pack(default_pack_path())
+    everything = {
+        field for alternatives in FACT_COLUMNS.values() for alternative in alternatives for field in alternative
+    }
+    lacking = columns_lacking(pack, everything - {"ticket", "return_date"})
+    assert "NP-011" in lacking["ticket/return_date"] and "NP-022" not in lacking["ticket/return_date"]
