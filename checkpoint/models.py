@@ -81,6 +81,8 @@ TRAVELLER_FIELDS: tuple[str, ...] = (
     "port",
     "booking_ref",
     "group_code",
+    "transit",
+    "final_destination",
 )
 
 #: Registry record fields in the order SPEC §4.1 lists them (the one list of names; the snapshot's Arrow
@@ -159,6 +161,10 @@ class Traveller:
     port: str | None = None
     booking_ref: str | None = None
     group_code: str | None = None
+    #: The stops on the way, as read (airports or countries, `;`-separated, upper case), and the journey's end
+    #: (an ISO alpha-3 country) when the manifest knows it (SPEC §4.2).
+    transit: str | None = None
+    final_destination: str | None = None
     #: Whether a check digit of the passport's MRZ failed (None: no MRZ was read, as in a manifest).
     mrz_check_failed: bool | None = None
     warnings: tuple[str, ...] = ()

@@ -16,7 +16,8 @@ import numpy as np
 
 from checkpoint.dates import age_on
 from checkpoint.engine.columnar import objects
-from checkpoint.engine.pack import RulePack, fields_of, rule_leaves
+from checkpoint.engine.pack import AnyOf, Condition, Leaf, NotOf, Rule, RulePack, fields_of
+from checkpoint.geo import country_code
 from checkpoint.models import MatchOutcome, Traveller
 from checkpoint.repeats import person_numbers
 from checkpoint.values import is_missing
@@ -100,6 +101,17 @@ def one_way(traveller: Traveller) -> bool | None:
     return None
 
 
+def first_stop(traveller: Traveller) -> str | None:
+    """The country of the first stop on the way to the journey's end: the first `transit` point, else the arrival
+    (`destination`) when the final destination lies beyond it; None for a trip that ends where it lands."""
+    for stop in (traveller.transit or "").split(";"):
+        country = country_code(stop) if stop else None
+        if country is not None and country != traveller.final_destination:
+            return country
+    final, there = traveller.final_destination, traveller.destination
+    return there if final is not None and there is not None and final != there else None
+
+
 def record_facts(record: Mapping[str, Any], traveller: Traveller, departure: date) -> dict[str, Any]:
     """The `record.*` facts of a matched record (`_RECORD_FACT_NAMES`; a traveller without a match has them
     all missing)."""
@@ -107,9 +119,8 @@ def record_facts(record: Mapping[str, Any], traveller: Traveller, departure: dat
     clean = {name: _record_value(record.get(name)) for name in _RECORD_VALUES}
     facts = {f"record.{name}": clean[name] for name in _RECORD_FACTS}
     country = clean["destination_country"]
-    facts["record.destination_agrees"] = (
-        None if not country or not traveller.destination else country == traveller.destination
-    )
+    going_to = traveller.final_destination or traveller.destination  # a worker routed through a hub goes on
+    facts["record.destination_agrees"] = None if not country or not going_to else country == going_to
     planned = clean["planned_departure"]
     facts["record.departure_gap_days"] = float(abs((departure - planned).days)) if planned else None
     born = clean["date_of_birth"]
@@ -218,6 +229,7 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     }
     departures = [traveller.departure_date or today for traveller in travellers]
     columns["departure_date"] = departures
+    finals = [traveller.final_destination for traveller in travellers]
     columns["age"] = [
         float(age_on(born, day)) if born else None
         for born, day in zip(columns["date_of_birth"], departures, strict=True)
@@ -242,6 +254,8 @@ def build_facts(travellers: Sequence[Traveller], outcomes: Sequence[MatchOutcome
     columns["trip_days"] = [
         float((back - day).days) if back else None for back, day in zip(columns["return_date"], departures, strict=True)
     ]
+    columns["final_destination"] = [final or there for final, there in zip(finals, columns["destination"], strict=True)]
+    columns["transit"] = list(map(first_stop, travellers))
     # Known to be foreign, so never missing: a traveller without a nationality is not excused by it.
     columns["foreign_national"] = [code is not None and code != INDONESIAN for code in columns["nationality"]]
     matches = [outcome.match for outcome in outcomes]
@@ -303,7 +317,8 @@ def _none_if_missing(value: Any) -> Any:
 #: The traveller columns a fact is read from, as alternatives: the fact is known from any one of them with
 #: every field it names (`passport_age_days` from an issue date or an expiry). Facts never missing (the
 #: departure date falls back on the screening date; `foreign_national`, `mrz_check_failed`) and the match's
-#: are absent: no column of a file gives them.
+#: are absent: no column of a file gives them. So is `transit`: a file without a transit column lists direct
+#: trips as far as it knows, and rules test the stop with `exists` first.
 FACT_COLUMNS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     **{name: ((name,),) for name in _TRAVELLER_FACTS if name != "mrz_check_failed"},
     "age": (("date_of_birth",),),
@@ -312,6 +327,7 @@ FACT_COLUMNS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "trip_days": (("return_date",),),
     "passport_expired": (("passport_expiry",),),
     "passport_expires_before_return": (("passport_expiry", "return_date"),),
+    "final_destination": (("final_destination",), ("destination",)),
 }
 #: Operators that decide on a missing value rather than wait for it.
 _DECIDED_WHEN_MISSING = frozenset({"exists", "missing"})
@@ -323,7 +339,7 @@ def columns_lacking(pack: RulePack, present: Collection[str]) -> dict[str, tuple
     (`passport_issue_date/passport_expiry`), one needing two columns by each it lacks."""
     lacking: dict[str, list[str]] = {}
     for rule in pack.active_rules:
-        for leaf in rule_leaves(rule):
+        for leaf in _waiting_leaves(rule):
             alternatives = FACT_COLUMNS.get(leaf.field)
             if leaf.op in _DECIDED_WHEN_MISSING or alternatives is None:
                 continue
@@ -335,3 +351,28 @@ def columns_lacking(pack: RulePack, present: Collection[str]) -> dict[str, tuple
                 if rule.id not in rules:
                     rules.append(rule.id)
     return {named: tuple(sorted(rules)) for named, rules in lacking.items()}
+
+
+def _waiting_leaves(rule: Rule) -> list[Leaf]:
+    """The leaves of a rule (its members' condition, then `when`) that wait on their field: all but those in an
+    `any` that decides for itself when that field is missing (`{field: one_way, missing: true}` beside it)."""
+    members = rule.group.members if rule.group is not None else None
+    return [*(_waiting(members) if members is not None else []), *_waiting(rule.when)]
+
+
+def _waiting(condition: Condition) -> list[Leaf]:
+    if isinstance(condition, Leaf):
+        return [condition]
+    if isinstance(condition, NotOf):
+        return _waiting(condition.part)
+    parts = condition.parts
+    decided = (
+        {part.field for part in parts if isinstance(part, Leaf) and _true_when_missing(part)}
+        if isinstance(condition, AnyOf)
+        else set()
+    )
+    return [leaf for part in parts for leaf in _waiting(part) if leaf.field not in decided]
+
+
+def _true_when_missing(leaf: Leaf) -> bool:
+    return (leaf.op == "missing" and leaf.value is True) or (leaf.op == "exists" and leaf.value is False)

@@ -21,7 +21,7 @@ from checkpoint.i18n.language import has_text
 #: Headers the readers make up for a column without one (`sources/header.py`): nothing to name.
 _MADE_UP = re.compile(r"column \d+")
 #: SPEC §4.2 columns a manifest may carry that no rule reads yet: known, so never named as unknown.
-_SPEC_UNREAD = frozenset({"transit", "finaldestination"})
+_SPEC_UNREAD: frozenset[str] = frozenset()
 
 
 def field_label(name: str) -> str:

@@ -9,6 +9,7 @@ spreadsheet, `passenger 3: …` in a PAXLST), so that whoever fixes the file fin
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -144,6 +145,9 @@ def _build(cells: Mapping[str, object], row: int, today: date, warnings: list[st
         warnings.append(text("manifest.nik_length"))
     if values["nik"] is not None:
         warnings.extend(_use_nik(values, today))
+    values["transit"], transit_warning = _transit(cells.get("transit"))
+    if transit_warning:
+        warnings.append(transit_warning)
     for name in _UPPER:
         cell = clean_text(cells.get(name))
         values[name] = cell.upper() if cell else None
@@ -163,7 +167,22 @@ def _build(cells: Mapping[str, object], row: int, today: date, warnings: list[st
 
 
 #: The fields read from their own cell alone, in the order their warnings are given.
-_CELL_FIELDS = ("sex", *_DATE_KINDS, "nationality", "destination")
+_CELL_FIELDS = ("sex", *_DATE_KINDS, "nationality", "destination", "final_destination")
+#: What separates the stops of a `transit` cell (SPEC §4.2 writes `;`; lists also use commas, slashes, dashes).
+_STOP_SEPARATORS = re.compile(r"[;,/>\s-]+")
+
+
+def _transit(raw: object) -> tuple[str | None, str | None]:
+    """A `transit` cell as `KUL;BKK` (upper case, `;`-separated, each stop an airport or a country), and a warning
+    naming the stops that are neither (they are left out)."""
+    cell = clean_text(raw)
+    if not cell:
+        return None, None
+    stops = [stop for stop in _STOP_SEPARATORS.split(cell.upper()) if stop]
+    unknown = [stop for stop in stops if country_code(stop) is None]
+    known = [stop for stop in stops if stop not in unknown]
+    warning = text("manifest.bad_transit", value=", ".join(unknown)) if unknown else None
+    return (";".join(known) or None), warning
 
 
 def _read(name: str, raw: object, today: date, language: Language) -> tuple[object, str | None]:

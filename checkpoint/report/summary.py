@@ -206,24 +206,35 @@ def verdict_name(verdict: Verdict | str) -> str:
 
 def worklist_line(result: ScreeningResult, subject: Subject = Subject.TRAVELLER) -> str:
     """One traveller (or application) of the worklist: who, the verdict, what it could become and the data
-    missing."""
+    missing, and the indicators already found (what put them high on the list)."""
     name = result.traveller.full_name or text("report.no_name")
     note = could_be_note(result.could_be or Verdict(result.verdict), result.unknown)
     verdict = verdict_name(result.verdict)
-    return subject_text("report.worklist_line", subject, pax_id=result.pax_id, name=name, verdict=verdict, note=note)
+    line = subject_text("report.worklist_line", subject, pax_id=result.pax_id, name=name, verdict=verdict, note=note)
+    if not result.hits:
+        return line
+    return text("report.worklist_found", line=line, rules=", ".join(hit.rule for hit in result.hits))
 
 
-def summary_sections(summary: Summary, *, most_rules: int = 10, notes: bool = True) -> list[tuple[str, list[str]]]:
+def summary_sections(
+    summary: Summary, *, most_rules: int = 10, most_worklist: int | None = 20, notes: bool = True
+) -> list[tuple[str, list[str]]]:
     """The summary after the counts, as (heading, lines) in reading order; empty sections are left out, and the
-    notes when `notes` is False (where they were shown already)."""
+    notes when `notes` is False (where they were shown already). The worklist shows its first `most_worklist`
+    travellers (None: all): on an airline list without visa or ticket columns nearly everyone is on it, and the
+    counter starts from the top; the HTML report and the spreadsheet hold the whole list."""
     subject = summary.subject
     rules = [rule_line(rule, subject) for rule in summary.rules[:most_rules]]
     if len(summary.rules) > most_rules:
         rules.append(text("report.more", count=len(summary.rules) - most_rules))
+    shown = summary.worklist if most_worklist is None else summary.worklist[:most_worklist]
+    worklist = [worklist_line(result, subject) for result in shown]
+    if len(shown) < len(summary.worklist):
+        worklist.append(text("report.worklist_more", count=len(summary.worklist) - len(shown)))
     sections = [
         (text("report.section.rules"), rules),
         (text("report.section.groups"), [group_line(group, subject) for group in summary.groups]),
-        (text("report.section.worklist"), [worklist_line(result, subject) for result in summary.worklist]),
+        (text("report.section.worklist"), worklist),
         (text("report.section.notes"), list(summary.notes) if notes else []),
     ]
     return [(heading, lines) for heading, lines in sections if lines]

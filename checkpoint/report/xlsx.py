@@ -99,7 +99,7 @@ def _summary_sheet(book: Workbook, batch: Batch) -> None:
     sheet.append([])
     for verdict in VERDICTS_GRAVEST_FIRST:
         sheet.append([_cell(verdict_name(verdict)), summary.counts[Verdict(verdict)]])
-    for heading, lines in summary_sections(summary, most_rules=len(summary.rules)):
+    for heading, lines in summary_sections(summary, most_rules=len(summary.rules), most_worklist=None):
         sheet.append([])
         sheet.append([_cell(heading)])
         for line in lines:

@@ -43,12 +43,18 @@ COLUMNS: tuple[str, ...] = (
     "port",
     "destination",
     "departure_date",
+    "transit",
+    "final_destination",
 )
 _PASSENGER_PARTIES = frozenset({"FL", "DDU"})  # passenger, in-transit passenger
 _CREW_PARTIES = frozenset({"FM", "DDT"})  # crew member, in-transit crew member
 _REPORTING_PARTY = "MS"
 _PASSENGER_LIST, _CREW_LIST = "745", "250"
 _BOOKING_QUALIFIERS = ("AVF", "ABO")  # reservation number first, then the originator's reference
+#: The flight's LOC qualifiers (WCO/IATA/ICAO PAXLST implementation guide, segment group 3; UN/EDIFACT 3227):
+#: 125 the last port before arrival (departure), 87 the first arrival, 92 a routing stop on the way (in-transit),
+#: 130 the final destination of the itinerary.
+_FLIGHT_LOCATIONS = frozenset({"125", "87", "92", "130"})
 #: Segments a PAXLST may carry that checkpoint does not use; any other tag is noted as unknown.
 _UNUSED_TAGS = frozenset({"UNG", "UNE", "COM", "CTA", "MEA", "GEI", "FTX", "EMP", "CPI", "QTY", "GID", "AUT"})
 
@@ -132,10 +138,24 @@ class _Message:
     flight: str | None = None
     departure_port: str | None = None
     arrival_port: str | None = None
+    stops: list[str] = field(default_factory=list)  # LOC+92, and arrivals of later legs: stops on the way
+    final_port: str | None = None  # LOC+130: the final destination of the itinerary
     departure: str | None = None
     declared: str | None = None
     crew: int = 0
     passengers: list[_Passenger] = field(default_factory=list)
+
+    @property
+    def journey(self) -> tuple[str | None, str | None]:
+        """(transit, final destination) as the message tells them: the stops on the way (`;`-separated), from the
+        first arrival (LOC+87) through the routing stops (LOC+92) and later legs' arrivals, and the journey's end
+        (LOC+130, else the last arrival of a later leg); both None for a flight that ends where it lands."""
+        places = [place for place in (self.arrival_port, *self.stops) if place]
+        final = self.final_port or (places[-1] if len(places) > 1 else None)
+        if final is None:
+            return None, None
+        on_the_way = [place for place in places if place != final]
+        return ";".join(on_the_way) or None, final
 
     @property
     def crew_list(self) -> bool:
@@ -234,6 +254,8 @@ class _PaxlstWalk:
             "port": passenger.embarkation or message.departure_port,
             "destination": passenger.debarkation or message.arrival_port,
             "departure_date": message.departure,
+            "transit": message.journey[0],
+            "final_destination": message.journey[1],
         }
 
     def _holder(self, *, repeated: bool = False) -> _Passenger | None:
@@ -371,12 +393,17 @@ class _PaxlstWalk:
 
     def _loc(self, segment: Segment) -> None:
         qualifier, place = segment.value(0), segment.value(1)
-        if qualifier in ("125", "87"):
+        if qualifier in _FLIGHT_LOCATIONS:
             message = self._current()
             if qualifier == "125":
                 message.departure_port = message.departure_port or place
+            elif qualifier == "87" and message.arrival_port is None:
+                message.arrival_port = place
+            elif qualifier in ("87", "92"):  # a later leg's arrival, or a routing stop
+                if place and place not in message.stops:
+                    message.stops.append(place)
             else:
-                message.arrival_port = message.arrival_port or place
+                message.final_port = message.final_port or place
         elif qualifier in ("178", "179"):
             passenger = self._holder()
             if passenger is None:

@@ -32,6 +32,8 @@ NAME_COLUMNS: Mapping[str, tuple[str, ...]] = {
 }
 #: Manifest columns after the name, in SPEC §4.2 order.
 TRAVEL_COLUMNS: tuple[str, ...] = tuple(f for f in TRAVELLER_FIELDS if f not in ("pax_id", "full_name", "nik"))
+#: Columns written only when some traveller's journey goes through a hub (a direct trip's list has none).
+ROUTE_COLUMNS: tuple[str, ...] = ("transit", "final_destination")
 DATE_FORMATS = ("ISO", "DD/MM/YYYY", "DDMMMYY")
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _STREAM = 2
@@ -100,6 +102,8 @@ def render(
                 trip.port,
                 row.booking_ref,
                 row.group_code,
+                row.transit,
+                row.final_destination,
             )
         )
         labels.append(
@@ -116,6 +120,8 @@ def render(
         )
     columns = ["pax_id", *NAME_COLUMNS[trip.layout], *TRAVEL_COLUMNS]
     manifest = pd.DataFrame(written, columns=columns, dtype="str")
+    routed = [column for column in ROUTE_COLUMNS if manifest[column].notna().any()]
+    manifest = manifest.drop(columns=[column for column in ROUTE_COLUMNS if column not in routed])
     return manifest, pd.DataFrame(labels, columns=list(LABEL_COLUMNS), dtype="str")
 
 

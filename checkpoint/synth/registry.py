@@ -49,6 +49,11 @@ SIBLING_PAIR_SHARE = 0.006
 AGENCY_COUNT = 320
 UKPS_COMPANIES = 60
 SPSK_AGENCIES = 10  # agencies allowed to place the six Saudi domestic job titles (Kepmenaker 291/2018)
+#: Saudi domestic placements entered under an agency outside the SPSK list: what the registry cannot explain.
+OFF_LIST_SPSK_SHARE = 0.15
+#: The SPSK agencies' names come from a stream of their own, the same for every seed, so that a rule pack's
+#: dated list of SPSK agencies (rules/lists.yaml `spsk_agencies`) can name them.
+_SPSK_STREAM = (291, 2018)
 PASSPORT_LETTERS = ("A", "B", "C", "E", "X")
 _STREAM = 1  # keeps the registry's random stream apart from the manifests'
 _EPOCH = np.datetime64("1970-01-01", "D")
@@ -130,10 +135,22 @@ def _jobs(destination: Strings, female: Bools, rng: np.random.Generator) -> tupl
     return job, sector
 
 
-def _agencies(rng: np.random.Generator) -> tuple[Strings, Strings]:
+def spsk_agency_names() -> tuple[str, ...]:
+    """The names of the synthetic registry's SPSK agencies (the first SPSK_AGENCIES agencies), whatever the seed."""
+    rng = np.random.default_rng(_SPSK_STREAM)
     words = tables.agency_words()
     names: list[str] = []
-    seen: set[str] = set()
+    while len(names) < SPSK_AGENCIES:
+        name = "PT " + " ".join(words[slot][rng.integers(len(words[slot]))] for slot in ("1", "2", "3"))
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _agencies(rng: np.random.Generator) -> tuple[Strings, Strings]:
+    words = tables.agency_words()
+    names: list[str] = list(spsk_agency_names())
+    seen: set[str] = set(names)
     while len(names) < AGENCY_COUNT:
         name = "PT " + " ".join(words[slot][rng.integers(len(words[slot]))] for slot in ("1", "2", "3"))
         if name not in seen:
@@ -154,6 +171,8 @@ def _assign_agencies(
     pick = rng.choice(AGENCY_COUNT, size=size, p=zipf / zipf.sum())
     spsk = (destination == "SAU") & (sector == "domestic")
     pick[spsk] = rng.integers(0, SPSK_AGENCIES, int(spsk.sum()))
+    off_list = spsk & (rng.random(size) < OFF_LIST_SPSK_SHARE)
+    pick[off_list] = rng.integers(SPSK_AGENCIES, AGENCY_COUNT, int(off_list.sum()))
     agency, licence = names[pick].copy(), licences[pick].copy()
     # UKPS: an Indonesian company placing its own staff is its own "agency".
     first, trade = tables.agency_words()["1"], tables.employer_words()["trade"]

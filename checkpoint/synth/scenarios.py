@@ -14,10 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkpoint.synth.decoys import name_twin_decoy, relative
+from checkpoint.synth.registry import spsk_agency_names
 from checkpoint.synth.strangers import (
     RECENT,
+    agent_group,
     family,
     foreign_national,
+    going_home,
+    hub_routing,
     pilgrim,
     scam_route_transit,
     singles,
@@ -63,6 +67,26 @@ def registered_worker(scene: Scene, count: int) -> Bookings:
             bookings.append(unit)
             left -= len(unit)
     return bookings
+
+
+def _registered_singles(name: str, expected: str, *, visa: str, masks: Callable[[Scene], list[np.ndarray]]) -> Builder:
+    """A builder for registered people flying alone one-way to their record's country (no agency group code):
+    `visa` is the visa type, or `tourist` for the trip's visitor visas (visa-free `none` on some routes)."""
+
+    def build(scene: Scene, count: int) -> Bookings:
+        draw = scene.pool.drawer(scene.rng, *masks(scene))
+        bookings: Bookings = []
+        for _ in range(count):
+            index = draw()
+            if index is None:
+                break
+            kind = scene.visa("tourist_visas", visa) if visa == "tourist" else visa
+            bookings.append(
+                [scene.registered(index, name, expected, visa=kind, one_way=True, booking=scene.booking_ref())]
+            )
+        return bookings
+
+    return build
 
 
 def _record_scenario(
@@ -132,6 +156,26 @@ def _saudi_domestic(scene: Scene) -> list[np.ndarray]:
     pool = scene.pool
     domestic = pool.adult & (pool.destination == "SAU") & (pool.sector == "domestic")
     return [domestic & (pool.status == "READY"), domestic & (pool.status != "CANCELLED"), domestic]
+
+
+def _ready_here(scene: Scene) -> list[np.ndarray]:
+    pool = scene.pool
+    ready = pool.adult & (pool.status == "READY")
+    return [ready & scene.records_for_trip()]
+
+
+def _spsk_domestic(scene: Scene) -> list[np.ndarray]:
+    """READY Saudi domestic placements through an SPSK agency (the registry explains them)."""
+    pool = scene.pool
+    spsk = pool.memo("spsk", lambda: np.isin(pool.agency, spsk_agency_names()))
+    domestic = pool.adult & (pool.destination == "SAU") & (pool.sector == "domestic") & (pool.scheme == "P2P")
+    return [domestic & spsk & (pool.status == "READY")]
+
+
+def _departed_here(scene: Scene) -> list[np.ndarray]:
+    """Workers whose record says they left for this trip's country: back from home leave, to the same country."""
+    pool = scene.pool
+    return [pool.adult & (pool.status == "DEPARTED") & scene.records_for_trip()]
 
 
 SCENARIOS: dict[str, Scenario] = {}
@@ -273,4 +317,49 @@ _add(
     "non_procedural",
     singles("ziarah_visa", "non_procedural", ages=(22, 35), female=0.8, visa="ziarah", one_way=1.0, issued=(20, 200)),
     "a visit (ziarah) visa inside an umrah group, one-way ticket",
+)
+
+# --- issue 19: the procedure skipped at the visa step, legitimate workers, routes through a hub ---------------
+_add(
+    "ready_visitor_visa",
+    "non_procedural",
+    _registered_singles("ready_visitor_visa", "non_procedural", visa="tourist", masks=_ready_here),
+    "a READY placement record for this destination, yet flying one-way on a tourist/visit visa (or visa-free)",
+)
+_add(
+    "spsk_domestic",
+    "procedural",
+    _registered_singles("spsk_domestic", "procedural", visa="work", masks=_spsk_domestic),
+    "a READY Saudi domestic placement through an agency on the SPSK list, work visa, one-way",
+)
+_add(
+    "returning_worker",
+    "procedural",
+    _registered_singles("returning_worker", "procedural", visa="work", masks=_departed_here),
+    "a worker back from home leave: DEPARTED record for this country, work visa, one-way",
+)
+_add(
+    "agent_group",
+    "non_procedural",
+    agent_group,
+    "an agent's group spread over several small bookings under one group code: unregistered, one-way, new passports",
+)
+_add(
+    "student_one_way",
+    "ordinary",
+    singles("student_one_way", "ordinary", ages=(18, 26), female=0.5, visa="student", one_way=1.0, issued=(30, 1200)),
+    "students leaving one-way on a student visa, some with a passport made for the trip",
+)
+_add("foreign_national_home", "ordinary", going_home, "citizens of the destination going home, always one-way")
+_add(
+    "hub_routing",
+    "non_procedural",
+    hub_routing("hub_routing", "non_procedural", one_way=True),
+    "young, one-way, through a hub (KUL, BKK, SIN) to Cambodia or Myanmar: the first arrival is not the end",
+)
+_add(
+    "hub_tourist",
+    "ordinary",
+    hub_routing("hub_tourist", "ordinary", one_way=False),
+    "tourists through a hub to Thailand or Cambodia and back, return tickets",
 )

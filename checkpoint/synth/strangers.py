@@ -148,6 +148,15 @@ def pilgrim(scene: Scene, count: int) -> Bookings:
 
 def foreign_national(scene: Scene, count: int) -> Bookings:
     """Citizens of the destination country going home (often one-way): not Indonesian, not PMI."""
+    return _citizens_going_home(scene, count, "foreign_national", one_way=0.6)
+
+
+def going_home(scene: Scene, count: int) -> Bookings:
+    """Citizens of the destination country going home one-way (the ticket home is all they need)."""
+    return _citizens_going_home(scene, count, "foreign_national_home", one_way=1.0)
+
+
+def _citizens_going_home(scene: Scene, count: int, scenario: str, *, one_way: float) -> Bookings:
     bookings: Bookings = []
     for person in scene.people(count, ages=(20, 65), female=0.5):
         country, code = scene.arrival()
@@ -155,10 +164,10 @@ def foreign_national(scene: Scene, count: int) -> Bookings:
             [
                 scene.stranger(
                     person,
-                    "foreign_national",
+                    scenario,
                     "ordinary",
                     visa="none",
-                    one_way=scene.chance(0.6),
+                    one_way=scene.chance(one_way),
                     booking=scene.booking_ref(),
                     destination=code,
                     nationality=country,
@@ -211,3 +220,80 @@ def scam_route_transit(scene: Scene, count: int) -> Bookings:
         ]
         for person in scene.people(count, ages=(20, 30), female=0.5)
     ]
+
+
+def agent_group(scene: Scene, count: int) -> Bookings:
+    """An agent's group under one group code, booked in small lots (one to three travellers a booking) so that no
+    booking looks like a group: young, unregistered, one-way, passports made for the trip."""
+    people = scene.people(max(count, 4), ages=(18, 32), female=0.6)
+    code = f"AGT-{scene.trip.port}-{scene.between(100, 999)}"
+    visa, destination = scene.visa("tourist_visas", "tourist"), scene.arrival()[1]
+    bookings: Bookings = []
+    at = 0
+    while at < len(people):
+        size = min(len(people) - at, scene.between(1, 3))
+        booking = scene.booking_ref()
+        bookings.append(
+            [
+                scene.stranger(
+                    person,
+                    "agent_group",
+                    "non_procedural",
+                    visa=visa,
+                    one_way=True,
+                    booking=booking,
+                    group=code,
+                    issued=RECENT,
+                    destination=destination,
+                )
+                for person in people[at : at + size]
+            ]
+        )
+        at += size
+    return bookings
+
+
+#: Where journeys through a hub end (airport codes): the scam compounds' countries, or the tourists' Thailand and
+#: Cambodia (plan option `hub_finals` / `hub_tourist_finals` overrides them).
+_HUB_FINALS = ("KTI", "PNH", "RGN")
+_HUB_TOURIST_FINALS = ("BKK", "DMK", "KTI")
+
+
+def hub_routing(scenario: str, expected: str, *, one_way: bool) -> Builder:
+    """Travellers ticketed through the trip's arrival airport (a hub such as KUL) to a further country: one-way
+    young travellers bound for Cambodia or Myanmar, or tourists to Thailand and Cambodia with a return ticket."""
+
+    def build(scene: Scene, count: int) -> Bookings:
+        key, finals = ("hub_finals", _HUB_FINALS) if one_way else ("hub_tourist_finals", _HUB_TOURIST_FINALS)
+        ends = scene.trip.options.get(key) or finals
+        ages, issued = ((20, 35), (20, 400)) if one_way else ((22, 65), SETTLED)
+        people = scene.people(count, ages=ages, female=0.5)
+        bookings: Bookings = []
+        at = 0
+        while at < len(people):
+            size = 1 if one_way or at + 1 == len(people) or not scene.chance(0.4) else 2
+            hub, end = scene.arrival()[1], scene.pick(ends)
+            booking, stay = scene.booking_ref(), scene.fixed_stay((4, 10))
+            visa = scene.visa("tourist_visas", "tourist")
+            bookings.append(
+                [
+                    scene.stranger(
+                        person,
+                        scenario,
+                        expected,
+                        visa=visa,
+                        one_way=one_way,
+                        booking=booking,
+                        issued=issued,
+                        stay=stay,
+                        destination=hub,
+                        transit=hub,
+                        final_destination=end,
+                    )
+                    for person in people[at : at + size]
+                ]
+            )
+            at += size
+        return bookings
+
+    return build

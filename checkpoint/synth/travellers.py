@@ -63,6 +63,9 @@ class Row:
     dob_variation: str = ""
     passport_variation: str = ""
     related_record_id: str = ""
+    #: The stops on the way (`;`-separated codes) and the journey's end beyond `destination`, when routed via a hub.
+    transit: str | None = None
+    final_destination: str | None = None
 
     @property
     def ticket(self) -> str:
@@ -141,6 +144,7 @@ class RecordPool:
         self.record_id, self.full_name, self.sex = text("record_id"), text("full_name"), text("sex")
         self.destination, self.status, self.sector = text("destination_country"), text("status"), text("sector")
         self.passport, self.nik = text("passport_number"), text("nik")
+        self.agency, self.scheme = text("agency"), text("scheme")
         born = pd.to_datetime(registry["date_of_birth"], errors="coerce", format="ISO8601")
         self.date_of_birth = born.to_numpy(dtype="datetime64[D]")
         before_birthday = (born.dt.month > today.month) | ((born.dt.month == today.month) & (born.dt.day > today.day))
@@ -352,8 +356,11 @@ class Scene:
         nationality: str = "IDN",
         related: str = "",
         stay: tuple[int, int] | None = None,
+        transit: str | None = None,
+        final_destination: str | None = None,
     ) -> Row:
-        """A traveller with no placement record (moved off any registered namesake's exact birth date)."""
+        """A traveller with no placement record (moved off any registered namesake's exact birth date); `transit`
+        and `final_destination` for a journey routed through a hub beyond `destination`."""
         born = person.date_of_birth
         namesakes = self.pool.births_of(person.name)
         while born in namesakes:  # the same name, sex and birth date would make them indistinguishable
@@ -377,6 +384,8 @@ class Scene:
             scenario=scenario,
             expected=expected,
             related_record_id=related,
+            transit=transit,
+            final_destination=final_destination,
         )
 
     def registered(

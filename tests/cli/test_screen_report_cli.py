@@ -36,7 +36,7 @@ def test_the_table_lists_who_needs_action_then_counts_the_clear_and_summarises()
     assert "276 more travellers are clear with nothing to note (--all lists them too)." in lines
     assert "298 travellers: hold 8, refer 14, clear 276" in lines
     assert "Rules most hit" in lines and "Groups flagged" in lines
-    assert "• booking 5TJZ9N: 5 travellers (NP-013) — pax 271, 272, 273, 274, 275" in lines
+    assert "• booking 5TJZ9N: 5 travellers (NP-013, NP-024) — pax 271, 272, 273, 274, 275" in lines
     assert len(lines) < 400  # was one block per traveller: 1,650 lines
 
 
@@ -79,7 +79,7 @@ def test_html_report_written_with_output(tmp_path: Path) -> None:
     said = result.stderr.splitlines()
     assert (
         said[said.index("Groups flagged") + 1]
-        == "  • booking 5TJZ9N: 5 travellers (NP-013) — pax 271, 272, 273, 274, 275"
+        == "  • booking 5TJZ9N: 5 travellers (NP-013, NP-024) — pax 271, 272, 273, 274, 275"
     )
     assert "Rules most hit" in said
     html = target.read_text(encoding="utf-8")

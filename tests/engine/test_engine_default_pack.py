@@ -409,7 +409,25 @@ def test_a_minors_record_is_held(default_pack) -> None:
     assert result.verdict is Verdict.HOLD and "NP-008" in rules_hit(result)
 
 
-def test_a_moratorium_domestic_record_is_held(default_pack) -> None:
+SPSK_AGENCY = "PT MAJU TENAGA JAYA"  # on the pack's dated list of SPSK agencies (rules/lists.yaml)
+
+
+def test_a_moratorium_domestic_record_the_registry_cannot_explain_is_held(default_pack) -> None:
+    [result] = screen(
+        default_pack,
+        [
+            (
+                person(1, visa_type="umrah", ticket="one_way", destination="JED", date_of_birth=born(30)),
+                registered("SAU", sector="domestic", agency="PT LAIN SEKALI"),
+            )
+        ],
+    )
+    assert result.verdict is Verdict.HOLD and "NP-009" in rules_hit(result)
+
+
+def test_a_domestic_worker_on_the_procedural_path_is_referred_not_held(default_pack) -> None:
+    # Issue 19: READY for the country flown to, on a work visa, but no SPSK agency on the record: the worker did
+    # what the procedure asks; the officer checks the channel (NP-020) instead of postponing the departure.
     [result] = screen(
         default_pack,
         [
@@ -419,7 +437,49 @@ def test_a_moratorium_domestic_record_is_held(default_pack) -> None:
             )
         ],
     )
-    assert result.verdict is Verdict.HOLD and "NP-009" in rules_hit(result)
+    assert result.verdict is Verdict.REFER and rules_hit(result) == {"NP-020"}
+
+
+@pytest.mark.parametrize("status", ["READY", "DEPARTED"])
+def test_spsk_placements_and_workers_back_from_leave_are_clear(default_pack, status: str) -> None:
+    [spsk, returning] = screen(
+        default_pack,
+        [
+            (
+                person(1, visa_type="work", ticket="one_way", destination="JED", date_of_birth=born(30)),
+                registered("SAU", sector="domestic", agency=SPSK_AGENCY, status=status),
+            ),
+            (
+                person(2, visa_type="work", ticket="one_way", destination="RUH", date_of_birth=born(41)),
+                registered("SAU", sector="domestic", agency="PT LAIN SEKALI", status="DEPARTED"),
+            ),
+        ],
+    )
+    assert (spsk.verdict, spsk.hits) == (Verdict.CLEAR, ())
+    assert (returning.verdict, returning.hits) == (Verdict.CLEAR, ())
+
+
+def test_a_ready_record_flown_on_a_visitor_visa_is_referred_with_questions_on_the_papers(default_pack) -> None:
+    [result] = screen(
+        default_pack,
+        [(person(1, visa_type="none", ticket="one_way", destination="KUL", date_of_birth=born(28)), registered("MYS"))],
+    )
+    assert result.verdict is Verdict.REFER and rules_hit(result) == {"NP-019"}
+    assert any("work visa" in question for question in result.hits[0].ask)
+    assert any("E-PMI" in question for question in result.hits[0].ask)
+
+
+def test_a_one_way_trip_through_a_hub_to_cambodia_is_judged_by_its_end(default_pack) -> None:
+    cells = {"destination": "KUL", "transit": "KUL", "final_destination": "KTI", "date_of_birth": born(24)}
+    [routed, ended] = screen(
+        default_pack,
+        [
+            (person(1, ticket="one_way", visa_type="none", **cells), MatchOutcome()),
+            (person(2, ticket="one_way", visa_type="none", destination="KUL", date_of_birth=born(24)), MatchOutcome()),
+        ],
+    )
+    assert {"NP-002", "NP-021"} <= set(rules_hit(routed)) and routed.verdict is Verdict.HOLD
+    assert "NP-002" not in rules_hit(ended) and "NP-021" not in rules_hit(ended)
 
 
 def test_a_ready_record_missing_a_requirement(default_pack) -> None:

@@ -253,5 +253,39 @@ def test_columns_lacking_names_each_missing_column_with_the_rules_it_leaves_unde
     lacking = columns_lacking(pack, everything - {"date_of_birth", "passport_issue_date", "passport_expiry"})
     assert lacking["date_of_birth"] == ("NP-008", "NP-010")
     assert lacking["passport_expiry"] == ("NP-016", "NP-017")
-    assert lacking["passport_issue_date/passport_expiry"] == ("NP-011",)  # either column would do
+    assert lacking["passport_issue_date/passport_expiry"] == ("NP-011", "NP-022", "NP-023", "NP-024")  # either would do
     assert "visa_type" not in lacking and "nationality" not in lacking  # foreign_national is never missing
+
+
+@pytest.mark.parametrize(
+    ("fields", "final", "stop"),
+    [
+        ({"destination": "MYS"}, "MYS", None),  # a direct trip: no stop, the arrival is the end
+        ({"destination": "MYS", "final_destination": "KHM"}, "KHM", "MYS"),  # the arrival is a stop on the way
+        ({"destination": "MYS", "transit": "KUL", "final_destination": "KHM"}, "KHM", "MYS"),
+        ({"destination": "KHM", "transit": "SIN;KUL"}, "KHM", "SGP"),  # ticketed through: the first stop
+        ({"destination": "THA", "transit": "BKK", "final_destination": "THA"}, "THA", None),  # stop in the end
+        ({"transit": "KUL"}, None, "MYS"),
+    ],
+)
+def test_final_destination_and_first_stop(fields: dict[str, Any], final: str | None, stop: str | None) -> None:
+    facts = facts_of(traveller(**fields))
+    assert (facts["final_destination"], facts["transit"]) == (final, stop)
+
+
+def test_a_file_without_transit_columns_leaves_no_rule_undecided_for_them() -> None:
+    pack = load_pack(default_pack_path())
+    lacking = columns_lacking(pack, {"full_name", "destination", "ticket", "visa_type", "passport_issue_date"})
+    assert not any("transit" in column or "final_destination" in column for column in lacking)
+    assert "final_destination" in FACT_COLUMNS and "transit" not in FACT_COLUMNS
+
+
+def test_a_rule_that_decides_when_the_ticket_is_missing_is_not_named_as_left_undecided() -> None:
+    # NP-022 tests `any: [{one_way missing: true}, {one_way is: false}]`: an airline list without ticket columns
+    # still decides it, so the note on the file does not name it among the rules the missing ticket leaves open.
+    pack = load_pack(default_pack_path())
+    everything = {
+        field for alternatives in FACT_COLUMNS.values() for alternative in alternatives for field in alternative
+    }
+    lacking = columns_lacking(pack, everything - {"ticket", "return_date"})
+    assert "NP-011" in lacking["ticket/return_date"] and "NP-022" not in lacking["ticket/return_date"]

@@ -377,3 +377,20 @@ class TestIndonesian:
         problem = parse_nik("9901011705900001", today=TODAY)
         assert isinstance(problem, NikProblem)
         assert problem.reason == "kode provinsi NIK 99 bukan kode provinsi Indonesia."
+
+
+def test_transit_and_final_destination_are_read_from_their_columns_and_aliases() -> None:
+    rows = travellers_from_table(
+        table(["Name", "Destination", "Via", "Tujuan Akhir"], ["SITI AMINAH", "KUL", "kul / bkk", "PNH"]), today=TODAY
+    )
+    assert (rows[0].destination, rows[0].transit, rows[0].final_destination) == ("MYS", "KUL;BKK", "KHM")
+    assert rows[0].warnings == ()
+
+
+def test_an_unknown_transit_stop_or_final_destination_is_a_warning_not_a_crash() -> None:
+    traveller = build(full_name="SITI AMINAH", transit="KUL;XQZ1", final_destination="NOWHERE")
+    assert (traveller.transit, traveller.final_destination) == ("KUL", None)
+    assert traveller.warnings == (
+        "final destination 'NOWHERE' is not a known country or airport code; treated as missing",
+        "transit 'XQZ1' is not a known country or airport code; left out of the route",
+    )

@@ -101,3 +101,26 @@ def test_places_count_verdicts_per_destination() -> None:
         3,
         {Verdict.HOLD: 2, Verdict.REFER: 0, Verdict.CLEAR: 1},
     )
+
+
+def test_the_worklist_ranks_by_what_was_already_found_and_says_it(sample_results: list[ScreeningResult]) -> None:
+    base = replace(sample_results[3], could_be=Verdict.HOLD)  # clear, two undecided rules
+    weak = Hit("NP-022", "Recently issued passport, no matched placement record", "low", 10, "new passport")
+    plain = replace(base, traveller=replace(base.traveller, pax_id="40"))
+    ranked = replace(base, traveller=replace(base.traveller, pax_id="41"), risk_score=10, hits=(weak,))
+    summary = summarise(Batch([plain, ranked]))
+    assert [result.pax_id for result in summary.worklist] == ["41", "40"]
+    assert worklist_line(ranked).endswith("(return date, ticket type, visa type); already found: NP-022")
+    assert worklist_line(plain).endswith("(return date, ticket type, visa type)")
+
+
+def test_the_table_shows_the_top_of_a_long_worklist_and_the_reports_all_of_it(
+    sample_results: list[ScreeningResult],
+) -> None:
+    base = replace(sample_results[3], could_be=Verdict.HOLD)
+    many = [replace(base, traveller=replace(base.traveller, pax_id=str(100 + n))) for n in range(25)]
+    summary = summarise(Batch(many))
+    [(_, shown)] = [section for section in summary_sections(summary) if section[0].startswith("Worklist")]
+    assert len(shown) == 21 and shown[-1].startswith("… and 5 more: the whole list is in the HTML report")
+    [(_, whole)] = [s for s in summary_sections(summary, most_worklist=None) if s[0].startswith("Worklist")]
+    assert len(whole) == 25

@@ -408,3 +408,20 @@ def test_a_teletype_envelope_is_recognised_whatever_the_extension(tmp_path: Path
     shutil.copyfile(FIXTURES / "teletype_two_parts.txt", path)
     assert read_table(path).height == 3
     assert not PaxlstReader().detect(tmp_path / "x.csv", b"QN CGKIMXH\r\nfull_name,passport_number\r\n")
+
+
+def test_the_flights_routing_and_final_destination_are_read(tmp_path: Path) -> None:
+    body = (*FLIGHT, "LOC+92+BKK", "LOC+130+KTI", "NAD+FL+++AMINAH:SITI", "ATT+2++F")
+    found = rows(write(tmp_path, message(*body)))
+    assert (found[0]["destination"], found[0]["transit"], found[0]["final_destination"]) == ("KUL", "KUL;BKK", "KTI")
+
+
+def test_a_later_legs_arrival_is_the_journeys_end(tmp_path: Path) -> None:
+    legs = (*FLIGHT, "TDT+20+MH754", "LOC+125+KUL", "LOC+87+KTI", "NAD+FL+++AMINAH:SITI")
+    found = rows(write(tmp_path, message(*legs)))
+    assert (found[0]["flight"], found[0]["transit"], found[0]["final_destination"]) == ("GA820", "KUL", "KTI")
+
+
+def test_a_single_leg_flight_has_no_transit(tmp_path: Path) -> None:
+    found = rows(write(tmp_path, message(*FLIGHT, "NAD+FL+++AMINAH:SITI")))
+    assert (found[0]["transit"], found[0]["final_destination"]) == (None, None)

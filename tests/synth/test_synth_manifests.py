@@ -18,6 +18,7 @@ from checkpoint.synth import (
     generate_travellers,
     manifest_plan,
 )
+from checkpoint.synth.registry import spsk_agency_names
 from checkpoint.synth.variants import strip_titles
 
 TODAY = date(2026, 11, 28)  # the same date as the session fixtures in conftest.py
@@ -285,3 +286,52 @@ def test_name_twin_decoys_are_not_one_slip_away_from_any_namesake(
     for row in decoys.itertuples():
         shown = date.fromisoformat(row.date_of_birth)
         assert not any(confusable_dates(shown, other) for other in births[row.full_name]), row.full_name
+
+
+@pytest.fixture(scope="module")
+def edition(synth_registry: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Issue 19's scenarios on the flight and the umrah trip, joined with their labels."""
+    added = {
+        "flight": {
+            "ready_visitor_visa": 3,
+            "returning_worker": 3,
+            "agent_group": 7,
+            "hub_routing": 3,
+            "hub_tourist": 4,
+        },
+        "umrah": {"spsk_domestic": 2, "returning_worker": 2},
+    }
+    joined = {}
+    for kind, scenarios in added.items():
+        plan = manifest_plan(kind)
+        plan["scenarios"] = {**plan["scenarios"], **scenarios, "student_one_way": 3, "foreign_national_home": 3}
+        manifest, labels = generate_travellers(synth_registry, plan, 5, TODAY, kind=kind)
+        joined[kind] = manifest.merge(labels, on="pax_id", validate="one_to_one")
+    return joined
+
+
+def test_issue_19_scenarios_are_labelled_and_shaped(edition: dict[str, pd.DataFrame], synth_registry) -> None:
+    flight, umrah = edition["flight"], edition["umrah"]
+    records = synth_registry.set_index("record_id")
+    ready = flight[flight["scenario"] == "ready_visitor_visa"]
+    assert len(ready) == 3 and (ready["expected"] == "non_procedural").all()
+    assert set(ready["visa_type"]) <= {"tourist", "none"} and (ready["ticket"] == "one_way").all()
+    assert set(records.loc[ready["true_record_id"], "status"]) == {"READY"}
+    back = pd.concat([flight, umrah]).query("scenario == 'returning_worker'")
+    assert len(back) == 5 and (back["visa_type"] == "work").all() and (back["expected"] == "procedural").all()
+    assert set(records.loc[back["true_record_id"], "status"]) == {"DEPARTED"}
+    spsk = umrah[umrah["scenario"] == "spsk_domestic"]
+    placed = records.loc[spsk["true_record_id"]]
+    assert len(spsk) == 2 and set(placed["sector"]) == {"domestic"} and set(placed["destination_country"]) == {"SAU"}
+    assert placed["agency"].isin(spsk_agency_names()).all() and (spsk["group_code"].isna()).all()
+    group = flight[flight["scenario"] == "agent_group"]
+    assert len(group) == 7 and group["group_code"].nunique() == 1 and group["booking_ref"].nunique() >= 3
+    routed = flight[flight["scenario"].isin(["hub_routing", "hub_tourist"])]
+    assert (routed["destination"] == "KUL").all() and (routed["transit"] == "KUL").all()
+    assert set(routed.loc[routed["scenario"] == "hub_routing", "final_destination"]) <= {"KTI", "PNH", "RGN"}
+    assert (routed.loc[routed["scenario"] == "hub_tourist", "ticket"] == "return").all()
+    assert flight.loc[~flight["scenario"].isin(["hub_routing", "hub_tourist"]), "transit"].isna().all()
+    assert "transit" not in umrah.columns  # a direct trip's list has no route columns
+    for kind, name in (("flight", "student_one_way"), ("flight", "foreign_national_home")):
+        rows = edition[kind][edition[kind]["scenario"] == name]
+        assert len(rows) == 3 and (rows["ticket"] == "one_way").all() and (rows["expected"] == "ordinary").all()
