@@ -148,14 +148,24 @@ def spsk_agency_names() -> tuple[str, ...]:
 
 
 def _agencies(rng: np.random.Generator) -> tuple[Strings, Strings]:
+    """The agencies' names and licences. The first SPSK_AGENCIES names are the SPSK agencies' fixed names, put in
+    place of names drawn as before, so that the registry's random stream (and with it every other column, and the
+    sample data) stays as it was before the SPSK list had names."""
     words = tables.agency_words()
-    names: list[str] = list(spsk_agency_names())
-    seen: set[str] = set(names)
+
+    def drawn() -> str:
+        return "PT " + " ".join(words[slot][rng.integers(len(words[slot]))] for slot in ("1", "2", "3"))
+
+    names: list[str] = []
     while len(names) < AGENCY_COUNT:
-        name = "PT " + " ".join(words[slot][rng.integers(len(words[slot]))] for slot in ("1", "2", "3"))
-        if name not in seen:
-            seen.add(name)
+        name = drawn()
+        if name not in names:
             names.append(name)
+    spsk = spsk_agency_names()
+    names[:SPSK_AGENCIES] = spsk
+    for at in range(SPSK_AGENCIES, AGENCY_COUNT):  # an agency off the list never bears a listed agency's name
+        while names[at] in spsk or names.index(names[at]) != at:
+            names[at] = drawn()
     numbers = rng.choice(np.arange(1, 1000), size=AGENCY_COUNT, replace=False)
     years = rng.integers(2018, 2026, AGENCY_COUNT)
     licences = [f"SIP3MI {number:03d}/{year}" for number, year in zip(numbers, years, strict=True)]
@@ -171,8 +181,10 @@ def _assign_agencies(
     pick = rng.choice(AGENCY_COUNT, size=size, p=zipf / zipf.sum())
     spsk = (destination == "SAU") & (sector == "domestic")
     pick[spsk] = rng.integers(0, SPSK_AGENCIES, int(spsk.sum()))
-    off_list = spsk & (rng.random(size) < OFF_LIST_SPSK_SHARE)
-    pick[off_list] = rng.integers(SPSK_AGENCIES, AGENCY_COUNT, int(off_list.sum()))
+    # a stream of its own (spawned: the parent's draws are unchanged), so that the other columns stay as they were
+    (apart,) = rng.spawn(1)
+    off_list = spsk & (apart.random(size) < OFF_LIST_SPSK_SHARE)
+    pick[off_list] = apart.integers(SPSK_AGENCIES, AGENCY_COUNT, int(off_list.sum()))
     agency, licence = names[pick].copy(), licences[pick].copy()
     # UKPS: an Indonesian company placing its own staff is its own "agency".
     first, trade = tables.agency_words()["1"], tables.employer_words()["trade"]
