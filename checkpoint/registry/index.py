@@ -43,12 +43,20 @@ class BlockingIndex:
                 flat, rows = [], []
         hash_parts.append(key_hashes(flat))
         row_parts.append(np.asarray(rows, dtype=np.uint32))
-        hashes, row_array = np.concatenate(hash_parts), np.concatenate(row_parts)
+        return cls.from_pairs(np.concatenate(hash_parts), np.concatenate(row_parts))
+
+    @classmethod
+    def from_pairs(cls, hashes: np.ndarray, row_array: np.ndarray) -> BlockingIndex:
+        """The index of (key hash, row) pairs in any order, repeats included (the arrays given are reordered
+        in place, so that a million records' pairs are not held twice)."""
         order = np.lexsort((row_array, hashes))
-        hashes, row_array = hashes[order], row_array[order]
-        distinct = np.ones(len(hashes), dtype=bool)  # a row filed twice under one key counts once
-        distinct[1:] = (hashes[1:] != hashes[:-1]) | (row_array[1:] != row_array[:-1])
-        return cls(hashes[distinct], row_array[distinct])
+        hashes[:] = hashes[order]
+        row_array[:] = row_array[order]
+        del order
+        repeated = np.flatnonzero((hashes[1:] == hashes[:-1]) & (row_array[1:] == row_array[:-1])) + 1
+        if not len(repeated):  # a row filed twice under one key counts once
+            return cls(hashes, row_array)
+        return cls(np.delete(hashes, repeated), np.delete(row_array, repeated))
 
     def to_table(self) -> pa.Table:
         return pa.table({"hash": self.hashes, "row": self.rows})
