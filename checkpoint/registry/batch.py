@@ -53,7 +53,7 @@ class NameCache:
     """Name parts by full name, kept across the batches of one import (names repeat across a registry);
     emptied when it grows past `limit` names, so that it never holds a registry's worth."""
 
-    limit: int = 500_000
+    limit: int = 100_000
     parts: dict[str, _NameParts] = field(default_factory=dict)
 
     def get(self, full_names: list[str]) -> list[_NameParts]:

@@ -91,10 +91,8 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
     state = ExportState()
     names, counts = NameCache(), TokenCounts()
     gathered = _Gathered({name: [] for name in SCHEMA.names}, [], [], [])
-    first: RawTable | None = None
     with progress.phase(text("registry.progress.streaming", file=path.name)) as advance:
         for raw in batches.batches:
-            first = first or raw
             if stamped is not None:
                 stamps.update(dict.fromkeys(raw.columns[stamped]))
             batch = prepare_batch(raw, found, today=today, state=state)
@@ -105,22 +103,34 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
                 table, hashes, rows = derive_batch(batch.table, names, counts)
                 for name in SCHEMA.names:
                     gathered.columns[name].extend(table.column(name).chunks)
-                gathered.hashes.append(hashes)
-                gathered.rows.append((rows.astype(np.int64) + gathered.kept).astype(np.uint32))
+                run = BlockingIndex.from_pairs(hashes, rows)  # sorted, repeats gone: one run of the index
+                gathered.hashes.append(run.hashes)
+                gathered.rows.append((run.rows.astype(np.int64) + gathered.kept).astype(np.uint32))
                 gathered.kept += table.num_rows
             advance(raw.height)
     del state, names
+    _give_back_freed_memory()
     table = counts.fill(_combined(gathered.columns))
-    hashes, rows = _joined(gathered.hashes, np.uint64), _joined(gathered.rows, np.uint32)
-    gathered.hashes.clear()
-    gathered.rows.clear()
-    index = BlockingIndex.from_pairs(hashes, rows)
+    index = BlockingIndex.from_sorted_runs(gathered.hashes, gathered.rows)
     notes = (*batches.notes, *((text("registry.prepare.bad_nik", count=gathered.bad_nik),) if gathered.bad_nik else ()))
     stamp_table = RawTable(
         (batches.headers[stamped],) if stamped is not None else (), (list(stamps),) if stamped is not None else (), ""
     )
     exported = export_date(stamp_table, path.name, given=exported_at, today=today)
-    return PreparedExport(table, index, _rejects(gathered.rejects, first), notes, exported)
+    return PreparedExport(table, index, _rejects(gathered.rejects, batches.headers), notes, exported)
+
+
+def _give_back_freed_memory() -> None:
+    """Hand the heap the batches freed back to the system (glibc keeps it otherwise), before the columns are
+    joined and the index merged: the import's peak is then the snapshot's size, not that plus the batches'."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
+        pass
 
 
 def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
@@ -133,15 +143,10 @@ def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
-def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
-    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
-
-
-def _rejects(parts: list[pd.DataFrame], first: RawTable | None) -> pd.DataFrame:
+def _rejects(parts: list[pd.DataFrame], headers: tuple[str, ...]) -> pd.DataFrame:
     """The rows set aside, in file order (none: an empty frame with the columns a reject would have)."""
     import pandas as pd
 
     if parts:
         return pd.concat(parts) if len(parts) > 1 else parts[0]
-    headers = list(first.headers) if first is not None else []
     return pd.DataFrame(columns=["source_row", *headers, "reason"])

@@ -32,8 +32,8 @@ from checkpoint.sources.header import column_names
 from checkpoint.sources.interface import RawTable
 from checkpoint.sources.read import READERS, REGISTRY_MAX_BYTES, check_readable, misnamed_note, read_table
 
-#: Rows per batch: ~100 MB of Python cells for a registry's 20 columns at most.
-BATCH_ROWS = 100_000
+#: Rows per batch: ~50 MB of Python cells for a registry's 20 columns.
+BATCH_ROWS = 50_000
 _BLOCK = 1 << 20
 
 
@@ -96,7 +96,9 @@ def _parquet(path: Path, rows: int) -> Batches:
         return InputDataError(i18n.text("source.parquet.unreadable", file=path.name))
 
     try:
-        parquet = pq.ParquetFile(path)
+        # Pages read as they are decoded (a buffered stream), not whole column chunks: an export written as one
+        # row group would otherwise be held whole while it is read.
+        parquet = pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
         names = column_names(list(parquet.schema_arrow.names))
     except Exception:  # third-party parsers raise more than they document (binary.py)
         raise unreadable() from None
