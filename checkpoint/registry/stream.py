@@ -123,14 +123,12 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
 def _give_back_freed_memory() -> None:
     """Hand the heap the batches freed back to the system (glibc keeps it otherwise), before the columns are
     joined and the index merged: the import's peak is then the snapshot's size, not that plus the batches'."""
+    import contextlib
     import ctypes
     import ctypes.util
 
-    name = ctypes.util.find_library("c")
-    try:
-        ctypes.CDLL(name).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
-        pass
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc: nothing to do
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
 
 
 def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
