@@ -5,7 +5,8 @@ streaming import (`--before`), in the same run.
     python benchmarks/registry/import.py --data DIR --before /path/to/before/bin/python [--sizes 1000000 5000000]
         [--changes 5000] [--markdown FILE]
 
-Each import is a fresh `python -m checkpoint registry import` process with its own $CHECKPOINT_HOME, timed
+Each import is a fresh `python -m checkpoint registry import` process with its own $CHECKPOINT_HOME (and run
+from it, so that no source tree in the working folder is imported instead of the installation), timed
 by `/usr/bin/time -v` (wall clock and the peak resident memory of the process). The registries are made once
 in DIR with `checkpoint.synth.scale` (Parquet; the million is part 0 of the five million), the change file
 with `generate_changes`. The load average is read before each run: the machine may be shared.
@@ -39,7 +40,7 @@ def make_data(data: Path, sizes: list[int], changes: int) -> dict[str, Path]:
     data.mkdir(parents=True, exist_ok=True)
     made = {}
     for size in sizes:
-        path = data / f"registry_{size}.parquet"
+        path = (data / f"registry_{size}.parquet").resolve()
         if not path.exists():
             writer = None
             for frame in registry_parts(size, 7, date.fromisoformat(TODAY)):
@@ -50,7 +51,7 @@ def make_data(data: Path, sizes: list[int], changes: int) -> dict[str, Path]:
             writer.close()
         made[f"registry_{size}"] = path
     smallest = min(sizes)
-    change_file = data / f"changes_{smallest}_{changes}.csv"
+    change_file = (data / f"changes_{smallest}_{changes}.csv").resolve()
     if not change_file.exists():
         registry = pd.read_parquet(made[f"registry_{smallest}"])
         generate_changes(registry, changes, 7, date.fromisoformat(TODAY)).to_csv(change_file, index=False)
@@ -64,7 +65,10 @@ def timed(python: str, home: Path, *arguments: str) -> tuple[float, float, str] 
     before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     env = {**os.environ, "CHECKPOINT_HOME": str(home)}
     command = ["/usr/bin/time", "-v", python, "-m", "checkpoint", *arguments, "--today", TODAY, "--quiet"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    # Run from the home folder: `python -m` puts the working folder first on the path, and a source tree there
+    # would be imported instead of the installation being measured.
+    home.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=home)
     if done.returncode != 0:
         return [line for line in done.stderr.splitlines() if line.startswith("checkpoint:")][-1:][0]
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr)
@@ -103,7 +107,15 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path)
     options = parser.parse_args()
     files = make_data(options.data, options.sizes, options.changes)
-    lines = ["| run | wall | peak memory | load average before |", "|---|---:|---:|---|"]
+    lines = []
+    for label, python in (("after", sys.executable), ("before", options.before)):
+        where = subprocess.run(
+            [python, "-c", "import checkpoint; print(checkpoint.__file__)"],
+            capture_output=True, text=True, cwd=tempfile.gettempdir(), check=True,
+        )  # fmt: skip
+        lines.append(f"{label}: {python} imports {where.stdout.strip()}  ")
+    lines += ["", "| run | wall | peak memory | load average before |", "|---|---:|---:|---|"]
+    print("\n".join(lines), flush=True)
 
     def row(label: str, measured: tuple[float, float, str] | str) -> None:
         if isinstance(measured, str):
