@@ -73,6 +73,10 @@ _SNAPSHOT_SUFFIXES = (SUFFIX, INDEX_SUFFIX, ".checksums.json", ".rejects.csv", "
 _ORPHAN_SECONDS = 600
 
 
+#: Held while a change file is applied (`import_changes`), and how long another waits for it.
+_CHANGES_LOCK = ".changes.lock"
+_CHANGES_WAIT_SECONDS = 300.0
+
 #: The share of the current snapshot's records an import may drop without --allow-shrink (`import_registry`).
 DEFAULT_MAX_SHRINK = 0.10
 
@@ -314,6 +318,28 @@ def import_changes(
     """Apply a change file (`changes.py`) to the store's current snapshot and make the result current,
     atomically. A change file that deletes more than `max_shrink` of the records is refused
     (`RegistryShrinkError`) unless `allow_shrink`; one the current snapshot was made from is not applied twice."""
+    from checkpoint.filelocks import LockTimeout, exclusive
+
+    _read_pointer(store)  # a store never imported into says so first
+    try:
+        # One change file at a time: two applied to the same snapshot at once would each lose the other's.
+        with exclusive(store / _CHANGES_LOCK, _CHANGES_WAIT_SECONDS):
+            return _import_changes(source, store, today, exported_at, max_shrink, allow_shrink, progress)
+    except LockTimeout:
+        raise ConfigError(text("registry.changes.busy", store=store)) from None
+    except OSError as error:
+        raise ConfigError(text("registry.store_unwritable", store=store, reason=error.strerror)) from None
+
+
+def _import_changes(
+    source: Path,
+    store: Path,
+    today: date,
+    exported_at: date | None,
+    max_shrink: float,
+    allow_shrink: bool,
+    progress: Progress,
+) -> ChangesReport:
     from checkpoint.registry.changes import apply_changes
     from checkpoint.registry.exported import ExportedFrom, export_date
     from checkpoint.sources import read_table
@@ -351,6 +377,8 @@ def import_changes(
         params = {"file": source.name, "count": applied.counts.deleted, "current": current.size}
         allowed = f"{100 * max_shrink:g}"
         raise RegistryShrinkError(text("registry.changes.shrink", **params, share=share, allowed=allowed))
+    if _current_id(store) != current.info.snapshot_id:  # a full import landed meanwhile: not changed blindly
+        raise ConfigError(text("registry.changes.moved", store=store, snapshot_id=current.info.snapshot_id))
     registry = Registry(table=applied.table, info=info, stored_index=applied.index)
     snapshot_path, rejects_path = _store_snapshot(store, registry, applied.rejects, progress)
     return ChangesReport(info, snapshot_path, rejects_path, applied.counts, (*applied.notes, *notes))

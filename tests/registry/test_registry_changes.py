@@ -100,3 +100,38 @@ def test_changes_that_cannot_be_applied_are_set_aside_with_a_reason(
         ("7", "record_id is missing"),
     ]
     assert open_registry(None, store, today=today).size == 2999
+
+
+def test_changes_need_a_store_imported_first(tmp_path: Path, today: date) -> None:
+    from checkpoint.errors import ConfigError
+
+    changes = _write(tmp_path / "changes.csv", ["op", "record_id"], [{"op": "delete", "record_id": "SP2MI-1"}])
+    with pytest.raises(ConfigError, match="checkpoint registry import"):
+        import_changes(changes, tmp_path / "nothing", today=today)
+
+
+def test_a_snapshot_made_current_meanwhile_is_not_changed_blindly(
+    sample_store: tuple[Path, list[str], list[dict[str, str]]],
+    tmp_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from checkpoint.errors import ConfigError
+    from checkpoint.registry import changes as changes_module
+
+    store, headers, rows = sample_store
+    other = _write(tmp_path / "other.csv", headers, rows[:2900])
+    real_apply = changes_module.apply_changes
+
+    def a_full_import_lands_meanwhile(*arguments: object, **options: object) -> object:
+        applied = real_apply(*arguments, **options)  # type: ignore[arg-type]
+        import_registry(other, store, today=today, allow_shrink=True)
+        return applied
+
+    monkeypatch.setattr(changes_module, "apply_changes", a_full_import_lands_meanwhile)
+    changes = _write(
+        tmp_path / "changes.csv", ["op", "record_id"], [{"op": "delete", "record_id": rows[0]["record_id"]}]
+    )
+    with pytest.raises(ConfigError, match="while the changes were applied"):
+        import_changes(changes, store, today=today)
+    assert open_registry(None, store, today=today).size == 2900
