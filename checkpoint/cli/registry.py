@@ -20,6 +20,7 @@ from checkpoint.i18n import text
 if TYPE_CHECKING:
     from checkpoint.matching import Search
     from checkpoint.models import Candidate, Match
+    from checkpoint.progress import Progress
     from checkpoint.registry import KeptSnapshot, Registry, SnapshotInfo
 
 registry_app = typer.Typer(help=help_text("registry.help.group"), no_args_is_help=True)
@@ -41,7 +42,7 @@ StoreOption = Annotated[Path | None, typer.Option("--store", help=help_text("reg
 
 @registry_app.command("import", help=help_text("registry.help.import"))
 def import_command(
-    source: Annotated[Path, typer.Argument(help=help_text("registry.help.source"))],
+    source: Annotated[Path | None, typer.Argument(help=help_text("registry.help.source"), show_default=False)] = None,
     store: StoreOption = None,
     today: Annotated[str | None, typer.Option("--today", help=help_text("registry.help.today"))] = None,
     exported_at: Annotated[
@@ -55,14 +56,35 @@ def import_command(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
     kind: Annotated[ExportKind, typer.Option("--kind", help=help_text("registry.help.kind"))] = ExportKind.RECORDS,
+    changes: Annotated[
+        Path | None, typer.Option("--changes", metavar="FILE", help=help_text("registry.help.changes"))
+    ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Import a registry export as the new current snapshot (the previous one stays usable on failure)."""
+    """Import a registry export as the new current snapshot (the previous one stays usable on failure), or apply
+    a day's changes to the current snapshot."""
     from checkpoint.cli.progress import terminal_progress
     from checkpoint.registry import ImportStored, import_registry  # the store and pyarrow: when a command runs
 
     when = parse_today(today)
     exported = _exported_at(exported_at, when)
+    if source is not None and changes is not None:
+        raise UsageError(text("registry.changes.source_and_changes"))
+    if changes is not None:
+        with terminal_progress(quiet=quiet, verbose=verbose) as progress:
+            _import_changes(
+                changes,
+                store or registry_store_dir(),
+                today=when,
+                exported_at=exported,
+                max_shrink=max_shrink / 100,
+                allow_shrink=allow_shrink,
+                quiet=quiet,
+                progress=progress,
+            )
+        return
+    if source is None:
+        raise UsageError(text("registry.changes.nothing"))
     if kind is ExportKind.RECOMMENDATIONS:
         _import_recommendations(source, store or registry_store_dir(), today=when, exported_at=exported)
         return
@@ -91,6 +113,48 @@ def import_command(
         typer.echo(text("registry.import.where", path=report.snapshot_path))
     if report.rejects_path is not None and report.stored is ImportStored.NEW:
         typer.echo(text("registry.import.rejected", count=info.rejected, path=report.rejects_path), err=True)
+    if not quiet:
+        for note in report.notes:
+            typer.echo(text("cli.note", note=note), err=True)
+
+
+def _import_changes(
+    source: Path,
+    store: Path,
+    *,
+    today: date,
+    exported_at: date | None,
+    max_shrink: float,
+    allow_shrink: bool,
+    quiet: bool,
+    progress: Progress,
+) -> None:
+    """`registry import --changes FILE`: a day's changes applied to the current snapshot, as a new snapshot."""
+    from checkpoint.registry.store import import_changes
+
+    try:
+        report = import_changes(
+            source,
+            store,
+            today=today,
+            exported_at=exported_at,
+            max_shrink=max_shrink,
+            allow_shrink=allow_shrink,
+            progress=progress,
+        )
+    except KeyboardInterrupt:  # the pointer moves last and atomically: the store is as it was
+        typer.echo(text("registry.import.interrupted"), err=True)
+        raise typer.Exit(130) from None
+    info, counts = report.info, report.counts
+    if counts is None:
+        typer.echo(text("registry.changes.already_current", snapshot_id=info.snapshot_id, file=source.name))
+        return
+    said = {"upserted": counts.upserted, "new": counts.new, "deleted": counts.deleted, "rejected": counts.rejected}
+    typer.echo(text("registry.changes.done", file=source.name, snapshot_id=info.snapshot_id, count=info.rows, **said))
+    if not quiet:
+        typer.echo(text("registry.import.where", path=report.snapshot_path))
+    if report.rejects_path is not None:
+        typer.echo(text("registry.import.rejected", count=counts.rejected, path=report.rejects_path), err=True)
     if not quiet:
         for note in report.notes:
             typer.echo(text("cli.note", note=note), err=True)

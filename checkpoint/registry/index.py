@@ -15,6 +15,10 @@ import pyarrow as pa
 from checkpoint.registry.gather import numpy_view
 from checkpoint.registry.keys import key_hashes
 
+#: The hash range is merged in this many slices (`BlockingIndex.from_sorted_runs`).
+_SLICE_BITS = 6
+_SLICES = 1 << _SLICE_BITS
+
 
 @dataclass(frozen=True)
 class BlockingIndex:
@@ -43,12 +47,51 @@ class BlockingIndex:
                 flat, rows = [], []
         hash_parts.append(key_hashes(flat))
         row_parts.append(np.asarray(rows, dtype=np.uint32))
-        hashes, row_array = np.concatenate(hash_parts), np.concatenate(row_parts)
+        return cls.from_pairs(np.concatenate(hash_parts), np.concatenate(row_parts))
+
+    @classmethod
+    def from_pairs(cls, hashes: np.ndarray, row_array: np.ndarray) -> BlockingIndex:
+        """The index of (key hash, row) pairs in any order, repeats included (the arrays given are reordered
+        in place, so that a million records' pairs are not held twice)."""
         order = np.lexsort((row_array, hashes))
-        hashes, row_array = hashes[order], row_array[order]
-        distinct = np.ones(len(hashes), dtype=bool)  # a row filed twice under one key counts once
-        distinct[1:] = (hashes[1:] != hashes[:-1]) | (row_array[1:] != row_array[:-1])
-        return cls(hashes[distinct], row_array[distinct])
+        hashes[:] = hashes[order]
+        row_array[:] = row_array[order]
+        del order
+        repeated = np.flatnonzero((hashes[1:] == hashes[:-1]) & (row_array[1:] == row_array[:-1])) + 1
+        if not len(repeated):  # a row filed twice under one key counts once
+            return cls(hashes, row_array)
+        return cls(np.delete(hashes, repeated), np.delete(row_array, repeated))
+
+    @classmethod
+    def from_sorted_runs(cls, hash_runs: list[np.ndarray], row_runs: list[np.ndarray]) -> BlockingIndex:
+        """The index of pairs given as runs each sorted by (hash, row) and without repeats, every row of a run
+        above those of the runs before it (the batches of an import, each sorted).
+
+        Merged a slice of the hash range at a time: each run's part of the slice is a contiguous piece of it,
+        the pieces are joined and stably sorted by hash (rows stay ascending under one hash, as the runs come
+        in row order) straight into the result. Only the result and one slice are held besides the runs, not a
+        sort order of every pair. The lists are emptied once merged.
+        """
+        total = sum(len(run) for run in hash_runs)
+        hashes = np.empty(total, dtype=np.uint64)
+        rows = np.empty(total, dtype=np.uint32)
+        edges = (np.arange(1, _SLICES, dtype=np.uint64) << np.uint64(64 - _SLICE_BITS)).astype(np.uint64)
+        bounds = [np.concatenate(([0], np.searchsorted(run, edges), [len(run)])) for run in hash_runs]
+        at = 0
+        for part in range(_SLICES):
+            pieces = [
+                (run[b[part] : b[part + 1]], row_run[b[part] : b[part + 1]])
+                for run, row_run, b in zip(hash_runs, row_runs, bounds, strict=True)
+            ]
+            slice_hashes = np.concatenate([piece[0] for piece in pieces]) if pieces else np.zeros(0, np.uint64)
+            slice_rows = np.concatenate([piece[1] for piece in pieces]) if pieces else np.zeros(0, np.uint32)
+            order = np.argsort(slice_hashes, kind="stable")
+            hashes[at : at + len(order)] = slice_hashes[order]
+            rows[at : at + len(order)] = slice_rows[order]
+            at += len(order)
+        hash_runs.clear()
+        row_runs.clear()
+        return cls(hashes, rows)
 
     def to_table(self) -> pa.Table:
         return pa.table({"hash": self.hashes, "row": self.rows})

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checkpoint import __version__
 from checkpoint.durable import make_private_folder, write_atomically
@@ -59,6 +59,9 @@ from checkpoint.registry.integrity import Checksums
 from checkpoint.registry.leftovers import remove_leftovers, writing
 from checkpoint.registry.snapshot import Registry, SnapshotInfo
 
+if TYPE_CHECKING:
+    from checkpoint.registry.changes import ChangeCounts
+
 _POINTER = "current.json"
 _KEEP_SNAPSHOTS = 3
 #: Prepared forms of export files given with --registry kept in the cache, the newest first.
@@ -69,6 +72,10 @@ _SNAPSHOT_SUFFIXES = (SUFFIX, INDEX_SUFFIX, ".checksums.json", ".rejects.csv", "
 #: is still writing the records file never takes this long between its index and its records.
 _ORPHAN_SECONDS = 600
 
+
+#: Held while a change file is applied (`import_changes`), and how long another waits for it.
+_CHANGES_LOCK = ".changes.lock"
+_CHANGES_WAIT_SECONDS = 300.0
 
 #: The share of the current snapshot's records an import may drop without --allow-shrink (`import_registry`).
 DEFAULT_MAX_SHRINK = 0.10
@@ -136,17 +143,13 @@ def build_registry(
 
 
 def _build(path: Path, *, today: date, sha256: str | None, exported_at: date | None, progress: Progress) -> _Built:
-    from checkpoint.registry.exported import ExportedFrom, export_date
-    from checkpoint.registry.prepare import prepare_registry  # pandas: only when an export is prepared
-    from checkpoint.sources import read
+    from checkpoint.registry.exported import ExportedFrom
+    from checkpoint.registry.stream import prepare_export  # pandas: only when an export is prepared
 
-    with progress.phase(text("registry.progress.reading", file=path.name)):
-        # first: it says clearly when the file is unreadable
-        raw = read.read_table(path, max_bytes=read.REGISTRY_MAX_BYTES)
-        sha = sha256 or file_sha256(path)
-    with progress.phase(text("registry.progress.preparing", count=raw.height, file=path.name)):
-        prepared = prepare_registry(raw, today=today)
-    exported = export_date(raw, path.name, given=exported_at, today=today)
+    # The file is read first: it says clearly when the file is unreadable.
+    prepared = prepare_export(path, today=today, exported_at=exported_at, progress=progress)
+    sha = sha256 or file_sha256(path)
+    exported = prepared.exported
     created = datetime.now(UTC).replace(microsecond=0)
     info = SnapshotInfo(
         snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",
@@ -158,13 +161,14 @@ def _build(path: Path, *, today: date, sha256: str | None, exported_at: date | N
         exported_at=exported.day.isoformat() if exported.source is not ExportedFrom.IMPORT else None,
         exported_from=exported.source.value,
     )
-    notes = (*raw.notes, *prepared.notes)
+    notes = prepared.notes
     said = notes
     if exported.source is ExportedFrom.IMPORT:
         said = (*said, text("registry.import.no_export_date", file=path.name))
     if info.rejected:  # said when the export is used for screening; `registry import` says it its own way
         notes = (text("registry.rejected_note", count=info.rejected), *notes)
-    return _Built(Registry(table=prepared.table, info=info, notes=notes), prepared.rejects, said)
+    registry = Registry(table=prepared.table, info=info, notes=notes, stored_index=prepared.index)
+    return _Built(registry, prepared.rejects, said)
 
 
 def load_registry_file(path: Path, *, today: date, progress: Progress = SILENT) -> Registry:
@@ -265,6 +269,13 @@ def import_registry(
         raise InputDataError(text("registry.import.no_rows", file=source.name))
     if not allow_shrink:
         _refuse_shrink(registry.info, current, max_shrink, rejects)
+    snapshot_path, rejects_path = _store_snapshot(store, registry, rejects, progress)
+    return ImportReport(registry.info, snapshot_path, rejects_path, (*built.notes, *tidied))
+
+
+def _store_snapshot(store: Path, registry: Registry, rejects: Any, progress: Progress) -> tuple[Path, Path | None]:
+    """Write a new snapshot (records, index, checksums, rejects) and make it current, the pointer moved last;
+    prune the oldest kept. The snapshot's and the rejects' paths."""
     snapshots = store / "snapshots"
     try:
         make_private_folder(snapshots)
@@ -279,7 +290,98 @@ def import_registry(
     except OSError as error:
         raise ConfigError(text("registry.store_unwritable", store=store, reason=error.strerror)) from None
     _prune(snapshots, keep=registry.info.snapshot_id, current=_current_id(store))
-    return ImportReport(registry.info, snapshot_path, rejects_path, (*built.notes, *tidied))
+    return snapshot_path, rejects_path
+
+
+@dataclass(frozen=True)
+class ChangesReport:
+    """What `registry import --changes` did: the new snapshot (or the current one, when it holds this very
+    change file already), the counts and where the rows set aside are."""
+
+    info: SnapshotInfo
+    snapshot_path: Path
+    rejects_path: Path | None
+    counts: ChangeCounts | None  # None: nothing was done, the current snapshot holds these changes
+    notes: tuple[str, ...]
+
+
+def import_changes(
+    source: Path,
+    store: Path,
+    *,
+    today: date,
+    exported_at: date | None = None,
+    max_shrink: float = DEFAULT_MAX_SHRINK,
+    allow_shrink: bool = False,
+    progress: Progress = SILENT,
+) -> ChangesReport:
+    """Apply a change file (`changes.py`) to the store's current snapshot and make the result current,
+    atomically. A change file that deletes more than `max_shrink` of the records is refused
+    (`RegistryShrinkError`) unless `allow_shrink`; one the current snapshot was made from is not applied twice."""
+    from checkpoint.filelocks import LockTimeout, exclusive
+
+    _read_pointer(store)  # a store never imported into says so first
+    try:
+        # One change file at a time: two applied to the same snapshot at once would each lose the other's.
+        with exclusive(store / _CHANGES_LOCK, _CHANGES_WAIT_SECONDS):
+            return _import_changes(source, store, today, exported_at, max_shrink, allow_shrink, progress)
+    except LockTimeout:
+        raise ConfigError(text("registry.changes.busy", store=store)) from None
+    except OSError as error:
+        raise ConfigError(text("registry.store_unwritable", store=store, reason=error.strerror)) from None
+
+
+def _import_changes(
+    source: Path,
+    store: Path,
+    today: date,
+    exported_at: date | None,
+    max_shrink: float,
+    allow_shrink: bool,
+    progress: Progress,
+) -> ChangesReport:
+    from checkpoint.registry.changes import apply_changes
+    from checkpoint.registry.exported import ExportedFrom, export_date
+    from checkpoint.sources import read_table
+
+    removed = tidy_store(store)
+    notes = (text("registry.import.tidied", count=len(removed), store=store),) if removed else ()
+    current = open_store(store)
+    raw = read_table(source, max_bytes=None)  # a day's changes: thousands of rows, read whole
+    sha = file_sha256(source)
+    if current.info.source_sha256 == sha:
+        path = current_snapshot_path(store)
+        rejects = path.with_name(f"{current.info.snapshot_id}.rejects.csv")
+        return ChangesReport(current.info, path, rejects if rejects.exists() else None, None, notes)
+    with progress.phase(text("registry.progress.changing", file=source.name, count=current.size)):
+        applied = apply_changes(current, raw, today=today)
+    exported = export_date(raw, source.name, given=exported_at, today=today)
+    if exported.source is ExportedFrom.IMPORT:  # the records are no fresher than the snapshot changed
+        day, where = current.info.exported_at, current.info.exported_from
+        notes = (*notes, text("registry.changes.no_export_date", file=source.name))
+    else:
+        day, where = exported.day.isoformat(), exported.source.value
+    created = datetime.now(UTC).replace(microsecond=0)
+    info = SnapshotInfo(
+        snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",
+        source_name=source.name,
+        source_sha256=sha,
+        rows=applied.table.num_rows,
+        rejected=applied.counts.rejected,
+        created=created.isoformat(),
+        exported_at=day,
+        exported_from=where,
+    )
+    if not allow_shrink and info.rows < current.size * (1 - max_shrink):
+        share = f"{100 * (current.size - info.rows) / current.size:.0f}"
+        params = {"file": source.name, "count": applied.counts.deleted, "current": current.size}
+        allowed = f"{100 * max_shrink:g}"
+        raise RegistryShrinkError(text("registry.changes.shrink", **params, share=share, allowed=allowed))
+    if _current_id(store) != current.info.snapshot_id:  # a full import landed meanwhile: not changed blindly
+        raise ConfigError(text("registry.changes.moved", store=store, snapshot_id=current.info.snapshot_id))
+    registry = Registry(table=applied.table, info=info, stored_index=applied.index)
+    snapshot_path, rejects_path = _store_snapshot(store, registry, applied.rejects, progress)
+    return ChangesReport(info, snapshot_path, rejects_path, applied.counts, (*applied.notes, *notes))
 
 
 def _current_info(store: Path) -> SnapshotInfo | None:

@@ -22,7 +22,7 @@ from checkpoint.sources.interface import RawTable
 
 _DELIMITERS = ",;\t|"
 #: Lines looked at to choose the delimiter and find the header.
-_SAMPLE_LINES = 50
+SAMPLE_LINES = 50
 #: Share of control characters above which decoded "text" is really a binary file.
 _BINARY_SHARE = 0.05
 _TEXT_CONTROLS = frozenset("\t\n\r\f\x1a")  # tab, line ends, form feed, DOS end-of-file
@@ -34,7 +34,7 @@ _FIELD_LIMIT = 1 << 30
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """Text and the encoding used: UTF-8 (with or without BOM), UTF-16 (BOM or not), else CP1252, else Latin-1."""
-    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data[:4096])
+    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data[:4096])
     if utf16:
         try:
             return data.decode(utf16), utf16
@@ -50,12 +50,12 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             continue
     else:
         encoding, text = "latin-1", data.decode("latin-1")  # every byte is a Latin-1 character
-    if _looks_binary(text[:4096]):
+    if looks_binary(text[:4096]):
         raise InputDataError(i18n.text("source.text.binary", file=source))
     return text, "utf-8" if encoding == "utf-8-sig" else encoding
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
+def utf16_without_bom(sample: bytes) -> str | None:
     """`utf-16-le`/`utf-16-be` for text that is mostly ASCII written as UTF-16 without a BOM, else None.
 
     Such text has a NUL in (nearly) every other byte and nowhere else; a binary file has NULs at random.
@@ -71,7 +71,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _looks_binary(sample: str) -> bool:
+def looks_binary(sample: str) -> bool:
     controls = sum(1 for ch in sample if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _TEXT_CONTROLS)
     return bool(sample) and controls / len(sample) > _BINARY_SHARE
 
@@ -105,7 +105,7 @@ def sniff_delimiter(text: str) -> str:
     wide as the rows keeps a delimiter that only splits cell contents (`A,B` over rows `|,|`: two columns
     of `|`, not five of nothing) out. Then more rows of that width win, then the wider.
     """
-    sample = _first_lines(text, _SAMPLE_LINES)
+    sample = _first_lines(text, SAMPLE_LINES)
     best, best_score = ",", (False, 0, 0, 0)
     for delimiter in _DELIMITERS:
         rows = [row for _, row in _rows(sample, delimiter)]
@@ -121,9 +121,9 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _title_lines(text: str, delimiter: str) -> int:
+def title_lines(text: str, delimiter: str) -> int:
     """How many physical lines (a title, a date, blank lines) come before the header row."""
-    rows = _rows(_first_lines(text, _SAMPLE_LINES), delimiter)
+    rows = _rows(_first_lines(text, SAMPLE_LINES), delimiter)
     if not rows:
         return 0
     return rows[find_header_row([row for _, row in rows])][0]
@@ -151,9 +151,9 @@ class DelimitedReader:
         text, encoding = decode(path.read_bytes(), source)
         if not text.strip():
             raise InputDataError(i18n.text("source.empty", file=source))
-        with _long_fields(), cycle_collection_paused():
+        with long_fields(), cycle_collection_paused():
             delimiter = sniff_delimiter(text)
-            skipped = _title_lines(text, delimiter)
+            skipped = title_lines(text, delimiter)
             headers, columns, data_lines, blank = _columns(_drop_lines(text, skipped), delimiter, source, skipped)
         notes = [] if encoding == "utf-8" else [i18n.text("source.text.encoding", file=source, encoding=encoding)]
         if skipped:
@@ -190,7 +190,7 @@ def _cells(column: tuple[str, ...]) -> list[str | None]:
 
 
 @contextmanager
-def _long_fields() -> Iterator[None]:
+def long_fields() -> Iterator[None]:
     """Let the csv module read cells of any length (its default limit is 128 KiB) while a file is read."""
     previous = csv.field_size_limit(_FIELD_LIMIT)
     try:
@@ -199,7 +199,7 @@ def _long_fields() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _skipped_as_blank(row: list[str]) -> bool:
+def skipped_as_blank(row: list[str]) -> bool:
     """A record that is no row at all: nothing, or only whitespace and no delimiter."""
     return not row or (len(row) == 1 and not row[0].strip())
 
@@ -276,7 +276,7 @@ def _parse_rows(body: str, delimiter: str, source: str, offset: int, *, strict: 
         for row in reader:
             last, start = start, reader.line_num
             line = offset + last + 1
-            if _skipped_as_blank(row):
+            if skipped_as_blank(row):
                 if row and (start - last > 1 or '"' in (physical := physical or _split_lines(body))[last]):
                     parsed.quoted_blanks += 1  # a cell spanning lines is quoted
                 continue

@@ -9,11 +9,10 @@ times over, its rows × columns × 12 bytes (what the same cells take as CSV).
 
 - `MANIFEST_MAX_BYTES`, 200 MiB, the default: a flight's manifest is kilobytes and a day of PAXLST
   messages a few megabytes; 200 MiB of CSV is about a million passengers and 2 GB of memory.
-- `REGISTRY_MAX_BYTES`, 1 GiB, for registry exports: about 5 million placement records of some 210 bytes
-  (more than a decade of placements at a few hundred thousand a year), and about 10 GB of memory while
-  the export is read and prepared — what a 24 GB desk machine can spare. A larger registry would have to
-  be read in chunks, which checkpoint does not do; converting it to Parquet saves disk and time, not
-  memory, so the same limit applies to it.
+- `REGISTRY_MAX_BYTES`, 1 GiB, for what is read whole for the registry: files of passport recommendations,
+  registry exports in XLSX (a sheet holds at most 1,048,576 rows; the limit stops a "ZIP bomb") and CSV
+  exports the strict reading refuses. A registry export in CSV or Parquet has no limit: it is read a slice
+  of rows at a time (`batches.py`).
 """
 
 from __future__ import annotations
@@ -59,13 +58,34 @@ _PROMISED = {
 
 
 def read_table(
-    path: Path, readers: tuple[TableReader, ...] = READERS, *, max_bytes: int = MANIFEST_MAX_BYTES
+    path: Path, readers: tuple[TableReader, ...] = READERS, *, max_bytes: int | None = MANIFEST_MAX_BYTES
 ) -> RawTable:
     """Read a tabular file with the first reader that recognises it.
 
-    `max_bytes` is the most data read at once (pass `REGISTRY_MAX_BYTES` for a registry export); a larger
-    file is an InputDataError before anything is read.
+    `max_bytes` is the most data read at once (None: no limit, for a caller that has reasons to read a large
+    file whole); a larger file is an InputDataError before anything is read.
     """
+    head = check_readable(path)
+    if max_bytes is not None:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputDataError(_too_large(path, size, max_bytes, unpacked=False))
+        unpacked = _unpacked_bytes(path, head)
+        if unpacked is not None and unpacked > max_bytes:
+            raise InputDataError(_too_large(path, unpacked, max_bytes, unpacked=True))
+    for reader in readers:
+        if reader.detect(path, head):
+            try:
+                raw = reader.read(path)
+            except OSError as error:
+                raise InputDataError(text("source.unreadable", path=path, reason=error.strerror)) from None
+            return note_misnamed(raw, path, reader.name)
+    raise InputDataError(text("source.unknown_format", file=path.name))
+
+
+def check_readable(path: Path) -> bytes:
+    """The first bytes of a file that a reader may read (a file, not empty, not an old Excel workbook); else
+    an InputDataError that says what is wrong."""
     try:
         if path.is_dir():
             raise InputDataError(text("source.folder", path=path))
@@ -76,8 +96,6 @@ def read_table(
         raise InputDataError(text("source.unreadable", path=path, reason=error.strerror)) from None
     if size == 0:
         raise InputDataError(text("source.empty", file=path.name))
-    if size > max_bytes:
-        raise InputDataError(_too_large(path, size, max_bytes, unpacked=False))
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
@@ -85,17 +103,7 @@ def read_table(
         raise InputDataError(text("source.unreadable", path=path, reason=error.strerror)) from None
     if head.startswith(_OLE2_MAGIC):
         raise InputDataError(text("source.old_workbook", file=path.name))
-    unpacked = _unpacked_bytes(path, head)
-    if unpacked is not None and unpacked > max_bytes:
-        raise InputDataError(_too_large(path, unpacked, max_bytes, unpacked=True))
-    for reader in readers:
-        if reader.detect(path, head):
-            try:
-                raw = reader.read(path)
-            except OSError as error:
-                raise InputDataError(text("source.unreadable", path=path, reason=error.strerror)) from None
-            return _note_misnamed(raw, path, reader.name)
-    raise InputDataError(text("source.unknown_format", file=path.name))
+    return head
 
 
 def _unpacked_bytes(path: Path, head: bytes) -> int | None:
@@ -121,12 +129,17 @@ def _too_large(path: Path, size: int, limit: int, *, unpacked: bool) -> str:
     return text(key, file=path.name, size=_size(size), limit=_size(limit))
 
 
-def _note_misnamed(raw: RawTable, path: Path, reader: str) -> RawTable:
+def note_misnamed(raw: RawTable, path: Path, reader: str) -> RawTable:
     """Say so when the content is not what the extension promises (a CSV saved as `.xlsx`, …)."""
+    note = misnamed_note(path, reader)
+    return raw if note is None else replace(raw, notes=(note, *raw.notes))
+
+
+def misnamed_note(path: Path, reader: str) -> str | None:
+    """The note `note_misnamed` adds, or None when the content is what the extension promises."""
     suffix = path.suffix.lower()
     promised = _PROMISED.get(suffix)
     if promised is None or reader in promised:
-        return raw
+        return None
     content = text(f"source.content.{reader}") if has_text(f"source.content.{reader}") else reader
-    note = text("source.misnamed", file=path.name, suffix=suffix, content=content)
-    return replace(raw, notes=(note, *raw.notes))
+    return text("source.misnamed", file=path.name, suffix=suffix, content=content)

@@ -1,0 +1,280 @@
+"""The derived columns and blocking keys of a batch of records, worked out per distinct value and by numpy.
+
+What `derive.derived_values` and `keys.record_keys` do one record at a time is done here for a batch of
+records: the name parts (normalised name, phonetic keys, signature, initials) are worked out once per
+distinct name and the date parts once per distinct date of birth, then spread over the rows by Arrow `take`
+and numpy. Both give the same columns and the same keys (`tests/registry/test_registry_streaming.py` holds
+them equal); `derive.py` stays the definition, this module the fast path of an import.
+
+Key hashes are 64-bit FNV-1a over the key's UTF-8 bytes (`keys.key_hashes`), which has no finishing step: the
+hash of `S{token}|` is the state from which the hash of `S{token}|1990_517` continues over the date's bytes,
+so each row's keys cost a few vectorised multiplications.
+
+`_token_counts` counts every record of the registry, not of a batch: `TokenCounts` adds up the batches' name
+keys and fills the column once all are read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from checkpoint.names import normalise_name, phonetic_key
+from checkpoint.names.normalise import NormalisedName
+from checkpoint.registry.keys import SLIP_POSITIONS, initials, key_hashes, name_signature, swapped_dob
+from checkpoint.registry.schema import DERIVED, SCHEMA
+
+_PRIME = np.uint64(0x100000001B3)
+_BLANK = ord("_")
+_EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class _NameParts:
+    """What a distinct full name gives: the derived columns' values and the states its keys continue from."""
+
+    text: str
+    father: str
+    phonetic: str
+    low: int
+    high: int
+    initials: tuple[str, ...]
+    slip_states: tuple[int, ...]  # state after `S{key}|` for each distinct phonetic key of a token of 2+ letters
+    joined_state: int | None  # state after `J{whole name's key}|`, when it has 2+ letters
+
+
+@dataclass
+class NameCache:
+    """Name parts by full name, kept across the batches of one import (names repeat across a registry);
+    emptied when it grows past `limit` names, so that it never holds a registry's worth."""
+
+    limit: int = 100_000
+    parts: dict[str, _NameParts] = field(default_factory=dict)
+
+    def get(self, full_names: list[str]) -> list[_NameParts]:
+        if len(self.parts) > self.limit:
+            self.parts.clear()
+        new = [full for full in dict.fromkeys(full_names) if full not in self.parts]
+        self.parts.update(zip(new, _name_parts(new), strict=True))
+        return [self.parts[full] for full in full_names]
+
+
+def _name_parts(full_names: list[str]) -> list[_NameParts]:
+    """The parts of these names, their keys' prefixes hashed together."""
+    found: list[tuple[NormalisedName, str, list[str], int, int, bool]] = []
+    prefixes: list[str] = []
+    for full in full_names:
+        name = normalise_name(full)
+        phonetic = " ".join(phonetic_key(token) for token in name.tokens)
+        # As `record_keys` reads the stored `_name_tokens` back: split on whitespace.
+        tokens = name.text.split()
+        slips = sorted({phonetic_key(token) for token in tokens if len(token) > 1})
+        joined = phonetic_key("".join(tokens)) if tokens else ""
+        joins = [f"J{joined}|"] if len(joined) > 1 else []
+        found.append((name, phonetic, tokens, len(prefixes), len(slips), bool(joins)))
+        prefixes += [f"S{key}|" for key in slips]
+        prefixes += joins
+    states = key_hashes(prefixes).tolist() if prefixes else []
+    parts = []
+    for name, phonetic, tokens, start, slip_count, has_joined in found:
+        low, high = name_signature(phonetic.split())
+        parts.append(
+            _NameParts(
+                text=name.text,
+                father=" ".join(name.father),
+                phonetic=phonetic,
+                low=low,
+                high=high,
+                initials=tuple(initials(tokens)),
+                slip_states=tuple(states[start : start + slip_count]),
+                joined_state=states[start + slip_count] if has_joined else None,
+            )
+        )
+    return parts
+
+
+def derive_batch(spec: pa.Table, names: NameCache, counts: TokenCounts) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """A batch of prepared records (SPEC columns, every row with a name and a date of birth) in snapshot
+    schema, `_token_counts` left empty for `TokenCounts.fill`; and the hashes of every key each row is filed
+    under with the row's position in the batch (not sorted, not unique)."""
+    encoded = pc.dictionary_encode(spec.column("full_name").combine_chunks())
+    indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    parts = names.get(encoded.dictionary.to_pylist())
+    counts.add([part.phonetic for part in parts], np.bincount(indices, minlength=len(parts)))
+    take = pa.array(indices)
+
+    def spread(values: list[object], kind: pa.DataType) -> pa.Array:
+        return pa.array(values, type=kind).take(take)
+
+    days = np.asarray(spec.column("date_of_birth").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False))
+    births = _Births(days)
+    columns = {
+        "_name_tokens": spread([part.text for part in parts], pa.string()),
+        "_father_tokens": spread([part.father for part in parts], pa.string()),
+        "_name_keys": spread([part.phonetic for part in parts], pa.string()),
+        "_token_counts": pa.nulls(spec.num_rows, DERIVED["_token_counts"]),
+        "_dob_number": pa.array(births.numbers[births.inverse], type=pa.int32()),
+        "_signature_low": spread([part.low for part in parts], pa.uint64()),
+        "_signature_high": spread([part.high for part in parts], pa.uint64()),
+    }
+    table = spec
+    for name, column in columns.items():
+        table = table.append_column(name, column)
+    hashes, rows = _key_hashes(spec, parts, indices, births)
+    return table.cast(SCHEMA), hashes, rows
+
+
+class _Births:
+    """The distinct dates of birth of a batch (days since 1970) and what keys need of each."""
+
+    def __init__(self, days: np.ndarray) -> None:
+        distinct, self.inverse = np.unique(days, return_inverse=True)
+        born = [_EPOCH.fromordinal(_EPOCH.toordinal() + int(day)) for day in distinct.tolist()]
+        written = [f"{day:%Y%m%d}" for day in born]
+        swapped = [swapped_dob(day) for day in born]
+        self.numbers = np.array([int(text) for text in written], dtype=np.int32)
+        self.digits = np.frombuffer("".join(written).encode("ascii"), dtype=np.uint8).reshape(-1, 8)
+        self.date_states = key_hashes([f"D{text}|" for text in written])
+        self.has_swap = np.array([text is not None for text in swapped], dtype=bool)
+        self.swap_states = key_hashes([f"D{text}|" for text in swapped if text is not None])
+        self.swap_at = np.cumsum(self.has_swap) - 1  # position in swap_states of each date that has one
+
+
+def _continue(states: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """FNV-1a states continued over the bytes in each row of `data` (rows × bytes, every row as long)."""
+    hashes = states.astype(np.uint64, copy=True)
+    for column in range(data.shape[1]):
+        hashes = (hashes ^ data[:, column].astype(np.uint64)) * _PRIME
+    return hashes
+
+
+def _ragged(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For lists of these lengths: the list of every element, and its position in its list."""
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    starts = np.cumsum(lengths) - lengths
+    return owner, np.arange(int(lengths.sum())) - starts[owner]
+
+
+def _key_hashes(
+    spec: pa.Table, parts: list[_NameParts], names: np.ndarray, births: _Births
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes of every key of `keys.record_keys` for each row, with the row's position in the batch."""
+    hashes: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    # P and N: the documents.
+    passports = spec.column("passport_number").combine_chunks()
+    present = np.flatnonzero(np.asarray(passports.is_valid().to_numpy(zero_copy_only=False)))
+    if len(present):
+        from checkpoint.values import document_key
+
+        values = passports.take(pa.array(present)).to_pylist()
+        hashes.append(key_hashes([f"P{document_key(value)}" for value in values]))
+        rows.append(present)
+    nik = spec.column("nik").combine_chunks()
+    present = np.flatnonzero(np.asarray(nik.is_valid().to_numpy(zero_copy_only=False)))
+    if len(present):
+        hashes.append(key_hashes(pc.binary_join_element_wise("N", nik.take(pa.array(present)), "")))
+        rows.append(present)
+    date_of = births.inverse
+    # D: the date of birth (and its swap) with each initial.
+    initial_chars = sorted({initial for part in parts for initial in part.initials})
+    initial_ids = {initial: number for number, initial in enumerate(initial_chars)}
+    name_initials = [[initial_ids[initial] for initial in part.initials] for part in parts]
+    lengths = np.array([len(found) for found in name_initials], dtype=np.int64)
+    flat = np.array([number for found in name_initials for number in found], dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    row_of, nth = _ragged(lengths[names])
+    initial_of = flat[offsets[names][row_of] + nth]
+    main_states = births.date_states[date_of[row_of]]
+    swapped = births.has_swap[date_of[row_of]]
+    swap_rows, swap_initials = row_of[swapped], initial_of[swapped]
+    swap_states = births.swap_states[births.swap_at[date_of[swap_rows]]]
+    for number, initial in enumerate(initial_chars):
+        data = np.frombuffer(initial.encode("utf-8"), dtype=np.uint8)
+        for states, owners, chosen in (
+            (main_states, row_of, initial_of == number),
+            (swap_states, swap_rows, swap_initials == number),
+        ):
+            count = int(chosen.sum())
+            hashes.append(_continue(states[chosen], np.broadcast_to(data, (count, len(data)))))
+            rows.append(owners[chosen])
+    # S: each name key with the date of birth, one slip position blanked at a time.
+    slip_lengths = np.array([len(part.slip_states) for part in parts], dtype=np.int64)
+    slip_flat = np.array([state for part in parts for state in part.slip_states], dtype=np.uint64)
+    slip_offsets = np.cumsum(slip_lengths) - slip_lengths
+    row_of, nth = _ragged(slip_lengths[names])
+    states = slip_flat[slip_offsets[names][row_of] + nth]
+    digits = births.digits[date_of[row_of]]
+    for position in SLIP_POSITIONS:
+        blanked = digits.copy()
+        blanked[:, position] = _BLANK
+        hashes.append(_continue(states, blanked))
+        rows.append(row_of)
+    # J: the whole name's key with the year of birth.
+    joined = np.array([part.joined_state is not None for part in parts], dtype=bool)
+    joined_states = np.array([part.joined_state or 0 for part in parts], dtype=np.uint64)
+    having = np.flatnonzero(joined[names])
+    hashes.append(_continue(joined_states[names[having]], births.digits[date_of[having]][:, :4]))
+    rows.append(having)
+    return np.concatenate(hashes), np.concatenate(rows).astype(np.uint32)
+
+
+class TokenCounts:
+    """How many records carry each phonetic name key, over every batch of an import (`_token_counts`)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def add(self, phonetic_names: list[str], records: np.ndarray) -> None:
+        """Count the keys of these distinct names, each carried by so many records."""
+        for name, count in zip(phonetic_names, records.tolist(), strict=True):
+            if count:
+                for key in name.split():
+                    self.counts[key] += count
+
+    def add_records(self, name_keys: pa.Array | pa.ChunkedArray, sign: int = 1) -> None:
+        """Count in (or out, `sign` -1) the keys of records with these `_name_keys`."""
+        _, flat = _key_lists(name_keys)
+        if len(flat):
+            found = pc.value_counts(flat)
+            values, counts = found.field("values").to_pylist(), found.field("counts").to_pylist()
+            for key, count in zip(values, counts, strict=True):
+                self.counts[key] += sign * count
+
+    def fill(self, table: pa.Table) -> pa.Table:
+        """The table with `_token_counts` worked out from its `_name_keys` and the counts."""
+        offsets, flat = _key_lists(table.column("_name_keys"))
+        keys = pa.array(list(self.counts), type=pa.string())
+        counts = pa.array(list(self.counts.values()), type=pa.int32())
+        values = counts.take(pc.index_in(flat, value_set=keys)) if len(flat) else pa.array([], type=pa.int32())
+        column = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values)
+        return table.set_column(table.schema.get_field_index("_token_counts"), "_token_counts", column)
+
+    @classmethod
+    def of(cls, table: pa.Table) -> TokenCounts:
+        """The counts of a table's records (a snapshot's `_name_keys`)."""
+        found = cls()
+        found.add_records(table.column("_name_keys"))
+        return found
+
+
+def _key_lists(name_keys: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Each record's name keys as Arrow's list layout: offsets (one more than records) and the keys in a row,
+    as `str.split` gives them (no key for an empty name)."""
+    if isinstance(name_keys, pa.ChunkedArray):
+        name_keys = name_keys.combine_chunks() if name_keys.num_chunks else pa.array([], type=pa.string())
+    split = pc.utf8_split_whitespace(name_keys.fill_null(""))
+    lengths = np.asarray(pc.list_value_length(split).to_numpy(zero_copy_only=False), dtype=np.int64)
+    empty = np.asarray(pc.equal(name_keys.fill_null(""), "").to_numpy(zero_copy_only=False), dtype=bool)
+    flat = pc.list_flatten(split)
+    if empty.any():
+        flat = flat.filter(pc.not_equal(flat, ""))
+        lengths[empty] = 0
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets, flat

@@ -1,0 +1,107 @@
+"""The streaming import against the import as it was (`reference_import.py`): the same rows, derived columns,
+index and rejects, whatever the batch size, for CSV and Parquet exports and the awkward files they can be."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checkpoint.registry.derive import blocking_index
+from checkpoint.registry.stream import prepare_export
+from checkpoint.sources import read_table
+from tests.support.reference_import import prepare_registry as reference_prepare
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _rejects_csv(frame: object) -> str:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)  # type: ignore[attr-defined]
+    return buffer.getvalue()
+
+
+def assert_same_as_reference(path: Path, today: date, rows: int) -> None:
+    """The streamed snapshot of `path` (batches of `rows`) equals the one the old import made."""
+    raw = read_table(path, max_bytes=None)
+    reference = reference_prepare(raw, today=today)
+    streamed = prepare_export(path, today=today, rows=rows)
+    assert streamed.table.schema == reference.table.schema
+    assert streamed.table.num_rows == reference.table.num_rows
+    for name in reference.table.schema.names:
+        assert streamed.table.column(name).combine_chunks().equals(reference.table.column(name).combine_chunks()), name
+    old_index = blocking_index(reference.table)
+    assert streamed.index.hashes.tolist() == old_index.hashes.tolist()
+    assert streamed.index.rows.tolist() == old_index.rows.tolist()
+    assert _rejects_csv(streamed.rejects) == _rejects_csv(reference.rejects)
+    assert list(streamed.notes) == [*raw.notes, *reference.notes]
+
+
+@pytest.mark.parametrize("name", ["registry.parquet", "registry.csv"])
+@pytest.mark.parametrize("rows", [997, 100_000])
+def test_the_sample_registry_is_prepared_as_before(name: str, rows: int, today: date) -> None:
+    assert_same_as_reference(SAMPLE / name, today, rows)
+
+
+def test_the_small_export_with_rejects_is_prepared_as_before(registry_csv: Path, today: date) -> None:
+    assert_same_as_reference(registry_csv, today, 2)
+
+
+def _sample_lines(count: int) -> list[str]:
+    return (SAMPLE / "registry.csv").read_text(encoding="utf-8").splitlines()[: count + 1]
+
+
+def _awkward_exports(folder: Path) -> list[Path]:
+    """Exports as they arrive: a title, `;`, Windows-1252, blank and short rows, ids repeated across batches,
+    rows that fail their checks, a stamped export date, a stray quote, Parquet with numbers, a workbook."""
+    import pandas as pd
+
+    header, *rows = _sample_lines(400)
+    body = [row.replace(",", ";") for row in rows]
+    body[5] = body[5].replace("SP2MI", "SP2MI", 1)
+    body[7] = body[3]  # the same record id again, within the first batch
+    body[250] = body[10]  # and in a later batch
+    body[12] = ";".join(body[12].split(";")[:3])  # short: the date of birth and more are missing
+    body[20] = body[20].replace("M;", "X;", 1).replace("F;", "X;", 1)
+    body.insert(30, ";;;")
+    body.insert(31, "")
+    titled = ["DATA PMI SISKOP2MI", "Tanggal: 2026-11-27", "", header.replace(",", ";") + ";exported_at"]
+    titled += [f"{row};2026-11-27" if row.strip(";") else row for row in body]
+    first = folder / "titled_semicolon.csv"
+    first.write_bytes(("\r\n".join(titled) + "\r\n").replace("SITI", "SÎTI").encode("cp1252"))
+    quoted = [header, *rows[:50]]
+    quoted.insert(10, '""')
+    second = folder / "quoted_blank.csv"
+    second.write_text("\n".join(quoted) + "\n", encoding="utf-8")
+    stray = [header, *rows[:300]]
+    stray[200] = stray[200].replace(",", ',"SITI "ANI" AMINAH",', 1).replace(",", "", 1)
+    third = folder / "stray_quote.csv"
+    third.write_text("\n".join(stray) + "\n", encoding="utf-8")
+    frame = pd.read_csv(SAMPLE / "registry.csv", dtype=str, nrows=400)
+    frame["nik"] = pd.to_numeric(frame["nik"], errors="coerce").astype("Int64")
+    frame.loc[3, "record_id"] = frame.loc[300, "record_id"]
+    fourth = folder / "numbers.parquet"
+    frame.to_parquet(fourth, index=False)
+    fifth = folder / "sheet.xlsx"
+    frame.head(120).to_excel(fifth, index=False)
+    return [first, second, third, fourth, fifth]
+
+
+@pytest.mark.parametrize("position", range(5))
+def test_awkward_exports_are_prepared_as_before(position: int, tmp_path: Path, today: date) -> None:
+    path = _awkward_exports(tmp_path)[position]
+    assert_same_as_reference(path, today, 97)
+
+
+def test_a_stray_quote_after_the_first_batch_reads_the_file_whole(tmp_path: Path, today: date) -> None:
+    path = _awkward_exports(tmp_path)[2]
+    streamed = prepare_export(path, today=today, rows=50)  # the quote is met in the fifth batch
+    assert streamed.table.num_rows + len(streamed.rejects) == 300
+
+
+def test_an_export_date_column_is_read_across_batches(tmp_path: Path, today: date) -> None:
+    streamed = prepare_export(_awkward_exports(tmp_path)[0], today=today, rows=50)
+    assert streamed.exported.day == date(2026, 11, 27)
+    assert streamed.exported.source.value == "column"
