@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checkpoint.names import normalise_name
 from checkpoint.registry.index import BlockingIndex, numpy_view
 from checkpoint.registry.keys import (
     key_hashes,
@@ -120,3 +121,12 @@ def test_numpy_views_of_arrow_columns_are_exact_and_refuse_missing_values() -> N
 def test_hashing_in_batches_builds_the_same_index(rows_keys: list[list[str]], batch: int) -> None:
     whole, batched = BlockingIndex.build(rows_keys), BlockingIndex.build(rows_keys, batch=batch)
     assert whole.hashes.tolist() == batched.hashes.tolist() and whole.rows.tolist() == batched.rows.tolist()
+
+
+@pytest.mark.parametrize("written", ["I NYM SUPARTA", "NYM SUPARTA", "I NYM SUPARTO"])
+def test_a_balinese_abbreviation_is_filed_under_the_word_it_stands_for(written: str) -> None:
+    # the written-out record and the abbreviated traveller share their name-token keys, not only the date
+    born = date(1991, 4, 12)
+    record = record_keys(None, None, born, normalise_name("I NYOMAN SUPARTA").tokens)
+    found = shared(record, traveller_keys(None, None, born, written))
+    assert any(key.startswith("SNYOMAN|") for key in found)
