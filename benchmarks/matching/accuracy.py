@@ -15,6 +15,8 @@ is one record id or none. For every matcher:
 - wrong-person rate: claimed matches to a *different* registered person, over all travellers;
 - missed / missed_listed: the registered travellers not matched to their own record, and the share of them
   whose own record is among the `candidates` (what the counter shows as near misses);
+- others_with_candidates: the share of travellers who are not registered (decoys, strangers) shown any
+  candidate (an officer's time: a rule asks to check a near miss of a one-way traveller);
 - recall per name variation, birth-date variation, passport variation, layout and scenario.
 
 Baselines: (1) rapidfuzz `token_sort_ratio` >= 85 over all registry names plus an equal date of birth (brute
@@ -214,6 +216,40 @@ def listed_share(truth: pd.Series, predicted: pd.Series, candidates: Sequence[Se
     return (listed / len(missed) if missed else 1.0), len(missed)
 
 
+def why_not_listed(
+    registry: Registry, travellers: Sequence[Traveller], truth: pd.Series, run: dict[str, object]
+) -> pd.Series:
+    """For the registered travellers missed with their own record not among the candidates, the step that lost
+    it: not found by any blocking key, pruned before the comparison, compared but below the candidate floor,
+    or above the floor but behind `max_candidates` better records."""
+    from checkpoint.matching.candidates import blocked_pairs, candidate_pairs
+    from checkpoint.matching.model_file import default_model
+    from checkpoint.matching.scoring import score_candidates
+
+    model = default_model()
+    row_of = {record_id: row for row, record_id in enumerate(registry.values("record_id"))}
+    reasons = []
+    for at, (claimed, listed) in enumerate(zip(run["match"], run["candidates"], strict=True)):  # type: ignore[call-overload]
+        own = truth[at]
+        if not own or claimed == own or own in listed:
+            continue
+        row, traveller = row_of[own], [travellers[at]]
+        if row not in blocked_pairs(registry, traveller, model.pruning.name_block_cap)[1]:
+            reasons.append("not blocked")
+            continue
+        pairs = candidate_pairs(registry, traveller, model)
+        if row not in pairs.rows:
+            reasons.append("pruned")
+            continue
+        scored = score_candidates(registry, traveller, pairs, model)
+        places = np.flatnonzero(scored.rows[scored.places] == row)
+        if not len(places) or scored.confidences[places[0]] < model.decision.candidate_floor:
+            reasons.append("below the candidate floor")
+        else:
+            reasons.append("behind the candidate cap")
+    return pd.Series(reasons, dtype=object).value_counts()
+
+
 def size_report(
     folder: Path, records: int, seed: int, before: str | None, brute_force_up_to: int, skip_baselines: bool
 ) -> list[str]:
@@ -239,6 +275,8 @@ def size_report(
         if run["candidates"] is not None:
             share, missed = listed_share(truth, predicted, run["candidates"])  # type: ignore[arg-type]
             row["missed"], row["missed_listed"] = missed, round(share, 4)
+            unregistered = [bool(listed) for listed, own in zip(run["candidates"], truth, strict=True) if not own]  # type: ignore[call-overload]
+            row["others_with_candidates"] = round(sum(unregistered) / max(len(unregistered), 1), 4)
         rows.append({**row, "seconds": round(float(run["seconds"]), 2)})  # type: ignore[arg-type]
     table = pd.DataFrame(rows).set_index("matcher")
     skipped = (
@@ -261,7 +299,9 @@ def size_report(
         lines += ["", f"### Recall by {column}", "", per.to_markdown(floatfmt=".3f")]
     mine = predictions["checkpoint"]
     wrong = labels[(mine != "") & (mine != truth)]
-    lines += ["", f"checkpoint: {len(wrong)} wrong-person matches"]
+    why = why_not_listed(registry, travellers, truth, runs["checkpoint"])
+    lost = ", ".join(f"{reason} {count}" for reason, count in why.items()) or "none"
+    lines += ["", f"checkpoint: {len(wrong)} wrong-person matches; missed without their record listed: {lost}"]
     return lines
 
 

@@ -4,7 +4,7 @@ Tokens are compared through their phonetic keys. A token present on one side onl
 missing father's name) costs less than two tokens that contradict each other: passports and manifests
 drop parts of names far more often than they replace them. One word added after a single registered name
 (a married woman's `SARTINI SANTOSO` for the KTP's `SARTINI`, an unmarked father's name) costs like an
-omitted part of a longer name: a registered single name has no part to drop, so the word was added.
+omitted particle: a registered single name has no part to drop, so the word was added.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ _OMITTED_WEIGHT = 0.35  # an unmatched token counts this much of a contradiction
 _OMITTED_LAST_WEIGHT = 0.2  # … less when it ends the longer name: a folded father's name or a surname
 _OMITTED_PARTICLE_WEIGHT = 0.05  # … and almost nothing for a particle (Balinese I / NI)
 _TOKEN_FLOOR = 0.75  # below this, two tokens are different words, not variants
-# A word written after a single registered name (husband's or father's name): a name then scores 1 / 1.11 = 0.9,
-# where an agreeing name's rarity still counts (a common single name stays weak evidence) but well below an
-# identical name, so the date of birth and sex must agree and no namesake be as close for a claim.
-_APPENDED_WEIGHT = 0.11
+# A word written after a single registered name (husband's or father's name) costs as a dropped particle does:
+# the name scores 1 / 1.05 = 0.95. The evidence left is the single name's, and its rarity counts every record
+# carrying it, in longer names too (`MatchingModel.rarities`): a common single name stays weak evidence, so a
+# claim still needs the birth date and sex to agree and no namesake as close.
+_APPENDED_WEIGHT = 0.05
 
 
 @cache
