@@ -149,7 +149,8 @@ def import_with(python: str, registry_path: Path, store: Path) -> None:
         "from checkpoint.registry import import_registry; "
         "import_registry(Path(sys.argv[1]), Path(sys.argv[2]), today=date.fromisoformat(sys.argv[3]))"
     )
-    subprocess.run([python, "-c", script, str(registry_path), str(store), TODAY.isoformat()], check=True)
+    # -I: not the working folder first on sys.path, where a checkout would stand in for the installation.
+    subprocess.run([python, "-I", "-c", script, str(registry_path), str(store), TODAY.isoformat()], check=True)
 
 
 def paired(stores: dict[str, Path], manifests: dict[int, Path], sizes: list[int], before: str, pairs: int) -> list[str]:
