@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from checkpoint.cli.app import app
 from checkpoint.manifests import build_traveller
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import MatchOutcome
@@ -100,3 +103,26 @@ def test_a_single_written_name_beside_a_registered_two_word_name_is_no_appended_
     registry = registry_of(tmp_path, today, "SP2MI-0000001,SARTINI WULANDARI,F,1980-03-04,MYS,,B2222222,READY")
     found = match_one(registry, today, full_name="SARTINI", date_of_birth="1980-03-04", sex="F")
     assert found.match is None
+
+
+def test_screening_from_the_command_line_matches_the_abbreviated_and_the_married_names(
+    tmp_path: Path, today: date
+) -> None:
+    registry = tmp_path / "registry.csv"
+    rows = [
+        "SP2MI-0000001,I NYOMAN SUPARTA,M,1991-04-12,MYS,,A1111111,READY",
+        "SP2MI-0000002,SARTINI,F,1980-03-04,MYS,,B2222222,READY",
+    ]
+    registry.write_text(HEADER + "\n".join([*rows, *FILLER]) + "\n", encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "No.;Name;Sex;DOB;Passport No.;Destination;Ticket;Visa;PNR;Departure\n"
+        f"1;SUPARTA/I NYM MR;M;12APR91;C9999999;KUL;return;work;AAA111;{today}\n"
+        f"2;SANTOSO/SARTINI MRS;F;04MAR80;C3333333;KUL;return;work;BBB222;{today}\n",
+        encoding="utf-8",
+    )
+    options = ["--today", str(today), "--format", "json", "--audit-log", str(tmp_path / "audit.jsonl")]
+    result = CliRunner().invoke(app, ["screen", "--registry", str(registry), "--manifest", str(manifest), *options])
+    assert result.exit_code in (0, 1), result.stderr
+    matched = {row["pax_id"]: (row["match"] or {}).get("record_id") for row in json.loads(result.stdout)}
+    assert matched == {"1": "SP2MI-0000001", "2": "SP2MI-0000002"}
