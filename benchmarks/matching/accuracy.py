@@ -1,24 +1,35 @@
-"""Matching accuracy on labelled synthetic data, beside two baselines run in the same script.
+"""Matching accuracy on labelled synthetic data at several registry sizes, beside two baselines, before and after.
 
-    python benchmarks/matching/accuracy.py [--records 20000] [--travellers 2000] [--seed 11]
+    python benchmarks/matching/accuracy.py [--sizes 20000,200000,1000000] [--travellers 2000] [--seed 11]
+        [--before /work/venv-end/bin/python] [--data DIR] [--markdown out.md]
 
-A labelled set comes from `checkpoint synth`: registered travellers under every name variation (with
-birth-date slips and renewed passports), hard decoys (same common name, siblings sharing the father's
-name, twins) and strangers. Each traveller's truth is one record id or none. For every matcher:
+A labelled set comes from `checkpoint synth` for each size, with the same traveller mix: registered travellers
+under every name variation (with birth-date slips and renewed passports), hard decoys (same common name,
+siblings sharing the father's name, twins) and strangers, in three manifest layouts. The registry export and
+the manifests are written as files and read through the real readers, by this installation and, with
+`--before`, by another one's python (the code before a change) on the very same files. Each traveller's truth
+is one record id or none. For every matcher:
 
 - precision: of the matches claimed, how many are the right person;
 - recall: of the registered travellers, how many are matched to their own record;
 - wrong-person rate: claimed matches to a *different* registered person, over all travellers;
-- recall per name variation, birth-date variation and layout.
+- missed / missed_listed: the registered travellers not matched to their own record, and the share of them
+  whose own record is among the `candidates` (what the counter shows as near misses);
+- others_with_candidates: the share of travellers who are not registered (decoys, strangers) shown any
+  candidate (an officer's time: a rule asks to check a near miss of a one-way traveller);
+- recall per name variation, birth-date variation, passport variation, layout and scenario.
 
-Baselines: (1) rapidfuzz `token_sort_ratio` >= 85 over all registry names plus an equal date of birth;
-(2) exact date-of-birth blocking plus Jaro-Winkler >= 0.9 on the whole name. Both are given every
-traveller's plain name (upper-cased), as a simple matcher would see it.
+Baselines: (1) rapidfuzz `token_sort_ratio` >= 85 over all registry names plus an equal date of birth (brute
+force: run up to `--brute-force-up-to` records); (2) exact date-of-birth blocking plus Jaro-Winkler >= 0.9 on the
+whole name. Both are given every traveller's plain name (upper-cased), as a simple matcher would see it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +43,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from checkpoint.manifests import travellers_from_table
+from checkpoint.manifests import read_manifest, travellers_from_table
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import Traveller
 from checkpoint.registry import Registry
@@ -93,9 +104,10 @@ def baseline_dob_jaro(registry: Registry, travellers: Sequence[Traveller]) -> li
     return out
 
 
+BRUTE_FORCE = "baseline token_sort>=85 + dob"
 MATCHERS: dict[str, Predict] = {
     "checkpoint": evidence_matcher,
-    "baseline token_sort>=85 + dob": baseline_token_sort,
+    BRUTE_FORCE: baseline_token_sort,
     "baseline dob block + JW>=0.9": baseline_dob_jaro,
 }
 
@@ -149,43 +161,188 @@ def breakdown(labels: pd.DataFrame, predicted: pd.Series, column: str) -> pd.Ser
     return (totals["right"] / totals["registered"]).sort_values()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument("--travellers", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--skip-baselines", action="store_true")
-    parser.add_argument("--markdown", type=Path, help="also write the results as Markdown to this file")
-    args = parser.parse_args(argv)
+def write_set(folder: Path, records: int, travellers: int, seed: int) -> None:
+    """The registry export and the three layouts' manifests with their labels, as files in `folder` (made once):
+    every matcher, this installation's or another's (`--before`), reads the same files through the real readers."""
+    if (folder / "labels.csv").exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = generate_registry(records, seed, TODAY)
+    frame.to_parquet(folder / "registry.parquet", index=False)
+    all_labels = []
+    per_layout = travellers // len(LAYOUTS)
+    for offset, layout in enumerate(LAYOUTS):
+        manifest, labels = generate_matching_set(frame, per_layout, seed + offset, TODAY, layout=layout)
+        manifest.to_csv(folder / f"{layout}.csv", index=False)
+        all_labels.append(labels.assign(layout=layout))
+    pd.concat(all_labels, ignore_index=True).to_csv(folder / "labels.csv", index=False)
 
-    registry, travellers, labels = build_set(args.records, args.travellers, args.seed)
-    truth = labels["true_record_id"]
-    rows = []
-    predictions: dict[str, pd.Series] = {}
-    for name, predict in MATCHERS.items():
-        if args.skip_baselines and name != "checkpoint":
+
+def read_set(folder: Path) -> tuple[Registry, list[Traveller], pd.DataFrame]:
+    """The registry and the travellers of a set written by `write_set`, and their labels."""
+    registry = load_registry_file(folder / "registry.parquet", today=TODAY)
+    travellers = [t for layout in LAYOUTS for t in read_manifest(folder / f"{layout}.csv", today=TODAY).travellers]
+    labels = pd.read_csv(folder / "labels.csv", dtype=str, keep_default_na=False)
+    return registry, travellers, labels
+
+
+def predict_outcomes(folder: Path) -> dict[str, object]:
+    """This installation's matcher on a set: each traveller's claimed record id ("" for none), its candidates'
+    record ids, and the seconds the matching took (the registry loaded)."""
+    registry, travellers, _ = read_set(folder)
+    started = time.perf_counter()
+    outcomes = EvidenceMatcher().match(registry, travellers)
+    return {
+        "match": [o.match.record_id if o.match else "" for o in outcomes],
+        "candidates": [[c.record_id for c in o.candidates] for o in outcomes],
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def predict_before(folder: Path, python: str) -> dict[str, object]:
+    """`predict_outcomes` run by another installation's python (the code before a change), with a home of its
+    own so that neither reuses a registry the other prepared."""
+    out = folder / "before.json"
+    environment = dict(os.environ, CHECKPOINT_HOME=str(folder / "home-before"))
+    subprocess.run([python, __file__, "--predict", str(folder), str(out)], check=True, env=environment)
+    return dict(json.loads(out.read_text(encoding="utf-8")))
+
+
+def listed_share(truth: pd.Series, predicted: pd.Series, candidates: Sequence[Sequence[str]]) -> tuple[float, int]:
+    """Of the registered travellers not matched to their own record, the share whose record is among the
+    candidates, and how many were not matched."""
+    missed = [at for at in range(len(truth)) if truth[at] and predicted[at] != truth[at]]
+    listed = sum(truth[at] in candidates[at] for at in missed)
+    return (listed / len(missed) if missed else 1.0), len(missed)
+
+
+def why_not_listed(
+    registry: Registry, travellers: Sequence[Traveller], truth: pd.Series, run: dict[str, object]
+) -> pd.Series:
+    """For the registered travellers missed with their own record not among the candidates, the step that lost
+    it: not found by any blocking key, pruned before the comparison, compared but below the candidate floor,
+    or above the floor but behind `max_candidates` better records."""
+    from checkpoint.matching.candidates import blocked_pairs, candidate_pairs
+    from checkpoint.matching.model_file import default_model
+    from checkpoint.matching.scoring import score_candidates
+
+    model = default_model()
+    row_of = {record_id: row for row, record_id in enumerate(registry.values("record_id"))}
+    reasons = []
+    for at, (claimed, listed) in enumerate(zip(run["match"], run["candidates"], strict=True)):  # type: ignore[call-overload]
+        own = truth[at]
+        if not own or claimed == own or own in listed:
             continue
-        started = time.perf_counter()
-        predicted = pd.Series([p or "" for p in predict(registry, travellers)])
-        elapsed = time.perf_counter() - started
+        row, traveller = row_of[own], [travellers[at]]
+        if row not in blocked_pairs(registry, traveller, model.pruning.name_block_cap)[1]:
+            reasons.append("not blocked")
+            continue
+        pairs = candidate_pairs(registry, traveller, model)
+        if row not in pairs.rows:
+            reasons.append("pruned")
+            continue
+        scored = score_candidates(registry, traveller, pairs, model)
+        places = np.flatnonzero(scored.rows[scored.places] == row)
+        if not len(places) or scored.confidences[places[0]] < model.decision.candidate_floor:
+            reasons.append("below the candidate floor")
+        else:
+            reasons.append("behind the candidate cap")
+    return pd.Series(reasons, dtype=object).value_counts()
+
+
+def size_report(
+    folder: Path, records: int, seed: int, before: str | None, brute_force_up_to: int, skip_baselines: bool
+) -> list[str]:
+    """Every matcher on one set, and the tables for it."""
+    registry, travellers, labels = read_set(folder)
+    truth = labels["true_record_id"]
+    runs: dict[str, dict[str, object]] = {}
+    if before:
+        runs["checkpoint before"] = predict_before(folder, before)
+    runs["checkpoint"] = predict_outcomes(folder)
+    if not skip_baselines:
+        for name, predict in MATCHERS.items():
+            if name == "checkpoint" or (name == BRUTE_FORCE and records > brute_force_up_to):
+                continue
+            started = time.perf_counter()
+            claimed = [p or "" for p in predict(registry, travellers)]
+            runs[name] = {"match": claimed, "candidates": None, "seconds": time.perf_counter() - started}
+    rows, predictions = [], {}
+    for name, run in runs.items():
+        predicted = pd.Series(run["match"])
         predictions[name] = predicted
-        rows.append({"matcher": name, **scores(truth, predicted), "seconds": round(elapsed, 2)})
+        row = {"matcher": name, **scores(truth, predicted)}
+        if run["candidates"] is not None:
+            share, missed = listed_share(truth, predicted, run["candidates"])  # type: ignore[arg-type]
+            row["missed"], row["missed_listed"] = missed, round(share, 4)
+            unregistered = [bool(listed) for listed, own in zip(run["candidates"], truth, strict=True) if not own]  # type: ignore[call-overload]
+            row["others_with_candidates"] = round(sum(unregistered) / max(len(unregistered), 1), 4)
+        rows.append({**row, "seconds": round(float(run["seconds"]), 2)})  # type: ignore[arg-type]
     table = pd.DataFrame(rows).set_index("matcher")
+    skipped = (
+        ""
+        if records <= brute_force_up_to or skip_baselines
+        else f"; {BRUTE_FORCE} not run above {brute_force_up_to:,} records"
+    )
     lines = [
-        f"# Matching accuracy: {args.records:,} records, {len(travellers):,} travellers, seed {args.seed}",
+        f"## {records:,} records, {len(travellers):,} travellers, seed {seed}",
         "",
         f"registered {int((truth != '').sum())}, decoys {int((labels['related_record_id'] != '').sum())}, "
-        f"others {int(((truth == '') & (labels['related_record_id'] == '')).sum())}",
+        f"others {int(((truth == '') & (labels['related_record_id'] == '')).sum())}{skipped}",
         "",
         table.to_markdown(floatfmt=".4f"),
     ]
     for column in ("name_variation", "dob_variation", "passport_variation", "layout", "scenario"):
         per = pd.DataFrame({name: breakdown(labels, predicted, column) for name, predicted in predictions.items()})
-        lines += ["", f"## Recall by {column}", "", per.to_markdown(floatfmt=".3f")]
+        counts = labels[truth != ""].groupby(column).size().rename("registered")
+        per = per.join(counts).sort_values("checkpoint")
+        lines += ["", f"### Recall by {column}", "", per.to_markdown(floatfmt=".3f")]
     mine = predictions["checkpoint"]
-    missed = labels[(truth != "") & (mine != truth)]
     wrong = labels[(mine != "") & (mine != truth)]
-    lines += ["", f"checkpoint: {len(missed)} registered travellers not matched, {len(wrong)} wrong-person matches"]
+    why = why_not_listed(registry, travellers, truth, runs["checkpoint"])
+    lost = ", ".join(f"{reason} {count}" for reason, count in why.items()) or "none"
+    lines += ["", f"checkpoint: {len(wrong)} wrong-person matches; missed without their record listed: {lost}"]
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="20000", help="registry sizes, comma-separated (20000,200000,1000000)")
+    parser.add_argument("--records", type=int, help="one registry size (the same as --sizes with one size)")
+    parser.add_argument("--travellers", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--data", type=Path, help="keep the generated sets here between runs (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--before",
+        metavar="PYTHON",
+        help="also run the matcher of another installation (the code before a change) on the same files",
+    )
+    parser.add_argument(
+        "--brute-force-up-to", type=int, default=200_000, help=f"largest registry the {BRUTE_FORCE} baseline is run on"
+    )
+    parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--markdown", type=Path, help="also write the results as Markdown to this file")
+    parser.add_argument("--predict", nargs=2, type=Path, metavar=("SET", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.predict:  # run by --before's python
+        folder, out = args.predict
+        out.write_text(json.dumps(predict_outcomes(folder)), encoding="utf-8")
+        return 0
+
+    sizes = [args.records] if args.records else [int(size) for size in args.sizes.split(",")]
+    lines = [f"# Matching accuracy: {', '.join(f'{size:,}' for size in sizes)} records, seed {args.seed}"]
+    with tempfile.TemporaryDirectory() as scratch:
+        base = args.data or Path(scratch)
+        for records in sizes:
+            folder = base / f"set-{records}-{args.travellers}-{args.seed}"
+            write_set(folder, records, args.travellers, args.seed)
+            lines += [
+                "",
+                *size_report(folder, records, args.seed, args.before, args.brute_force_up_to, args.skip_baselines),
+            ]
+            print("\n".join(lines), file=sys.stderr)
     text = "\n".join(lines)
     print(text)
     if args.markdown:

@@ -1,7 +1,8 @@
 """Best-case weights: the most a pair could weigh whatever its name, so that pairs which could never be shown
 are dropped before their names (the costly comparison) are compared.
 
-A pair below the candidate floor is never shown, and a runner-up counts from the floor up, so dropping one
+A pair below the lowest floor a record is shown at (`Decision.shown_weight`: the candidate floor, or the
+near-miss floor below it) is never shown, and a runner-up counts from the candidate floor up, so dropping one
 changes no outcome. The bounds rely on the name weight rising with the similarity (model_file.py refuses a
 model where it falls): the best name is an identical one with its rarity's weight, or one just short of
 agreeing (no rarity weight: better when the name is very common).

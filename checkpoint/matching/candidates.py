@@ -5,8 +5,9 @@ birth year, name token + birth day) is looked up in the snapshot's sorted index 
 the whole manifest at once. Stage 2 (pruning, vectorised): a row found only through the name or the date
 of birth is kept when the dates of birth are within one slip (equal, day/month swapped, one digit), the
 names' letter-pair signatures overlap, a cheap string likeness (rapidfuzz, pairwise in C) is high enough,
-and (the model's `candidate_floor_bound`) the weights could lift the pair to the candidate floor with an
-identical name; a row found through the passport or NIK is always kept. The floors are the model's
+and (the model's `candidate_floor_bound`) the weights could lift the pair to the lowest floor a record is
+shown at (`Decision.shown_weight`) with an identical name; a row found through the passport or NIK is always
+kept. The floors are the model's
 `pruning` values; pruning never changes what the matcher reports (tests/matching/test_candidates.py): a
 pruned row could not have been matched or listed. Each step reads only what it tests, for the pairs still
 standing: birth dates for every blocked pair, signatures for fewer, names for fewer still.
@@ -103,7 +104,7 @@ def _plausible(
         found = rows[candidates]
         rarity = model.rarities(*registry.token_counts(found), registry.size)
         best = best_case_weights(model, date_levels(theirs_born, born), rarity)
-        reachable = (best >= model.decision.floor_weight) | ~batch.named[people[candidates]]
+        reachable = (best >= model.decision.shown_weight) | ~batch.named[people[candidates]]
         candidates, slipped = candidates[reachable], slipped[reachable]
     if len(candidates):
         theirs = registry.phonetic_names(rows[candidates])

@@ -6,15 +6,24 @@ The claim's confidence is about the traveller, not the pair: the best pair's wei
 over the runner-up (`MatchingModel.claim_weights`), since most strong pairs that are not the traveller lose
 to its own record, also compared. Runner-ups count from the candidate floor up: records below it are not
 told apart (and not all of them are compared). Anything doubtful is reported as `candidates` instead.
+
+When nothing is claimed, the candidates are the records at or above the candidate floor and, while room is
+left, near misses: records whose name agrees and whose birth date is the traveller's, swapped or one digit
+off, down to the near-miss floor. They are the traveller's own
+record when a birth-date digit slipped and no document agrees, with a common name: too weak to list among
+namesakes, but what the officer at the counter needs to see when nothing better was found.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from checkpoint.matching.comparisons import DATE_LEVELS
 from checkpoint.matching.model import MatchingModel, confidences
 from checkpoint.matching.scoring import ScoredPairs
 from checkpoint.models import Candidate, Match, MatchOutcome
+
+_WITHIN_ONE_SLIP = [DATE_LEVELS.index(level) for level in ("exact", "swapped", "one_digit")]
 
 
 def decide(
@@ -44,6 +53,11 @@ def decide(
     claimed = (claim >= decision.match_threshold) & (scored.weights[best] - runner_up >= decision.lead)
 
     ranked, places, values = order.tolist(), scored.places.tolist(), scored.confidences.tolist()
+    # A near miss: the name agrees and the birth date is the same, swapped or one digit off.
+    near = (np.nan_to_num(scored.similarity, nan=0.0) >= model.weights.name_agrees) & np.isin(
+        scored.outcomes.date_of_birth, _WITHIN_ONE_SLIP
+    )
+    near_misses = near.tolist()
     record_ids, most = scored.record_ids, decision.max_candidates
     groups = zip(starts.tolist(), sizes.tolist(), claimed.tolist(), claim.tolist(), strict=True)
     for start, size, sure, sureness in groups:
@@ -52,6 +66,11 @@ def decide(
         shown = [
             pair for pair in ranked[first : min(first + most, start + size)] if values[pair] >= decision.candidate_floor
         ]
+        if not sure and len(shown) < most:  # room left: near misses (ranked below every candidate above)
+            below = ranked[first + len(shown) : start + size]
+            shown += [pair for pair in below if near_misses[pair] and values[pair] >= decision.near_miss_floor][
+                : most - len(shown)
+            ]
         candidates = tuple(
             Candidate(record_ids[places[pair]], round(values[pair], 3), fields=_fields(scored, pair)) for pair in shown
         )

@@ -80,13 +80,20 @@ class Decision:
 
     match_threshold: float  # claim confidence needed
     lead: float  # log-odds ahead of the runner-up needed
-    candidate_floor: float  # confidence below which a record is not shown
+    candidate_floor: float  # confidence below which a record is not shown …
+    near_miss_floor: float  # … unless its name agrees and room is left: the lowest confidence ever shown
     max_candidates: int
 
     @property
     def floor_weight(self) -> float:
         """The candidate floor as a weight: runner-ups count from it up."""
         return math.log(self.candidate_floor / (1 - self.candidate_floor))
+
+    @property
+    def shown_weight(self) -> float:
+        """The lowest weight a record can be shown at (the lower of the two floors): pruning bounds use it."""
+        lowest = min(self.candidate_floor, self.near_miss_floor)
+        return math.log(lowest / (1 - lowest))
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,7 @@ class Pruning:
     slip_signature_floor: float  # … when the dates of birth are one digit apart
     name_prefilter: float  # rapidfuzz likeness (0–100) a pair needs …
     slip_name_prefilter: float  # … when the dates of birth are one digit apart
-    candidate_floor_bound: bool  # drop a pair that could not reach the candidate floor with an identical name
+    candidate_floor_bound: bool  # drop a pair that could not be shown (`Decision.shown_weight`) with an identical name
 
 
 @dataclass(frozen=True)

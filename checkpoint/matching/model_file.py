@@ -30,7 +30,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "weights": ("prior", *LEVELS, "name_similarity", "name_agrees", "name_rarity"),
     "namesakes": ("prior_records", "prior_share", "namesake_floor"),
     "claim": ("intercept", "lead_slope", "lead_cap"),
-    "decision": ("match_threshold", "lead", "candidate_floor", "max_candidates"),
+    "decision": ("match_threshold", "lead", "candidate_floor", "near_miss_floor", "max_candidates"),
     "pruning": (
         "name_block_cap",
         "signature_floor",
@@ -129,6 +129,7 @@ class _Reader:
                 match_threshold=number(decision, "decision.match_threshold", above=0, below=1),
                 lead=number(decision, "decision.lead", low=0),
                 candidate_floor=number(decision, "decision.candidate_floor", above=0, below=1),
+                near_miss_floor=number(decision, "decision.near_miss_floor", above=0, below=1),
                 max_candidates=whole(decision, "decision.max_candidates", low=0),
             ),
             pruning=Pruning(

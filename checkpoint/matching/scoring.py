@@ -2,8 +2,8 @@
 
 The fields besides the name are compared for every pair as numpy codes (`comparisons.py`) and weighed
 (`MatchingModel.field_weights`). With the model's `candidate_floor_bound`, a pair that could not reach the
-candidate floor even with an identical name (`bounds.py`) is dropped before its name, the costly part, is
-compared; a traveller without a name keeps every pair. Names are compared one pair at a time
+lowest floor a record is shown at even with an identical name (`bounds.py`) is dropped before its name, the
+costly part, is compared; a traveller without a name keeps every pair. Names are compared one pair at a time
 (`names.name_similarity`), and every weight and confidence is worked out for all pairs as numbers.
 """
 
@@ -65,7 +65,7 @@ def score_candidates(
     names = traveller_names(travellers)
     pair_named = np.array([not name.empty for name in names], dtype=bool)[people]
     if model.pruning.candidate_floor_bound:
-        reachable = fields + best_name_gains(model, rarity)[places] >= model.decision.floor_weight
+        reachable = fields + best_name_gains(model, rarity)[places] >= model.decision.shown_weight
         kept = np.flatnonzero(~pair_named | reachable)
         people, places, pair_named, fields = people[kept], places[kept], pair_named[kept], fields[kept]
         outcomes = outcomes.at(kept)

@@ -39,7 +39,7 @@ class Search:
     record's fields), how many records were found in all, and whether only a name was given."""
 
     outcome: MatchOutcome
-    found: int  # records at or above the candidate floor, the claimed one included
+    found: int  # records at or above the candidate floor, and near misses, the claimed one included
     name_only: bool  # no date of birth, passport number or NIK: weak evidence, no claim
 
     @property

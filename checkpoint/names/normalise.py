@@ -1,9 +1,9 @@
 """Turn a name as written (KTP, passport, MRZ, airline list) into comparable tokens and keys.
 
 Most Indonesians have no surname, so a name is an unordered multiset of tokens. What normalisation removes
-or folds comes from the tables in `tables/` (titles and degrees, BIN/BINTI particles, spelling families),
-loaded once. The phonetic key merges spellings for *comparison only*: JOKO and YOKO share a key, but nothing
-shown to an officer is ever rewritten.
+or folds comes from the tables in `tables/` (titles and degrees, BIN/BINTI particles, spelling families, the
+Balinese birth-order and caste words' abbreviations), loaded once. The phonetic key merges spellings for
+*comparison only*: JOKO and YOKO share a key, but nothing shown to an officer is ever rewritten.
 """
 
 from __future__ import annotations
@@ -96,8 +96,23 @@ def _patronymics() -> frozenset[str]:
 
 
 @cache
-def _canonical() -> dict[str, str]:
-    return {row["variant"]: row["canonical"] for row in table("given_variants.csv")}
+def _canonical() -> dict[str, tuple[str, ...]]:
+    """Token -> the token(s) it stands for: a spelling family's canonical form (given_variants.csv), a
+    Balinese abbreviation's words (balinese.csv: NYM -> NYOMAN, AA -> ANAK AGUNG)."""
+    found: dict[str, tuple[str, ...]] = {row["variant"]: (row["canonical"],) for row in table("given_variants.csv")}
+    found.update((row["abbreviation"], tuple(row["words"].split())) for row in table("balinese.csv"))
+    return found
+
+
+@cache
+def _dotted_abbreviations() -> frozenset[str]:
+    """Abbreviations also written with dots between their letters (A.A., I.B.): one token, not two letters."""
+    return frozenset(row["abbreviation"] for row in table("balinese.csv") if len(row["abbreviation"]) > 1)
+
+
+def _folded(tokens: list[str]) -> list[str]:
+    canonical = _canonical()
+    return [word for token in tokens for word in canonical.get(token, (token,))]
 
 
 def _chunks(raw: str) -> list[str]:
@@ -137,6 +152,9 @@ def _tokens(raw: str) -> list[str]:
         undotted = chunk.replace(".", "")
         if undotted in titles:  # S.PD, H., HJ., DRS. — titles keep or lose their dots
             continue
+        if undotted in _dotted_abbreviations():  # A.A. (Anak Agung), I.B. (Ida Bagus)
+            tokens.append(undotted)
+            continue
         for part in chunk.split("."):
             part = part.translate(_OCR_DIGITS)
             if part and part not in titles:
@@ -154,14 +172,11 @@ def normalise_name(raw: str) -> NormalisedName:
         if token in patronymics and 0 < position < len(tokens) - 1:
             tokens, father = tokens[:position], tokens[position + 1 :]
             break
-    canonical = _canonical()
-    folded = [canonical.get(token, token) for token in tokens]
     # A bare "M" means Muhammad only as a leading abbreviation (M. FIRMAN), never as the last initial.
-    if tokens and tokens[0] == "M" and len(tokens) == 1:
-        folded[0] = "M"
+    folded = tokens if tokens == ["M"] else _folded(tokens)
     if len(folded) == 2 and folded[0] == folded[1]:  # mononym doubled by an airline system
         folded = folded[:1]
-    return NormalisedName(tuple(folded), tuple(canonical.get(t, t) for t in father))
+    return NormalisedName(tuple(folded), tuple(_folded(father)))
 
 
 @lru_cache(maxsize=200_000)

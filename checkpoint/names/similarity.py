@@ -2,7 +2,9 @@
 
 Tokens are compared through their phonetic keys. A token present on one side only (a dropped particle, a
 missing father's name) costs less than two tokens that contradict each other: passports and manifests
-drop parts of names far more often than they replace them.
+drop parts of names far more often than they replace them. One word added after a single registered name
+(a married woman's `SARTINI SANTOSO` for the KTP's `SARTINI`, an unmarked father's name) costs like an
+omitted particle: a registered single name has no part to drop, so the word was added.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ _OMITTED_WEIGHT = 0.35  # an unmatched token counts this much of a contradiction
 _OMITTED_LAST_WEIGHT = 0.2  # … less when it ends the longer name: a folded father's name or a surname
 _OMITTED_PARTICLE_WEIGHT = 0.05  # … and almost nothing for a particle (Balinese I / NI)
 _TOKEN_FLOOR = 0.75  # below this, two tokens are different words, not variants
+# A word written after a single registered name (husband's or father's name) costs as a dropped particle does:
+# the name scores 1 / 1.05 = 0.95. The evidence left is the single name's, and its rarity counts every record
+# carrying it, in longer names too (`MatchingModel.rarities`): a common single name stays weak evidence, so a
+# claim still needs the birth date and sex to agree and no namesake as close.
+_APPENDED_WEIGHT = 0.05
 
 
 @cache
@@ -187,9 +194,21 @@ def _folded_start(token: str) -> str:
     return token
 
 
+def _appended_to_single(written: NormalisedName, registered: NormalisedName) -> float:
+    """The similarity of a written name that is a single registered name with one word added after it
+    (`SARTINI SANTOSO` / `SARTINI`), 0 for any other pair. Not the other way round: a written single name
+    beside a registered two-word name has dropped a part, which costs as an omission does."""
+    if len(registered.tokens) != 1 or len(written.tokens) != 2 or registered.father or written.father:
+        return 0.0
+    first = _token_score(written.tokens[0], registered.tokens[0], False, False)
+    return first / (1 + _APPENDED_WEIGHT) if first >= _TOKEN_FLOOR else 0.0
+
+
 @lru_cache(maxsize=100_000)
 def name_similarity(a: NormalisedName, b: NormalisedName) -> float:
-    """Similarity of two names in [0, 1]; BIN/BINTI tails count only when both sides carry them."""
+    """Similarity of a written name `a` (a document, a manifest) to a registered name `b` in [0, 1]; BIN/BINTI
+    tails count only when both sides carry them. Symmetric but for a word added after a single registered
+    name (`_appended_to_single`)."""
     a_keys, b_keys = a.tokens, b.tokens
     # Where a name may have been cut, only its written end (the father's name, if any) may be a prefix.
     a_cut, b_cut = may_be_cut(a), may_be_cut(b)
@@ -206,4 +225,5 @@ def name_similarity(a: NormalisedName, b: NormalisedName) -> float:
         )
         if a_father and b_father and _tokens_similarity(a_father, b_father, a_cut, b_cut) < _TOKEN_FLOOR:
             score *= 0.8  # siblings share a father; different fathers means different people
+    score = max(score, _appended_to_single(a, b))
     return round(min(score, 1.0), 4)

@@ -14,6 +14,11 @@ A record is filed under several keys, each a short text with a one-letter kind:
     J  the whole name's phonetic key run together + the year of birth: finds a space-stripped or split
        name (airline systems write DEDIKURNIAWAN; AULIASAPUTRI / AULIA SAPUTRI) that shares no token with
        the record, when its day or month slipped too (the D keys need the exact or swapped date).
+    K  the consonants of the whole name's phonetic key run together (its skeleton: SUPRIYONO and
+       SUPRIYONA, SLAMET and SALMET, MOHAMADSAPUTRA and MUHAMMAD SAPUTRA are all alike) + the date of
+       birth with one digit blanked, as the S keys: finds a name that shares no token with its record
+       (a vowel changed, two letters swapped, words run together) when the date slipped too, so that
+       the record can at least be shown as a near miss.
 
 A traveller is looked up under the same keys (`traveller_keys`; `Registry.look_up` finds the rows); a name
 searched by hand without a date of birth, under its J key for every plausible year (`whole_name_keys`). Keys are
@@ -26,6 +31,7 @@ can only add a candidate, which field comparison then rejects. A new kind of key
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -40,8 +46,9 @@ DOCUMENT_KINDS = frozenset("PN")
 #: Kinds of key built from a name token: a block larger than the matching model's cap (`name_block_cap`) is
 #: too common to be worth comparing; the traveller is still found through the date of birth and the rarer
 #: tokens.
-NAME_KINDS = frozenset("SJ")
+NAME_KINDS = frozenset("SJK")
 
+_DOUBLED = re.compile(r"(.)\1+")
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
@@ -102,8 +109,23 @@ def record_keys(passport: str | None, nik: str | None, born: date | None, name_t
         tokens = list(name_tokens)
         dates = [f"{born:%Y%m%d}"] + ([swapped] if (swapped := swapped_dob(born)) else [])
         keys += [f"D{day}|{initial}" for day in dates for initial in initials(tokens)]
-        keys += name_keys(tokens, born) + joined_keys(tokens, born)
+        keys += name_keys(tokens, born) + joined_keys(tokens, born) + skeleton_keys(tokens, born)
     return keys
+
+
+_VOWELS = str.maketrans("", "", "AEIOUY")
+#: Consonants a skeleton needs to be worth a key: fewer (ANI, EKO) would file unrelated names together.
+SKELETON_LENGTH = 4
+
+
+def skeleton_keys(tokens: Sequence[str], born: date) -> list[str]:
+    """The K keys: the consonants of the whole name's phonetic key run together (doubles merged), with the
+    birth date, one slip position blanked."""
+    skeleton = _DOUBLED.sub(r"\1", phonetic_key("".join(tokens)).translate(_VOWELS)) if tokens else ""
+    if len(skeleton) < SKELETON_LENGTH:
+        return []
+    digits = f"{born:%Y%m%d}"
+    return [f"K{skeleton}|{digits[:position]}_{digits[position + 1 :]}" for position in SLIP_POSITIONS]
 
 
 def joined_keys(tokens: Sequence[str], born: date) -> list[str]:
@@ -139,7 +161,7 @@ def traveller_keys(passport: str | None, nik: str | None, born: date | None, ful
     if born is not None and full_name:
         tokens = normalise_name(full_name).tokens
         keys += [f"D{born:%Y%m%d}|{initial}" for initial in initials(tokens)]
-        keys += name_keys(tokens, born) + joined_keys(tokens, born)
+        keys += name_keys(tokens, born) + joined_keys(tokens, born) + skeleton_keys(tokens, born)
     return keys
 
 

@@ -438,8 +438,8 @@ def _groups(raw: Any, variation: str) -> tuple[SpellingGroup, ...]:
     for group in raw:
         spellings = tuple(str(word) for word in group["spellings"])
         abbreviations = tuple(str(word) for word in group.get("abbreviations", ()))
-        if len(spellings) < 2:
-            raise ValueError(f"a {variation} group needs two spellings: {spellings}")
+        if not spellings or len(spellings) + len(abbreviations) < 2:  # NYOMAN has one spelling and NYM
+            raise ValueError(f"a {variation} group needs a spelling and another form: {spellings}")
         for word in (*spellings, *abbreviations):
             if not _TOKEN.match(word) or word in seen:
                 raise ValueError(f"{variation} spelling {word!r} is malformed or repeated")
@@ -457,7 +457,7 @@ def variant_rules() -> VariantRules:
         rules = VariantRules(
             spelling_groups={
                 variation: _groups(raw[variation], variation)
-                for variation in ("muhammad_variant", "arabic_variant", "regional")
+                for variation in ("muhammad_variant", "arabic_variant", "regional", "balinese_abbreviation")
             },
             regional_suffixes=tuple((str(old), str(new)) for old, new in raw["regional_suffixes"]),
             particles=tuple(str(word) for word in raw["particles"]),

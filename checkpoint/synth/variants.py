@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from checkpoint.synth import tables
-from checkpoint.synth.names import sample_fathers
+from checkpoint.synth.names import sample_fathers, sample_given
 from checkpoint.synth.registry import PASSPORT_LETTERS
 
 #: Name variation labels, as written in the labels sidecars.
@@ -36,6 +36,8 @@ NAME_VARIATIONS: tuple[str, ...] = (
     "ocr_confusion",
     "typo",
     "regional",
+    "balinese_abbreviation",
+    "husband_name",
 )
 #: Date-of-birth variation labels.
 DOB_VARIATIONS: tuple[str, ...] = ("exact", "dob_swap", "dob_digit")
@@ -123,6 +125,17 @@ def _group_variant(variation: str) -> Callable[[str, np.random.Generator], str |
         return " ".join(tokens)
 
     return vary
+
+
+def _husband_name(name: str, rng: np.random.Generator, sex: str) -> str | None:
+    """A married woman's single registered name with her husband's name added (`SARTINI` -> `SARTINI SANTOSO`)."""
+    if sex != "F" or len(name.split()) != 1:
+        return None
+    for _ in range(5):  # not her own name again: `SARTINI SARTINI` is a doubled single name, not a husband's
+        husband = str(sample_given(np.zeros(1, dtype=bool), rng, role="second")[0])
+        if husband != name:
+            return f"{name} {husband}"
+    return None
 
 
 def _bin_binti(name: str, rng: np.random.Generator, sex: str, father: str | None) -> str | None:
@@ -266,6 +279,7 @@ _SIMPLE: dict[str, Callable[[str, np.random.Generator], str | None]] = {
     "muhammad_variant": _group_variant("muhammad_variant"),
     "arabic_variant": _group_variant("arabic_variant"),
     "regional": _group_variant("regional"),
+    "balinese_abbreviation": _group_variant("balinese_abbreviation"),
     "title_dropped": _title_dropped,
     "mononym_doubled": _mononym_doubled,
     "token_order": _token_order,
@@ -299,6 +313,8 @@ def vary_name(
         varied = _bin_binti(name, rng, sex, father)
     elif variation == "airline_form":
         varied = _airline_form(name, rng, sex, age)
+    elif variation == "husband_name":
+        varied = _husband_name(name, rng, sex)
     else:
         varied = _SIMPLE[variation](name, rng)
     if varied is None or (variation != "exact" and varied == name):
@@ -321,11 +337,12 @@ def applicable(names: pd.Series, variation: str) -> np.ndarray:
     untitled = ~titled
     patterns = {
         "mononym_doubled": r"^\S+$",
+        "husband_name": r"^\S+$",
         "token_order": r" ",
         "particle_dropped": r"^(?:" + "|".join(_rules().particles) + r") \S+ \S+",
         "ocr_confusion": "[" + "".join(_rules().ocr_confusions) + "]",
     }
-    if variation in ("muhammad_variant", "arabic_variant"):
+    if variation in ("muhammad_variant", "arabic_variant", "balinese_abbreviation"):
         patterns[variation] = r"\b(?:" + "|".join(sorted(_groups(variation), key=len, reverse=True)) + r")\b"
     if variation == "bin_binti":
         return np.asarray(untitled & ~text.str.contains(r"\bBIN(?:TI)?\b", regex=True), dtype=bool)

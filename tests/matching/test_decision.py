@@ -104,3 +104,31 @@ def test_a_claimed_record_is_not_also_a_candidate_and_candidates_stop_at_the_flo
     fewer = replace(MODEL, decision=replace(MODEL.decision, max_candidates=1))
     assert [c.record_id for c in decided(best, close, close, far, model=fewer).candidates] == ["R1"]
     assert all(c.confidence >= MODEL.decision.candidate_floor for c in found.candidates)
+
+
+def test_a_near_miss_is_listed_when_nothing_reaches_the_candidate_floor() -> None:
+    # the traveller's own record with a common name, a slipped birth-date digit and a renewed passport: far too
+    # weak to claim or to list among namesakes, but what the counter must show when nothing better was found
+    own = Pair(date_of_birth="one_digit", rarity=-6.0, passport_number="different")
+    assert MODEL.decision.near_miss_floor <= pair_confidence(own) < MODEL.decision.candidate_floor
+    found = decided(own)
+    assert found.match is None and [c.record_id for c in found.candidates] == ["R0"]
+    assert found.candidates[0].fields["date_of_birth"] == "one_digit"
+
+
+def test_near_misses_only_fill_the_room_candidates_leave() -> None:
+    near = Pair(date_of_birth="one_digit", rarity=-6.0, passport_number="different")
+    doubtful = Pair(date_of_birth="swapped", rarity=-3.0, passport_number="different")
+    assert pair_confidence(doubtful) >= MODEL.decision.candidate_floor
+    # two namesakes alike (no claim), then the near miss in the room left
+    assert [c.record_id for c in decided(doubtful, doubtful, near).candidates] == ["R0", "R1", "R2"]
+    full = [doubtful] * MODEL.decision.max_candidates
+    assert "R3" not in [c.record_id for c in decided(*full, near).candidates]
+
+
+def test_a_near_miss_needs_an_agreeing_name_and_a_birth_date_within_one_slip() -> None:
+    assert decided(Pair(name=0.84, date_of_birth="exact", passport_number="different")).candidates == ()
+    assert decided(Pair(date_of_birth="different", rarity=-4.0)).candidates == ()
+    # nor is it listed beside a claim: a matched traveller's candidates are the records that rival the claim
+    claimed = decided(Pair(passport_number="exact"), Pair(date_of_birth="one_digit", rarity=-6.0))
+    assert claimed.match is not None and claimed.candidates == ()

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checkpoint.names import normalise_name, phonetic_key
-from checkpoint.names.normalise import airline_name
+from checkpoint.names.normalise import airline_name, table
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,34 @@ def test_airline_names() -> None:
 def test_any_text_normalises_without_error(text: str) -> None:
     name = normalise_name(text)
     assert all(token and " " not in token for token in name.tokens)
+
+
+def _balinese_rows() -> list[dict[str, str]]:
+    rows = table("balinese.csv")
+    assert rows  # the parametrised tests below must not run on an empty table
+    return rows
+
+
+@pytest.mark.parametrize("row", _balinese_rows(), ids=lambda row: row["abbreviation"])
+def test_a_balinese_abbreviation_reads_as_the_words_it_stands_for(row: dict[str, str]) -> None:
+    # `I NYM SUPARTA` is `I NYOMAN SUPARTA` (DOMAIN.md §4): same tokens, so the same keys and the same comparison
+    abbreviated = normalise_name(f"I {row['abbreviation']} SUPARTA")
+    written_out = normalise_name(f"I {row['words']} SUPARTA")
+    assert abbreviated.tokens == written_out.tokens == ("I", *row["words"].split(), "SUPARTA")
+    assert abbreviated.keys == written_out.keys
+
+
+@pytest.mark.parametrize(
+    ("written", "tokens"),
+    [
+        ("I NYM SUPARTA", ("I", "NYOMAN", "SUPARTA")),
+        ("NI MD ARDANI", ("NI", "MADE", "ARDANI")),
+        ("A.A. GD RAKA", ("ANAK", "AGUNG", "GEDE", "RAKA")),  # dotted: one abbreviation, not two letters
+        ("I.B. PT MANUABA", ("IDA", "BAGUS", "PUTU", "MANUABA")),
+        ("I.A. KMG SRI ASTITI", ("IDA", "AYU", "KOMANG", "SRI", "ASTITI")),
+        ("GST AYU MD SURYANI", ("GUSTI", "AYU", "MADE", "SURYANI")),
+        ("I. NYM SUPARTA", ("I", "NYOMAN", "SUPARTA")),  # a dotted particle stays the particle
+    ],
+)
+def test_balinese_names_written_short(written: str, tokens: tuple[str, ...]) -> None:
+    assert normalise_name(written).tokens == tokens

@@ -89,3 +89,23 @@ def test_a_letter_keyed_as_its_neighbour_counts_as_one_slip(typed: str, register
 def test_a_neighbouring_key_at_the_edges_of_a_name_is_not_a_slip(a: str, b: str) -> None:
     # scored as a changed letter (two edits), not as one slip
     assert name_similarity(normalise_name(a), normalise_name(b)) == pytest.approx(1 - 2 / (len(a) + len(b)), abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("abbreviated", "registered"),
+    [
+        ("I NYM SUPARTA", "I NYOMAN SUPARTA"),
+        ("NI MD ARDANI", "NI MADE ARDANI"),
+        ("NYM SUPARTA", "I NYOMAN SUPARTA"),  # abbreviated and the particle dropped
+        ("KT SUDIRA", "I KETUT SUDIRA"),
+        ("A.A. GDE RAKA", "ANAK AGUNG GEDE RAKA"),
+        ("IB PT MANUABA", "IDA BAGUS PUTU MANUABA"),
+    ],
+)
+def test_a_balinese_abbreviation_agrees_with_the_word(abbreviated: str, registered: str) -> None:
+    assert similarity(abbreviated, registered) >= 0.95
+
+
+def test_different_birth_order_words_do_not_agree() -> None:
+    # the second-born and the third-born of a family share the given name's parents, not the person
+    assert similarity("I MD SUPARTA", "I NYOMAN SUPARTA") < 0.85

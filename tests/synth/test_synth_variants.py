@@ -92,7 +92,7 @@ def test_old_spelling_examples(modern: str, old: str) -> None:
 
 
 @quick
-@given(people, st.sampled_from(["muhammad_variant", "arabic_variant", "regional"]), seeds)
+@given(people, st.sampled_from(["muhammad_variant", "arabic_variant", "regional", "balinese_abbreviation"]), seeds)
 def test_spelling_variants_change_exactly_one_word_within_its_group(
     person: tuple[str, str], variation: str, seed: int
 ) -> None:
@@ -318,3 +318,23 @@ def test_confusable_with_any_agrees_with_the_pairwise_check(born: date, others: 
     for pool in (others, [*others, slipped]):
         expected = any(variants.confusable_dates(born, other) for other in pool)
         assert variants.confusable_with_any(born, set(pool)) == expected
+
+
+@pytest.mark.parametrize(
+    ("registered", "abbreviated"),
+    [("I NYOMAN SUPARTA", "I NYM SUPARTA"), ("NI MADE ARDANI", "NI MD ARDANI"), ("I KETUT SUDIRA", "I KT SUDIRA")],
+)
+def test_a_balinese_birth_order_word_is_written_short(registered: str, abbreviated: str) -> None:
+    assert variants.vary_name(registered, "balinese_abbreviation", np.random.default_rng(0)) == abbreviated
+    assert variants.vary_name("SITI AMINAH", "balinese_abbreviation", np.random.default_rng(0)) is None
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_husband_name_follows_a_womans_single_name(seed: int) -> None:
+    varied = variants.vary_name("SARTINI", "husband_name", np.random.default_rng(seed), sex="F")
+    assert varied is not None
+    first, husband = varied.split()
+    assert first == "SARTINI" and husband != "SARTINI"
+    # only after a woman's single name: a man's, or a name of two words, is left alone
+    assert variants.vary_name("SARTINI", "husband_name", np.random.default_rng(seed), sex="M") is None
+    assert variants.vary_name("SITI AMINAH", "husband_name", np.random.default_rng(seed), sex="F") is None
