@@ -48,6 +48,11 @@ def synth(
             help=help_text("synth.help.applications"),
         ),
     ] = 0,
+    departures: Annotated[
+        int,
+        typer.Option("--departures", min=0, metavar="N", help=help_text("reconcile.synth.help_departures")),
+    ] = 0,
+    days: Annotated[int, typer.Option("--days", min=1, help=help_text("reconcile.synth.help_days"))] = 30,
     lang: LangOption = None,
 ) -> None:
     """Generate the dataset and print what was written."""
@@ -64,6 +69,10 @@ def synth(
         travellers=travellers,
         applications=applications,
     )
+    if departures:  # a period for `checkpoint reconcile` (checkpoint/synth/departures.py)
+        from checkpoint.synth.departures import write_period
+
+        written += write_period(out, count=departures, days=days, last_day=reference, seed=seed)
     typer.echo(text("synth.wrote", count=len(written), out=out, records=records, seed=seed, today=reference))
     width = max(len(file.path.name) for file in written)
     for file in written:
