@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -44,9 +45,6 @@ def screen_with_spark(
         from pyspark.sql.pandas.types import from_arrow_schema
     except ImportError:
         raise ConfigError(text("reconcile.no_spark")) from None
-    # The executors' Python is this one (local mode), with checkpoint installed in it.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     session = spark_session(master)
     language = current_language().value
 
@@ -75,11 +73,19 @@ def spark_session(master: str) -> Any:
     """The Spark session of this process at `master` (made once; Arrow batches between the JVM and Python)."""
     from pyspark.sql import SparkSession
 
-    return (
+    # The executors' Python is this one (local mode), with checkpoint installed in it.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # pyspark warns of pandas 3 on every start; mapInArrow uses no pandas
+    warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+    session = (
         SparkSession.builder.master(master)
         .appName("checkpoint-reconcile")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
