@@ -14,7 +14,7 @@ period, first when, through which port, to which country, and how many times.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -59,6 +59,34 @@ class _Truth:
         if record_id not in self.first:
             self.first[record_id] = (day, port, country)
         self.count[record_id] = self.count.get(record_id, 0) + 1
+
+
+class _PeriodPool(RecordPool):
+    """The registry pool of a period: a day's hundreds of departures each draw a few records from masks over the
+    whole registry, so a draw picks random positions among a mask's records (a rejection of those used) instead
+    of shuffling all of them first, which costs a million-record registry ~7 ms a draw."""
+
+    def drawer(self, rng: np.random.Generator, *masks: np.ndarray) -> Callable[[], int | None]:
+        levels = [np.flatnonzero(mask) for mask in masks]
+        tries = 32  # then the level's unused records are listed, as the shuffle would have found them
+
+        def draw() -> int | None:
+            for order in levels:
+                if not len(order):
+                    continue
+                for _ in range(tries):
+                    index = int(order[int(rng.integers(len(order)))])
+                    if not self.used[index]:
+                        self.used[index] = True
+                        return index
+                unused = order[~self.used[order]]
+                if len(unused):
+                    index = int(unused[int(rng.integers(len(unused)))])
+                    self.used[index] = True
+                    return index
+            return None
+
+        return draw
 
 
 def routes() -> list[Route]:
@@ -137,7 +165,7 @@ def _departures(
     as evenly over the days as whole numbers allow."""
     choices = routes()
     weights = np.array([route.weight for route in choices])
-    pool = RecordPool(registry, first_day)
+    pool = _PeriodPool(registry, first_day)
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         left = count // days + (1 if offset < count % days else 0)
