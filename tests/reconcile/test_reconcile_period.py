@@ -40,3 +40,16 @@ def test_a_synthetic_periods_placements_agree_with_its_truth(period: Period, tmp
     found = (departed & truth.departed).sum()
     assert found / departed.sum() > 0.9  # precision
     assert found / (truth.departed & in_period).sum() > 0.9  # recall of those who first left within the period
+
+
+def test_the_number_of_processes_never_changes_a_table(period: Period, tmp_path: Path) -> None:
+    from checkpoint.reconcile.tables import TABLES
+
+    for workers in ("1", "2"):
+        result = reconcile(
+            "--departures", str(period.departures), "--from", "2026-11-25", "--to", "2026-11-28",
+            "--out", str(tmp_path / workers), "--registry", str(period.store), "--workers", workers,
+        )  # fmt: skip
+        assert result.exit_code == 1, result.stderr
+    for name in TABLES:
+        assert pq.read_table(tmp_path / "1" / name).equals(pq.read_table(tmp_path / "2" / name)), name
