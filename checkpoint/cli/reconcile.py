@@ -58,7 +58,8 @@ def reconcile_command(
     lang: LangOption = None,
 ) -> None:
     """Reconcile a period's departures with the registry; exit 0 when every departure is clear, 1 otherwise."""
-    from checkpoint.reconcile import Period, reconcile
+    from checkpoint.pipeline.reconciliation import reconcile
+    from checkpoint.reconcile import Period
 
     period = Period(_day(start, "--from"), _day(end, "--to"))
     # `--departures a.csv b.csv` (SPEC §3.3, and what a shell makes of `--departures manifests/*.csv`): the paths

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from checkpoint import __version__
 from checkpoint.durable import write_atomically
 from checkpoint.i18n import current_language, text
-from checkpoint.reconcile.run import Reconciliation
+from checkpoint.pipeline.reconciliation import Reconciliation
 from checkpoint.reconcile.tables import BY_DESTINATION, BY_PORT, BY_WEEK, PLACEMENTS
 from checkpoint.report.charts import Bar, Segment, bar_chart
 from checkpoint.report.terminal import displayable

@@ -1,12 +1,12 @@
-"""A reconciliation from start to finish: files of departures in, the tables (`tables.py`) out.
+"""A reconciliation from start to finish (SPEC §3.3): files of departures in, the tables out.
 
-    departure files -> read, one file at a time (departures.py) -> screen_batches (batches.py) -> Parquet parts
-                    -> DuckDB: departures, placements, summaries (tables.py)
+    departure files -> read, one file at a time (reconcile/departures.py) -> screen_batches (reconcile/batches.py)
+                    -> Parquet parts -> DuckDB: departures, placements, summaries (reconcile/tables.py)
 
 On one machine the files are cut into parts of about equal size, which this process and its forked children
 (`pipeline.processes`) read, screen and write, each part to its own Parquet file: no process ever holds more than
 one file's travellers and one part's results. Under Spark (`spark.py`) the parts are read here, and the
-screening runs on Spark's executors. The tables are built the same way from either.
+screening runs on Spark's executors (`reconcile/spark.py`). The tables are built the same way from either.
 """
 
 from __future__ import annotations
