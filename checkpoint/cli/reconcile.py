@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from checkpoint.cli.options import LangOption, help_text, parse_today
+from checkpoint.cli.options import LangOption, QuietOption, VerboseOption, help_text, parse_today
 from checkpoint.errors import UsageError
 from checkpoint.home import registry_store_dir
 from checkpoint.i18n import text
@@ -55,6 +55,8 @@ def reconcile_command(
         list[str] | None,
         typer.Argument(metavar="[PATH...]", help=help_text("reconcile.help.more"), hidden=True, show_default=False),
     ] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     lang: LangOption = None,
 ) -> None:
     """Reconcile a period's departures with the registry; exit 0 when every departure is clear, 1 otherwise."""
@@ -64,17 +66,21 @@ def reconcile_command(
     period = Period(_day(start, "--from"), _day(end, "--to"))
     # `--departures a.csv b.csv` (SPEC §3.3, and what a shell makes of `--departures manifests/*.csv`): the paths
     # after the first arrive as arguments.
-    done = reconcile(
-        [*departures, *(more or [])],
-        period,
-        out,
-        registry=registry,
-        store=registry_store_dir(),
-        rules=rules,
-        workers=workers,
-        engine=engine.value,
-        spark_master=spark_master,
-    )
+    from checkpoint.cli.progress import terminal_progress
+
+    with terminal_progress(quiet=quiet, verbose=verbose) as progress:
+        done = reconcile(
+            [*departures, *(more or [])],
+            period,
+            out,
+            registry=registry,
+            store=registry_store_dir(),
+            rules=rules,
+            workers=workers,
+            engine=engine.value,
+            spark_master=spark_master,
+            progress=progress,
+        )
     for note in done.notes:
         typer.echo(text("cli.note", note=note), err=True)
     if output_format is ReconcileFormat.HTML:

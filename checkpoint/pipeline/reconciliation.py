@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from checkpoint.errors import OutputError, UsageError
 from checkpoint.i18n import current_language, text
 from checkpoint.pipeline.processes import Shares, can_fork, usable_cores
+from checkpoint.progress import SILENT, Progress
 from checkpoint.reconcile.batches import open_once, pack_once, screen_batches
 from checkpoint.reconcile.departures import DEPARTURE_SCHEMA, Period, Tally, departure_files, read_departures
 from checkpoint.reconcile.tables import PERIOD, TABLES, build_tables, write_records
@@ -63,10 +64,12 @@ def reconcile(
     workers: int | None = None,
     engine: str = "local",
     spark_master: str = "local[2]",
+    progress: Progress = SILENT,
 ) -> Reconciliation:
     """Reconcile the departures at `paths` (files, folders, patterns) in `period` against the registry (`registry`
     file or store, else the store at `store`) with the pack at `rules` (default: the shipped pack), and write the
-    tables into `out`. `engine`: `local` (this machine's cores, `workers` processes) or `spark`."""
+    tables into `out`. `engine`: `local` (this machine's cores, `workers` processes) or `spark`. `progress` hears
+    of each phase."""
     if period.start > period.end:
         raise UsageError(text("reconcile.period_reversed", start=period.start, end=period.end))
     files = departure_files(paths)
@@ -83,27 +86,28 @@ def reconcile(
             from checkpoint.reconcile.spark import screen_with_spark
 
             (work / "departures").mkdir()
-            for part in _parts(files, 1):
-                tally = _merged(tally, share.stage(part))
-            screen_with_spark(
-                work / "departures",
-                work / "screened",
-                snapshot=registry,
-                store=store,
-                rules=rules,
-                period_end=period.end,
-                snapshot_id=opened.info.snapshot_id,
-                master=spark_master,
-            )
+            with progress.phase(text("reconcile.progress.reading", files=f"{len(files):,}")):
+                for part in _parts(files, 1):
+                    tally = _merged(tally, share.stage(part))
+            with progress.phase(text("reconcile.progress.spark", master=spark_master)):
+                screen_with_spark(
+                    work / "departures",
+                    work / "screened",
+                    snapshot=registry,
+                    store=store,
+                    rules=rules,
+                    period_end=period.end,
+                    snapshot_id=opened.info.snapshot_id,
+                    master=spark_master,
+                )
         else:
             count = workers or usable_cores()
             parts = _parts(files, count if can_fork() else 1)
             shares = Shares(share.screen, parts, min(count, len(parts)) - 1 if can_fork() else 0)
-            with shares:
+            # The progress display starts once the workers are forked: a child never inherits its drawing thread.
+            with shares, progress.phase(text("reconcile.progress.screening", files=f"{len(files):,}")):
                 for each in shares.finish():
                     tally = _merged(tally, each)
-        records = work / "records.parquet"
-        write_records(opened, records)
         facts = {
             "period_start": period.start,
             "period_end": period.end,
@@ -114,11 +118,14 @@ def reconcile(
             "snapshot_id": opened.info.snapshot_id,
             "rule_pack": f"{pack.name}@{pack.version}",
         }
-        _empty_part_if_none(work / "screened")
-        try:
-            build_tables(work / "screened", records, out, work, facts=facts)
-        except OSError as error:
-            raise OutputError(text("reconcile.cannot_write", out=out, reason=error.strerror or error)) from None
+        with progress.phase(text("reconcile.progress.tables", departures=f"{tally.kept:,}")):
+            records = work / "records.parquet"
+            write_records(opened, records)
+            _empty_part_if_none(work / "screened")
+            try:
+                build_tables(work / "screened", records, out, work, facts=facts)
+            except OSError as error:
+                raise OutputError(text("reconcile.cannot_write", out=out, reason=error.strerror or error)) from None
         counts = pq.read_table(out / PERIOD).to_pylist()[0]
         counts["cleared"] = _cleared(out)
     finally:
