@@ -29,6 +29,8 @@ from checkpoint.reconcile.batches import open_once, pack_once, screen_batches
 from checkpoint.reconcile.departures import DEPARTURE_SCHEMA, Period, Tally, departure_files, read_departures
 from checkpoint.reconcile.tables import PERIOD, TABLES, build_tables, write_records
 
+#: Notes on the files read that a run says (then how many more there were).
+FILE_NOTES_SHOWN = 5
 #: Parts per process: enough for the processes to even out.
 _PARTS_PER_WORKER = 6
 
@@ -130,7 +132,12 @@ def reconcile(
         counts["cleared"] = _cleared(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    notes = list(dict.fromkeys(tally.notes))
+    # What the files said of themselves (a date column read day-first, an unknown column), the first few: a
+    # month of ferry lists would otherwise say the same of each of thousands of files.
+    read_notes = list(dict.fromkeys(tally.notes))
+    notes = read_notes[:FILE_NOTES_SHOWN]
+    if len(read_notes) > FILE_NOTES_SHOWN:
+        notes.append(text("reconcile.more_notes", count=f"{len(read_notes) - FILE_NOTES_SHOWN:,}"))
     if tally.outside:
         notes.insert(0, text("reconcile.outside", count=f"{tally.outside:,}", start=period.start, end=period.end))
     if tally.undated:
