@@ -146,7 +146,11 @@ def departures_table(file: str, travellers: Sequence[Traveller], journey: dict[s
     for name in (*_DATES, *_TEXTS):
         columns[name] = [getattr(t, name) for t in travellers]
     for name in _JOURNEY:
-        columns[name] = list(journey.get(name) or [None] * count)
+        read = journey.get(name) or [None] * count
+        if name in Traveller.__dataclass_fields__:  # the traveller reads its journey itself: its reading first
+            own = [getattr(t, name) for t in travellers]
+            read = [";".join(v) if isinstance(v, tuple) else v for v in own]
+        columns[name] = list(read)
     columns["warnings"] = [list(t.warnings) for t in travellers]
     return pa.Table.from_pydict(columns, schema=DEPARTURE_SCHEMA)
 
