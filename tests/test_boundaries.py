@@ -54,4 +54,4 @@ def test_only_the_pipeline_starts_processes() -> None:
     assert len(package) > 50
     forking = re.compile(r"\bmultiprocessing\b|\bos\.fork\b|\bsubprocess\b|concurrent\.futures|pipeline\.processes")
     forks = {str(path.relative_to(PACKAGE)) for path, text in package.items() if forking.search(text)}
-    assert forks == {"pipeline/processes.py", "pipeline/screening.py"}
+    assert forks == {"pipeline/processes.py", "pipeline/screening.py", "pipeline/reconciliation.py"}

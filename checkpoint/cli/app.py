@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from checkpoint import __version__
-from checkpoint.cli import audit, desk, mrz, registry, rules, screen, synth
+from checkpoint.cli import audit, desk, mrz, reconcile, registry, rules, screen, synth
 from checkpoint.cli.failures import report_internal_error
 from checkpoint.cli.options import help_text
 from checkpoint.errors import CheckpointError
@@ -121,7 +121,7 @@ def _root(
     """Screen departing travellers against the PMI placement registry (SISKOP2MI / SIAPkerja)."""
 
 
-for module in (screen, desk, registry, rules, mrz, audit, synth):
+for module in (screen, desk, registry, rules, mrz, audit, reconcile, synth):
     module.register(app)
 
 

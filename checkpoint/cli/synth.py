@@ -55,6 +55,11 @@ def synth(
             help=help_text("synth.help.applications"),
         ),
     ] = 0,
+    departures: Annotated[
+        int,
+        typer.Option("--departures", min=0, metavar="N", help=help_text("reconcile.synth.help_departures")),
+    ] = 0,
+    days: Annotated[int, typer.Option("--days", min=1, help=help_text("reconcile.synth.help_days"))] = 30,
     lang: LangOption = None,
 ) -> None:
     """Generate the dataset and print what was written."""
@@ -74,6 +79,10 @@ def synth(
         applications=applications,
     )
     written = _at_scale(written, out, records=records, changes=changes, seed=seed, today=reference)
+    if departures:  # a period for `checkpoint reconcile` (checkpoint/synth/departures.py)
+        from checkpoint.synth.departures import write_period
+
+        written += write_period(out, count=departures, days=days, last_day=reference, seed=seed)
     typer.echo(text("synth.wrote", count=len(written), out=out, records=records, seed=seed, today=reference))
     width = max(len(file.path.name) for file in written)
     for file in written:

@@ -1,0 +1,96 @@
+"""`checkpoint reconcile` through the CLI: the tables, their agreement with `checkpoint screen` and with the truth of a
+synthetic period, the notes said once, the HTML summary in both languages, and the exit codes (SPEC §2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from checkpoint.cli.app import app
+from checkpoint.reconcile.tables import TABLES
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLES = [str(SAMPLE / name) for name in ("flight_cgk_kul.csv", "ferry_batam.csv", "umrah_jeddah.csv")]
+runner = CliRunner()
+
+
+def reconcile(*options: str) -> object:
+    return runner.invoke(app, ["reconcile", *options])
+
+
+def test_the_sample_manifests_give_the_verdicts_screen_gives(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    registry = ["--registry", str(SAMPLE / "registry.parquet")]
+    result = reconcile(
+        "--departures", *SAMPLES, "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out), *registry
+    )
+    assert result.exit_code == 1, result.stderr  # SPEC §2: done, some departures refer or hold
+    assert "3 files read: 496 departures 2026-11-01 to 2026-11-30" in result.stdout
+    assert sorted(path.name for path in out.iterdir()) == sorted(TABLES)
+    departures = pq.read_table(out / "departures.parquet").to_pylist()
+    flight = [row for row in departures if row["file"].endswith("flight_cgk_kul.csv")]
+    screened = runner.invoke(
+        app,
+        ["screen", "--manifest", SAMPLES[0], *registry, "--today", "2026-11-28", "--format", "json"],
+    )
+    expected = json.loads(screened.stdout)
+    assert [(row["record_id"], row["verdict"], row["rules"]) for row in flight] == [
+        ((e["match"] or {}).get("record_id"), e["verdict"], [hit["rule"] for hit in e["hits"]]) for e in expected
+    ]
+    period = pq.read_table(out / "period.parquet").to_pylist()[0]
+    by_port = pq.read_table(out / "by_port.parquet").to_pylist()
+    assert period["departures"] == 496 == sum(row["departures"] for row in by_port)
+    assert period["registered"] == sum(1 for row in departures if row["record_id"])
+    seen = pq.read_table(out / "placements.parquet").column("seen").to_pylist()
+    assert len(seen) == 20_000
+    assert seen.count("departed") == len({row["record_id"] for row in departures if row["record_id"]})
+
+
+def test_the_html_summary_in_both_languages(tmp_path: Path) -> None:
+    registry = ["--registry", str(SAMPLE / "registry.parquet")]
+    for lang, title in (
+        ("en", "Departures reconciled with the placement registry"),
+        ("id", "Rekonsiliasi keberangkatan"),
+    ):
+        out = tmp_path / lang
+        result = reconcile(
+            "--departures", *SAMPLES, "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out), *registry,
+            "--format", "html", "--lang", lang,
+        )  # fmt: skip
+        assert result.exit_code == 1, result.stderr
+        page = (out / "summary.html").read_text(encoding="utf-8")
+        assert title in page and f'<html lang="{lang}">' in page
+        assert "<script" not in page and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert page.count("<svg") == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "said"),
+    [
+        (["--departures", "nowhere.csv"], 3, "No departures found: nowhere.csv does not exist"),
+        (["--departures", SAMPLES[0], "--from", "2026-12-01"], 2, "The period is reversed"),
+        (["--departures", SAMPLES[0], "--to", "30/11/2026"], 2, "--to '30/11/2026' is not a date"),
+        (["--departures", SAMPLES[0], "--registry", "missing-registry.csv"], 4, "missing-registry.csv"),
+    ],
+)
+def test_what_cannot_run_says_why_with_its_exit_code(tmp_path: Path, options: list[str], code: int, said: str) -> None:
+    given = {"--from": "2026-11-01", "--to": "2026-11-30", "--out": str(tmp_path / "out")}
+    for option, value in zip(options[::2], options[1::2], strict=True):
+        given[option] = value
+    argv = [part for option, value in given.items() for part in (option, value)]
+    result = runner.invoke(app, ["reconcile", *argv], catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    assert said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_out_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("x")
+    result = reconcile(
+        "--departures", SAMPLES[0], "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(tmp_path / "out"),
+        "--registry", str(SAMPLE / "registry.parquet"),
+    )  # fmt: skip
+    assert result.exit_code == 2 and "is a file, not a folder" in result.stderr

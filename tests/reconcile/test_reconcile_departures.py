@@ -1,0 +1,39 @@
+"""The departure files of a period: folders, patterns, files, and the departures outside the period."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checkpoint.errors import InputDataError
+from checkpoint.reconcile import Period, Tally, departure_files
+from checkpoint.reconcile.departures import read_departures
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def test_folders_are_searched_patterns_expanded_and_each_file_taken_once(tmp_path: Path) -> None:
+    (tmp_path / "day1").mkdir()
+    (tmp_path / "day2").mkdir()
+    for name in ("day1/a.csv", "day1/b.edi", "day2/c.xlsx", "day2/notes.pdf", "day2/.hidden.csv"):
+        (tmp_path / name).write_text("x")
+    found = departure_files([tmp_path, str(tmp_path / "day1" / "*.csv"), tmp_path / "day2" / "c.xlsx"])
+    assert [path.relative_to(tmp_path).as_posix() for path in found] == ["day1/a.csv", "day1/b.edi", "day2/c.xlsx"]
+
+
+@pytest.mark.parametrize("given", ["missing.csv", "nothing-*.csv"])
+def test_a_path_that_names_nothing_is_an_input_error(tmp_path: Path, given: str) -> None:
+    with pytest.raises(InputDataError, match=r"No departures found|No manifest file"):
+        departure_files([str(tmp_path / given)])
+
+
+def test_departures_outside_the_period_are_counted_not_kept() -> None:
+    tally = Tally()
+    # the sample flight leaves on 2026-11-28: in a period ending the day before, none of it is kept
+    kept = list(read_departures([SAMPLE / "flight_cgk_kul.csv"], Period(date(2026, 11, 1), date(2026, 11, 27)), tally))
+    assert kept == [] and (tally.files, tally.read, tally.outside, tally.kept) == (1, 298, 298, 0)
+    tally = Tally()
+    kept = list(read_departures([SAMPLE / "flight_cgk_kul.csv"], Period(date(2026, 11, 28), date(2026, 11, 28)), tally))
+    assert sum(table.num_rows for table in kept) == 298 and tally.outside == 0
