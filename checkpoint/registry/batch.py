@@ -26,7 +26,14 @@ import pyarrow.compute as pc
 
 from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.names.normalise import NormalisedName
-from checkpoint.registry.keys import SLIP_POSITIONS, initials, key_hashes, name_signature, swapped_dob
+from checkpoint.registry.keys import (
+    SLIP_POSITIONS,
+    initials,
+    key_hashes,
+    name_signature,
+    name_skeleton,
+    swapped_dob,
+)
 from checkpoint.registry.schema import DERIVED, SCHEMA
 
 _PRIME = np.uint64(0x100000001B3)
@@ -46,6 +53,7 @@ class _NameParts:
     initials: tuple[str, ...]
     slip_states: tuple[int, ...]  # state after `S{key}|` for each distinct phonetic key of a token of 2+ letters
     joined_state: int | None  # state after `J{whole name's key}|`, when it has 2+ letters
+    skeleton_state: int | None  # state after `K{the name's skeleton}|`, when it has one (`keys.name_skeleton`)
 
 
 @dataclass
@@ -66,7 +74,7 @@ class NameCache:
 
 def _name_parts(full_names: list[str]) -> list[_NameParts]:
     """The parts of these names, their keys' prefixes hashed together."""
-    found: list[tuple[NormalisedName, str, list[str], int, int, bool]] = []
+    found: list[tuple[NormalisedName, str, list[str], int, int, bool, bool]] = []
     prefixes: list[str] = []
     for full in full_names:
         name = normalise_name(full)
@@ -76,12 +84,15 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
         slips = sorted({phonetic_key(token) for token in tokens if len(token) > 1})
         joined = phonetic_key("".join(tokens)) if tokens else ""
         joins = [f"J{joined}|"] if len(joined) > 1 else []
-        found.append((name, phonetic, tokens, len(prefixes), len(slips), bool(joins)))
+        skeleton = name_skeleton(tokens)
+        skeletons = [f"K{skeleton}|"] if skeleton else []
+        found.append((name, phonetic, tokens, len(prefixes), len(slips), bool(joins), bool(skeletons)))
         prefixes += [f"S{key}|" for key in slips]
         prefixes += joins
+        prefixes += skeletons
     states = key_hashes(prefixes).tolist() if prefixes else []
     parts = []
-    for name, phonetic, tokens, start, slip_count, has_joined in found:
+    for name, phonetic, tokens, start, slip_count, has_joined, has_skeleton in found:
         low, high = name_signature(phonetic.split())
         parts.append(
             _NameParts(
@@ -93,6 +104,7 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
                 initials=tuple(initials(tokens)),
                 slip_states=tuple(states[start : start + slip_count]),
                 joined_state=states[start + slip_count] if has_joined else None,
+                skeleton_state=states[start + slip_count + has_joined] if has_skeleton else None,
             )
         )
     return parts
@@ -221,6 +233,16 @@ def _key_hashes(
     having = np.flatnonzero(joined[names])
     hashes.append(_continue(joined_states[names[having]], births.digits[date_of[having]][:, :4]))
     rows.append(having)
+    # K: the name's skeleton with the date of birth, one slip position blanked at a time.
+    skeletal = np.array([part.skeleton_state is not None for part in parts], dtype=bool)
+    skeleton_states = np.array([part.skeleton_state or 0 for part in parts], dtype=np.uint64)
+    having = np.flatnonzero(skeletal[names])
+    digits = births.digits[date_of[having]]
+    for position in SLIP_POSITIONS:
+        blanked = digits.copy()
+        blanked[:, position] = _BLANK
+        hashes.append(_continue(skeleton_states[names[having]], blanked))
+        rows.append(having)
     return np.concatenate(hashes), np.concatenate(rows).astype(np.uint32)
 
 

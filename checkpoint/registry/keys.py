@@ -118,11 +118,17 @@ _VOWELS = str.maketrans("", "", "AEIOUY")
 SKELETON_LENGTH = 4
 
 
-def skeleton_keys(tokens: Sequence[str], born: date) -> list[str]:
-    """The K keys: the consonants of the whole name's phonetic key run together (doubles merged), with the
-    birth date, one slip position blanked."""
+def name_skeleton(tokens: Sequence[str]) -> str:
+    """The consonants of the whole name's phonetic key run together, doubles merged; "" when shorter than
+    SKELETON_LENGTH (too common to file a name under)."""
     skeleton = _DOUBLED.sub(r"\1", phonetic_key("".join(tokens)).translate(_VOWELS)) if tokens else ""
-    if len(skeleton) < SKELETON_LENGTH:
+    return skeleton if len(skeleton) >= SKELETON_LENGTH else ""
+
+
+def skeleton_keys(tokens: Sequence[str], born: date) -> list[str]:
+    """The K keys: the name's skeleton (`name_skeleton`) with the birth date, one slip position blanked."""
+    skeleton = name_skeleton(tokens)
+    if not skeleton:
         return []
     digits = f"{born:%Y%m%d}"
     return [f"K{skeleton}|{digits[:position]}_{digits[position + 1 :]}" for position in SLIP_POSITIONS]
