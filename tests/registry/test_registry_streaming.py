@@ -12,7 +12,8 @@ import pytest
 from checkpoint.registry.derive import blocking_index
 from checkpoint.registry.stream import prepare_export
 from checkpoint.sources import read_table
-from tests.support.reference_import import prepare_registry as reference_prepare
+
+from support.reference_import import prepare_registry as reference_prepare
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
