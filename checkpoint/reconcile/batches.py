@@ -22,7 +22,7 @@ import pyarrow as pa
 from checkpoint.engine import RulePack, default_pack_path, load_pack
 from checkpoint.errors import ConfigError
 from checkpoint.i18n import Language, set_language, text
-from checkpoint.models import ScreeningResult, Traveller
+from checkpoint.models import TRAVELLER_FIELDS, ScreeningResult, Traveller
 from checkpoint.pipeline import screen_travellers
 from checkpoint.registry import Registry, open_registry
 
@@ -52,26 +52,7 @@ RESULT_SCHEMA = pa.schema(
     ]
 )
 
-_TRAVELLER_COLUMNS = (
-    "pax_id",
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "nik",
-    "passport_number",
-    "passport_expiry",
-    "passport_issue_date",
-    "destination",
-    "departure_date",
-    "return_date",
-    "ticket",
-    "visa_type",
-    "flight",
-    "port",
-    "booking_ref",
-    "group_code",
-)
+_TRAVELLER_COLUMNS = TRAVELLER_FIELDS  # every field a traveller has, the journey (SPEC §4.2) included
 
 #: What this process has opened: the registry and the pack, by the paths they were asked for.
 _opened_registries: dict[tuple[str, str], Registry] = {}
@@ -138,21 +119,6 @@ def pack_once(path: Path | None) -> RulePack:
     return _loaded_packs[key]
 
 
-def _journey(row: dict[str, object]) -> dict[str, object]:
-    """The journey's transit points and end, for a `Traveller` that carries them (SPEC §4.2): a tuple of points
-    where its field holds one, else the text as read."""
-    journey: dict[str, object] = {}
-    for name in _JOURNEY_FIELDS:
-        value = row.get(name)
-        tupled = isinstance(Traveller.__dataclass_fields__[name].default, tuple)
-        journey[name] = tuple(part.strip() for part in str(value or "").split(";") if part.strip()) if tupled else value
-    return journey
-
-
-#: The journey fields `Traveller` has (none before the traveller carried its transit and final destination).
-_JOURNEY_FIELDS = tuple(name for name in ("transit", "final_destination") if name in Traveller.__dataclass_fields__)
-
-
 def _screened(rows: list[dict[str, object]], registry: Registry, pack: RulePack, period_end: date) -> pa.RecordBatch:
     """One file's departures screened together, as a `RESULT_SCHEMA` batch."""
     travellers = [
@@ -160,7 +126,6 @@ def _screened(rows: list[dict[str, object]], registry: Registry, pack: RulePack,
             row=int(row["row"]),  # type: ignore[call-overload]
             warnings=tuple(row["warnings"] or ()),  # type: ignore[arg-type]
             **{name: row[name] for name in _TRAVELLER_COLUMNS},  # type: ignore[arg-type]
-            **_journey(row),  # type: ignore[arg-type]
         )
         for row in rows
     ]

@@ -16,13 +16,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from checkpoint.columns import resolve_headers
 from checkpoint.errors import InputDataError
-from checkpoint.geo import country_code
 from checkpoint.i18n import text
 from checkpoint.manifests import open_manifest
 from checkpoint.models import Traveller
-from checkpoint.values import clean_text
 
 #: The file kinds a folder of departures is searched for (the manifest readers' own: `sources/read.py`).
 DEPARTURE_SUFFIXES = frozenset(
@@ -43,9 +40,9 @@ _TEXTS = (
     "port",
     "booking_ref",
     "group_code",
+    "transit",
+    "final_destination",
 )
-#: Columns of SPEC §4.2 that a traveller does not (yet) carry, read from the file beside it.
-_JOURNEY = ("transit", "final_destination")
 
 #: One departure: where it was read (`file`, the 1-based `row`), the traveller's fields as `build_traveller`
 #: read them, the journey's transit and end when the file says them, and the row's reading warnings.
@@ -56,7 +53,6 @@ DEPARTURE_SCHEMA = pa.schema(
         pa.field("row", pa.int32(), nullable=False),
         *(pa.field(name, pa.date32()) for name in _DATES),
         *(pa.field(name, pa.string()) for name in _TEXTS),
-        *(pa.field(name, pa.string()) for name in _JOURNEY),
         pa.field("warnings", pa.list_(pa.string())),
     ]
 )
@@ -117,7 +113,6 @@ def read_departures(files: Iterable[Path], period: Period, tally: Tally) -> Iter
     for path in files:
         rows = open_manifest(path, today=period.end)
         travellers = rows.travellers(range(len(rows)))
-        journey = _journey_columns(rows.raw.headers, rows.raw.columns)
         tally.files += 1
         tally.read += len(travellers)
         keep = [
@@ -130,13 +125,11 @@ def read_departures(files: Iterable[Path], period: Period, tally: Tally) -> Iter
         tally.kept += len(keep)
         tally.notes.extend(rows.notes)
         if keep:
-            kept_journey = {name: [cells[at] for at in keep] for name, cells in journey.items()}
-            yield departures_table(str(path), [travellers[at] for at in keep], kept_journey)
+            yield departures_table(str(path), [travellers[at] for at in keep])
 
 
-def departures_table(file: str, travellers: Sequence[Traveller], journey: dict[str, list[str | None]]) -> pa.Table:
-    """Travellers read from `file` as a `DEPARTURE_SCHEMA` table (`journey`: transit and final destination per
-    traveller, where the file has them)."""
+def departures_table(file: str, travellers: Sequence[Traveller]) -> pa.Table:
+    """Travellers read from `file` as a `DEPARTURE_SCHEMA` table."""
     count = len(travellers)
     columns: dict[str, list[object]] = {
         "departure_id": [f"{file}:{t.row}" for t in travellers],
@@ -145,26 +138,5 @@ def departures_table(file: str, travellers: Sequence[Traveller], journey: dict[s
     }
     for name in (*_DATES, *_TEXTS):
         columns[name] = [getattr(t, name) for t in travellers]
-    for name in _JOURNEY:
-        read = journey.get(name) or [None] * count
-        if name in Traveller.__dataclass_fields__:  # the traveller reads its journey itself: its reading first
-            own = [getattr(t, name) for t in travellers]
-            read = [";".join(v) if isinstance(v, tuple) else v for v in own]
-        columns[name] = list(read)
     columns["warnings"] = [list(t.warnings) for t in travellers]
     return pa.Table.from_pydict(columns, schema=DEPARTURE_SCHEMA)
-
-
-def _journey_columns(headers: Sequence[str], cells: Sequence[Sequence[object]]) -> dict[str, list[str | None]]:
-    """The transit points (as written, `;`-separated) and the final destination (an alpha-3 country) of each row,
-    for the files that have those columns."""
-    found = resolve_headers(list(headers), _JOURNEY)
-    journey: dict[str, list[str | None]] = {}
-    if "transit" in found:
-        journey["transit"] = [clean_text(cell) or None for cell in cells[found["transit"]]]
-    if "final_destination" in found:
-        journey["final_destination"] = [
-            country_code(clean_text(cell) or "") if clean_text(cell) else None
-            for cell in cells[found["final_destination"]]
-        ]
-    return journey

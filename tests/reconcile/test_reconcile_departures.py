@@ -37,3 +37,16 @@ def test_departures_outside_the_period_are_counted_not_kept() -> None:
     tally = Tally()
     kept = list(read_departures([SAMPLE / "flight_cgk_kul.csv"], Period(date(2026, 11, 28), date(2026, 11, 28)), tally))
     assert sum(table.num_rows for table in kept) == 298 and tally.outside == 0
+
+
+def test_a_departures_transit_and_final_destination_are_the_travellers_own_reading(tmp_path: Path) -> None:
+    manifest = tmp_path / "via_kul.csv"
+    manifest.write_text(
+        "full_name,date_of_birth,sex,passport_number,destination,departure_date,transit,final_destination\n"
+        "BUDI SANTOSO,1990-05-17,M,B1234567,KUL,2026-11-20,KUL,Cambodia\n"
+        "SITI AMINAH,1991-02-03,F,C7654321,KUL,2026-11-20,,\n",
+        encoding="utf-8",
+    )
+    (table,) = read_departures([manifest], Period(date(2026, 11, 1), date(2026, 11, 30)), Tally())
+    assert table.column("transit").to_pylist() == ["KUL", None]
+    assert table.column("final_destination").to_pylist() == ["KHM", None]  # the country read as alpha-3
