@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from support.browser import find_chromium
 from support.faults import mounted_tmpfs
 
 # The tests read English whatever the machine's locale. A command chooses its language from the environment
@@ -68,3 +69,15 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs: a real full disk (skipped where this user may not mount one)."""
     with mounted_tmpfs(tmp_path / "small", "64k") as mount:
         yield mount
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """A headless Chromium for the HTML pages' browser tests: skipped where none is installed, unless
+    $CHECKPOINT_REQUIRE_BROWSER=1 (CI), where its absence fails the test."""
+    found = find_chromium()
+    if found is None:
+        if os.environ.get("CHECKPOINT_REQUIRE_BROWSER") == "1":
+            pytest.fail("CHECKPOINT_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
+        pytest.skip("no chromium on PATH")
+    return found

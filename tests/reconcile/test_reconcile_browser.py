@@ -4,15 +4,13 @@ installed, unless $CHECKPOINT_REQUIRE_BROWSER=1 (CI)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from checkpoint.cli.app import app
 
-from support.browser import find_chromium, load_page
+from support.browser import load_page
 from support.periods import Period
 
 DRAWN = {
@@ -22,16 +20,6 @@ DRAWN = {
     "title": "document.title",
     "cards": "document.querySelectorAll('.card').length",
 }
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium()
-    if found is None:
-        if os.environ.get("CHECKPOINT_REQUIRE_BROWSER") == "1":
-            pytest.fail("CHECKPOINT_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
-        pytest.skip("no chromium on PATH")
-    return found
 
 
 def test_the_summary_renders_with_its_charts(chromium: str, period: Period, tmp_path: Path) -> None:

@@ -9,12 +9,11 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from checkpoint.cli.app import app
 
-from support.browser import find_chromium, load_page
+from support.browser import load_page
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -28,16 +27,6 @@ DRAWN = {
     "title": "document.title",
     "flagged_rows": "document.querySelectorAll('tr.hold, tr.refer').length",
 }
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium()
-    if found is None:
-        if os.environ.get("CHECKPOINT_REQUIRE_BROWSER") == "1":
-            pytest.fail("CHECKPOINT_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
-        pytest.skip("no chromium on PATH")
-    return found
 
 
 def test_the_sample_flights_report_renders_with_its_charts(chromium: str, tmp_path: Path) -> None:
