@@ -19,30 +19,14 @@ import pyarrow as pa
 from checkpoint.errors import InputDataError
 from checkpoint.i18n import text
 from checkpoint.manifests import open_manifest
-from checkpoint.models import Traveller
+from checkpoint.models import TRAVELLER_FIELDS, Traveller
 
 #: The file kinds a folder of departures is searched for (the manifest readers' own: `sources/read.py`).
 DEPARTURE_SUFFIXES = frozenset(
     {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".json", ".jsonl", ".ndjson", ".edi", ".edifact"}
 )
 _DATES = ("date_of_birth", "passport_expiry", "passport_issue_date", "departure_date", "return_date")
-_TEXTS = (
-    "pax_id",
-    "full_name",
-    "sex",
-    "nationality",
-    "nik",
-    "passport_number",
-    "destination",
-    "ticket",
-    "visa_type",
-    "flight",
-    "port",
-    "booking_ref",
-    "group_code",
-    "transit",
-    "final_destination",
-)
+_TEXTS = tuple(name for name in TRAVELLER_FIELDS if name not in _DATES)  # SPEC §4.2 order, the journey too
 
 #: One departure: where it was read (`file`, the 1-based `row`), the traveller's fields as `build_traveller`
 #: read them, the journey's transit and end when the file says them, and the row's reading warnings.
