@@ -86,7 +86,7 @@ def run_screen(
     tree_peak_kb = 0
     if sample_memory:
         while child.poll() is None:
-            tree_peak_kb = max(tree_peak_kb, _tree_pss_kb(child.pid))
+            tree_peak_kb = max(tree_peak_kb, tree_pss_kb(child.pid))
             time.sleep(0.01)
     _, stderr = child.communicate()
     elapsed = time.perf_counter() - started
@@ -97,7 +97,7 @@ def run_screen(
     return elapsed, memory_kb / 1024, child.returncode
 
 
-def _tree_pss_kb(pid: int) -> int:
+def tree_pss_kb(pid: int) -> int:
     """Summed PSS (kB) of a process and its descendants now (0 for any that has already gone)."""
     total = 0
     pending = [pid]

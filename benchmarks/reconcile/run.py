@@ -33,6 +33,9 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "matching"))
+from speed import tree_pss_kb  # the matching benchmark's process-tree memory sampler
+
 LAST_DAY = date(2026, 11, 28)
 TABLES = ("departures", "placements", "by_port", "by_destination", "by_week", "period")
 
@@ -59,7 +62,7 @@ def run(command: list[str], home: Path) -> tuple[float, float, float, str]:
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     tree = 0
     while child.poll() is None:
-        tree = max(tree, _tree_pss_kb(child.pid))
+        tree = max(tree, tree_pss_kb(child.pid))
         time.sleep(0.5)
     out, err = child.communicate()
     elapsed = time.perf_counter() - started
@@ -67,21 +70,6 @@ def run(command: list[str], home: Path) -> tuple[float, float, float, str]:
         raise SystemExit(f"{command[3]} failed ({child.returncode}): {err.decode()[-2000:]}")
     peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
     return elapsed, peak / 1024, tree / 1024, out.decode()
-
-
-def _tree_pss_kb(pid: int) -> int:
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
 
 
 def reconcile_command(period: Path, store: Path, out: Path, days: int, *extra: str) -> list[str]:
