@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from checkpoint.errors import OutputError, UsageError
+from checkpoint.errors import InputDataError, OutputError, UsageError
 from checkpoint.i18n import current_language, text
 from checkpoint.pipeline.processes import Shares, can_fork, usable_cores
 from checkpoint.progress import SILENT, Progress
@@ -51,7 +51,10 @@ class Reconciliation:
 
     @property
     def exit_code(self) -> int:
-        """SPEC §2: 0 when every departure is clear, 1 when any is refer or hold."""
+        """SPEC §2: 3 when a file could not be read (the tables hold the others, the period is not whole),
+        else 0 when every departure is clear, 1 when any is refer or hold."""
+        if self.tally.unreadable:
+            return 3
         return 1 if int(self.counts.get("departures", 0) or 0) > int(self.counts.get("cleared", 0) or 0) else 0
 
 
@@ -110,6 +113,9 @@ def reconcile(
             with shares, progress.phase(text("reconcile.progress.screening", files=f"{len(files):,}")):
                 for each in shares.finish():
                     tally = _merged(tally, each)
+        if tally.unreadable and not tally.files:
+            unread = f"{len(tally.unreadable):,}"
+            raise InputDataError(text("reconcile.none_readable", count=unread, reason=tally.unreadable[0]))
         facts = {
             "period_start": period.start,
             "period_end": period.end,
@@ -117,6 +123,7 @@ def reconcile(
             "read": tally.read,
             "outside_period": tally.outside,
             "undated": tally.undated,
+            "unreadable_files": len(tally.unreadable),
             "snapshot_id": opened.info.snapshot_id,
             "rule_pack": f"{pack.name}@{pack.version}",
         }
@@ -142,6 +149,11 @@ def reconcile(
         notes.insert(0, text("reconcile.outside", count=f"{tally.outside:,}", start=period.start, end=period.end))
     if tally.undated:
         notes.insert(0, text("reconcile.undated", count=f"{tally.undated:,}"))
+    if tally.unreadable:  # first: the period is not whole until these files are mended and read again
+        reasons = tally.unreadable[:FILE_NOTES_SHOWN]
+        if len(tally.unreadable) > FILE_NOTES_SHOWN:
+            reasons.append(text("reconcile.more_unreadable", count=f"{len(tally.unreadable) - FILE_NOTES_SHOWN:,}"))
+        notes[:0] = [text("reconcile.unreadable", count=f"{len(tally.unreadable):,}"), *reasons]
     return Reconciliation(
         out=out,
         tables=tuple(out / name for name in TABLES),
@@ -235,6 +247,7 @@ def _merged(total: Tally, part: Tally) -> Tally:
         outside=total.outside + part.outside,
         undated=total.undated + part.undated,
         notes=[*total.notes, *part.notes],
+        unreadable=[*total.unreadable, *part.unreadable],
     )
 
 

@@ -3,7 +3,9 @@
 Every file is read by the same readers and the same `build_traveller` as `checkpoint screen --manifest` (so a
 date, a name in airline form or a PAXLST message means the same here), then turned into Arrow columns and
 dropped: one file's travellers are the most ever held as Python objects. Departures dated outside the period are
-counted, not kept; departures without a date are kept (the files were given for this period) and counted.
+counted, not kept; departures without a date are kept (the files were given for this period) and counted. A file
+that cannot be read is set aside with the reason its reader gave, and the others are read: a month of ferry lists
+is not lost to one broken file, and the run says which files it left out (`Tally.unreadable`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class Tally:
     outside: int = 0
     undated: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Why each file that could not be read was set aside (the reader's sentence, which names the file).
+    unreadable: list[str] = field(default_factory=list)
 
 
 def departure_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -93,10 +97,14 @@ def departure_files(paths: Sequence[str | Path]) -> list[Path]:
 
 def read_departures(files: Iterable[Path], period: Period, tally: Tally) -> Iterator[pa.Table]:
     """One table (`DEPARTURE_SCHEMA`) per file, holding its departures in the period (or undated), in file
-    order; `tally` counts what was read and set aside. InputDataError when a file cannot be read."""
+    order; `tally` counts what was read and set aside, the files that could not be read among them."""
     for path in files:
-        rows = open_manifest(path, today=period.end)
-        travellers = rows.travellers(range(len(rows)))
+        try:
+            rows = open_manifest(path, today=period.end)
+            travellers = rows.travellers(range(len(rows)))
+        except InputDataError as error:
+            tally.unreadable.append(str(error))
+            continue
         tally.files += 1
         tally.read += len(travellers)
         keep = [

@@ -94,3 +94,34 @@ def test_an_out_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
         "--registry", str(SAMPLE / "registry.parquet"),
     )  # fmt: skip
     assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
+
+
+def test_an_unreadable_file_is_left_out_said_and_the_others_reconciled(tmp_path: Path) -> None:
+    broken = tmp_path / "ferry_broken.csv"
+    broken.write_bytes(b"\x00\x01PK\x03\x04 not a manifest\n\xff\xfe")
+    out = tmp_path / "out"
+    registry = ["--registry", str(SAMPLE / "registry.parquet")]
+    result = reconcile(
+        "--departures", SAMPLES[0], str(broken), SAMPLES[1], "--from", "2026-11-01", "--to", "2026-11-30",
+        "--out", str(out), *registry,
+    )  # fmt: skip
+    assert result.exit_code == 3, result.output  # SPEC §2: an unreadable file; the period is not whole
+    assert "1 departure files could not be read and were left out" in result.stderr
+    assert "ferry_broken.csv" in result.stderr and "Traceback" not in result.stderr
+    assert "2 files read" in result.stdout
+    period = pq.read_table(out / "period.parquet").to_pylist()[0]
+    assert period["unreadable_files"] == 1 and period["files"] == 2
+    files = set(pq.read_table(out / "departures.parquet").column("file").to_pylist())
+    assert files == {SAMPLES[0], SAMPLES[1]}
+
+
+def test_when_no_file_can_be_read_nothing_is_reconciled(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"")
+    result = reconcile(
+        "--departures", str(broken), "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(tmp_path / "out"),
+        "--registry", str(SAMPLE / "registry.parquet"), "--lang", "id",
+    )  # fmt: skip
+    assert result.exit_code == 3, result.output
+    assert "Tidak satu pun dari 1 berkas keberangkatan dapat dibaca" in result.stderr
+    assert not (tmp_path / "out" / "period.parquet").exists()
