@@ -152,7 +152,7 @@ def _compared(
             _value(record.get("date_of_birth")),
             str(fields.get("date_of_birth", "missing")),
         ),
-        ("sex", _value(traveller.sex), _value(record.get("sex")), str(fields.get("sex", "missing"))),
+        ("sex", _sex(traveller.sex), _sex(record.get("sex")), str(fields.get("sex", "missing"))),
         (
             "passport_number",
             _value(traveller.passport_number),
@@ -191,7 +191,7 @@ def _traveller_line(traveller: Traveller) -> Text:
             if shown:
                 shown.append(" · ", style=_DIM)
             shown.append(f"{field_label(name)} ", style=_DIM)
-            shown.append(_value(value))
+            shown.append(_sex(value) if name == "sex" else _value(value))
     return shown
 
 
@@ -267,6 +267,12 @@ def _warnings(result: ScreeningResult) -> list[RenderableType]:
     for warning in warnings:
         grid.add_row(Text("!", style="yellow"), Text(displayable(warning), style=_DIM))
     return [Text(text("panel.data_notes"), style="bold"), grid]
+
+
+def _sex(value: object) -> str:
+    """M or F in the run's words (*laki-laki*, *perempuan*): officers do not read the MRZ's letters as words."""
+    code = str(value or "").strip().lower()
+    return text(f"registry.value.sex.{code}") if code in ("m", "f") else _value(value)
 
 
 def _value(value: object) -> str:

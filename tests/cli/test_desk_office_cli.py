@@ -121,3 +121,19 @@ def test_the_panel_at_the_passport_office_speaks_of_the_applicant(tmp_path: Path
     assert "No placement record is claimed as this applicant." in panels
     assert "Applicant (application)" in panels  # the registered worker beside her placement record
     assert "NIK 3201011203880002" in panels and "KANIM-KRW-20261128-0001" in panels
+
+
+def test_the_panel_words_the_sex_as_officers_read_it(tmp_path: Path) -> None:
+    piped = "\n".join([UNREGISTERED_WORKER, REGISTERED_WORKER, "exit"])
+    done = subprocess.run(
+        [sys.executable, *command("--format", "table", "--lang", "id")],
+        input=piped + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHECKPOINT_HOME": str(tmp_path / "home"), "COLUMNS": "110", "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "jenis kelamin laki-laki" in done.stdout  # the applicant with no record: one line of her own fields
+    beside = [line for line in done.stdout.splitlines() if "jenis kelamin" in line and "✓" in line]
+    assert beside and beside[0].count("perempuan") == 2  # the application beside her placement record
+    assert " F " not in done.stdout and " M " not in done.stdout
