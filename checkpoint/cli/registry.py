@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from checkpoint.models import Candidate, Match
     from checkpoint.progress import Progress
     from checkpoint.registry import KeptSnapshot, Registry, SnapshotInfo
+    from checkpoint.registry.recommendations import RecommendationsHeld
 
 registry_app = typer.Typer(help=help_text("registry.help.group"), no_args_is_help=True)
 
@@ -194,9 +195,12 @@ def info_command(
 ) -> None:
     """Show what the store holds: snapshot id, source file and checksum, row counts, export date, age."""
     from checkpoint.registry import store_info
+    from checkpoint.registry.recommendations import recommendations_held
 
     when = parse_today(today)
-    info = store_info(store or registry_store_dir())
+    folder = store or registry_store_dir()
+    info = store_info(folder)
+    held = recommendations_held(folder)
     rows = [
         ("registry.info.snapshot", info.snapshot_id),
         ("registry.info.source", _source(info)),
@@ -204,11 +208,20 @@ def info_command(
         ("registry.info.rejected", str(info.rejected)),
         ("registry.info.exported", _exported_cell(info, when)),
         ("registry.info.imported", info.created),
+        ("registry.info.recommendations", _recommendations_cell(held)),
     ]
     labels = [text(key) for key, _ in rows]
     width = max(len(label) for label in labels) + 1
     for label, (_, value) in zip(labels, rows, strict=True):
         typer.echo(f"{(label + ':').ljust(width)}  {value}")
+
+
+def _recommendations_cell(held: RecommendationsHeld | None) -> str:
+    """The passport recommendations the passport office checks applications against (`--kind recommendations`)."""
+    if held is None:
+        return text("registry.info.recommendations_none")
+    day = held.exported_at.isoformat() if held.exported_at else "?"
+    return text("registry.info.recommendations_value", count=held.count, file=held.source, day=day)
 
 
 def _source(info: SnapshotInfo) -> str:

@@ -152,12 +152,39 @@ def _day(value: object) -> date:
     return value.date() if isinstance(value, datetime) else value  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class RecommendationsHeld:
+    """What `registry info` says of the store's recommendations: how many, from which file, exported when."""
+
+    count: int
+    source: str
+    exported_at: date | None
+
+
+def recommendations_held(store: Path) -> RecommendationsHeld | None:
+    """How many recommendations the store holds and where they came from, or None when none were imported."""
+    import pyarrow.parquet as pq
+
+    path = _book_path(store)
+    if path is None:
+        return None
+    table = pq.read_table(path, columns=["source", "exported_at"])
+    if table.num_rows == 0:
+        return None
+    first = table.slice(0, 1).to_pylist()[0]
+    return RecommendationsHeld(table.num_rows, str(first["source"]), _day(first["exported_at"]))
+
+
+def _book_path(store: Path) -> Path | None:
+    return next((p for p in (store / FILE_NAME, store / "registry" / FILE_NAME) if p.is_file()), None)
+
+
 def open_recommendations(store: Path) -> RecommendationBook | None:
     """The store's recommendations (`store` may be a $CHECKPOINT_HOME holding the store, as `--registry` may
     name), or None when none were imported into it."""
     import pyarrow.parquet as pq
 
-    path = next((p for p in (store / FILE_NAME, store / "registry" / FILE_NAME) if p.is_file()), None)
+    path = _book_path(store)
     if path is None:
         return None
     table = pq.read_table(path)

@@ -13,6 +13,8 @@ from typer.testing import CliRunner, Result
 
 from checkpoint.cli.app import app
 
+from support.info import info_lines
+
 runner = CliRunner()
 
 
@@ -25,9 +27,28 @@ def test_import_then_info_then_screen_without_registry_option(
     assert "3 rows rejected" in imported.stderr
     info = runner.invoke(app, ["registry", "info"])
     assert info.exit_code == 0
-    assert "records:   7" in info.stdout and "registry_small.csv" in info.stdout
+    said = {label: value.strip() for label, value in (line.split(":", 1) for line in info.stdout.splitlines())}
+    assert said["records"] == "7" and "registry_small.csv" in said["source"]
+    assert said["recommendations"].startswith("none imported")
     screened = runner.invoke(app, ["screen", "--manifest", str(manifest_csv), "--format", "json"])
     assert screened.exit_code == 1, screened.stderr
+
+
+def test_info_says_how_many_passport_recommendations_the_store_holds(
+    registry_csv: Path, checkpoint_home: Path, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["registry", "import", str(registry_csv), "--today", "2026-11-28"]).exit_code == 0
+    letters = tmp_path / "rekomendasi_2026-11-27.csv"
+    letters.write_text(
+        "recommendation_id,nik,destination_country\nREK-1,3201011203880002,MYS\nREK-2,3201015705900001,SGP\n",
+        encoding="utf-8",
+    )
+    imported = runner.invoke(app, ["registry", "import", str(letters), "--kind", "recommendations"])
+    assert imported.exit_code == 0, imported.stderr
+    info = runner.invoke(app, ["registry", "info", "--lang", "id"])
+    assert info.exit_code == 0, info.stderr
+    line = next(line for line in info.stdout.splitlines() if line.startswith("rekomendasi:"))
+    assert line.split(":", 1)[1].strip() == "2 rekomendasi paspor dari rekomendasi_2026-11-27.csv (diekspor 2026-11-27)"
 
 
 def test_info_without_store_exits_4() -> None:
@@ -212,7 +233,7 @@ def test_list_shows_the_snapshots_kept_and_use_goes_back_to_one(
     used = runner.invoke(app, ["registry", "use", older])
     assert used.exit_code == 0, used.stderr
     assert f"snapshot {older} is now current: 7 records from registry_small.csv" in used.stdout
-    assert "records:   7" in runner.invoke(app, ["registry", "info"]).stdout
+    assert info_lines(runner.invoke(app, ["registry", "info"]).stdout)["records"] == "7"
     assert listed_rows(runner.invoke(app, ["registry", "list"]).stdout)[older][0] == "*"
     assert screen(manifest_csv).exit_code == 1
 
@@ -225,7 +246,7 @@ def test_list_shows_the_snapshots_kept_and_use_goes_back_to_one(
     refused = runner.invoke(app, ["registry", "use", newer])
     assert refused.exit_code == 4 and refused.stdout == ""
     assert f"registry snapshot {newer} is damaged" in refused.stderr
-    assert f"snapshot:  {older}" in runner.invoke(app, ["registry", "info"]).stdout
+    assert info_lines(runner.invoke(app, ["registry", "info"]).stdout)["snapshot"] == older
 
     unknown = runner.invoke(app, ["registry", "use", "20990101T000000Z-00000000"])
     assert unknown.exit_code == 4 and "keeps no snapshot 20990101T000000Z-00000000" in unknown.stderr

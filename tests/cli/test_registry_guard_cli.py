@@ -16,6 +16,8 @@ from checkpoint.cli.app import app
 from checkpoint.cli.registry import MAX_SHRINK_PERCENT
 from checkpoint.registry import DEFAULT_MAX_SHRINK
 
+from support.info import info_lines
+
 runner = CliRunner()
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "registry.csv"
 TODAY = ["--today", "2026-11-28"]
@@ -72,7 +74,7 @@ def test_an_import_with_half_its_rows_broken_is_refused_and_the_snapshot_stays(
 
     allowed = imported(broken, "--allow-shrink")
     assert "imported 100 records from broken.csv" in allowed.stdout
-    assert "records:   100" in registry("info").stdout
+    assert info_lines(registry("info").stdout)["records"] == "100"
 
 
 def test_a_smaller_export_within_the_share_allowed_is_imported_and_the_share_can_be_set(tmp_path: Path) -> None:
@@ -110,7 +112,7 @@ def test_an_identical_export_is_not_stored_twice(tmp_path: Path, checkpoint_home
     copy.write_bytes(first_file.read_bytes())  # the same export under another name
     back = imported(copy, "--allow-shrink")
     assert f"is the very export snapshot {first} holds (50 records); that snapshot is current again" in back.stdout
-    assert f"snapshot:  {first}" in registry("info").stdout
+    assert info_lines(registry("info").stdout)["snapshot"] == first
     assert len(snapshot_files(checkpoint_home)) == 2
 
 
@@ -137,7 +139,7 @@ def test_the_export_date_is_kept_and_shown(
     done = imported(export(tmp_path / name, 10, exported_at=column), *options)
     assert "export date" not in done.stderr
     info = registry("info", *TODAY)
-    assert f"exported:  {shown}" in info.stdout
+    assert info_lines(info.stdout)["exported"] == shown
     listed = registry("list").stdout.splitlines()
     assert "EXPORTED" in listed[0] and shown[:10] in listed[1]
 
@@ -146,7 +148,7 @@ def test_an_export_without_a_date_says_its_age_counts_from_the_import(tmp_path: 
     done = imported(export(tmp_path / "registry.csv", 10))
     assert "note: the export date of registry.csv is not known" in done.stderr
     assert "the snapshot's age counts from the day of the import" in done.stderr
-    assert "exported:  not known; the age counts from the import on" in registry("info").stdout
+    assert info_lines(registry("info").stdout)["exported"].startswith("not known; the age counts from the import on")
     assert imported(export(tmp_path / "again.csv", 11), "--quiet").stderr == ""  # a note, silenced
 
 
