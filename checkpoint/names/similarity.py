@@ -194,6 +194,17 @@ def _folded_start(token: str) -> str:
     return token
 
 
+def _father_cut_short(father: tuple[str, ...], other: tuple[str, ...], cut: bool) -> bool:
+    """Whether the father's name `father` may be `other` cut by a field limit: the name is long enough to have
+    been cut (`may_be_cut`) and its written end is the start of `other`, down to the single letter a
+    35-character field can leave (`… BINTI K` for `… BINTI KASIM`). Such a father's name does not contradict
+    the other: only a whole different father's name tells siblings apart."""
+    if not cut or not father or len(father) > len(other):
+        return False
+    last = len(father) - 1
+    return father[:last] == other[:last] and other[last].startswith(father[last])
+
+
 def _appended_to_single(written: NormalisedName, registered: NormalisedName) -> float:
     """The similarity of a written name that is a single registered name with one word added after it
     (`SARTINI SANTOSO` / `SARTINI`), 0 for any other pair. Not the other way round: a written single name
@@ -223,7 +234,13 @@ def name_similarity(a: NormalisedName, b: NormalisedName) -> float:
             _tokens_similarity(a_keys + a_father, b_keys, a_cut, b_keys_end),
             _tokens_similarity(a_keys, b_keys + b_father, a_keys_end, b_cut),
         )
-        if a_father and b_father and _tokens_similarity(a_father, b_father, a_cut, b_cut) < _TOKEN_FLOOR:
+        cut_short = _father_cut_short(a_father, b_father, a_cut) or _father_cut_short(b_father, a_father, b_cut)
+        if (
+            a_father
+            and b_father
+            and not cut_short
+            and _tokens_similarity(a_father, b_father, a_cut, b_cut) < _TOKEN_FLOOR
+        ):
             score *= 0.8  # siblings share a father; different fathers means different people
     score = max(score, _appended_to_single(a, b))
     return round(min(score, 1.0), 4)

@@ -22,6 +22,8 @@ def similarity(a: str, b: str) -> float:
         ("SUMIATI KARSO", "SUMIATI BINTI KARSO"),
         ("LUH PUTU SRI ARTINI", "NI LUH PUTU SRI ARTINI"),
         ("ANISA NUR AISYAH SEPTIANI BINTI MUK", "ANISA NUR AISYAH SEPTIANI BINTI MUKHTAR"),  # truncated at 35
+        ("YUNI PUTRI SARI PERMATASARI BINTI K", "YUNI PUTRI SARI PERMATASARI BINTI KASIM"),  # cut to the initial
+        ("WAHYU ABDUL SUPRIYADI SAPUTRA BIN S", "WAHYU ABDUL SUPRIYADI SAPUTRA BIN SUNARTO"),
         ("SITI NUR HAYATI", "SITI NURHAYATI"),
         ("MOCHAMADMAULANA LUBIS", "MUHAMMAD MAULANA LUBIS"),  # merged, and the first part an old spelling
         ("BAIQ ANDRIANI ANGGRAINI SUGIY", "BAIQ ANDRIANI ANGGRAINI BINTI SUGIYANTO"),  # cut at 35, BINTI dropped
@@ -39,6 +41,8 @@ def test_variants_of_one_name_agree(a: str, b: str) -> None:
         ("SITI AMINAH", "SITI ROHMAH"),
         ("BUDI SANTOSO", "AGUS SANTOSO"),
         ("SUMIATI BINTI KARSO", "SUMIATI BINTI WAGIMAN"),  # same given name, different fathers
+        ("SUMIATI BINTI K", "SUMIATI BINTI WAGIMAN"),  # … a short name is written whole: K is not WAGIMAN cut
+        ("YUNI PUTRI SARI PERMATASARI BINTI T", "YUNI PUTRI SARI PERMATASARI BINTI KASIM"),  # another initial
         ("PETRUS MANURUNG", "PETRUS MANU"),  # too short to have been cut by a field limit: not a prefix
         ("SITI NUR", "SITI NURHAYATI"),
     ],
