@@ -139,10 +139,12 @@ def test_a_killed_import_leaves_files_that_the_next_import_or_screening_removes(
     else:
         assert screen(home).returncode == 1
     assert temporaries(snapshots) == []
-    # The lone index is kept while an import could still be writing its records (ten minutes), then removed.
+    # The lone index (and vocabulary) is kept while an import could still be writing its records (ten minutes),
+    # then removed.
     assert (snapshots / orphan).exists()
     old = time.time() - 3600
-    os.utime(snapshots / orphan, (old, old))
+    for piece in snapshots.glob(f"{orphan.split('.')[0]}.*"):
+        os.utime(piece, (old, old))
     assert screen(home).returncode == 1
     assert not (snapshots / orphan).exists()
     left = {path.name.split(".")[0] for path in snapshots.iterdir() if not path.name.startswith(".")}
