@@ -201,6 +201,10 @@ def check_snapshot(path: Path, checksums: Checksums | None = None, *, fresh: boo
         when = "imported" if checksums.how == "import" else "first_used"
         sentence = text(f"registry.snapshot.damaged_{when}", snapshot_id=snapshot_id, file=different)
         return Checked(Integrity.DAMAGED, checksums, sentence)
+    base = base_of(path)
+    if base is not None and not path.with_name(base[0] + SUFFIX).exists():
+        sentence = text("registry.snapshot.base_missing", snapshot_id=snapshot_id, base=base[0])
+        return Checked(Integrity.DAMAGED, checksums, sentence)
     return Checked(Integrity.VERIFIED, checksums)
 
 
@@ -298,7 +302,8 @@ def _layer(path: Path, metadata: dict[bytes, bytes]) -> tuple[pa.Table, Layer] |
     base_id, base_rows = str(found["base"]), int(found["base_rows"])
     base_path = path.with_name(base_id + SUFFIX)
     if not base_path.exists():
-        raise ConfigError(text("registry.snapshot.base_missing", snapshot_id=snapshot_id_of(path), base=base_id))
+        problem = text("registry.snapshot.base_missing", snapshot_id=snapshot_id_of(path), base=base_id)
+        raise DamagedSnapshotError(text("registry.snapshot.with_fix", problem=problem))
     require_intact(base_path)
     base = _mapped(base_path)
     if base.num_rows != base_rows or LAYER_KEY in (base.schema.metadata or {}):

@@ -624,7 +624,8 @@ def use_snapshot(store: Path, wanted: str) -> tuple[SnapshotInfo, tuple[str, ...
     if base is not None:  # a layered snapshot is usable only with its base, checked as fully
         base_path = path.with_name(base[0] + SUFFIX)
         if not base_path.exists():
-            raise ConfigError(text("registry.snapshot.base_missing", snapshot_id=snapshot_id_of(path), base=base[0]))
+            problem = text("registry.snapshot.base_missing", snapshot_id=snapshot_id_of(path), base=base[0])
+            raise ConfigError(text("registry.snapshot.with_fix", problem=problem))
         require_intact(base_path, fresh=True)
     try:
         _write_pointer(store, path, checked.checksums)

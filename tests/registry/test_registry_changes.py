@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from checkpoint import pipeline
 from checkpoint.engine import default_pack_path, load_pack
 from checkpoint.manifests import read_manifest
-from checkpoint.registry import Registry, import_registry, open_registry, use_snapshot
+from checkpoint.registry import Registry, import_registry, list_snapshots, open_registry, use_snapshot
 from checkpoint.registry.keys import traveller_keys
 from checkpoint.registry.store import import_changes
 
@@ -202,6 +203,47 @@ def test_pruning_keeps_the_base_of_every_snapshot_kept(
 
     with pytest.raises(ConfigError, match=f"on top of snapshot {base}, which is no longer in the folder"):
         open_registry(None, store, today=today)
+    listed = [kept.checked for kept in list_snapshots(store) if kept.current]
+    assert [checked.integrity.usable for checked in listed] == [False]
+    assert f"on top of snapshot {base}" in listed[0].sentence
+
+
+def test_a_layered_snapshot_opens_by_its_path_as_a_spark_worker_opens_it(
+    sample_store: tuple[Path, list[str], list[dict[str, str]]], tmp_path: Path, today: date
+) -> None:
+    store, headers, rows = sample_store
+    day = [dict(rows[3], sex="F", op="upsert"), {"record_id": rows[4]["record_id"], "op": "delete"}]
+    report = import_changes(_write(tmp_path / "day.csv", ["op", *headers], day), store, today=today)
+    written = sorted(report.snapshot_path.parent.glob(f"{report.info.snapshot_id}.*"))
+    assert [path.name.split(".", 1)[1] for path in written] == [
+        "arrow", "checksums.json", "dead.arrow", "index.arrow", "keys.arrow"
+    ]  # fmt: skip
+    assert {stat.S_IMODE(path.stat().st_mode) for path in written} == {0o600}
+    by_path = open_registry(report.snapshot_path, tmp_path / "no-store", today=today)
+    assert by_path.layer is not None
+    assert_screened_alike(by_path, open_registry(None, store, today=today), today)
+
+
+def test_a_layered_snapshot_derived_by_other_code_is_derived_again_with_a_note(
+    sample_store: tuple[Path, list[str], list[dict[str, str]]],
+    tmp_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store, headers, rows = sample_store
+    day = [dict(rows[3], full_name="SITI AMINAH", op="upsert"), {"record_id": rows[4]["record_id"], "op": "delete"}]
+    import_changes(_write(tmp_path / "day.csv", ["op", *headers], day), store, today=today)
+    fresh = open_registry(None, store, today=today)
+    monkeypatch.setattr("checkpoint.registry.files.fingerprint", lambda: "another-version")
+    stale = open_registry(None, store, today=today)
+    assert stale.notes and "prepared by another version" in stale.notes[-1]
+    assert stale.layer is None and stale.stored_index is None  # stale keys are never used
+    assert_screened_alike(stale, fresh, today)
+    # Changes to it are written whole: its base's keys on disk are stale.
+    more = [{"record_id": rows[5]["record_id"], "op": "delete"}]
+    import_changes(_write(tmp_path / "more.csv", ["op", *headers], more), store, today=today)
+    again = open_registry(None, store, today=today)
+    assert again.layer is None and again.size == 2998
 
 
 def test_changes_that_cannot_be_applied_are_set_aside_with_a_reason(
