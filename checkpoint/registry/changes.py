@@ -168,7 +168,7 @@ def _held(current: Registry, wanted: list[str]) -> dict[str, int]:
         return {}
     column = current.table.column("record_id")
     rows = np.flatnonzero(np.asarray(pc.is_in(column, value_set=pa.array(wanted, pa.string())), dtype=bool))
-    rows = rows[current.live[rows]]
+    rows = rows[current.is_live(rows)]
     found = pc.take(column, pa.array(rows)).to_pylist()
     return dict(zip(found, rows.tolist(), strict=True))
 

@@ -121,31 +121,36 @@ class Registry:
             mask[self.layer.dead] = False
         return mask
 
-    @cached_property
-    def _table_rows(self) -> np.ndarray | None:
-        """The table row of each live record (None: every row is live, in order)."""
-        return None if self.layer is None or not len(self.layer.dead) else np.flatnonzero(self.live)
+    def is_live(self, table_rows: np.ndarray) -> np.ndarray:
+        """Whether these table rows are live records (a search in the few dead rows: no mask of the table)."""
+        dead = self._dead
+        if not len(dead):
+            return np.ones(len(table_rows), dtype=bool)
+        at = np.minimum(np.searchsorted(dead, table_rows), len(dead) - 1)
+        return np.asarray(dead[at] != table_rows)
 
     @cached_property
-    def _record_rows(self) -> np.ndarray | None:
-        """The live record number of each table row (-1: not live), None when they are the same."""
-        if self._table_rows is None:
-            return None
-        numbers = np.cumsum(self.live, dtype=np.int64) - 1
-        numbers[~self.live] = -1
-        return numbers
+    def _dead(self) -> np.ndarray:
+        return self.layer.dead.astype(np.int64) if self.layer is not None else np.zeros(0, dtype=np.int64)
+
+    @cached_property
+    def _dead_before(self) -> np.ndarray:
+        """For the n-th dead row, the live records before it (ascending: where each gap in the numbering is)."""
+        return self._dead - np.arange(len(self._dead))
 
     def table_rows(self, rows: Rows) -> np.ndarray:
-        """The table rows (int64) of these live records."""
+        """The table rows (int64) of these live records: each record's number plus the dead rows before it."""
         wanted = np.asarray(rows, dtype=np.int64)
         if len(wanted) and (wanted.min() < 0 or wanted.max() >= self.size):
             raise IndexError("row out of range")
-        return wanted if self._table_rows is None else self._table_rows[wanted]
+        if not len(self._dead):
+            return wanted
+        return wanted + np.searchsorted(self._dead_before, wanted, side="right")
 
     def record_rows(self, table_rows: np.ndarray) -> np.ndarray:
-        """The live record numbers of these table rows (each must be live)."""
+        """The live record numbers of these (live) table rows: each row less the dead rows before it."""
         found = np.asarray(table_rows, dtype=np.int64)
-        return found if self._record_rows is None else self._record_rows[found]
+        return found if not len(self._dead) else found - np.searchsorted(self._dead, found)
 
     @property
     def size(self) -> int:
@@ -178,7 +183,7 @@ class Registry:
         base_sizes[~readable], delta_sizes[~readable] = 0, 0
         base_found, base_rows = self.index.gather(base_low, base_sizes)
         delta_found, delta_rows = layer.index.gather(delta_low, delta_sizes)
-        live = self.live[base_rows]
+        live = self.is_live(base_rows)
         found = np.concatenate((base_found[live], delta_found))
         rows = np.concatenate((base_rows[live], delta_rows + layer.base_rows))
         order = np.argsort(found, kind="stable")  # by key, then base rows before delta rows, each ascending
@@ -199,7 +204,7 @@ class Registry:
         column = self.table.column("record_id")
         for wanted in dict.fromkeys((record_id, record_id.upper())):
             rows = rows_holding(column, wanted)
-            rows = rows[self.live[rows]]  # a replaced record's old row is still in a layered snapshot's base
+            rows = rows[self.is_live(rows)]  # a replaced record's old row is still in a layered snapshot's base
             if len(rows):  # ids are unique among live records (`prepare.py` sets repeats aside)
                 return self.records(self.record_rows(rows[:1]))[0]
         return None
