@@ -101,11 +101,11 @@ def numbers_at(column: pa.ChunkedArray, rows: Sequence[int] | np.ndarray, dtype:
 def _by_chunk(column: pa.ChunkedArray, wanted: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """For each chunk holding some of these rows: its number, where those rows are among the wanted, and their
     positions in the chunk."""
-    starts = np.concatenate(([0], np.cumsum([len(chunk) for chunk in column.chunks])))
+    starts = np.cumsum([0] + [len(chunk) for chunk in column.chunks])
     which = np.searchsorted(starts, wanted, side="right") - 1
     found = []
-    for number in np.unique(which).tolist():
-        positions = np.flatnonzero(which == number)
+    for number in np.flatnonzero(np.bincount(which, minlength=column.num_chunks)).tolist():
+        positions = np.flatnonzero(which == number) if column.num_chunks > 1 else np.arange(len(wanted))
         found.append((number, positions, wanted[positions] - starts[number]))
     return found
 
