@@ -261,15 +261,6 @@ class TokenCounts:
                 for key in name.split():
                     self.counts[key] += count
 
-    def add_records(self, name_keys: pa.Array | pa.ChunkedArray, sign: int = 1) -> None:
-        """Count in (or out, `sign` -1) the keys of records with these `_name_keys`."""
-        _, flat = key_lists(name_keys)
-        if len(flat):
-            found = pc.value_counts(flat)
-            values, counts = found.field("values").to_pylist(), found.field("counts").to_pylist()
-            for key, count in zip(values, counts, strict=True):
-                self.counts[key] += sign * count
-
     def fill(self, table: pa.Table) -> pa.Table:
         """The table with `_key_ids` worked out from its `_name_keys`: each key's id is its place in the
         vocabulary (`vocabulary`: the keys in the order first counted)."""
@@ -283,13 +274,6 @@ class TokenCounts:
         """The keys counted, in the order first counted (the ids `fill` gives), and their counts."""
         keys = pa.array(list(self.counts), type=pa.string())
         return KeyCounts(keys, np.fromiter(self.counts.values(), dtype=np.int32, count=len(self.counts)))
-
-    @classmethod
-    def of(cls, table: pa.Table) -> TokenCounts:
-        """The counts of a table's records (a snapshot's `_name_keys`)."""
-        found = cls()
-        found.add_records(table.column("_name_keys"))
-        return found
 
 
 def key_lists(name_keys: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
