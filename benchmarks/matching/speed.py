@@ -1,6 +1,7 @@
 """Screening speed at registry scale, beside a brute-force baseline measured in the same run.
 
     python benchmarks/matching/speed.py [--records 1000000] [--sizes 500,50000] [--data /tmp/checkpoint-bench]
+        [--changes FILE]
 
 What it measures (the issue's targets in brackets), after one warm-up run (bytecode compiled as pip does
 at install, the rule pack's parsed form cached, the snapshot in the OS page cache):
@@ -11,7 +12,9 @@ at install, the rule pack's parsed form cached, the snapshot in the OS page cach
 - the brute-force baseline: rapidfuzz `token_sort_ratio` of each traveller against every registry name
   (all cores), timed on a sample of travellers and scaled to the manifest size (stated as such).
 
-Data comes from `checkpoint synth` (fixed seeds) and is kept in --data between runs.
+Data comes from `checkpoint synth` (fixed seeds) and is kept in --data between runs. With `--changes`, that change
+file is applied to each store once the export is imported (`registry import --changes`): screening then runs
+against the snapshot a day's changes make (layered on the import since issue 18).
 """
 
 from __future__ import annotations
@@ -153,6 +156,16 @@ def import_with(python: str, registry_path: Path, store: Path) -> None:
     subprocess.run([python, "-I", "-c", script, str(registry_path), str(store), TODAY.isoformat()], check=True)
 
 
+def apply_changes_with(python: str, changes: Path, store: Path) -> None:
+    """A change file applied to `store` by an installation's python (as `registry import --changes` does)."""
+    script = (
+        "import sys; from datetime import date; from pathlib import Path; "
+        "from checkpoint.registry.store import import_changes; "
+        "import_changes(Path(sys.argv[1]), Path(sys.argv[2]), today=date.fromisoformat(sys.argv[3]))"
+    )
+    subprocess.run([python, "-I", "-c", script, str(changes), str(store), TODAY.isoformat()], check=True)
+
+
 def paired(stores: dict[str, Path], manifests: dict[int, Path], sizes: list[int], before: str, pairs: int) -> list[str]:
     """Each size screened by the installation `before` and by this one (each against the store it imported),
     the order alternated round by round (ABBA), so that the machine's drift weighs on both alike: medians and
@@ -198,6 +211,7 @@ def main() -> int:
         "paired differences reported",
     )
     parser.add_argument("--pairs", type=int, default=8, help="rounds of the paired comparison per size")
+    parser.add_argument("--changes", type=Path, help="a change file applied to each store after the import")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -207,8 +221,12 @@ def main() -> int:
     # Also when the store exists: a snapshot derived by other code is imported again (kept as it is otherwise).
     import_registry(registry_path, store, today=TODAY)
     import_seconds = time.perf_counter() - started
+    if args.changes:
+        apply_changes_with(sys.executable, args.changes, store)
 
     lines = [f"# Screening speed: {args.records:,} records ({os.cpu_count()} cores)", ""]
+    if args.changes:
+        lines += [f"against the snapshot {args.changes.name} makes of the import", ""]
     lines.append(f"registry import (normalise + keys, once per snapshot): {import_seconds:.1f} s (~0 if reused)")
     lines += [
         "",
@@ -239,6 +257,8 @@ def main() -> int:
     if args.before:
         store_before = args.data / f"store_{args.records}_before"
         import_with(args.before, registry_path, store_before)
+        if args.changes:
+            apply_changes_with(args.before, args.changes, store_before)
         stores = {"before": store_before, "after": store}
         lines += ["", *paired(stores, manifests, sizes, args.before, args.pairs)]
     text = "\n".join(lines)

@@ -1,9 +1,9 @@
 """What importing a national registry costs: a full export of 1,000,000 and 5,000,000 records, and a day's
-5,000 changes applied to the million-record snapshot; beside the import of an installation from before the
-streaming import (`--before`), in the same run.
+5,000 changes applied to the million-record snapshot (then `--chain` more days, each made from the records the
+day before left); beside an installation from before (`--before`), in the same run.
 
     python benchmarks/registry/import.py --data DIR --before /path/to/before/bin/python [--sizes 1000000 5000000]
-        [--changes 5000] [--markdown FILE]
+        [--changes 5000] [--chain 3] [--markdown FILE]
 
 Each import is a fresh `python -m checkpoint registry import` process with its own $CHECKPOINT_HOME (and run
 from it, so that no source tree in the working folder is imported instead of the installation), timed
@@ -12,7 +12,8 @@ in DIR with `checkpoint.synth.scale` (Parquet; the million is part 0 of the five
 with `generate_changes`. The load average is read before each run: the machine may be shared.
 
 The snapshots the two installations make of the million are compared: the same records, derived columns and
-index (their metadata aside: the snapshot id and time differ).
+index (their metadata aside: the snapshot id and time differ), and the same count for every name token of every
+record (stored per record before issue 18; since, as key ids into the snapshot's vocabulary and its counts).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TODAY = "2026-11-28"
 
@@ -59,6 +64,35 @@ def make_data(data: Path, sizes: list[int], changes: int) -> dict[str, Path]:
     return made
 
 
+def make_chain(data: Path, registry: Path, first: Path, days: int) -> list[Path]:
+    """`days` more change files, each a day's changes (as many as the first's) to the records the days before
+    left (the first change file's, then each made here, applied to the registry in order), made if missing."""
+    import pandas as pd
+
+    from checkpoint.synth.scale import generate_changes
+
+    records = pd.read_parquet(registry)
+    changes = pd.read_csv(first, dtype=str, keep_default_na=False)
+    made = []
+    for day in range(1, days + 1):
+        records = _applied(records, changes)
+        path = (data / f"{first.stem}_day{day + 1}.csv").resolve()
+        if not path.exists():
+            generate_changes(records, len(changes), 7 + day, date.fromisoformat(TODAY)).to_csv(path, index=False)
+        changes = pd.read_csv(path, dtype=str, keep_default_na=False)
+        made.append(path)
+    return made
+
+
+def _applied(records: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """The records after a change file: those changed or deleted taken out, the upserted ones put at the end."""
+    import pandas as pd
+
+    upserts = changes[changes["op"] == "upsert"].drop(columns="op").replace("", None)
+    kept = records[~records["record_id"].isin(changes["record_id"])]
+    return pd.concat([kept, upserts], ignore_index=True)
+
+
 def timed(python: str, home: Path, *arguments: str) -> tuple[float, float, str] | str:
     """Wall seconds and peak resident MB of `python -m checkpoint ARGUMENTS`, and the load average before; or
     what the command said when it failed."""
@@ -89,13 +123,29 @@ def current_files(home: Path) -> tuple[Path, Path]:
 
 
 def same_snapshots(first: Path, second: Path) -> bool:
-    """The two stores' current snapshots hold the same records, derived columns and index."""
+    """The two stores' current snapshots hold the same records, derived columns and index, and give every name
+    token of every record the same count (`_token_counts`, or `_key_ids` into the vocabulary beside)."""
+    import numpy as np
     import pyarrow as pa
 
     def table(path: Path) -> pa.Table:
         return pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all().replace_schema_metadata(None)
 
-    return all(table(a).equals(table(b)) for a, b in zip(current_files(first), current_files(second), strict=True))
+    def counts(records: Path, found: pa.Table) -> np.ndarray:
+        if "_token_counts" in found.column_names:
+            return np.asarray(found.column("_token_counts").combine_chunks().flatten())
+        vocabulary = table(records.with_name(records.name.removesuffix(".arrow") + ".keys.arrow"))
+        ids = np.asarray(found.column("_key_ids").combine_chunks().flatten())
+        return np.asarray(vocabulary.column("count"))[ids]
+
+    (records_a, index_a), (records_b, index_b) = current_files(first), current_files(second)
+    a, b = table(records_a), table(records_b)
+    shared = [name for name in a.column_names if name in b.column_names]
+    return (
+        a.select(shared).equals(b.select(shared))
+        and table(index_a).equals(table(index_b))
+        and np.array_equal(counts(records_a, a), counts(records_b, b))
+    )
 
 
 def main() -> None:
@@ -104,6 +154,7 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="python of the installation to compare with")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--changes", type=int, default=5_000)
+    parser.add_argument("--chain", type=int, default=0, help="change files applied after the first, each timed")
     parser.add_argument("--markdown", type=Path)
     options = parser.parse_args()
     files = make_data(options.data, options.sizes, options.changes)
@@ -137,12 +188,12 @@ def main() -> None:
         same = same_snapshots(homes[f"after_{smallest}"], homes[f"before_{smallest}"])
         lines.append(f"\nSnapshots of {smallest:,} records identical (records, derived columns, index): {same}\n")
         print(lines[-1], flush=True)
-        change = files["changes"]
-        home = homes[f"after_{smallest}"]
-        row(
-            f"changes {options.changes:,} on {smallest:,}, after",
-            timed(sys.executable, home, "registry", "import", "--changes", str(change)),
-        )
+        chain = make_chain(options.data, files[f"registry_{smallest}"], files["changes"], options.chain)
+        for day, change in enumerate([files["changes"], *chain], start=1):
+            for label, python in (("after", sys.executable), ("before", options.before)):
+                home = homes[f"{label}_{smallest}"]
+                measured = timed(python, home, "registry", "import", "--changes", str(change))
+                row(f"changes {options.changes:,} on {smallest:,}, day {day}, {label}", measured)
     if options.markdown:
         options.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

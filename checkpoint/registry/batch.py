@@ -10,8 +10,9 @@ Key hashes are 64-bit FNV-1a over the key's UTF-8 bytes (`keys.key_hashes`), whi
 hash of `S{token}|` is the state from which the hash of `S{token}|1990_517` continues over the date's bytes,
 so each row's keys cost a few vectorised multiplications.
 
-`_token_counts` counts every record of the registry, not of a batch: `TokenCounts` adds up the batches' name
-keys and fills the column once all are read.
+How many records carry each name key counts every record of the registry, not of a batch: `TokenCounts` adds up
+the batches' name keys, numbers them (the snapshot's vocabulary, `vocabulary.py`) and fills `_key_ids` once all
+are read.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from checkpoint.registry.keys import (
     swapped_dob,
 )
 from checkpoint.registry.schema import DERIVED, SCHEMA
+from checkpoint.registry.vocabulary import KeyCounts
 
 _PRIME = np.uint64(0x100000001B3)
 _BLANK = ord("_")
@@ -112,7 +114,7 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
 
 def derive_batch(spec: pa.Table, names: NameCache, counts: TokenCounts) -> tuple[pa.Table, np.ndarray, np.ndarray]:
     """A batch of prepared records (SPEC columns, every row with a name and a date of birth) in snapshot
-    schema, `_token_counts` left empty for `TokenCounts.fill`; and the hashes of every key each row is filed
+    schema, `_key_ids` left empty for `TokenCounts.fill`; and the hashes of every key each row is filed
     under with the row's position in the batch (not sorted, not unique)."""
     encoded = pc.dictionary_encode(spec.column("full_name").combine_chunks())
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -129,7 +131,7 @@ def derive_batch(spec: pa.Table, names: NameCache, counts: TokenCounts) -> tuple
         "_name_tokens": spread([part.text for part in parts], pa.string()),
         "_father_tokens": spread([part.father for part in parts], pa.string()),
         "_name_keys": spread([part.phonetic for part in parts], pa.string()),
-        "_token_counts": pa.nulls(spec.num_rows, DERIVED["_token_counts"]),
+        "_key_ids": pa.nulls(spec.num_rows, DERIVED["_key_ids"]),
         "_dob_number": pa.array(births.numbers[births.inverse], type=pa.int32()),
         "_signature_low": spread([part.low for part in parts], pa.uint64()),
         "_signature_high": spread([part.high for part in parts], pa.uint64()),
@@ -247,7 +249,7 @@ def _key_hashes(
 
 
 class TokenCounts:
-    """How many records carry each phonetic name key, over every batch of an import (`_token_counts`)."""
+    """How many records carry each phonetic name key, over every batch of an import (`vocabulary.py`)."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
@@ -259,33 +261,22 @@ class TokenCounts:
                 for key in name.split():
                     self.counts[key] += count
 
-    def add_records(self, name_keys: pa.Array | pa.ChunkedArray, sign: int = 1) -> None:
-        """Count in (or out, `sign` -1) the keys of records with these `_name_keys`."""
-        _, flat = _key_lists(name_keys)
-        if len(flat):
-            found = pc.value_counts(flat)
-            values, counts = found.field("values").to_pylist(), found.field("counts").to_pylist()
-            for key, count in zip(values, counts, strict=True):
-                self.counts[key] += sign * count
-
     def fill(self, table: pa.Table) -> pa.Table:
-        """The table with `_token_counts` worked out from its `_name_keys` and the counts."""
-        offsets, flat = _key_lists(table.column("_name_keys"))
+        """The table with `_key_ids` worked out from its `_name_keys`: each key's id is its place in the
+        vocabulary (`vocabulary`: the keys in the order first counted)."""
+        offsets, flat = key_lists(table.column("_name_keys"))
         keys = pa.array(list(self.counts), type=pa.string())
-        counts = pa.array(list(self.counts.values()), type=pa.int32())
-        values = counts.take(pc.index_in(flat, value_set=keys)) if len(flat) else pa.array([], type=pa.int32())
-        column = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values)
-        return table.set_column(table.schema.get_field_index("_token_counts"), "_token_counts", column)
+        ids = pc.index_in(flat, value_set=keys) if len(flat) else pa.array([], type=pa.int32())
+        column = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), ids.cast(pa.int32()))
+        return table.set_column(table.schema.get_field_index("_key_ids"), "_key_ids", column)
 
-    @classmethod
-    def of(cls, table: pa.Table) -> TokenCounts:
-        """The counts of a table's records (a snapshot's `_name_keys`)."""
-        found = cls()
-        found.add_records(table.column("_name_keys"))
-        return found
+    def vocabulary(self) -> KeyCounts:
+        """The keys counted, in the order first counted (the ids `fill` gives), and their counts."""
+        keys = pa.array(list(self.counts), type=pa.string())
+        return KeyCounts(keys, np.fromiter(self.counts.values(), dtype=np.int32, count=len(self.counts)))
 
 
-def _key_lists(name_keys: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+def key_lists(name_keys: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Each record's name keys as Arrow's list layout: offsets (one more than records) and the keys in a row,
     as `str.split` gives them (no key for an empty name)."""
     if isinstance(name_keys, pa.ChunkedArray):

@@ -1,9 +1,9 @@
 """The derived columns and the blocking index of a registry table, and the fingerprint of what made them.
 
-Normalised names, phonetic keys, name signatures and token counts are computed here once per snapshot
-and stored with it, so that screening only looks up and compares. They depend on name normalisation, its
-tables and the key definitions: a snapshot records the `fingerprint` it was derived with, and one derived
-differently is derived again in memory (with a note) rather than matched with stale keys.
+Normalised names, phonetic keys (and their ids in the snapshot's vocabulary) and name signatures are computed
+here once per snapshot and stored with it, so that screening only looks up and compares. They depend on name
+normalisation, its tables and the key definitions: a snapshot records the `fingerprint` it was derived with,
+and one derived differently is derived again in memory (with a note) rather than matched with stale keys.
 
 The fingerprint is of *behaviour*, not of source files: the name tables' bytes, `DERIVED_VERSION`, and
 what derivation makes of probe records built from every table entry and the hard cases (titles, BIN/BINTI,
@@ -18,7 +18,6 @@ import hashlib
 import io
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import cache
@@ -35,7 +34,7 @@ from checkpoint.registry.keys import dob_number, name_signature, record_keys, tr
 from checkpoint.registry.schema import DERIVED, SCHEMA, SPEC_SCHEMA
 
 #: Bump when the stored columns change meaning in a way the probes below cannot see.
-DERIVED_VERSION = 2  # 2: token counts by phonetic key (every spelling of a token), not by spelling
+DERIVED_VERSION = 3  # 2: token counts by phonetic key, not by spelling; 3: key ids into a vocabulary, not counts
 
 _PROBE_NAMES = (
     "SITI AMINAH BINTI KARSO",
@@ -144,12 +143,12 @@ def derived_values(full_names: Sequence[str], births: Sequence[date | None]) -> 
     # A token's rarity counts every spelling that compares equal to it (MOCHAMAD with MUHAMMAD, AISJAH with
     # AISYAH): the records a traveller's name would agree with, not those written the same way.
     keys = [phonetic[name.text].split() for name in names]
-    counts = Counter(key for record in keys for key in record)
+    vocabulary: dict[str, int] = {}  # the keys in the order first seen (as `batch.TokenCounts` numbers them)
     return {
         "_name_tokens": [name.text for name in names],
         "_father_tokens": [" ".join(name.father) for name in names],
         "_name_keys": [phonetic[name.text] for name in names],
-        "_token_counts": [[counts[key] for key in record] for record in keys],
+        "_key_ids": [[vocabulary.setdefault(key, len(vocabulary)) for key in record] for record in keys],
         "_dob_number": [dob_number(born) for born in births],
         "_signature_low": [signatures[name.text][0] for name in names],
         "_signature_high": [signatures[name.text][1] for name in names],

@@ -1,9 +1,15 @@
-"""One snapshot on disk: its records file and blocking index (Arrow IPC, uncompressed) and their checksums.
+"""One snapshot on disk: its records file, blocking index and name-key vocabulary (Arrow IPC, uncompressed) and
+their checksums.
 
-`save_snapshot` writes the index, then the records, then the record of their checksums (`integrity`), each
-with `durable.write_atomically`; `read_snapshot` memory-maps a snapshot only once its bytes are those recorded.
-The records file names the snapshot (`<snapshot_id>.arrow`); its metadata says where the records came from,
-which code derived them, and that its checksums are recorded beside it.
+`save_snapshot` writes the index and the vocabulary, then the records, then the record of their checksums
+(`integrity`), each with `durable.write_atomically`; `read_snapshot` memory-maps a snapshot only once its bytes
+are those recorded. The records file names the snapshot (`<snapshot_id>.arrow`); its metadata says where the
+records came from, which code derived them, and that its checksums are recorded beside it.
+
+A layered snapshot (made by a change file: `changes.py`) holds only its delta: the changed and new records, their
+own index, the base rows no longer live (`<snapshot_id>.dead.arrow`) and the vocabulary; its records file's
+metadata names its base, a plain snapshot kept in the same folder, which is opened (and checked against its own
+checksums) with it and never copied.
 """
 
 from __future__ import annotations
@@ -14,24 +20,31 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pyarrow as pa
 
 from checkpoint.durable import write_atomically
 from checkpoint.errors import ConfigError
 from checkpoint.i18n import text
 from checkpoint.registry.derive import fingerprint, with_derived
+from checkpoint.registry.gather import numpy_view
 from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.integrity import Checksums, first_difference, measure, read_sidecar, write_sidecar
 from checkpoint.registry.leftovers import writing
 from checkpoint.registry.schema import SCHEMA
-from checkpoint.registry.snapshot import Registry, SnapshotInfo
+from checkpoint.registry.snapshot import Layer, Registry, SnapshotInfo
+from checkpoint.registry.vocabulary import KeyCounts
 
 META_KEY = b"checkpoint.snapshot"
 DERIVED_KEY = b"checkpoint.derived"
 #: Set in every snapshot whose checksums are recorded when it is written: a snapshot without it was imported by
 #: an earlier version (accepted, and its checksums recorded on first use); one with it whose record is gone is not.
 CHECKSUMS_KEY = b"checkpoint.checksums"
-SUFFIX, INDEX_SUFFIX = ".arrow", ".index.arrow"
+#: Set in a layered snapshot: its base's snapshot id and row count (JSON).
+LAYER_KEY = b"checkpoint.layer"
+SUFFIX, INDEX_SUFFIX, KEYS_SUFFIX, DEAD_SUFFIX = ".arrow", ".index.arrow", ".keys.arrow", ".dead.arrow"
+#: The files beside a snapshot's records file that are part of it (checked with it).
+PIECE_SUFFIXES = (INDEX_SUFFIX, KEYS_SUFFIX, DEAD_SUFFIX)
 
 
 class DamagedSnapshotError(ConfigError):
@@ -71,8 +84,45 @@ def index_path(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(SUFFIX) + INDEX_SUFFIX)
 
 
+def keys_path(path: Path) -> Path:
+    """The name-key vocabulary stored beside a snapshot's records file."""
+    return path.with_name(path.name.removesuffix(SUFFIX) + KEYS_SUFFIX)
+
+
+def dead_path(path: Path) -> Path:
+    """The base rows no longer live, stored beside a layered snapshot's records file."""
+    return path.with_name(path.name.removesuffix(SUFFIX) + DEAD_SUFFIX)
+
+
+def is_records_file(name: str) -> bool:
+    """Whether a file of this name is a snapshot's records file (not one of its pieces)."""
+    return name.endswith(SUFFIX) and not name.endswith(PIECE_SUFFIXES) and not name.startswith(".")
+
+
+def snapshot_files(path: Path, checksums: Checksums | None = None) -> list[Path]:
+    """The files of the snapshot whose records file is `path`: records, index, and the vocabulary and dead rows
+    when it has them (present, or recorded in `checksums`: a recorded file gone is a damaged snapshot)."""
+    optional = [keys_path(path), dead_path(path)]
+    return [path, index_path(path)] + [
+        piece for piece in optional if piece.exists() or (checksums is not None and checksums.of(piece.name))
+    ]
+
+
+def base_of(path: Path) -> tuple[str, int] | None:
+    """The base snapshot id and row count a layered snapshot names (None: a plain snapshot or unreadable)."""
+    try:
+        layer = _metadata(path).get(LAYER_KEY)
+        if layer is None:
+            return None
+        found = json.loads(layer)
+        return str(found["base"]), int(found["base_rows"])
+    except (ConfigError, ValueError, KeyError, TypeError):
+        return None
+
+
 def save_snapshot(registry: Registry, path: Path) -> Checksums:
-    """Write the index, then the records, then their checksums (each atomically); return the checksums.
+    """Write the index and the vocabulary, then the records, then their checksums (each atomically); return the
+    checksums. A layered registry is written as its delta only (the module docstring).
 
     The caller holds the folder's writers lock (`leftovers.writing`).
     """
@@ -81,10 +131,19 @@ def save_snapshot(registry: Registry, path: Path) -> Checksums:
         DERIVED_KEY: fingerprint().encode(),
         CHECKSUMS_KEY: b"beside",
     }
-    write_atomically(index_path(path), lambda handle: _write_arrow(registry.index.to_table(), handle))
-    table = registry.table.combine_chunks().replace_schema_metadata(metadata)
-    write_atomically(path, lambda handle: _write_arrow(table, handle))
-    checksums = measure([path, index_path(path)], "import")  # the files as written, read back from the cache
+    layer = registry.layer
+    if layer is None:
+        index, table = registry.index, registry.table
+    else:
+        metadata[LAYER_KEY] = json.dumps({"base": layer.base_id, "base_rows": layer.base_rows}).encode()
+        index, table = layer.index, registry.table.slice(layer.base_rows)
+        dead = pa.table({"row": pa.array(layer.dead, type=pa.uint32())})
+        write_atomically(dead_path(path), lambda handle: _write_arrow(dead, handle))
+    write_atomically(index_path(path), lambda handle: _write_arrow(index.to_table(), handle))
+    write_atomically(keys_path(path), lambda handle: _write_arrow(registry.keys.to_table(), handle))
+    records = table.combine_chunks().replace_schema_metadata(metadata)
+    write_atomically(path, lambda handle: _write_arrow(records, handle))
+    checksums = measure(snapshot_files(path), "import")  # the files as written, read back from the cache
     write_sidecar(path, checksums)
     return checksums
 
@@ -134,13 +193,17 @@ def check_snapshot(path: Path, checksums: Checksums | None = None, *, fresh: boo
             )
         return Checked(Integrity.NOT_RECORDED, None)
     try:
-        different = first_difference([path, index_path(path)], checksums, fresh=fresh)
+        different = first_difference(snapshot_files(path, checksums), checksums, fresh=fresh)
     except OSError as error:
         sentence = text("registry.snapshot.cannot_read", path=path, reason=error.strerror)
         return Checked(Integrity.DAMAGED, checksums, sentence)
     if different is not None:
         when = "imported" if checksums.how == "import" else "first_used"
         sentence = text(f"registry.snapshot.damaged_{when}", snapshot_id=snapshot_id, file=different)
+        return Checked(Integrity.DAMAGED, checksums, sentence)
+    base = base_of(path)
+    if base is not None and not path.with_name(base[0] + SUFFIX).exists():
+        sentence = text("registry.snapshot.base_missing", snapshot_id=snapshot_id, base=base[0])
         return Checked(Integrity.DAMAGED, checksums, sentence)
     return Checked(Integrity.VERIFIED, checksums)
 
@@ -163,7 +226,7 @@ def _record_first_use(path: Path) -> Checked:
     """Record the checksums of a snapshot an earlier version imported without them (never over a record)."""
     snapshot_id = snapshot_id_of(path)
     try:
-        checksums = measure([path, index_path(path)], "first use")
+        checksums = measure(snapshot_files(path), "first use")
     except OSError as error:
         problem = text("registry.snapshot.cannot_read", path=path, reason=error.strerror)
         raise DamagedSnapshotError(text("registry.snapshot.with_fix", problem=problem)) from None
@@ -196,24 +259,58 @@ def read_snapshot(path: Path, checksums: Checksums | None = None) -> Registry | 
         return None  # an export in Arrow form, not a snapshot
     checked = require_intact(path, checksums)
     notes = (checked.sentence,) if checked.sentence else ()
-    try:
-        table = _map_arrow(path)
-    except (pa.ArrowException, OSError):
-        raise ConfigError(text("registry.snapshot.unreadable_file", path=path)) from None
+    table = _mapped(path)
     metadata = table.schema.metadata or {}
     try:
         info = SnapshotInfo(**json.loads(metadata[META_KEY]))
-        if table.schema.remove_metadata() != SCHEMA:
-            raise ValueError("schema")
-        derived_by = metadata.get(DERIVED_KEY, b"").decode()
-        if derived_by != fingerprint():
+        layer = _layer(path, metadata)
+        if layer is not None:
+            base, layer_of = layer
+            table = pa.concat_tables([base.replace_schema_metadata(None), table.replace_schema_metadata(None)])
+        if metadata.get(DERIVED_KEY, b"").decode() != fingerprint():
             # Name keys from other normalisation code would silently miss travellers: derive them again.
             note = text("registry.snapshot.rederived", snapshot_id=info.snapshot_id)
+            if layer is not None:
+                table = table.filter(pa.array(Registry(table, info, layer=layer_of).live))
             return Registry(table=with_derived(table), info=info, notes=(*notes, note))
+        if table.schema.remove_metadata() != SCHEMA:
+            raise ValueError("schema")
+        keys = KeyCounts.from_table(_map_arrow(keys_path(path)))
+        if layer is not None:
+            base_path = path.with_name(layer_of.base_id + SUFFIX)
+            index = BlockingIndex.from_table(_map_arrow(index_path(base_path)))
+            return Registry(table, info, notes, stored_index=index, stored_keys=keys, layer=layer_of)
         index = BlockingIndex.from_table(_map_arrow(index_path(path)))
     except (pa.ArrowException, OSError, TypeError, ValueError, KeyError):
         raise ConfigError(text("registry.snapshot.incompatible", path=path)) from None
-    return Registry(table=table, info=info, stored_index=index, notes=notes)
+    return Registry(table=table, info=info, stored_index=index, stored_keys=keys, notes=notes)
+
+
+def _mapped(path: Path) -> pa.Table:
+    try:
+        return _map_arrow(path)
+    except (pa.ArrowException, OSError):
+        raise ConfigError(text("registry.snapshot.unreadable_file", path=path)) from None
+
+
+def _layer(path: Path, metadata: dict[bytes, bytes]) -> tuple[pa.Table, Layer] | None:
+    """A layered snapshot's base records (checked against the base's own checksums) and what the delta adds;
+    None for a plain snapshot. ConfigError naming the base when it is gone; ValueError when it does not fit."""
+    if LAYER_KEY not in metadata:
+        return None
+    found = json.loads(metadata[LAYER_KEY])
+    base_id, base_rows = str(found["base"]), int(found["base_rows"])
+    base_path = path.with_name(base_id + SUFFIX)
+    if not base_path.exists():
+        problem = text("registry.snapshot.base_missing", snapshot_id=snapshot_id_of(path), base=base_id)
+        raise DamagedSnapshotError(text("registry.snapshot.with_fix", problem=problem))
+    require_intact(base_path)
+    base = _mapped(base_path)
+    if base.num_rows != base_rows or LAYER_KEY in (base.schema.metadata or {}):
+        raise ValueError("not the base named")
+    dead = numpy_view(_map_arrow(dead_path(path)).column("row"), np.uint32)
+    index = BlockingIndex.from_table(_map_arrow(index_path(path)))
+    return base, Layer(base_id, base_rows, index, dead)
 
 
 def derived_by(path: Path) -> str:

@@ -55,11 +55,8 @@ def values_at(column: pa.ChunkedArray, rows: Sequence[int] | np.ndarray) -> list
     if column.num_chunks == 1:
         return _chunk_values(column.chunks[0], wanted)
     out: list[Any] = [None] * len(wanted)
-    starts = np.concatenate(([0], np.cumsum([len(chunk) for chunk in column.chunks])))
-    which = np.searchsorted(starts, wanted, side="right") - 1
-    for number in np.unique(which).tolist():
-        positions = np.flatnonzero(which == number)
-        values = _chunk_values(column.chunks[number], wanted[positions] - starts[number])
+    for number, positions, local in _by_chunk(column, wanted):
+        values = _chunk_values(column.chunks[number], local)
         for position, value in zip(positions.tolist(), values, strict=True):
             out[position] = value
     return out
@@ -69,9 +66,51 @@ def lists_at(
     column: pa.ChunkedArray, rows: Sequence[int] | np.ndarray, dtype: type[np.generic]
 ) -> tuple[np.ndarray, np.ndarray]:
     """A column of lists of fixed-width values at these rows, vectorised: (the rows' values one row after
-    another, offsets from 0 with one more entry than rows). A missing list reads as empty."""
+    another, offsets from 0 with one more entry than rows). A missing list reads as empty. A column of several
+    chunks (a layered snapshot's base and delta) is read chunk by chunk, never joined."""
     wanted = _checked(column, rows)
-    chunk = column.combine_chunks() if column.num_chunks != 1 else column.chunks[0]
+    if column.num_chunks <= 1:
+        chunk = column.chunks[0] if column.num_chunks else pa.array([], type=column.type)
+        return _chunk_lists(chunk, wanted, dtype)
+    parts = [
+        (positions, *_chunk_lists(column.chunks[number], local, dtype))
+        for number, positions, local in _by_chunk(column, wanted)
+    ]
+    lengths = np.zeros(len(wanted), dtype=np.int64)
+    for positions, _, ends in parts:
+        lengths[positions] = np.diff(ends)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    values = np.empty(int(offsets[-1]), dtype=dtype)
+    for positions, found, ends in parts:
+        sizes = np.diff(ends)
+        values[np.repeat(offsets[positions], sizes) + (np.arange(len(found)) - np.repeat(ends[:-1], sizes))] = found
+    return values, offsets
+
+
+def numbers_at(column: pa.ChunkedArray, rows: Sequence[int] | np.ndarray, dtype: type[np.generic]) -> np.ndarray:
+    """A fixed-width column without nulls at these rows, gathered from each chunk's mapped buffer."""
+    wanted = _checked(column, rows)
+    if column.num_chunks == 1:
+        return np.asarray(numpy_view(column.chunks[0], dtype)[wanted])
+    out = np.empty(len(wanted), dtype=dtype)
+    for number, positions, local in _by_chunk(column, wanted):
+        out[positions] = numpy_view(column.chunks[number], dtype)[local]
+    return out
+
+
+def _by_chunk(column: pa.ChunkedArray, wanted: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """For each chunk holding some of these rows: its number, where those rows are among the wanted, and their
+    positions in the chunk."""
+    starts = np.cumsum([0] + [len(chunk) for chunk in column.chunks])
+    which = np.searchsorted(starts, wanted, side="right") - 1
+    found = []
+    for number in np.flatnonzero(np.bincount(which, minlength=column.num_chunks)).tolist():
+        positions = np.flatnonzero(which == number) if column.num_chunks > 1 else np.arange(len(wanted))
+        found.append((number, positions, wanted[positions] - starts[number]))
+    return found
+
+
+def _chunk_lists(chunk: pa.Array, wanted: np.ndarray, dtype: type[np.generic]) -> tuple[np.ndarray, np.ndarray]:
     offsets = _offsets(chunk)
     starts = offsets[wanted].astype(np.int64)
     lengths = np.where(_valid(chunk, wanted), offsets[wanted + 1] - starts, 0)

@@ -105,16 +105,25 @@ class BlockingIndex:
 
     def lookup(self, hashes: np.ndarray, caps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For query hashes, (query positions, rows) of every filed row; a block larger than its cap is skipped."""
+        low, high = self.ranges(hashes)
+        sizes = high - low
+        sizes[sizes > caps] = 0
+        return self.gather(low, sizes)
+
+    def ranges(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each query hash's block starts and ends in the index (int64; equal when the hash is absent)."""
         # Searched in ascending order: each search starts where the last ended and touches pages nearby, which
         # a memory-mapped index of millions of keys rewards (benchmarks/README.md).
         order = np.argsort(hashes, kind="stable")
         low, high = np.empty(len(hashes), dtype=np.int64), np.empty(len(hashes), dtype=np.int64)
         low[order] = np.searchsorted(self.hashes, hashes[order], side="left")
         high[order] = np.searchsorted(self.hashes, hashes[order], side="right")
-        sizes = high - low
-        sizes[sizes > caps] = 0
+        return low, high
+
+    def gather(self, low: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(query positions, rows) of the first `sizes` entries from `low` of each query's block."""
         total = int(sizes.sum())
-        queries = np.repeat(np.arange(len(hashes)), sizes)
+        queries = np.repeat(np.arange(len(low)), sizes)
         ends = np.cumsum(sizes)
         positions = low[queries] + (np.arange(total) - np.repeat(ends - sizes, sizes))
         return queries, self.rows[positions].astype(np.int64)

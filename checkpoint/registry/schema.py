@@ -12,7 +12,7 @@ DERIVED = {
     "_name_tokens": pa.string(),  # canonical tokens joined by spaces
     "_father_tokens": pa.string(),  # BIN/BINTI tail
     "_name_keys": pa.string(),  # phonetic key of each name token, joined by spaces
-    "_token_counts": pa.list_(pa.int32()),  # how many records carry each name token, any spelling (rarity)
+    "_key_ids": pa.list_(pa.int32()),  # each name key's id in the snapshot's vocabulary (`vocabulary.py`: rarity)
     "_dob_number": pa.int32(),  # YYYYMMDD
     "_signature_low": pa.uint64(),  # letter pairs of the phonetic keys (keys.name_signature)
     "_signature_high": pa.uint64(),

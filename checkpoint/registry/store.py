@@ -3,7 +3,9 @@
 Layout under `$CHECKPOINT_HOME/registry/`:
   snapshots/<snapshot_id>.arrow           normalised records + derived columns (`files.py`)
   snapshots/<snapshot_id>.index.arrow     the blocking index: key hashes sorted, with the row of each
-  snapshots/<snapshot_id>.checksums.json  the xxh3-128 checksums of those two files (`integrity.py`)
+  snapshots/<snapshot_id>.keys.arrow      the name-key vocabulary and how many records carry each key
+  snapshots/<snapshot_id>.dead.arrow      a layered snapshot's base rows no longer live (`files.py`)
+  snapshots/<snapshot_id>.checksums.json  the xxh3-128 checksums of those files (`integrity.py`)
   snapshots/<snapshot_id>.rejects.csv     rows of the export that could not be used, with a reason each
   current.json                            which snapshot screening uses, with its checksums
   .writers.lock, snapshots/.writers.lock  held by whoever writes in the folder (`leftovers.py`)
@@ -15,6 +17,9 @@ An import writes the new snapshot completely (`durable.write_atomically`: tempor
 fsync of the folder) before it moves the pointer, the same way: a crash at any moment leaves the previous
 snapshot in use, and what the crash left half-written is removed by the next import or screening.
 `registry use` moves the pointer back to a snapshot kept, once its bytes are checked.
+
+A change file (`import_changes`) makes a layered snapshot: only its delta is written, over the last full
+import's files (its base), which pruning keeps as long as a kept snapshot is layered on it.
 
 An import cannot quietly shrink the registry or store it twice: an export whose usable records fall short of
 the current snapshot's by more than `DEFAULT_MAX_SHRINK` (a partial export, a column gone wrong) is refused
@@ -42,12 +47,14 @@ from checkpoint.i18n import text
 from checkpoint.progress import SILENT, Progress
 from checkpoint.registry.derive import fingerprint
 from checkpoint.registry.files import (
-    INDEX_SUFFIX,
+    PIECE_SUFFIXES,
     SUFFIX,
     Checked,
     Integrity,
+    base_of,
     check_snapshot,
     derived_by,
+    is_records_file,
     read_info,
     read_sidecar_or_none,
     read_snapshot,
@@ -67,7 +74,7 @@ _KEEP_SNAPSHOTS = 3
 #: Prepared forms of export files given with --registry kept in the cache, the newest first.
 _KEEP_PREPARED = 2
 #: Every file a snapshot may have, the records file first.
-_SNAPSHOT_SUFFIXES = (SUFFIX, INDEX_SUFFIX, ".checksums.json", ".rejects.csv", ".parquet")
+_SNAPSHOT_SUFFIXES = (SUFFIX, *PIECE_SUFFIXES, ".checksums.json", ".rejects.csv", ".parquet")
 #: Pieces of a snapshot without its records file are removed once this old: an import (of any version) that
 #: is still writing the records file never takes this long between its index and its records.
 _ORPHAN_SECONDS = 600
@@ -167,7 +174,9 @@ def _build(path: Path, *, today: date, sha256: str | None, exported_at: date | N
         said = (*said, text("registry.import.no_export_date", file=path.name))
     if info.rejected:  # said when the export is used for screening; `registry import` says it its own way
         notes = (text("registry.rejected_note", count=info.rejected), *notes)
-    registry = Registry(table=prepared.table, info=info, notes=notes, stored_index=prepared.index)
+    registry = Registry(
+        table=prepared.table, info=info, notes=notes, stored_index=prepared.index, stored_keys=prepared.keys
+    )
     return _Built(registry, prepared.rejects, said)
 
 
@@ -210,7 +219,7 @@ def _prune_prepared(newest: Path) -> None:
     """Keep the few most recently prepared exports in the cache: each is the size of a snapshot, and an export
     screened every day makes a new one every day (the screening date is part of its key)."""
     folder = newest.parent
-    prepared = [path for path in folder.glob(f"*{SUFFIX}") if not path.name.endswith(INDEX_SUFFIX)]
+    prepared = [path for path in folder.glob(f"*{SUFFIX}") if is_records_file(path.name)]
     prepared.sort(key=lambda path: path.stat().st_mtime, reverse=True)
     for old in [path for path in prepared if path != newest][_KEEP_PREPARED - 1 :]:
         key = old.name.removesuffix(SUFFIX)
@@ -314,17 +323,21 @@ def import_changes(
     max_shrink: float = DEFAULT_MAX_SHRINK,
     allow_shrink: bool = False,
     progress: Progress = SILENT,
+    compact_share: float | None = None,
 ) -> ChangesReport:
     """Apply a change file (`changes.py`) to the store's current snapshot and make the result current,
     atomically. A change file that deletes more than `max_shrink` of the records is refused
-    (`RegistryShrinkError`) unless `allow_shrink`; one the current snapshot was made from is not applied twice."""
+    (`RegistryShrinkError`) unless `allow_shrink`; one the current snapshot was made from is not applied twice.
+    The result is layered on the last full import unless its delta exceeds `compact_share` of it (default:
+    `changes.COMPACT_SHARE`)."""
     from checkpoint.filelocks import LockTimeout, exclusive
 
     _read_pointer(store)  # a store never imported into says so first
     try:
         # One change file at a time: two applied to the same snapshot at once would each lose the other's.
         with exclusive(store / _CHANGES_LOCK, _CHANGES_WAIT_SECONDS):
-            return _import_changes(source, store, today, exported_at, max_shrink, allow_shrink, progress)
+            shrink = (max_shrink, allow_shrink)
+            return _import_changes(source, store, today, exported_at, shrink, compact_share, progress)
     except LockTimeout:
         raise ConfigError(text("registry.changes.busy", store=store)) from None
     except OSError as error:
@@ -336,11 +349,11 @@ def _import_changes(
     store: Path,
     today: date,
     exported_at: date | None,
-    max_shrink: float,
-    allow_shrink: bool,
+    shrink: tuple[float, bool],
+    compact_share: float | None,
     progress: Progress,
 ) -> ChangesReport:
-    from checkpoint.registry.changes import apply_changes
+    from checkpoint.registry.changes import COMPACT_SHARE, apply_changes
     from checkpoint.registry.exported import ExportedFrom, export_date
     from checkpoint.sources import read_table
 
@@ -354,7 +367,8 @@ def _import_changes(
         rejects = path.with_name(f"{current.info.snapshot_id}.rejects.csv")
         return ChangesReport(current.info, path, rejects if rejects.exists() else None, None, notes)
     with progress.phase(text("registry.progress.changing", file=source.name, count=current.size)):
-        applied = apply_changes(current, raw, today=today)
+        compact = COMPACT_SHARE if compact_share is None else compact_share
+        applied = apply_changes(current, raw, today=today, compact_share=compact)
     exported = export_date(raw, source.name, given=exported_at, today=today)
     if exported.source is ExportedFrom.IMPORT:  # the records are no fresher than the snapshot changed
         day, where = current.info.exported_at, current.info.exported_from
@@ -366,12 +380,13 @@ def _import_changes(
         snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",
         source_name=source.name,
         source_sha256=sha,
-        rows=applied.table.num_rows,
+        rows=applied.changed.size,
         rejected=applied.counts.rejected,
         created=created.isoformat(),
         exported_at=day,
         exported_from=where,
     )
+    max_shrink, allow_shrink = shrink
     if not allow_shrink and info.rows < current.size * (1 - max_shrink):
         share = f"{100 * (current.size - info.rows) / current.size:.0f}"
         params = {"file": source.name, "count": applied.counts.deleted, "current": current.size}
@@ -379,7 +394,7 @@ def _import_changes(
         raise RegistryShrinkError(text("registry.changes.shrink", **params, share=share, allowed=allowed))
     if _current_id(store) != current.info.snapshot_id:  # a full import landed meanwhile: not changed blindly
         raise ConfigError(text("registry.changes.moved", store=store, snapshot_id=current.info.snapshot_id))
-    registry = Registry(table=applied.table, info=info, stored_index=applied.index)
+    registry = applied.changed.registry(info)
     snapshot_path, rejects_path = _store_snapshot(store, registry, applied.rejects, progress)
     return ChangesReport(info, snapshot_path, rejects_path, applied.counts, (*applied.notes, *notes))
 
@@ -450,10 +465,14 @@ def _refuse_shrink(new: SnapshotInfo, current: SnapshotInfo | None, max_shrink: 
 
 def _prune(snapshots: Path, keep: str, current: str | None) -> None:
     """Keep the newest few snapshots (ids sort by time) so the store does not grow without end; never the one
-    just imported, nor the one the pointer names now (`registry use` may have gone back to an old one)."""
+    just imported, nor the one the pointer names now (`registry use` may have gone back to an old one), nor the
+    base of a snapshot kept (layered on it)."""
     ids = sorted({p.name.split(".")[0] for p in snapshots.iterdir() if not p.name.startswith(".") and "." in p.name})
-    for snapshot_id in ids[:-_KEEP_SNAPSHOTS]:
-        if snapshot_id not in (keep, current):
+    doomed = [snapshot_id for snapshot_id in ids[:-_KEEP_SNAPSHOTS] if snapshot_id not in (keep, current)]
+    bases = {base_of(snapshots / f"{snapshot_id}{SUFFIX}") for snapshot_id in set(ids) - set(doomed)}
+    needed = {found[0] for found in bases if found is not None}
+    for snapshot_id in doomed:
+        if snapshot_id not in needed:
             for suffix in _SNAPSHOT_SUFFIXES:
                 (snapshots / f"{snapshot_id}{suffix}").unlink(missing_ok=True)
 
@@ -601,6 +620,13 @@ def use_snapshot(store: Path, wanted: str) -> tuple[SnapshotInfo, tuple[str, ...
     path = chosen[0]
     info = read_info(path)
     checked = require_intact(path, fresh=True)
+    base = base_of(path)
+    if base is not None:  # a layered snapshot is usable only with its base, checked as fully
+        base_path = path.with_name(base[0] + SUFFIX)
+        if not base_path.exists():
+            problem = text("registry.snapshot.base_missing", snapshot_id=snapshot_id_of(path), base=base[0])
+            raise ConfigError(text("registry.snapshot.with_fix", problem=problem))
+        require_intact(base_path, fresh=True)
     try:
         _write_pointer(store, path, checked.checksums)
     except OSError as error:
@@ -611,11 +637,7 @@ def use_snapshot(store: Path, wanted: str) -> tuple[SnapshotInfo, tuple[str, ...
 def _records_files(store: Path) -> list[Path]:
     """The records file of every snapshot the store keeps."""
     try:
-        return [
-            path
-            for path in (store / "snapshots").iterdir()
-            if path.name.endswith(SUFFIX) and not path.name.endswith(INDEX_SUFFIX) and not path.name.startswith(".")
-        ]
+        return [path for path in (store / "snapshots").iterdir() if is_records_file(path.name)]
     except OSError:
         return []
 

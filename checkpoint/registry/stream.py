@@ -4,11 +4,11 @@ read, so that a national registry of millions of records never sits in memory as
 `prepare_export` reads the export with `sources.batches` (Parquet and CSV streamed; see there), and for each
 batch: checks and normalises its cells (`prepare.prepare_batch`: the same checks and reasons as ever),
 computes its derived columns and the hashes of its blocking keys (`batch.derive_batch`), and keeps only the
-Arrow columns and the numpy key hashes. What needs the whole file is kept compactly as it goes: the record
-ids seen (a record id repeated later in the file is set aside, as before), how many records carry each name
-key (`_token_counts`), the distinct values of an export-date column, the rows set aside. Once every batch is
-read, the columns are put together one at a time (a column's batches freed as it is made) and the index is
-sorted from the key hashes.
+Arrow columns and the numpy key hashes. What needs the whole file is kept compactly as it goes: the record ids
+seen (a record id repeated later in the file is set aside, as before), how many records carry each name key
+(the vocabulary that `_key_ids` number), the distinct values of an export-date column, the rows set aside.
+Once every batch is read, the columns are put together one at a time (a column's batches freed as it is made)
+and the index is sorted from the key hashes.
 
 Memory is that of the snapshot itself (the Arrow columns, ~300 bytes a record, and the index, ~12 bytes a
 key) plus one batch, the set of record ids and the name cache (`benchmarks/registry/results.md`).
@@ -33,6 +33,7 @@ from checkpoint.registry.exported import EXPORT_DATE_COLUMNS, ExportDate, export
 from checkpoint.registry.index import BlockingIndex
 from checkpoint.registry.prepare import ExportState, prepare_batch, registry_columns
 from checkpoint.registry.schema import SCHEMA
+from checkpoint.registry.vocabulary import KeyCounts
 from checkpoint.sources.batches import BATCH_ROWS, Batches, ReadWhole, read_batches
 from checkpoint.sources.interface import RawTable
 
@@ -50,6 +51,7 @@ class PreparedExport:
     rejects: pd.DataFrame  # original cells + `source_row` + `reason`
     notes: tuple[str, ...]
     exported: ExportDate
+    keys: KeyCounts | None = None  # the name-key vocabulary `_key_ids` number (None: counted from the table)
 
 
 def prepare_export(
@@ -117,7 +119,9 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
         (batches.headers[stamped],) if stamped is not None else (), (list(stamps),) if stamped is not None else (), ""
     )
     exported = export_date(stamp_table, path.name, given=exported_at, today=today)
-    return PreparedExport(table, index, _rejects(gathered.rejects, batches.headers), notes, exported)
+    return PreparedExport(
+        table, index, _rejects(gathered.rejects, batches.headers), notes, exported, counts.vocabulary()
+    )
 
 
 def _give_back_freed_memory() -> None:

@@ -4,6 +4,7 @@ synthetic period, the notes said once, the HTML summary in both languages, and t
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -125,3 +126,58 @@ def test_when_no_file_can_be_read_nothing_is_reconciled(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     assert "Tidak satu pun dari 1 berkas keberangkatan dapat dibaca" in result.stderr
     assert not (tmp_path / "out" / "period.parquet").exists()
+
+
+def test_a_layered_snapshot_reconciles_as_a_full_import_of_the_same_records(tmp_path: Path) -> None:
+    import csv
+
+    from checkpoint.registry import import_registry, open_registry
+    from checkpoint.registry.store import import_changes
+
+    out = tmp_path / "out"
+    first = reconcile(*_period(out), "--registry", str(SAMPLE / "registry.parquet"))
+    assert first.exit_code == 1, first.stderr
+    registered = sorted({row["record_id"] for row in pq.read_table(out / "departures.parquet").to_pylist()} - {None})
+    with (SAMPLE / "registry.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        headers, rows = list(reader.fieldnames or []), list(reader)
+    by_id = {row["record_id"]: row for row in rows}
+    changes = [{"op": "delete", "record_id": record_id} for record_id in registered[:3]]
+    changes += [dict(by_id[registered[3]], op="upsert", destination_country="SAU")]
+    changes += [dict(by_id[registered[4]], op="upsert", status="CANCELLED")]
+    change_file = tmp_path / "changes.csv"
+    with change_file.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["op", *headers])
+        writer.writeheader()
+        writer.writerows(changes)
+    today = date(2026, 11, 28)
+    import_registry(SAMPLE / "registry.csv", tmp_path / "layered", today=today)
+    report = import_changes(change_file, tmp_path / "layered", today=today)
+    assert open_registry(report.snapshot_path, tmp_path / "none", today=today).layer is not None
+    touched = {change["record_id"] for change in changes}
+    after = [row for row in rows if row["record_id"] not in touched]
+    after += [{key: value for key, value in change.items() if key != "op"} for change in changes[3:]]
+    full = tmp_path / "full.csv"
+    with full.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=headers)
+        writer.writeheader()
+        writer.writerows(after)
+    import_registry(full, tmp_path / "full", today=today)
+
+    tables = {}
+    for name, registry in (("layered", report.snapshot_path), ("full", tmp_path / "full")):
+        done = reconcile(*_period(tmp_path / name / "out"), "--registry", str(registry))
+        assert done.exit_code == 1, done.stderr
+        tables[name] = {
+            table: pq.read_table(tmp_path / name / "out" / table).drop_columns(["snapshot_id"]).to_pylist()
+            if "snapshot_id" in pq.read_schema(tmp_path / name / "out" / table).names
+            else pq.read_table(tmp_path / name / "out" / table).to_pylist()
+            for table in ("departures.parquet", "placements.parquet", "by_port.parquet")
+        }
+    assert tables["layered"] == tables["full"]
+    departed = {row["record_id"] for row in tables["layered"]["departures.parquet"]}
+    assert not departed & set(registered[:3]) and registered[3] in departed
+
+
+def _period(out: Path) -> list[str]:
+    return ["--departures", *SAMPLES, "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]

@@ -54,6 +54,45 @@ def test_a_days_changes_from_synth_are_applied_with_a_summary(tmp_path: Path) ->
     assert "perubahan tidak diterapkan dua kali" in again.stdout
 
 
+def test_the_registry_commands_and_screening_answer_from_a_layered_snapshot(tmp_path: Path) -> None:
+    import csv
+
+    data = _dataset(tmp_path / "data", 3000, 100)
+    assert runner.invoke(app, ["registry", "import", str(data / "registry.parquet"), *TODAY]).exit_code == 0
+    applied = runner.invoke(app, ["registry", "import", "--changes", str(data / "changes.csv"), *TODAY])
+    assert applied.exit_code == 0, applied.stderr
+    with (data / "changes.csv").open(encoding="utf-8", newline="") as handle:
+        changes = list(csv.DictReader(handle))
+    updated = next(row for row in changes if row["op"] == "upsert" and row["record_id"] <= "SP2MI-0003000")
+    added = next(row for row in changes if row["op"] == "upsert" and row["record_id"] > "SP2MI-0003000")
+    deleted = next(row for row in changes if row["op"] == "delete")
+
+    shown = runner.invoke(app, ["registry", "show", updated["record_id"], "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["record"]["status"] == updated["status"]
+    gone = runner.invoke(app, ["registry", "show", deleted["record_id"]])
+    assert gone.exit_code == 3 and "3020" in gone.stderr
+    found = runner.invoke(
+        app,
+        ["registry", "search", "--name", added["full_name"], "--dob", added["date_of_birth"], "--format", "json"],
+    )
+    assert found.exit_code == 0, found.stderr
+    assert added["record_id"] in found.stdout
+    listed = runner.invoke(app, ["registry", "list"])
+    assert listed.exit_code == 0 and listed.stdout.count("verified") == 2
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "pax_id,full_name,date_of_birth,sex,nationality,passport_number,destination\n"
+        f"1,{added['full_name']},{added['date_of_birth']},{added['sex']},IDN,{added['passport_number']},"
+        f"{added['destination_country']}\n"
+        f"2,{deleted['record_id']},1990-01-01,F,IDN,X1234567,MYS\n",
+        encoding="utf-8",
+    )
+    screened = runner.invoke(app, ["screen", "--manifest", str(manifest), "--format", "json", "--all", *TODAY])
+    assert screened.exit_code in (0, 1), screened.stderr
+    assert added["record_id"] in screened.stdout
+
+
 def test_changes_deleting_too_much_are_refused_unless_allowed(tmp_path: Path) -> None:
     export = tmp_path / "registry.csv"
     rows = [f"SP2MI-{number},SITI AMINAH {number},F,1990-05-17,MYS" for number in range(10)]

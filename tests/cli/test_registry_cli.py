@@ -129,7 +129,7 @@ def test_an_edit_after_the_snapshot_was_verified_and_remembered_is_still_found(
     snapshot_id = import_into_home(registry_csv)
     time.sleep(2.1)  # a file is remembered as verified only once its times have settled (coarse clocks)
     assert screen(manifest_csv).exit_code == 1
-    assert len(list((checkpoint_home / "cache" / "verified").glob("*.json"))) == 2  # records and index remembered
+    assert len(list((checkpoint_home / "cache" / "verified").glob("*.json"))) == 3  # records, index, vocabulary
     flip_a_byte(checkpoint_home / "registry" / "snapshots" / f"{snapshot_id}.arrow", keep_times=True)
     one_sentence_naming(screen(manifest_csv), snapshot_id)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from checkpoint.synth import generate_registry
+from checkpoint.synth.scale import generate_changes
 
 from support.info import info_lines
 
@@ -141,14 +142,51 @@ def test_a_killed_import_leaves_files_that_the_next_import_or_screening_removes(
     else:
         assert screen(home).returncode == 1
     assert temporaries(snapshots) == []
-    # The lone index is kept while an import could still be writing its records (ten minutes), then removed.
+    # The lone index (and vocabulary) is kept while an import could still be writing its records (ten minutes),
+    # then removed.
     assert (snapshots / orphan).exists()
     old = time.time() - 3600
-    os.utime(snapshots / orphan, (old, old))
+    for piece in snapshots.glob(f"{orphan.split('.')[0]}.*"):
+        os.utime(piece, (old, old))
     assert screen(home).returncode == 1
     assert not (snapshots / orphan).exists()
     left = {path.name.split(".")[0] for path in snapshots.iterdir() if not path.name.startswith(".")}
     assert orphan.split(".")[0] not in left
+
+
+def test_a_change_file_killed_mid_write_leaves_the_store_usable_as_it_was(
+    home: Path, large_export: Path, tmp_path: Path
+) -> None:
+    import json
+
+    import pandas as pd
+
+    snapshots = home / "registry" / "snapshots"
+    assert run(home, "registry", "import", str(large_export), "--today", TODAY).returncode == 0
+    changes = tmp_path / "changes.csv"
+    generate_changes(pd.read_csv(large_export, dtype=str), 3000, 7, date(2026, 11, 28)).to_csv(changes, index=False)
+    applying = stopped_while_writing(
+        home,
+        snapshots,
+        re.compile(r"[0-9TZ]+-[0-9a-f]+\.(index\.|keys\.|dead\.)?arrow"),
+        "registry", "import", "--changes", str(changes), "--today", TODAY,
+        changed=changes,
+    )  # fmt: skip
+    [half] = temporaries(snapshots)
+    interrupted = TEMPORARY.fullmatch(half)["target"].split(".")[0]  # type: ignore[index]
+    killed(applying)
+    pointer = json.loads((home / "registry" / "current.json").read_text())
+    assert pointer["snapshot_id"] != interrupted and not (snapshots / f"{interrupted}.arrow").exists()
+    info = run(home, "registry", "info")
+    assert info.returncode == 0 and f"snapshot:  {pointer['snapshot_id']}" in info.stdout
+    assert screen(home).returncode == 1
+    assert temporaries(snapshots) == []
+    # The next change file applies to the snapshot the store still holds.
+    with changes.open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    again = run(home, "registry", "import", "--changes", str(changes), "--today", TODAY)
+    assert again.returncode == 0, again.stderr
+    assert screen(home).returncode == 1
 
 
 def test_a_screening_killed_while_caching_a_prepared_export_leaves_nothing_behind_for_long(

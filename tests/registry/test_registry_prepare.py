@@ -9,8 +9,11 @@ import pandas as pd
 import pytest
 
 from checkpoint.errors import InputDataError
+from checkpoint.registry import Registry, SnapshotInfo
 from checkpoint.registry.prepare import prepare_registry
 from checkpoint.sources import RawTable, read_table
+
+SNAPSHOT = SnapshotInfo("prepared", "export.csv", "0" * 64, 0, 0, "2026-11-28T00:00:00+00:00")
 
 
 def test_good_rows_are_kept_and_bad_rows_rejected_with_reasons(registry_csv: Path, today: date) -> None:
@@ -37,7 +40,9 @@ def test_derived_columns_are_normalised(registry_csv: Path, today: date) -> None
     assert rows["SP2MI-0000002"]["_name_tokens"] == "MUHAMMAD SOEHARTO"  # title dropped, MOCH folded
     assert siti["bpjs_active"] is True and rows["SP2MI-0000002"]["opp_completed"] is False
     assert siti["_name_keys"] == "SITI AMINA"  # phonetic: a final H is silent
-    assert siti["_token_counts"] == [3, 3]  # three kept records carry SITI and AMINAH
+    registry = Registry(table, SNAPSHOT)
+    counts, _ = registry.token_counts([list(rows).index("SP2MI-0000001")])
+    assert counts.tolist() == [3, 3]  # three kept records carry SITI and AMINAH
 
 
 def test_missing_required_column_is_an_input_error(today: date) -> None:
@@ -75,6 +80,6 @@ def test_token_counts_cover_every_spelling_of_a_token(today: date) -> None:
         ),
         source="export.csv",
     )
-    rows = {row["record_id"]: row for row in prepare_registry(raw, today=today).table.to_pylist()}
-    assert rows["A"]["_token_counts"] == [3, 1]
-    assert rows["B"]["_token_counts"] == [3, 2]
+    registry = Registry(prepare_registry(raw, today=today).table, SNAPSHOT)
+    counts, offsets = registry.token_counts([0, 1])
+    assert counts.tolist() == [3, 1, 3, 2] and offsets.tolist() == [0, 2, 4]

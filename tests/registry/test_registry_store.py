@@ -194,7 +194,7 @@ def test_the_cache_keeps_only_the_newest_prepared_exports(
     days = [date(2026, 11, day) for day in (25, 26, 27, 28)]
     for day in days:
         assert open_registry(registry_csv, tmp_path / "no-store", today=day).size == 7
-    records = [path for path in cache.glob("*.arrow") if not path.name.endswith(".index.arrow")]
+    records = [path for path in cache.glob("*.arrow") if path.name.count(".") == 1]
     assert len(records) == 2
     keys = {path.name.split(".")[0] for path in cache.iterdir() if not path.name.startswith(".")}
     assert keys == {path.name.split(".")[0] for path in records}  # no index or checksums left without records
