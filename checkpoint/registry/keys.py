@@ -34,6 +34,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -180,10 +181,17 @@ def name_signature(phonetic_tokens: Iterable[str]) -> tuple[int, int]:
     """
     bits = 0
     for token in phonetic_tokens:
-        marked = "^" + token
-        for first, second in itertools.pairwise(marked):
-            bits |= 1 << (((ord(first) << 8 | ord(second)) * 2654435761 >> 11) & 127)
+        bits |= _pair_bits(token)
     return bits & 0xFFFFFFFFFFFFFFFF, bits >> 64
+
+
+@lru_cache(maxsize=100_000)
+def _pair_bits(token: str) -> int:
+    """The signature bits of one phonetic token (a registry's names share a few tens of thousands of tokens)."""
+    bits = 0
+    for first, second in itertools.pairwise("^" + token):
+        bits |= 1 << (((ord(first) << 8 | ord(second)) * 2654435761 >> 11) & 127)
+    return bits
 
 
 def signature_overlap(a_low: np.ndarray, a_high: np.ndarray, b_low: np.ndarray, b_high: np.ndarray) -> np.ndarray:
