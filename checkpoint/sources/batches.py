@@ -20,9 +20,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import overload
+
+import pyarrow as pa
 
 from checkpoint import i18n
 from checkpoint.errors import InputDataError
@@ -47,6 +51,32 @@ class Batches:
     unit: str = "line"
     #: File-level notes; complete once `batches` is exhausted.
     notes: list[str] = field(default_factory=list)
+
+
+class ArrowCells(Sequence[object]):
+    """A column of a Parquet batch: its Arrow array (what the registry preparer reads), and its cells as Python
+    objects, as `ParquetReader` gives them, made only when a cell is asked for."""
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[object]: ...
+
+    def __getitem__(self, index: int | slice) -> object:
+        return self.objects[index]
+
+    @cached_property
+    def objects(self) -> list[object]:
+        """The cells as `ParquetReader` converts them (integers stay integers beside nulls, dates as dates)."""
+        frame = pa.table({"cells": self.array}).to_pandas(integer_object_nulls=True, date_as_object=True)
+        return list(_as_cells(frame).iloc[:, 0].tolist())
 
 
 class ReadWhole(Exception):
@@ -89,7 +119,6 @@ def _sliced(raw: RawTable, rows: int) -> Batches:
 
 
 def _parquet(path: Path, rows: int) -> Batches:
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     def unreadable() -> InputDataError:
@@ -109,11 +138,10 @@ def _parquet(path: Path, rows: int) -> Batches:
             parts = parquet.iter_batches(batch_size=rows)
             for batch in parts:
                 table = _trimmed(pa.Table.from_batches([batch]))
-                frame = table.to_pandas(integer_object_nulls=True, date_as_object=True)
-                frame.columns = names
-                lines = range(start + 2, start + 2 + len(frame))
-                start += len(frame)
-                yield RawTable.from_frame(_as_cells(frame), path.name, lines=lines, unit="row")
+                lines = range(start + 2, start + 2 + table.num_rows)
+                start += table.num_rows
+                columns = tuple(ArrowCells(column.combine_chunks()) for column in table.columns)
+                yield RawTable(tuple(names), columns, path.name, (), lines, "row")
         except InputDataError:
             raise
         except Exception:

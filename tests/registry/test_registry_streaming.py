@@ -96,6 +96,43 @@ def test_awkward_exports_are_prepared_as_before(position: int, tmp_path: Path, t
     assert_same_as_reference(path, today, 97)
 
 
+#: Cells each of the registry's cell rules reads in its own way, for the column they are put in.
+ODD_CELLS = {
+    "record_id": ["SP2MI-9\u00a0", "\u3000SP2MI-8", "SP2MI-7\x1c", " \u00a0 ", "SP2MI-0000001\u2003", "sp2mi-6"],
+    "full_name": ["siti  aminah", "\tDEWI", "JOSÉ RIZAL", "HJ. NUR, S.PD", "Ñ", "\u00a0"],
+    "sex": ["m", "Laki-laki", "P", "x", "wanita", " "],
+    "date_of_birth": ["20/11/1999", "1999-11-20 ", "2099-01-01", "1999-02-30", "19991120", "31-12-1990"],
+    "destination_country": ["malaysia", "my", "KUL", "XXX", " twn", "Hong Kong"],
+    "nik": ["7307 0320 1199 0943", "'7307032011990943", "7307032011990943.0", "9907032011990943",
+            "7300002011990943", "7307039911990943", "٧٣٠٧٠٣٢٠١١٩٩٠٩٤٣", "7307-0320-1199-0943"],
+    "passport_number": ["a4925240", "A 492-5240", "<<", "X3688473<", "ä1", "Ａ1234567"],
+    "status": ["departed", "Ready ", "ß", "", "verified", "READY"],
+    "sector": ["FORMAL", "Domestic", "İ", "x", "", "formal"],
+    "bpjs_active": ["ya", "TIDAK", "1.0", "aktif", "maybe", "Tidak Aktif"],
+    "planned_departure": ["2027-01-01", "01/02/2027", "soon", "2027-13-01", " ", "2026-12-31T00:00"],
+    "departure_port": ["cgk", "Sub ", "DPS", "", "yia", "kno"],
+}  # fmt: skip
+
+
+def _odd_exports(folder: Path) -> list[Path]:
+    """The sample's first 60 rows with odd cells put in (`ODD_CELLS`), as CSV and as Parquet text."""
+    import pandas as pd
+
+    frame = pd.read_csv(SAMPLE / "registry.csv", dtype=str, nrows=60, keep_default_na=False)
+    for name, cells in ODD_CELLS.items():
+        for number, cell in enumerate(cells):
+            frame.loc[3 + 7 * number, name] = cell
+    first, second = folder / "odd.csv", folder / "odd.parquet"
+    frame.to_csv(first, index=False)
+    frame.to_parquet(second, index=False)
+    return [first, second]
+
+
+@pytest.mark.parametrize("position", range(2))
+def test_odd_cells_are_read_as_before(position: int, tmp_path: Path, today: date) -> None:
+    assert_same_as_reference(_odd_exports(tmp_path)[position], today, 17)
+
+
 def test_a_stray_quote_after_the_first_batch_reads_the_file_whole(tmp_path: Path, today: date) -> None:
     path = _awkward_exports(tmp_path)[2]
     streamed = prepare_export(path, today=today, rows=50)  # the quote is met in the fifth batch
