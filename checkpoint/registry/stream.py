@@ -72,8 +72,7 @@ class _Gathered:
     """What the batches leave behind while they are read."""
 
     columns: dict[str, list[pa.Array]]
-    hashes: list[np.ndarray]
-    rows: list[np.ndarray]
+    runs: _IndexRuns
     rejects: list[pd.DataFrame]
     kept: int = 0
     bad_nik: int = 0
@@ -90,7 +89,7 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
     stamps: dict[object, None] = {}
     state = ExportState()
     names, counts = NameCache(), TokenCounts()
-    gathered = _Gathered({name: [] for name in SCHEMA.names}, [], [], [])
+    gathered = _Gathered({name: [] for name in SCHEMA.names}, _IndexRuns(), [])
     with progress.phase(text("registry.progress.streaming", file=path.name)) as advance:
         for raw in batches.batches:
             if stamped is not None:
@@ -103,21 +102,60 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
                 table, hashes, rows = derive_batch(batch.table, names, counts)
                 for name in SCHEMA.names:
                     gathered.columns[name].extend(table.column(name).chunks)
-                run = BlockingIndex.from_pairs(hashes, rows)  # sorted, repeats gone: one run of the index
-                gathered.hashes.append(run.hashes)
-                gathered.rows.append((run.rows.astype(np.int64) + gathered.kept).astype(np.uint32))
+                gathered.runs.add(BlockingIndex.from_pairs(hashes, rows), gathered.kept)
                 gathered.kept += table.num_rows
             advance(raw.height)
     del state, names
     _give_back_freed_memory()
     table = counts.fill(_combined(gathered.columns))
-    index = BlockingIndex.from_sorted_runs(gathered.hashes, gathered.rows)
+    index = gathered.runs.merged()
     notes = (*batches.notes, *((text("registry.prepare.bad_nik", count=gathered.bad_nik),) if gathered.bad_nik else ()))
     stamp_table = RawTable(
         (batches.headers[stamped],) if stamped is not None else (), (list(stamps),) if stamped is not None else (), ""
     )
     exported = export_date(stamp_table, path.name, given=exported_at, today=today)
     return PreparedExport(table, index, _rejects(gathered.rejects, batches.headers), notes, exported)
+
+
+class _IndexRuns:
+    """The index of each batch (a run sorted by hash and row), cut by hash range as it comes: the runs are
+    merged a range at a time and each range's pieces are freed once merged, so that the index is never held
+    twice (`BlockingIndex.from_sorted_runs` merges the same way, but holds every run until the end)."""
+
+    #: Ranges of the 64-bit hash space, by their leading bits: the merge holds ~1/64 of the index besides it.
+    BITS = 6
+
+    def __init__(self) -> None:
+        self.edges = np.arange(1, 1 << self.BITS, dtype=np.uint64) << np.uint64(64 - self.BITS)
+        self.pieces: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(1 << self.BITS)]
+        self.size = 0
+
+    def add(self, run: BlockingIndex, first_row: int) -> None:
+        """A batch's index, its rows counted from `first_row` (the batches come in row order)."""
+        bounds = [0, *np.searchsorted(run.hashes, self.edges).tolist(), len(run.hashes)]
+        rows = (run.rows.astype(np.int64) + first_row).astype(np.uint32)
+        for pieces, start, end in zip(self.pieces, bounds[:-1], bounds[1:], strict=True):
+            pieces.append((run.hashes[start:end].copy(), rows[start:end].copy()))
+        self.size += len(run.hashes)
+
+    def merged(self) -> BlockingIndex:
+        """The index of every run: each range's pieces joined and stably sorted by hash (under one hash, rows
+        stay ascending: the runs come in row order), straight into the result; the pieces are emptied."""
+        hashes = np.empty(self.size, dtype=np.uint64)
+        rows = np.empty(self.size, dtype=np.uint32)
+        at = 0
+        for pieces in self.pieces:
+            if pieces:
+                range_hashes = np.concatenate([piece[0] for piece in pieces])
+                range_rows = np.concatenate([piece[1] for piece in pieces])
+                pieces.clear()
+                order = np.argsort(range_hashes, kind="stable")
+                hashes[at : at + len(order)] = range_hashes[order]
+                rows[at : at + len(order)] = range_rows[order]
+                at += len(order)
+                del range_hashes, range_rows, order
+                _give_back_freed_memory()  # the pieces freed: the result's pages take their place
+        return BlockingIndex(hashes, rows)
 
 
 def _give_back_freed_memory() -> None:
@@ -129,6 +167,7 @@ def _give_back_freed_memory() -> None:
 
     with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc: nothing to do
         ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    pa.default_memory_pool().release_unused()
 
 
 def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
@@ -138,6 +177,7 @@ def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
         chunks = columns.pop(name)
         arrays.append(pa.concat_arrays(chunks) if chunks else pa.array([], type=SCHEMA.field(name).type))
         del chunks
+        pa.default_memory_pool().release_unused()  # the batches' chunks, freed: the next column takes their place
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
