@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -166,6 +167,44 @@ def _continue(states: np.ndarray, data: np.ndarray) -> np.ndarray:
     return hashes
 
 
+def _slipped(states: np.ndarray, digits: np.ndarray) -> list[np.ndarray]:
+    """FNV-1a states continued over each row's 8 date digits with one slip position blanked, for each of
+    `SLIP_POSITIONS` in turn: the digits before the blank are hashed once for every position."""
+    columns = digits.astype(np.uint64).T
+    before = [states.astype(np.uint64, copy=True)]  # before[n]: the states after the first n digits
+    for column in columns[: max(SLIP_POSITIONS)]:
+        before.append((before[-1] ^ column) * _PRIME)
+    found = []
+    for position in SLIP_POSITIONS:
+        hashes = (before[position] ^ np.uint64(_BLANK)) * _PRIME
+        for column in columns[position + 1 :]:
+            hashes = (hashes ^ column) * _PRIME
+        found.append(hashes)
+    return found
+
+
+@cache
+def _document_table() -> np.ndarray:
+    """`document_key` of each ASCII byte, as a table of bytes."""
+    from checkpoint.values import document_key
+
+    return np.frombuffer(document_key("".join(map(chr, range(128)))).encode("ascii"), dtype=np.uint8)
+
+
+def _document_keys(numbers: pa.Array) -> pa.Array:
+    """`document_key` of each passport number (ASCII letters and digits, as `document_number` leaves them),
+    byte by byte through a table; any other number through `document_key` itself."""
+    numbers = numbers.cast(pa.string())
+    _, offsets, data = numbers.buffers()
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    if (raw >= 128).any():
+        from checkpoint.values import document_key
+
+        return pa.array([document_key(number) for number in numbers.to_pylist()], type=pa.string())
+    keyed = pa.py_buffer(_document_table()[raw].tobytes())
+    return pa.Array.from_buffers(pa.string(), len(numbers), [None, offsets, keyed], offset=numbers.offset)
+
+
 def _ragged(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For lists of these lengths: the list of every element, and its position in its list."""
     owner = np.repeat(np.arange(len(lengths)), lengths)
@@ -183,10 +222,7 @@ def _key_hashes(
     passports = spec.column("passport_number").combine_chunks()
     present = np.flatnonzero(np.asarray(passports.is_valid().to_numpy(zero_copy_only=False)))
     if len(present):
-        from checkpoint.values import document_key
-
-        values = passports.take(pa.array(present)).to_pylist()
-        hashes.append(key_hashes([f"P{document_key(value)}" for value in values]))
+        hashes.append(key_hashes(pc.binary_join_element_wise("P", _document_keys(passports.take(present)), "")))
         rows.append(present)
     nik = spec.column("nik").combine_chunks()
     present = np.flatnonzero(np.asarray(nik.is_valid().to_numpy(zero_copy_only=False)))
@@ -222,11 +258,8 @@ def _key_hashes(
     slip_offsets = np.cumsum(slip_lengths) - slip_lengths
     row_of, nth = _ragged(slip_lengths[names])
     states = slip_flat[slip_offsets[names][row_of] + nth]
-    digits = births.digits[date_of[row_of]]
-    for position in SLIP_POSITIONS:
-        blanked = digits.copy()
-        blanked[:, position] = _BLANK
-        hashes.append(_continue(states, blanked))
+    for found in _slipped(states, births.digits[date_of[row_of]]):
+        hashes.append(found)
         rows.append(row_of)
     # J: the whole name's key with the year of birth.
     joined = np.array([part.joined_state is not None for part in parts], dtype=bool)
@@ -238,11 +271,8 @@ def _key_hashes(
     skeletal = np.array([part.skeleton_state is not None for part in parts], dtype=bool)
     skeleton_states = np.array([part.skeleton_state or 0 for part in parts], dtype=np.uint64)
     having = np.flatnonzero(skeletal[names])
-    digits = births.digits[date_of[having]]
-    for position in SLIP_POSITIONS:
-        blanked = digits.copy()
-        blanked[:, position] = _BLANK
-        hashes.append(_continue(skeleton_states[names[having]], blanked))
+    for found in _slipped(skeleton_states[names[having]], births.digits[date_of[having]]):
+        hashes.append(found)
         rows.append(having)
     return np.concatenate(hashes), np.concatenate(rows).astype(np.uint32)
 

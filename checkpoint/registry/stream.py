@@ -16,8 +16,10 @@ key) plus one batch, the set of record ids and the name cache (`benchmarks/regis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -159,15 +161,26 @@ class _IndexRuns:
 
 
 def _give_back_freed_memory() -> None:
-    """Hand the heap the batches freed back to the system (glibc keeps it otherwise), before the columns are
-    joined and the index merged: the import's peak is then the snapshot's size, not that plus the batches'."""
-    import contextlib
+    """Hand the heap the batches freed back to the system (glibc keeps it otherwise), and the Arrow pool's, before
+    the columns are joined and the index merged and as the index's ranges are merged: the import's peak is then
+    the snapshot's size, not that plus the batches'."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+    pa.default_memory_pool().release_unused()
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None elsewhere (found once: `find_library` runs `ldconfig`)."""
     import ctypes
     import ctypes.util
 
-    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc: nothing to do
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
-    pa.default_memory_pool().release_unused()
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
+        return None
+    return trim
 
 
 def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
