@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -29,10 +30,9 @@ from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry.keys import (
     SLIP_POSITIONS,
-    initials,
     key_hashes,
     name_signature,
-    name_skeleton,
+    skeleton_of,
     swapped_dob,
 )
 from checkpoint.registry.schema import DERIVED, SCHEMA
@@ -42,8 +42,7 @@ _BLANK = ord("_")
 _EPOCH = date(1970, 1, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class _NameParts:
+class _NameParts(NamedTuple):
     """What a distinct full name gives: the derived columns' values and the states its keys continue from."""
 
     text: str
@@ -75,35 +74,43 @@ class NameCache:
 
 
 def _name_parts(full_names: list[str]) -> list[_NameParts]:
-    """The parts of these names, their keys' prefixes hashed together."""
+    """The parts of these names, their keys' prefixes hashed together.
+
+    What `derive.derived_values` and `keys.record_keys` make of a name, with each token's phonetic key worked
+    out once. The names and whole-name keys of an import are worked out without their functions' caches: each
+    comes once, and would only push out of them the tokens and the travellers' names that come again."""
+    normalise, whole_key = normalise_name.__wrapped__, phonetic_key.__wrapped__
     found: list[tuple[NormalisedName, str, list[str], int, int, bool, bool]] = []
     prefixes: list[str] = []
     for full in full_names:
-        name = normalise_name(full)
-        phonetic = " ".join(phonetic_key(token) for token in name.tokens)
+        name = normalise(full)
+        keys = [phonetic_key(token) for token in name.tokens]
+        phonetic = " ".join(keys)
         # As `record_keys` reads the stored `_name_tokens` back: split on whitespace.
-        tokens = name.text.split()
-        slips = sorted({phonetic_key(token) for token in tokens if len(token) > 1})
-        joined = phonetic_key("".join(tokens)) if tokens else ""
+        tokens = " ".join(name.tokens).split()
+        if tokens != list(name.tokens):
+            keys = [phonetic_key(token) for token in tokens]
+        slips = sorted({key for key, token in zip(keys, tokens, strict=True) if len(token) > 1})
+        joined = whole_key("".join(tokens)) if tokens else ""
         joins = [f"J{joined}|"] if len(joined) > 1 else []
-        skeleton = name_skeleton(tokens)
+        skeleton = skeleton_of(joined) if tokens else ""
         skeletons = [f"K{skeleton}|"] if skeleton else []
-        found.append((name, phonetic, tokens, len(prefixes), len(slips), bool(joins), bool(skeletons)))
+        found.append((name, phonetic, keys, len(prefixes), len(slips), bool(joins), bool(skeletons)))
         prefixes += [f"S{key}|" for key in slips]
         prefixes += joins
         prefixes += skeletons
     states = key_hashes(prefixes).tolist() if prefixes else []
     parts = []
-    for name, phonetic, tokens, start, slip_count, has_joined, has_skeleton in found:
+    for name, phonetic, keys, start, slip_count, has_joined, has_skeleton in found:
         low, high = name_signature(phonetic.split())
         parts.append(
             _NameParts(
-                text=name.text,
+                text=" ".join(name.tokens),
                 father=" ".join(name.father),
                 phonetic=phonetic,
                 low=low,
                 high=high,
-                initials=tuple(initials(tokens)),
+                initials=tuple(sorted({key[0] for key in keys})),  # `keys.initials`: the tokens are not empty
                 slip_states=tuple(states[start : start + slip_count]),
                 joined_state=states[start + slip_count] if has_joined else None,
                 skeleton_state=states[start + slip_count + has_joined] if has_skeleton else None,

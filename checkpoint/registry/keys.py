@@ -122,7 +122,12 @@ SKELETON_LENGTH = 4
 def name_skeleton(tokens: Sequence[str]) -> str:
     """The consonants of the whole name's phonetic key run together, doubles merged; "" when shorter than
     SKELETON_LENGTH (too common to file a name under)."""
-    skeleton = _DOUBLED.sub(r"\1", phonetic_key("".join(tokens)).translate(_VOWELS)) if tokens else ""
+    return skeleton_of(phonetic_key("".join(tokens))) if tokens else ""
+
+
+def skeleton_of(joined_key: str) -> str:
+    """The skeleton of a whole name's phonetic key run together (`name_skeleton`, from the key)."""
+    skeleton = _DOUBLED.sub(r"\1", joined_key.translate(_VOWELS))
     return skeleton if len(skeleton) >= SKELETON_LENGTH else ""
 
 
