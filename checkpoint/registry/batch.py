@@ -16,7 +16,9 @@ keys and fills the column once all are read.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -50,7 +52,7 @@ class _NameParts(NamedTuple):
     phonetic: str
     low: int
     high: int
-    initials: tuple[str, ...]
+    initials: str  # the distinct first letters of its tokens' phonetic keys, in order (`keys.initials`)
     slip_states: tuple[int, ...]  # state after `S{key}|` for each distinct phonetic key of a token of 2+ letters
     joined_state: int | None  # state after `J{whole name's key}|`, when it has 2+ letters
     skeleton_state: int | None  # state after `K{the name's skeleton}|`, when it has one (`keys.name_skeleton`)
@@ -110,7 +112,7 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
                 phonetic=phonetic,
                 low=low,
                 high=high,
-                initials=tuple(sorted({key[0] for key in keys})),  # `keys.initials`: the tokens are not empty
+                initials="".join(sorted({key[0] for key in keys})),  # `keys.initials`: the tokens are not empty
                 slip_states=tuple(states[start : start + slip_count]),
                 joined_state=states[start + slip_count] if has_joined else None,
                 skeleton_state=states[start + slip_count + has_joined] if has_skeleton else None,
@@ -125,23 +127,23 @@ def derive_batch(spec: pa.Table, names: NameCache, counts: TokenCounts) -> tuple
     under with the row's position in the batch (in row order in a batch of up to 65,536 rows; not unique)."""
     encoded = pc.dictionary_encode(spec.column("full_name").combine_chunks())
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    parts = names.get(encoded.dictionary.to_pylist())
-    counts.add([part.phonetic for part in parts], np.bincount(indices, minlength=len(parts)))
+    parts = _Columns(names.get(encoded.dictionary.to_pylist()))
+    counts.add(list(parts.phonetic), np.bincount(indices, minlength=len(parts.text)))
     take = pa.array(indices)
 
-    def spread(values: list[object], kind: pa.DataType) -> pa.Array:
+    def spread(values: Sequence[object], kind: pa.DataType) -> pa.Array:
         return pa.array(values, type=kind).take(take)
 
     days = np.asarray(spec.column("date_of_birth").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False))
     births = _Births(days)
     columns = {
-        "_name_tokens": spread([part.text for part in parts], pa.string()),
-        "_father_tokens": spread([part.father for part in parts], pa.string()),
-        "_name_keys": spread([part.phonetic for part in parts], pa.string()),
+        "_name_tokens": spread(parts.text, pa.string()),
+        "_father_tokens": spread(parts.father, pa.string()),
+        "_name_keys": spread(parts.phonetic, pa.string()),
         "_token_counts": pa.nulls(spec.num_rows, DERIVED["_token_counts"]),
         "_dob_number": pa.array(births.numbers[births.inverse], type=pa.int32()),
-        "_signature_low": spread([part.low for part in parts], pa.uint64()),
-        "_signature_high": spread([part.high for part in parts], pa.uint64()),
+        "_signature_low": spread(parts.low, pa.uint64()),
+        "_signature_high": spread(parts.high, pa.uint64()),
     }
     table = spec
     for name, column in columns.items():
@@ -153,6 +155,29 @@ def derive_batch(spec: pa.Table, names: NameCache, counts: TokenCounts) -> tuple
         order = np.argsort(rows.astype(np.uint16), kind="stable")
         hashes, rows = hashes[order], rows[order]
     return table.cast(SCHEMA), hashes, rows
+
+
+class _Columns:
+    """The parts of a batch's distinct names, a field at a time (one transposition, not a pass a field)."""
+
+    def __init__(self, parts: list[_NameParts]) -> None:
+        columns = list(zip(*parts, strict=True)) if parts else [()] * len(_NameParts._fields)
+        self.text: tuple[str, ...] = columns[0]
+        self.father: tuple[str, ...] = columns[1]
+        self.phonetic: tuple[str, ...] = columns[2]
+        self.low: tuple[int, ...] = columns[3]
+        self.high: tuple[int, ...] = columns[4]
+        self.initials: tuple[str, ...] = columns[5]
+        self.slip_states: tuple[tuple[int, ...], ...] = columns[6]
+        self.joined_state: tuple[int | None, ...] = columns[7]
+        self.skeleton_state: tuple[int | None, ...] = columns[8]
+
+
+def _optional(states: Sequence[int | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Which names have a state, and the states (0 where none)."""
+    present = np.fromiter((state is not None for state in states), dtype=bool, count=len(states))
+    values = np.fromiter((state or 0 for state in states), dtype=np.uint64, count=len(states))
+    return present, values
 
 
 class _Births:
@@ -224,9 +249,7 @@ def _ragged(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return owner, np.arange(int(lengths.sum())) - starts[owner]
 
 
-def _key_hashes(
-    spec: pa.Table, parts: list[_NameParts], names: np.ndarray, births: _Births
-) -> tuple[np.ndarray, np.ndarray]:
+def _key_hashes(spec: pa.Table, parts: _Columns, names: np.ndarray, births: _Births) -> tuple[np.ndarray, np.ndarray]:
     """The hashes of every key of `keys.record_keys` for each row, with the row's position in the batch."""
     hashes: list[np.ndarray] = []
     rows: list[np.ndarray] = []
@@ -243,11 +266,10 @@ def _key_hashes(
         rows.append(present)
     date_of = births.inverse
     # D: the date of birth (and its swap) with each initial.
-    initial_chars = sorted({initial for part in parts for initial in part.initials})
-    initial_ids = {initial: number for number, initial in enumerate(initial_chars)}
-    name_initials = [[initial_ids[initial] for initial in part.initials] for part in parts]
-    lengths = np.array([len(found) for found in name_initials], dtype=np.int64)
-    flat = np.array([number for found in name_initials for number in found], dtype=np.int64)
+    lengths = np.fromiter(map(len, parts.initials), dtype=np.int64, count=len(parts.initials))
+    points = np.frombuffer("".join(parts.initials).encode("utf-32-le"), dtype=np.uint32)
+    distinct, flat = np.unique(points, return_inverse=True)  # in code point order: as `sorted` orders letters
+    initial_chars = [chr(point) for point in distinct.tolist()]
     offsets = np.cumsum(lengths) - lengths
     row_of, nth = _ragged(lengths[names])
     initial_of = flat[offsets[names][row_of] + nth]
@@ -265,8 +287,8 @@ def _key_hashes(
             hashes.append(_continue(states[chosen], np.broadcast_to(data, (count, len(data)))))
             rows.append(owners[chosen])
     # S: each name key with the date of birth, one slip position blanked at a time.
-    slip_lengths = np.array([len(part.slip_states) for part in parts], dtype=np.int64)
-    slip_flat = np.array([state for part in parts for state in part.slip_states], dtype=np.uint64)
+    slip_lengths = np.fromiter(map(len, parts.slip_states), dtype=np.int64, count=len(parts.slip_states))
+    slip_flat = np.fromiter(itertools.chain.from_iterable(parts.slip_states), dtype=np.uint64)
     slip_offsets = np.cumsum(slip_lengths) - slip_lengths
     row_of, nth = _ragged(slip_lengths[names])
     states = slip_flat[slip_offsets[names][row_of] + nth]
@@ -274,14 +296,12 @@ def _key_hashes(
         hashes.append(found)
         rows.append(row_of)
     # J: the whole name's key with the year of birth.
-    joined = np.array([part.joined_state is not None for part in parts], dtype=bool)
-    joined_states = np.array([part.joined_state or 0 for part in parts], dtype=np.uint64)
+    joined, joined_states = _optional(parts.joined_state)
     having = np.flatnonzero(joined[names])
     hashes.append(_continue(joined_states[names[having]], births.digits[date_of[having]][:, :4]))
     rows.append(having)
     # K: the name's skeleton with the date of birth, one slip position blanked at a time.
-    skeletal = np.array([part.skeleton_state is not None for part in parts], dtype=bool)
-    skeleton_states = np.array([part.skeleton_state or 0 for part in parts], dtype=np.uint64)
+    skeletal, skeleton_states = _optional(parts.skeleton_state)
     having = np.flatnonzero(skeletal[names])
     for found in _slipped(skeleton_states[names[having]], births.digits[date_of[having]]):
         hashes.append(found)
