@@ -124,7 +124,7 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
 def derive_batch(spec: pa.Table, names: NameCache, counts: TokenCounts) -> tuple[pa.Table, np.ndarray, np.ndarray]:
     """A batch of prepared records (SPEC columns, every row with a name and a date of birth) in snapshot
     schema, `_token_counts` left empty for `TokenCounts.fill`; and the hashes of every key each row is filed
-    under with the row's position in the batch (in row order in a batch of up to 65,536 rows; not unique)."""
+    under with the row's position in the batch (in row order; not unique)."""
     encoded = pc.dictionary_encode(spec.column("full_name").combine_chunks())
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     parts = _Columns(names.get(encoded.dictionary.to_pylist()))
@@ -149,11 +149,9 @@ def derive_batch(spec: pa.Table, names: NameCache, counts: TokenCounts) -> tuple
     for name, column in columns.items():
         table = table.append_column(name, column)
     hashes, rows = _key_hashes(spec, parts, indices, births)
-    if spec.num_rows <= 1 << 16:
-        # In row order (a radix sort, for rows that fit 16 bits): the index's sort by hash and row then finds
-        # the rows sorted already, which halves its cost.
-        order = np.argsort(rows.astype(np.uint16), kind="stable")
-        hashes, rows = hashes[order], rows[order]
+    # In row order (a radix sort when rows fit 16 bits): a stable sort by hash then sorts by hash and row.
+    order = np.argsort(rows.astype(np.uint16) if spec.num_rows <= 1 << 16 else rows, kind="stable")
+    hashes, rows = hashes[order], rows[order]
     return table.cast(SCHEMA), hashes, rows
 
 

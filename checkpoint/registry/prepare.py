@@ -113,6 +113,7 @@ class ExportState:
 
     seen: RecordIds = field(default_factory=RecordIds)
     structures: dict[tuple[bool, str], bool] = field(default_factory=dict)
+    shapes: NikShapes = field(default_factory=lambda: NikShapes())
 
 
 def prepare_batch(raw: RawTable, found: Mapping[str, int], *, today: date, state: ExportState) -> PreparedBatch:
@@ -149,7 +150,7 @@ def prepare_batch(raw: RawTable, found: Mapping[str, int], *, today: date, state
 
     for name in RECORD_TEXTS:
         out[name] = _cleaned(cells[name])
-    out["nik"] = _niks(cells["nik"], today, state.structures)
+    out["nik"] = _niks(cells["nik"], today, state.structures, state.shapes)
     out["passport_number"] = _regular(cells["passport_number"], _PASSPORT, document_number)
     for name in ("status", "scheme", "departure_port"):
         out[name] = _distinct(out[name], _each(lambda v: v.upper() if v else None), pa.string())
@@ -256,7 +257,20 @@ def _cleaned(cells: Cells) -> pa.Array:
     return _regular(cells, _SETTLED, clean_text)
 
 
-def _niks(cells: Cells, today: date, structures: dict[tuple[bool, str], bool]) -> pa.Array:
+class NikShapes:
+    """The NIK shapes met so far (zeros or not, then the birth date digits: `_niks`) and whether each is valid,
+    as Arrow text and booleans: a batch looks its shapes up in one pass."""
+
+    def __init__(self) -> None:
+        self.keys: pa.Array = pa.array([], type=pa.string())
+        self.verdicts = np.zeros(0, dtype=bool)
+
+    def add(self, keys: pa.Array, verdicts: np.ndarray) -> None:
+        self.keys = pa.concat_arrays([self.keys, keys.cast(pa.string())])
+        self.verdicts = np.concatenate([self.verdicts, verdicts])
+
+
+def _niks(cells: Cells, today: date, structures: dict[tuple[bool, str], bool], met: NikShapes) -> pa.Array:
     """The valid NIKs of a column (`_valid_nik`); those of 16 plain digits checked in Arrow, by structure."""
     provinces = province_names()
 
@@ -278,14 +292,22 @@ def _niks(cells: Cells, today: date, structures: dict[tuple[bool, str], bool]) -
     # What `parse_nik` checks of such a NIK depends only on its shape: each shape once (see `_valid_nik`).
     encoded = pc.dictionary_encode(shapes)
     codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
-    _, first = np.unique(codes, return_index=True)
-    examples = pc.utf8_slice_codeunits(niks.take(pa.array(first)), 0, 2).to_pylist()
-    verdicts = [
-        _structure(province, shape[0] == "1", shape[1:], today, structures)
-        for province, shape in zip(examples, encoded.dictionary.to_pylist(), strict=True)
-    ]
+    verdicts = np.zeros(len(encoded.dictionary), dtype=bool)
+    at = pc.index_in(encoded.dictionary, value_set=met.keys)  # the shapes met in earlier batches
+    seen = _flags(at.is_valid())
+    verdicts[seen] = met.verdicts[np.asarray(at.filter(at.is_valid()).to_numpy(zero_copy_only=False))]
+    if not seen.all():
+        new = np.flatnonzero(~seen)
+        _, first = np.unique(codes, return_index=True)
+        examples = pc.utf8_slice_codeunits(niks.take(pa.array(first[new])), 0, 2).to_pylist()
+        found = [
+            _structure(province, shape[0] == "1", shape[1:], today, structures)
+            for province, shape in zip(examples, encoded.dictionary.take(pa.array(new)).to_pylist(), strict=True)
+        ]
+        verdicts[new] = found
+        met.add(encoded.dictionary.take(pa.array(new)), np.array(found, dtype=bool))
     valid = np.zeros(len(cells), dtype=bool)
-    valid[np.flatnonzero(known)] = np.array(verdicts, dtype=bool)[codes] if len(codes) else False
+    valid[np.flatnonzero(known)] = verdicts[codes] if len(codes) else False
     result = pc.if_else(pa.array(valid), cells, pa.nulls(len(cells), pa.string()))
     if not pc.any(odd).as_py():
         return result

@@ -104,7 +104,7 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
                 table, hashes, rows = derive_batch(batch.table, names, counts)
                 for name in SCHEMA.names:
                     gathered.columns[name].extend(table.column(name).chunks)
-                gathered.runs.add(BlockingIndex.from_pairs(hashes, rows), gathered.kept)
+                gathered.runs.add(hashes, rows, gathered.kept)
                 gathered.kept += table.num_rows
             advance(raw.height)
     del state, names
@@ -132,13 +132,22 @@ class _IndexRuns:
         self.pieces: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(1 << self.BITS)]
         self.size = 0
 
-    def add(self, run: BlockingIndex, first_row: int) -> None:
-        """A batch's index, its rows counted from `first_row` (the batches come in row order)."""
-        bounds = [0, *np.searchsorted(run.hashes, self.edges).tolist(), len(run.hashes)]
-        rows = (run.rows.astype(np.int64) + first_row).astype(np.uint32)
+    def add(self, hashes: np.ndarray, rows: np.ndarray, first_row: int) -> None:
+        """A batch's key pairs in row order (`derive_batch`), its rows counted from `first_row` (the batches
+        come in row order): sorted by hash and row as `BlockingIndex.from_pairs` sorts them, by a stable sort
+        by hash alone, repeats dropped, and cut into ranges."""
+        order = np.argsort(hashes, kind="stable")
+        hashes, rows = hashes[order], rows[order]
+        del order
+        kept = np.ones(len(hashes), dtype=bool)
+        kept[1:] = (hashes[1:] != hashes[:-1]) | (rows[1:] != rows[:-1])  # a row filed twice under one key: once
+        if not kept.all():
+            hashes, rows = hashes[kept], rows[kept]
+        bounds = [0, *np.searchsorted(hashes, self.edges).tolist(), len(hashes)]
+        rows = (rows.astype(np.int64) + first_row).astype(np.uint32)
         for pieces, start, end in zip(self.pieces, bounds[:-1], bounds[1:], strict=True):
-            pieces.append((run.hashes[start:end].copy(), rows[start:end].copy()))
-        self.size += len(run.hashes)
+            pieces.append((hashes[start:end].copy(), rows[start:end].copy()))
+        self.size += len(hashes)
 
     def merged(self) -> BlockingIndex:
         """The index of every run: each range's pieces joined and stably sorted by hash (under one hash, rows
@@ -146,7 +155,7 @@ class _IndexRuns:
         hashes = np.empty(self.size, dtype=np.uint64)
         rows = np.empty(self.size, dtype=np.uint32)
         at = 0
-        for pieces in self.pieces:
+        for number, pieces in enumerate(self.pieces):
             if pieces:
                 range_hashes = np.concatenate([piece[0] for piece in pieces])
                 range_rows = np.concatenate([piece[1] for piece in pieces])
@@ -156,7 +165,8 @@ class _IndexRuns:
                 rows[at : at + len(order)] = range_rows[order]
                 at += len(order)
                 del range_hashes, range_rows, order
-                _give_back_freed_memory()  # the pieces freed: the result's pages take their place
+                if number % 8 == 7:
+                    _give_back_freed_memory()  # the pieces freed: the result's pages take their place
         return BlockingIndex(hashes, rows)
 
 
