@@ -9,8 +9,10 @@ file, as `RawTable`s of at most `rows` rows each, so that the rows read never si
   row, with the delimiter and the title lines found on the first lines as `DelimitedReader` finds them. A file
   the strict reading refuses (a stray quote) is read whole by `DelimitedReader`, which knows how lenient
   readers read it, and handed out in slices;
-- XLSX, JSON and PAXLST: read whole by their reader and handed out in slices, within `REGISTRY_MAX_BYTES` (a
-  worksheet holds at most 1,048,576 rows; JSON or PAXLST registries are not exported).
+- XLSX: read twice by openpyxl's read-only mode, a row at a time (`sources.xlsx`): the header and the sheet
+  first, then the rows in batches; no size limit applies (a worksheet holds at most 1,048,576 rows);
+- JSON and PAXLST: read whole by their reader and handed out in slices, within `REGISTRY_MAX_BYTES` (JSON or
+  PAXLST registries are not exported).
 
 The notes (encoding guessed, lines skipped, empty rows) are complete once every batch has been read.
 """
@@ -31,10 +33,11 @@ import pyarrow as pa
 from checkpoint import i18n
 from checkpoint.errors import InputDataError
 from checkpoint.sources import delimited
-from checkpoint.sources.binary import ParquetReader, _as_cells, _trimmed
+from checkpoint.sources.binary import ParquetReader, XlsxReader, _as_cells, _trimmed
 from checkpoint.sources.header import column_names
 from checkpoint.sources.interface import RawTable
 from checkpoint.sources.read import READERS, REGISTRY_MAX_BYTES, check_readable, misnamed_note, read_table
+from checkpoint.sources.xlsx import read_xlsx_batches
 
 #: Rows per batch: ~50 MB of Python cells for a registry's 20 columns.
 BATCH_ROWS = 50_000
@@ -96,6 +99,8 @@ def read_batches(path: Path, *, rows: int = BATCH_ROWS, whole: bool = False) -> 
                 streamed = _parquet(path, rows)
             elif not whole and isinstance(reader, delimited.DelimitedReader):
                 streamed = _delimited(path, head, rows)
+            elif isinstance(reader, XlsxReader):
+                streamed = read_xlsx_batches(path, rows)
             if streamed is None:
                 return _sliced(read_table(path, max_bytes=REGISTRY_MAX_BYTES), rows)
             note = misnamed_note(path, reader.name)
