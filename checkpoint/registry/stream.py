@@ -136,7 +136,7 @@ class _IndexRuns:
         """A batch's key pairs in row order (`derive_batch`), its rows counted from `first_row` (the batches
         come in row order): sorted by hash and row as `BlockingIndex.from_pairs` sorts them, by a stable sort
         by hash alone, repeats dropped, and cut into ranges."""
-        order = np.argsort(hashes, kind="stable")
+        order = _stable_order(hashes)
         hashes, rows = hashes[order], rows[order]
         del order
         kept = np.ones(len(hashes), dtype=bool)
@@ -168,6 +168,16 @@ class _IndexRuns:
                 if number % 8 == 7:
                     _give_back_freed_memory()  # the pieces freed: the result's pages take their place
         return BlockingIndex(hashes, rows)
+
+
+def _stable_order(hashes: np.ndarray) -> np.ndarray:
+    """`np.argsort(hashes, kind="stable")`, as four radix sorts of 16 bits (numpy sorts 16-bit keys by radix;
+    64-bit ones by timsort, twice as slow on a batch's million hashes)."""
+    sixteen = np.uint64(0xFFFF)
+    order = np.argsort((hashes & sixteen).astype(np.uint16), kind="stable")
+    for shift in (np.uint64(16), np.uint64(32), np.uint64(48)):
+        order = order[np.argsort(((hashes[order] >> shift) & sixteen).astype(np.uint16), kind="stable")]
+    return order
 
 
 def _give_back_freed_memory() -> None:
