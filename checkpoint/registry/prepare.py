@@ -97,7 +97,12 @@ class RecordIds:
         for run_hashes, places, run_ids in self.runs:
             low = np.searchsorted(run_hashes, hashes, side="left")
             high = np.searchsorted(run_hashes, hashes, side="right")
-            for number in np.flatnonzero(high > low).tolist():  # rare: an id repeated, or a collision
+            found = np.flatnonzero(high > low)  # an id repeated, or a collision: compared as text
+            if not len(found):
+                continue
+            same = _flags(pc.equal(distinct.take(found), run_ids.take(places[low[found]])))
+            earlier[found[same]] = True
+            for number in found[~same & (high[found] - low[found] > 1)].tolist():  # hashes shared by several ids
                 held = run_ids.take(pa.array(places[low[number] : high[number]])).to_pylist()
                 earlier[number] |= distinct[number].as_py() in held
         flags[first[earlier]] = True
@@ -322,9 +327,11 @@ def _rows_of(raw: RawTable, positions: np.ndarray) -> pd.DataFrame:
     from checkpoint.sources.batches import ArrowCells
 
     taken = pa.array(positions.astype(np.int64))
-    columns = {}
+    columns: dict[int, list[object]] = {}
     for number, column in enumerate(raw.columns):
-        if isinstance(column, ArrowCells):
+        if not len(positions):
+            columns[number] = []
+        elif isinstance(column, ArrowCells):
             columns[number] = ArrowCells(column.array.take(taken)).objects
         else:
             columns[number] = [column[int(position)] for position in positions]
