@@ -1,17 +1,18 @@
 """A registry export prepared a slice of rows at a time: validated, normalised, derived and indexed as it is
 read, so that a national registry of millions of records never sits in memory as Python objects.
 
-`prepare_export` reads the export with `sources.batches` (Parquet and CSV streamed; see there), and for each
-batch: checks and normalises its cells (`prepare.prepare_batch`: the same checks and reasons as ever),
-computes its derived columns and the hashes of its blocking keys (`batch.derive_batch`), and keeps only the
-Arrow columns and the numpy key hashes. What needs the whole file is kept compactly as it goes: the record
-ids seen (a record id repeated later in the file is set aside, as before), how many records carry each name
-key (`_token_counts`), the distinct values of an export-date column, the rows set aside. Once every batch is
-read, the columns are put together one at a time (a column's batches freed as it is made) and the index is
-sorted from the key hashes.
+`prepare_export` reads the export with `sources.batches` (Parquet, CSV and XLSX streamed; see there), and for
+each batch: checks and normalises its cells in Arrow (`prepare.prepare_batch`: the same checks and reasons as
+ever), computes its derived columns and the hashes of its blocking keys (`batch.derive_batch`), and keeps
+only the Arrow columns and the batch's run of the index, cut by hash range (`_IndexRuns`). What needs the
+whole file is kept compactly as it goes: the record ids seen (Arrow text and sorted hashes,
+`prepare.RecordIds`: a record id repeated later in the file is set aside, as before), how many records carry
+each name key (`_token_counts`), the distinct values of an export-date column, the rows set aside. Once every
+batch is read, the columns are put together one at a time (a column's batches freed as it is made) and the
+runs merged a hash range at a time (each range's pieces freed as it is merged).
 
 Memory is that of the snapshot itself (the Arrow columns, ~300 bytes a record, and the index, ~12 bytes a
-key) plus one batch, the set of record ids and the name cache (`benchmarks/registry/results.md`).
+key) plus one batch, the record ids (~30 bytes each) and the name cache (`benchmarks/registry/results.md`).
 """
 
 from __future__ import annotations
