@@ -145,8 +145,15 @@ def _without_degrees(raw: str) -> str:
     return raw
 
 
+#: A name of ASCII letters and spaces only (most of a registry): `_tokens` gives its words, upper-cased, that are
+#: not titles; no accent, apostrophe, slash, dot, comma or digit asks for more.
+_PLAIN = re.compile(r"[A-Za-z ]*")
+
+
 def _tokens(raw: str) -> list[str]:
     titles = _titles()
+    if _PLAIN.fullmatch(raw):
+        return [word for word in raw.upper().split() if word not in titles]
     tokens: list[str] = []
     for chunk in _chunks(_without_degrees(raw)):
         undotted = chunk.replace(".", "")

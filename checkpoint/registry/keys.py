@@ -34,6 +34,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -121,7 +122,12 @@ SKELETON_LENGTH = 4
 def name_skeleton(tokens: Sequence[str]) -> str:
     """The consonants of the whole name's phonetic key run together, doubles merged; "" when shorter than
     SKELETON_LENGTH (too common to file a name under)."""
-    skeleton = _DOUBLED.sub(r"\1", phonetic_key("".join(tokens)).translate(_VOWELS)) if tokens else ""
+    return skeleton_of(phonetic_key("".join(tokens))) if tokens else ""
+
+
+def skeleton_of(joined_key: str) -> str:
+    """The skeleton of a whole name's phonetic key run together (`name_skeleton`, from the key)."""
+    skeleton = _DOUBLED.sub(r"\1", joined_key.translate(_VOWELS))
     return skeleton if len(skeleton) >= SKELETON_LENGTH else ""
 
 
@@ -180,10 +186,17 @@ def name_signature(phonetic_tokens: Iterable[str]) -> tuple[int, int]:
     """
     bits = 0
     for token in phonetic_tokens:
-        marked = "^" + token
-        for first, second in itertools.pairwise(marked):
-            bits |= 1 << (((ord(first) << 8 | ord(second)) * 2654435761 >> 11) & 127)
+        bits |= _pair_bits(token)
     return bits & 0xFFFFFFFFFFFFFFFF, bits >> 64
+
+
+@lru_cache(maxsize=100_000)
+def _pair_bits(token: str) -> int:
+    """The signature bits of one phonetic token (a registry's names share a few tens of thousands of tokens)."""
+    bits = 0
+    for first, second in itertools.pairwise("^" + token):
+        bits |= 1 << (((ord(first) << 8 | ord(second)) * 2654435761 >> 11) & 127)
+    return bits
 
 
 def signature_overlap(a_low: np.ndarray, a_high: np.ndarray, b_low: np.ndarray, b_high: np.ndarray) -> np.ndarray:

@@ -1,23 +1,26 @@
 """A registry export prepared a slice of rows at a time: validated, normalised, derived and indexed as it is
 read, so that a national registry of millions of records never sits in memory as Python objects.
 
-`prepare_export` reads the export with `sources.batches` (Parquet and CSV streamed; see there), and for each
-batch: checks and normalises its cells (`prepare.prepare_batch`: the same checks and reasons as ever),
-computes its derived columns and the hashes of its blocking keys (`batch.derive_batch`), and keeps only the
-Arrow columns and the numpy key hashes. What needs the whole file is kept compactly as it goes: the record ids
-seen (a record id repeated later in the file is set aside, as before), how many records carry each name key
-(the vocabulary that `_key_ids` number), the distinct values of an export-date column, the rows set aside.
-Once every batch is read, the columns are put together one at a time (a column's batches freed as it is made)
-and the index is sorted from the key hashes.
+`prepare_export` reads the export with `sources.batches` (Parquet, CSV and XLSX streamed; see there), and for
+each batch: checks and normalises its cells in Arrow (`prepare.prepare_batch`: the same checks and reasons as
+ever), computes its derived columns and the hashes of its blocking keys (`batch.derive_batch`), and keeps
+only the Arrow columns and the batch's run of the index, cut by hash range (`_IndexRuns`). What needs the
+whole file is kept compactly as it goes: the record ids seen (Arrow text and sorted hashes,
+`prepare.RecordIds`: a record id repeated later in the file is set aside, as before), how many records carry
+each name key (the vocabulary that `_key_ids` number), the distinct values of an export-date column, the rows
+set aside. Once every batch is read, the columns are put together one at a time (a column's batches freed as
+it is made) and the runs merged a hash range at a time (each range's pieces freed as it is merged).
 
 Memory is that of the snapshot itself (the Arrow columns, ~300 bytes a record, and the index, ~12 bytes a
-key) plus one batch, the set of record ids and the name cache (`benchmarks/registry/results.md`).
+key) plus one batch, the record ids (~30 bytes each) and the name cache (`benchmarks/registry/results.md`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,8 +77,7 @@ class _Gathered:
     """What the batches leave behind while they are read."""
 
     columns: dict[str, list[pa.Array]]
-    hashes: list[np.ndarray]
-    rows: list[np.ndarray]
+    runs: _IndexRuns
     rejects: list[pd.DataFrame]
     kept: int = 0
     bad_nik: int = 0
@@ -92,7 +94,7 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
     stamps: dict[object, None] = {}
     state = ExportState()
     names, counts = NameCache(), TokenCounts()
-    gathered = _Gathered({name: [] for name in SCHEMA.names}, [], [], [])
+    gathered = _Gathered({name: [] for name in SCHEMA.names}, _IndexRuns(), [])
     with progress.phase(text("registry.progress.streaming", file=path.name)) as advance:
         for raw in batches.batches:
             if stamped is not None:
@@ -105,15 +107,13 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
                 table, hashes, rows = derive_batch(batch.table, names, counts)
                 for name in SCHEMA.names:
                     gathered.columns[name].extend(table.column(name).chunks)
-                run = BlockingIndex.from_pairs(hashes, rows)  # sorted, repeats gone: one run of the index
-                gathered.hashes.append(run.hashes)
-                gathered.rows.append((run.rows.astype(np.int64) + gathered.kept).astype(np.uint32))
+                gathered.runs.add(hashes, rows, gathered.kept)
                 gathered.kept += table.num_rows
             advance(raw.height)
     del state, names
     _give_back_freed_memory()
     table = counts.fill(_combined(gathered.columns))
-    index = BlockingIndex.from_sorted_runs(gathered.hashes, gathered.rows)
+    index = gathered.runs.merged()
     notes = (*batches.notes, *((text("registry.prepare.bad_nik", count=gathered.bad_nik),) if gathered.bad_nik else ()))
     stamp_table = RawTable(
         (batches.headers[stamped],) if stamped is not None else (), (list(stamps),) if stamped is not None else (), ""
@@ -124,15 +124,88 @@ def _prepare(batches: Batches, path: Path, today: date, exported_at: date | None
     )
 
 
+class _IndexRuns:
+    """The index of each batch (a run sorted by hash and row), cut by hash range as it comes: the runs are
+    merged a range at a time and each range's pieces are freed once merged, so that the index is never held
+    twice (`BlockingIndex.from_sorted_runs` merges the same way, but holds every run until the end)."""
+
+    #: Ranges of the 64-bit hash space, by their leading bits: the merge holds ~1/64 of the index besides it.
+    BITS = 6
+
+    def __init__(self) -> None:
+        self.edges = np.arange(1, 1 << self.BITS, dtype=np.uint64) << np.uint64(64 - self.BITS)
+        self.pieces: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(1 << self.BITS)]
+        self.size = 0
+
+    def add(self, hashes: np.ndarray, rows: np.ndarray, first_row: int) -> None:
+        """A batch's key pairs in row order (`derive_batch`), its rows counted from `first_row` (the batches
+        come in row order): sorted by hash and row as `BlockingIndex.from_pairs` sorts them, by a stable sort
+        by hash alone, repeats dropped, and cut into ranges."""
+        order = _stable_order(hashes)
+        hashes, rows = hashes[order], rows[order]
+        del order
+        kept = np.ones(len(hashes), dtype=bool)
+        kept[1:] = (hashes[1:] != hashes[:-1]) | (rows[1:] != rows[:-1])  # a row filed twice under one key: once
+        if not kept.all():
+            hashes, rows = hashes[kept], rows[kept]
+        bounds = [0, *np.searchsorted(hashes, self.edges).tolist(), len(hashes)]
+        rows = (rows.astype(np.int64) + first_row).astype(np.uint32)
+        for pieces, start, end in zip(self.pieces, bounds[:-1], bounds[1:], strict=True):
+            pieces.append((hashes[start:end].copy(), rows[start:end].copy()))
+        self.size += len(hashes)
+
+    def merged(self) -> BlockingIndex:
+        """The index of every run: each range's pieces joined and stably sorted by hash (under one hash, rows
+        stay ascending: the runs come in row order), straight into the result; the pieces are emptied."""
+        hashes = np.empty(self.size, dtype=np.uint64)
+        rows = np.empty(self.size, dtype=np.uint32)
+        at = 0
+        for number, pieces in enumerate(self.pieces):
+            if pieces:
+                range_hashes = np.concatenate([piece[0] for piece in pieces])
+                range_rows = np.concatenate([piece[1] for piece in pieces])
+                pieces.clear()
+                order = np.argsort(range_hashes, kind="stable")
+                hashes[at : at + len(order)] = range_hashes[order]
+                rows[at : at + len(order)] = range_rows[order]
+                at += len(order)
+                del range_hashes, range_rows, order
+                if number % 8 == 7:
+                    _give_back_freed_memory()  # the pieces freed: the result's pages take their place
+        return BlockingIndex(hashes, rows)
+
+
+def _stable_order(hashes: np.ndarray) -> np.ndarray:
+    """`np.argsort(hashes, kind="stable")`, as four radix sorts of 16 bits (numpy sorts 16-bit keys by radix;
+    64-bit ones by timsort, twice as slow on a batch's million hashes)."""
+    sixteen = np.uint64(0xFFFF)
+    order = np.argsort((hashes & sixteen).astype(np.uint16), kind="stable")
+    for shift in (np.uint64(16), np.uint64(32), np.uint64(48)):
+        order = order[np.argsort(((hashes[order] >> shift) & sixteen).astype(np.uint16), kind="stable")]
+    return order
+
+
 def _give_back_freed_memory() -> None:
-    """Hand the heap the batches freed back to the system (glibc keeps it otherwise), before the columns are
-    joined and the index merged: the import's peak is then the snapshot's size, not that plus the batches'."""
-    import contextlib
+    """Hand the heap the batches freed back to the system (glibc keeps it otherwise), and the Arrow pool's, before
+    the columns are joined and the index merged and as the index's ranges are merged: the import's peak is then
+    the snapshot's size, not that plus the batches'."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+    pa.default_memory_pool().release_unused()
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None elsewhere (found once: `find_library` runs `ldconfig`)."""
     import ctypes
     import ctypes.util
 
-    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc: nothing to do
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
+        return None
+    return trim
 
 
 def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
@@ -142,6 +215,7 @@ def _combined(columns: dict[str, list[pa.Array]]) -> pa.Table:
         chunks = columns.pop(name)
         arrays.append(pa.concat_arrays(chunks) if chunks else pa.array([], type=SCHEMA.field(name).type))
         del chunks
+        pa.default_memory_pool().release_unused()  # the batches' chunks, freed: the next column takes their place
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 

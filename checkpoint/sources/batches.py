@@ -9,8 +9,10 @@ file, as `RawTable`s of at most `rows` rows each, so that the rows read never si
   row, with the delimiter and the title lines found on the first lines as `DelimitedReader` finds them. A file
   the strict reading refuses (a stray quote) is read whole by `DelimitedReader`, which knows how lenient
   readers read it, and handed out in slices;
-- XLSX, JSON and PAXLST: read whole by their reader and handed out in slices, within `REGISTRY_MAX_BYTES` (a
-  worksheet holds at most 1,048,576 rows; JSON or PAXLST registries are not exported).
+- XLSX: read twice by openpyxl's read-only mode, a row at a time (`sources.xlsx`): the header and the sheet
+  first, then the rows in batches; no size limit applies (a worksheet holds at most 1,048,576 rows);
+- JSON and PAXLST: read whole by their reader and handed out in slices, within `REGISTRY_MAX_BYTES` (JSON or
+  PAXLST registries are not exported).
 
 The notes (encoding guessed, lines skipped, empty rows) are complete once every batch has been read.
 """
@@ -20,17 +22,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import overload
+
+import pyarrow as pa
 
 from checkpoint import i18n
 from checkpoint.errors import InputDataError
 from checkpoint.sources import delimited
-from checkpoint.sources.binary import ParquetReader, _as_cells, _trimmed
+from checkpoint.sources.binary import ParquetReader, XlsxReader, _as_cells, _trimmed
 from checkpoint.sources.header import column_names
 from checkpoint.sources.interface import RawTable
 from checkpoint.sources.read import READERS, REGISTRY_MAX_BYTES, check_readable, misnamed_note, read_table
+from checkpoint.sources.xlsx import read_xlsx_batches
 
 #: Rows per batch: ~50 MB of Python cells for a registry's 20 columns.
 BATCH_ROWS = 50_000
@@ -47,6 +54,32 @@ class Batches:
     unit: str = "line"
     #: File-level notes; complete once `batches` is exhausted.
     notes: list[str] = field(default_factory=list)
+
+
+class ArrowCells(Sequence[object]):
+    """A column of a Parquet batch: its Arrow array (what the registry preparer reads), and its cells as Python
+    objects, as `ParquetReader` gives them, made only when a cell is asked for."""
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[object]: ...
+
+    def __getitem__(self, index: int | slice) -> object:
+        return self.objects[index]
+
+    @cached_property
+    def objects(self) -> list[object]:
+        """The cells as `ParquetReader` converts them (integers stay integers beside nulls, dates as dates)."""
+        frame = pa.table({"cells": self.array}).to_pandas(integer_object_nulls=True, date_as_object=True)
+        return list(_as_cells(frame).iloc[:, 0].tolist())
 
 
 class ReadWhole(Exception):
@@ -66,6 +99,8 @@ def read_batches(path: Path, *, rows: int = BATCH_ROWS, whole: bool = False) -> 
                 streamed = _parquet(path, rows)
             elif not whole and isinstance(reader, delimited.DelimitedReader):
                 streamed = _delimited(path, head, rows)
+            elif isinstance(reader, XlsxReader):
+                streamed = read_xlsx_batches(path, rows)
             if streamed is None:
                 return _sliced(read_table(path, max_bytes=REGISTRY_MAX_BYTES), rows)
             note = misnamed_note(path, reader.name)
@@ -89,7 +124,6 @@ def _sliced(raw: RawTable, rows: int) -> Batches:
 
 
 def _parquet(path: Path, rows: int) -> Batches:
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     def unreadable() -> InputDataError:
@@ -109,11 +143,10 @@ def _parquet(path: Path, rows: int) -> Batches:
             parts = parquet.iter_batches(batch_size=rows)
             for batch in parts:
                 table = _trimmed(pa.Table.from_batches([batch]))
-                frame = table.to_pandas(integer_object_nulls=True, date_as_object=True)
-                frame.columns = names
-                lines = range(start + 2, start + 2 + len(frame))
-                start += len(frame)
-                yield RawTable.from_frame(_as_cells(frame), path.name, lines=lines, unit="row")
+                lines = range(start + 2, start + 2 + table.num_rows)
+                start += table.num_rows
+                columns = tuple(ArrowCells(column.combine_chunks()) for column in table.columns)
+                yield RawTable(tuple(names), columns, path.name, (), lines, "row")
         except InputDataError:
             raise
         except Exception:

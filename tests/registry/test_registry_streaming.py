@@ -96,6 +96,92 @@ def test_awkward_exports_are_prepared_as_before(position: int, tmp_path: Path, t
     assert_same_as_reference(path, today, 97)
 
 
+#: Cells each of the registry's cell rules reads in its own way, for the column they are put in.
+ODD_CELLS = {
+    "record_id": ["SP2MI-9\u00a0", "\u3000SP2MI-8", "SP2MI-7\x1c", " \u00a0 ", "SP2MI-0000001\u2003", "sp2mi-6"],
+    "full_name": ["siti  aminah", "\tDEWI", "JOSÉ RIZAL", "HJ. NUR, S.PD", "Ñ", "\u00a0"],
+    "sex": ["m", "Laki-laki", "P", "x", "wanita", " "],
+    "date_of_birth": ["20/11/1999", "1999-11-20 ", "2099-01-01", "1999-02-30", "19991120", "31-12-1990"],
+    "destination_country": ["malaysia", "my", "KUL", "XXX", " twn", "Hong Kong"],
+    "nik": ["7307 0320 1199 0943", "'7307032011990943", "7307032011990943.0", "9907032011990943",
+            "7300002011990943", "7307039911990943", "٧٣٠٧٠٣٢٠١١٩٩٠٩٤٣", "7307-0320-1199-0943"],
+    "passport_number": ["a4925240", "A 492-5240", "<<", "X3688473<", "ä1", "Ａ1234567"],
+    "status": ["departed", "Ready ", "ß", "", "verified", "READY"],
+    "sector": ["FORMAL", "Domestic", "İ", "x", "", "formal"],
+    "bpjs_active": ["ya", "TIDAK", "1.0", "aktif", "maybe", "Tidak Aktif"],
+    "planned_departure": ["2027-01-01", "01/02/2027", "soon", "2027-13-01", " ", "2026-12-31T00:00"],
+    "departure_port": ["cgk", "Sub ", "DPS", "", "yia", "kno"],
+}  # fmt: skip
+
+
+def _odd_exports(folder: Path) -> list[Path]:
+    """The sample's first 60 rows with odd cells put in (`ODD_CELLS`), as CSV and as Parquet text."""
+    import pandas as pd
+
+    frame = pd.read_csv(SAMPLE / "registry.csv", dtype=str, nrows=60, keep_default_na=False)
+    for name, cells in ODD_CELLS.items():
+        for number, cell in enumerate(cells):
+            frame.loc[3 + 7 * number, name] = cell
+    first, second = folder / "odd.csv", folder / "odd.parquet"
+    frame.to_csv(first, index=False)
+    frame.to_parquet(second, index=False)
+    return [first, second]
+
+
+@pytest.mark.parametrize("position", range(2))
+def test_odd_cells_are_read_as_before(position: int, tmp_path: Path, today: date) -> None:
+    assert_same_as_reference(_odd_exports(tmp_path)[position], today, 17)
+
+
+def test_a_workbook_is_read_in_batches_as_the_same_rows_written_as_csv(tmp_path: Path, today: date) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(SAMPLE / "registry.csv", dtype=str, nrows=300, keep_default_na=False)
+    frame.loc[[5, 150], "sex"] = "X"  # set aside, in two batches
+    frame.loc[200, "record_id"] = frame.loc[20, "record_id"]  # an id repeated in a later batch
+    csv, workbook = tmp_path / "registry.csv", tmp_path / "registry.xlsx"
+    frame.to_csv(csv, index=False)
+    frame.to_excel(workbook, index=False)
+    from_csv = prepare_export(csv, today=today, rows=100_000)
+    from_workbook = prepare_export(workbook, today=today, rows=40)  # eight batches
+    assert from_workbook.table.equals(from_csv.table)
+    assert from_workbook.index.hashes.tolist() == from_csv.index.hashes.tolist()
+    assert from_workbook.index.rows.tolist() == from_csv.index.rows.tolist()
+    assert _rejects_csv(from_workbook.rejects) == _rejects_csv(from_csv.rejects)
+    assert len(from_workbook.rejects) == 3
+
+
+def test_an_awkward_workbook_is_read_in_batches_as_before(tmp_path: Path, today: date) -> None:
+    """A title above the header, an empty column, text pandas reads as missing, an Excel error value, blank
+    and whitespace rows, numbers and dates typed as such, and a second sheet with fewer known columns."""
+    import openpyxl
+
+    header, *rows = _sample_lines(60)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data PMI"
+    sheet.append(["DATA PMI SISKOP2MI"])
+    sheet.append([])
+    sheet.append([*header.split(","), None, "catatan"])
+    for number, line in enumerate(rows):
+        cells: list[object] = list(line.split(","))
+        cells[5] = int(cells[5]) if number % 3 == 0 else cells[5]  # a NIK typed as a number
+        cells[3] = date.fromisoformat(cells[3]) if number % 4 == 0 else cells[3]
+        cells += [None, ["NA", "#N/A", "  ", "None", "ok"][number % 5]]
+        if number == 10:
+            cells[1] = "n/a"
+        sheet.append(cells)
+        if number in (20, 21):
+            sheet.append([None, "   "])
+    sheet["D30"] = "=1/0"
+    other = book.create_sheet("Ringkasan")
+    other.append(["nama", "jumlah"])
+    other.append(["PT A", 3])
+    path = tmp_path / "awkward.xlsx"
+    book.save(path)
+    assert_same_as_reference(path, today, 7)
+
+
 def test_a_stray_quote_after_the_first_batch_reads_the_file_whole(tmp_path: Path, today: date) -> None:
     path = _awkward_exports(tmp_path)[2]
     streamed = prepare_export(path, today=today, rows=50)  # the quote is met in the fifth batch
