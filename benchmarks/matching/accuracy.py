@@ -294,7 +294,7 @@ def new_wrong_person(
     for name in names:
         predicted = predictions[name]
         new = (predicted != "") & (predicted != truth) & (predicted != base)
-        for at in np.flatnonzero(new.to_numpy()):
+        for at in np.flatnonzero(new.to_numpy()).tolist():
             claimed = records.loc[predicted[at]]
             label, traveller = labels.iloc[at], travellers[at]
             rows.append(
