@@ -8,6 +8,7 @@ a share come from registered families (twins, siblings) so that the right siblin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -22,6 +23,11 @@ from checkpoint.synth.travellers import RecordPool, Row, Scene, Trip
 FAMILY_SHARE = 0.1  # of registered travellers, drawn from records with a twin or sibling in the registry
 DECOY_SCENARIOS = ("name_twin_decoy", "sibling_decoy", "twin_decoy")
 _DOB_LABELS = {"exact": 80.0, "dob_swap": 10.0, "dob_digit": 10.0}
+#: What `decoy_trips` can give the travellers with no placement record: nothing ("none"), or a work visa
+#: ("placement": the decoys to the placement country of the record they resemble, the strangers to the
+#: placement country they were already drawn for).
+DECOY_TRIPS = ("none", "placement")
+WORK_VISA = "work"  # as registered travellers get it; one of the rule pack's `work_visas`
 
 
 def _trip(layout: str, today: date) -> Trip:
@@ -116,6 +122,27 @@ def _registered(scene: Scene, count: int, layout: str) -> list[list[Row]]:
     return rows
 
 
+def _on_placement_trips(scene: Scene, bookings: list[list[Row]]) -> list[list[Row]]:
+    """Every traveller with no placement record on a work visa: a decoy to the placement country of the record
+    it resembles (where the registered person's own trip goes), a stranger to the country it already goes to
+    (the trip's arrivals are the placement countries, by their placement weights). Draws nothing from the
+    scene's stream, so the people, passports and everything else stay those of the same seed without it."""
+    pool, trip = scene.pool, scene.trip
+    placed = dict(zip(pool.record_id, pool.destination, strict=True))
+
+    def moved(row: Row) -> Row:
+        if row.true_record_id:
+            return row
+        country = placed.get(row.related_record_id) if row.related_record_id else None
+        if not country:
+            return replace(row, visa_type=WORK_VISA)
+        if row.final_destination:  # routed via a hub: the journey's end is the placement country
+            return replace(row, visa_type=WORK_VISA, final_destination=trip.code_for(country))
+        return replace(row, visa_type=WORK_VISA, destination=trip.code_for(country))
+
+    return [[moved(row) for row in booking] for booking in bookings]
+
+
 def generate_matching_set(
     registry: pd.DataFrame,
     n: int,
@@ -125,17 +152,22 @@ def generate_matching_set(
     layout: str = "full_name",
     registered_share: float = 0.6,
     decoy_share: float = 0.25,
+    decoy_trips: str = "none",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(manifest, labels) of `n` travellers for the matching benchmark.
 
     `registered_share` are registered people (scenario `registered_traveller` / `registered_family_member`,
     `true_record_id` set), `decoy_share` are look-alikes of registered people (`related_record_id` set,
     `true_record_id` empty), the rest ordinary strangers (`tourist`). Labels as for the sample manifests.
+    `decoy_trips="placement"` puts the decoys and strangers on work visas to placement countries (a stress
+    test of the placement-trip evidence: unregistered workers who look like registered ones), all else the same.
     """
     if layout not in NAME_COLUMNS:
         raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(NAME_COLUMNS)}")
     if registered_share < 0 or decoy_share < 0 or registered_share + decoy_share > 1:
         raise ValueError("registered_share and decoy_share must be >= 0 and add up to at most 1")
+    if decoy_trips not in DECOY_TRIPS:
+        raise ValueError(f"unknown decoy_trips {decoy_trips!r}; choose from {', '.join(DECOY_TRIPS)}")
     rng = random_stream(seed, f"matching-{layout}")
     trip = _trip(layout, today)
     scene = Scene(trip, RecordPool(registry, today), rng, today)
@@ -151,5 +183,7 @@ def generate_matching_set(
         made += len(bookings[-1])
         if made >= n:
             break
+    if decoy_trips == "placement":
+        bookings = _on_placement_trips(scene, bookings)
     order = rng.permutation(len(bookings))
     return render([row for at in order for row in bookings[at]], trip, rng)

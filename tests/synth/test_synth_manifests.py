@@ -335,3 +335,27 @@ def test_issue_19_scenarios_are_labelled_and_shaped(edition: dict[str, pd.DataFr
     for kind, name in (("flight", "student_one_way"), ("flight", "foreign_national_home")):
         rows = edition[kind][edition[kind]["scenario"] == name]
         assert len(rows) == 3 and (rows["ticket"] == "one_way").all() and (rows["expected"] == "ordinary").all()
+
+
+def test_decoy_trips_put_only_the_unregistered_on_work_visas_to_placement_countries(
+    matching: tuple[pd.DataFrame, pd.DataFrame], synth_registry: pd.DataFrame
+) -> None:
+    stressed, stressed_labels = generate_matching_set(synth_registry, 600, 4, TODAY, decoy_trips="placement")
+    manifest, labels = matching
+    pd.testing.assert_frame_equal(stressed_labels, labels)  # the same people, in the same order
+    unregistered = (labels["true_record_id"] == "").to_numpy()
+    trip_columns = ["visa_type", "destination"]
+    pd.testing.assert_frame_equal(stressed[~unregistered], manifest[~unregistered])
+    others = [column for column in manifest.columns if column not in trip_columns]
+    pd.testing.assert_frame_equal(stressed[others], manifest[others])
+    assert (stressed.loc[unregistered, "visa_type"] == "work").all()
+    assert not (manifest.loc[unregistered, "visa_type"] == "work").any()
+    placed = synth_registry.set_index("record_id")["destination_country"]
+    decoys = unregistered & (labels["related_record_id"] != "").to_numpy()
+    wanted = placed.loc[labels.loc[decoys, "related_record_id"]].to_numpy()
+    assert (stressed.loc[decoys, "destination"].to_numpy() == wanted).all()
+    assert (manifest.loc[decoys, "destination"].to_numpy() != wanted).any()  # some decoys were sent elsewhere
+    strangers = unregistered & ~decoys
+    assert stressed.loc[strangers, "destination"].isin(placed.unique()).all()
+    with pytest.raises(ValueError, match="decoy_trips"):
+        generate_matching_set(synth_registry, 10, 4, TODAY, decoy_trips="everyone")
