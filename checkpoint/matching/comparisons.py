@@ -50,9 +50,6 @@ LEVELS = {
     "sex": SEX_LEVELS,
     "placement_trip": TRIP_LEVELS,
 }
-#: The compared fields a match or a candidate shows (`Evidence.fields`, besides the name): all but the trip,
-#: which the officer reads from the visa and the two countries themselves.
-SHOWN = ("passport_number", "nik", "date_of_birth", "sex")
 
 _NO_NAME = NormalisedName((), ())
 
