@@ -37,7 +37,7 @@ def block_after(heading: str, fence: str) -> str:
 def test_the_readme_table_is_the_sample_flights_table(tmp_path: Path) -> None:
     shown = block_after("## What the officer sees", "```\n")
     table = screened(tmp_path, "--lang", "en")
-    first, close = shown.split("(… 20 more travellers needing action …)\n")
+    first, close = shown.split("(… 21 more travellers needing action …)\n")
     assert table.startswith(first.rsplit("└", 1)[0])  # the first traveller's row as printed
     assert table.endswith(close)
 

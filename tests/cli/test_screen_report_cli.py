@@ -30,11 +30,11 @@ def test_the_table_lists_who_needs_action_then_counts_the_clear_and_summarises()
     result = screen()
     assert result.exit_code == 1, result.stderr
     out = result.stdout
-    assert out.count("│  HOLD ") == 8 and out.count("│  REFER ") == 13 and "│  CLEAR " not in out
+    assert out.count("│  HOLD ") == 8 and out.count("│  REFER ") == 14 and "│  CLEAR " not in out
     assert out.rindex("│  HOLD ") < out.index("│  REFER ")  # hold first
     lines = out.splitlines()
-    assert "277 more travellers are clear with nothing to note (--all lists them too)." in lines
-    assert "298 travellers: hold 8, refer 13, clear 277" in lines
+    assert "276 more travellers are clear with nothing to note (--all lists them too)." in lines
+    assert "298 travellers: hold 8, refer 14, clear 276" in lines
     assert "Rules most hit" in lines and "Groups flagged" in lines
     assert "• booking 5TJZ9N: 5 travellers (NP-013, NP-024) — pax 271, 272, 273, 274, 275" in lines
     assert len(lines) < 400  # was one block per traveller: 1,650 lines
@@ -43,7 +43,7 @@ def test_the_table_lists_who_needs_action_then_counts_the_clear_and_summarises()
 def test_all_lists_the_clear_travellers_too() -> None:
     result = screen("--all")
     assert result.exit_code == 1, result.stderr
-    assert result.stdout.count("│  CLEAR ") == 277
+    assert result.stdout.count("│  CLEAR ") == 276
     assert "more travellers are clear" not in result.stdout
 
 
@@ -83,7 +83,7 @@ def test_html_report_written_with_output(tmp_path: Path) -> None:
     )
     assert "Rules most hit" in said
     html = target.read_text(encoding="utf-8")
-    assert "Travellers needing action (21)" in html and "booking 5TJZ9N — NP-013" in html
+    assert "Travellers needing action (22)" in html and "booking 5TJZ9N — NP-013" in html
     assert html.count('<svg class="chart"') == 3 and "<script" not in html
 
 
@@ -92,7 +92,7 @@ def test_html_report_in_bahasa_indonesia(tmp_path: Path) -> None:
     result = screen("--format", "html", "--output", str(target), "--lang", "id")
     assert result.exit_code == 1, result.stderr
     html = target.read_text(encoding="utf-8")
-    assert '<html lang="id">' in html and "Penumpang yang perlu tindakan (21)" in html
+    assert '<html lang="id">' in html and "Penumpang yang perlu tindakan (22)" in html
 
 
 def test_xlsx_report_written_with_output(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_xlsx_report_written_with_output(tmp_path: Path) -> None:
     rows = list(book["Results"].iter_rows(values_only=True))
     assert len(rows) == 1 + 298 and rows[0][3] == "name"
     verdicts = [row[1] for row in rows[1:]]
-    assert (verdicts.count("HOLD"), verdicts.count("REFER"), verdicts.count("CLEAR")) == (8, 13, 277)
+    assert (verdicts.count("HOLD"), verdicts.count("REFER"), verdicts.count("CLEAR")) == (8, 14, 276)
 
 
 def test_xlsx_to_a_pipe_is_the_workbook_itself() -> None:
