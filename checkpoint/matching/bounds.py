@@ -25,23 +25,17 @@ def best_name_gains(model: MatchingModel, rarity: np.ndarray) -> np.ndarray:
     return np.asarray(np.maximum(identical, weights.name.at(just_short)))
 
 
-def best_case_weights(
-    model: MatchingModel, date_codes: np.ndarray, rarity: np.ndarray, work_visa: np.ndarray
-) -> np.ndarray:
+def best_case_weights(model: MatchingModel, date_codes: np.ndarray, rarity: np.ndarray) -> np.ndarray:
     """The highest weight of pairs that share no document, from their birth-date outcomes (codes into
-    `comparisons.DATE_LEVELS`), their records' rarities and whether the traveller leaves on a work visa alone.
+    `comparisons.DATE_LEVELS`) and their records' rarities alone.
 
     Sex is taken as agreeing and passport and NIK as missing or different, whichever weighs more (their best
-    outcomes short of agreeing), the trip as the record's placement trip when the traveller has a work visa
-    (else as whichever of the other outcomes weighs more), and the name as the best it could be
-    (`best_name_gains`).
+    outcomes short of agreeing), and the name as the best it could be (`best_name_gains`).
     """
     weights = model.weights
     outcomes = weights.outcomes
     fixed = weights.prior + max(outcomes["sex"].values())
     fixed += max(outcomes["passport_number"]["missing"], outcomes["passport_number"]["different"])
     fixed += max(outcomes["nik"]["missing"], outcomes["nik"]["different"])
-    trips = outcomes["placement_trip"]
-    trip = np.where(work_visa, max(trips.values()), max(trips["other"], trips["missing"]))
     dates = weights.tables["date_of_birth"][date_codes]
-    return np.asarray(fixed + trip + dates + best_name_gains(model, rarity))
+    return np.asarray(fixed + dates + best_name_gains(model, rarity))

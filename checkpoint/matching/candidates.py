@@ -22,12 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from checkpoint.matching.bounds import best_case_weights
-from checkpoint.matching.comparisons import (
-    WORK_VISAS,
-    date_levels,
-    dates_equal_or_swapped,
-    dates_within_one_slip,
-)
+from checkpoint.matching.comparisons import date_levels, dates_equal_or_swapped, dates_within_one_slip
 from checkpoint.matching.model import MatchingModel
 from checkpoint.models import Traveller
 from checkpoint.names import normalise_name, phonetic_key
@@ -53,7 +48,6 @@ class _Batch:
     named: np.ndarray  # bool: the traveller has a name
     signature_low: np.ndarray
     signature_high: np.ndarray
-    work_visa: np.ndarray  # bool: the traveller leaves on a work visa (the trip can be a record's placement trip)
 
 
 def _batch(travellers: Sequence[Traveller]) -> _Batch:
@@ -71,7 +65,6 @@ def _batch(travellers: Sequence[Traveller]) -> _Batch:
         named=np.array([bool(name) for name in written], dtype=bool),
         signature_low=np.array([low for low, _ in signatures], dtype=np.uint64),
         signature_high=np.array([high for _, high in signatures], dtype=np.uint64),
-        work_visa=np.array([t.visa_type in WORK_VISAS for t in travellers], dtype=bool),
     )
 
 
@@ -110,7 +103,7 @@ def _plausible(
     if pruning.candidate_floor_bound and len(candidates):
         found = rows[candidates]
         rarity = model.rarities(*registry.token_counts(found), registry.size)
-        best = best_case_weights(model, date_levels(theirs_born, born), rarity, batch.work_visa[people[candidates]])
+        best = best_case_weights(model, date_levels(theirs_born, born), rarity)
         reachable = (best >= model.decision.shown_weight) | ~batch.named[people[candidates]]
         candidates, slipped = candidates[reachable], slipped[reachable]
     if len(candidates):

@@ -1,19 +1,9 @@
-"""Field comparisons: the outcome of each field (date of birth, sex, passport, NIK, the trip) for many pairs at once.
+"""Field comparisons: the outcome of each field (date of birth, sex, passport, NIK) for many pairs at once.
 
 An outcome is a code into the field's levels (`LEVELS`); the model (`model.py`) gives each level its weight.
 Values are read once per traveller and per record, then every pair is compared as numpy codes: dates as
 YYYYMMDD numbers (exact, day/month swapped, one keying slip, different, missing), texts as small integer ids
 (documents also through their OCR-tolerant key: `values.document_key`).
-
-The trip is compared too (`placement_trip`): a traveller leaving on a work visa for the record's placement
-country (the journey's end: the final destination beyond a hub, else the destination) is making the trip the
-record was made for. That is evidence the traveller is the registered worker, whatever else slipped (a birth
-date keyed wrong, a passport renewed since registration): work visas are few among departures, so someone
-else with that name rarely makes that very trip. Only that combination counts: a visitor to the same country
-proves nothing (tourists, pilgrims and the non-procedural workers the screening is for travel there on visitor
-visas), and another country or visa is no evidence against (a hub, a changed placement; a record for another
-destination is the rules' to flag, `record.destination_agrees`). The outcome adds to a pair's weight only; it
-is not one of the `fields` a match shows (the officer sees the visa and both countries).
 """
 
 from __future__ import annotations
@@ -35,20 +25,12 @@ DATE_LEVELS = ("exact", "swapped", "one_digit", "different", "missing")
 SEX_LEVELS = ("agree", "disagree", "missing")
 DOCUMENT_LEVELS = ("exact", "ocr", "different", "missing")
 NIK_LEVELS = ("exact", "different", "missing")
-#: Whether the traveller is making the record's placement trip: leaving on a work visa for the record's
-#: placement country ("placement"), or known to be doing something else ("other": another country, or
-#: another visa), or not known (no visa type or no destination).
-TRIP_LEVELS = ("placement", "other", "missing")
-#: Visa types issued for employment, as a manifest gives them (lower case; the same words as the shipped rule
-#: pack's `work_visas` list, which a test keeps in step).
-WORK_VISAS = frozenset({"work", "work_permit", "employment", "working"})
 #: Every compared field (as `match.fields` names it) and its levels.
 LEVELS = {
     "passport_number": DOCUMENT_LEVELS,
     "nik": NIK_LEVELS,
     "date_of_birth": DATE_LEVELS,
     "sex": SEX_LEVELS,
-    "placement_trip": TRIP_LEVELS,
 }
 
 _NO_NAME = NormalisedName((), ())
@@ -62,8 +44,6 @@ class ComparedFields:
     sex: Sequence[str | None]
     passport_number: Sequence[str | None]
     nik: Sequence[str | None]
-    country: Sequence[str | None]  # the traveller's journey's end, the record's placement country
-    work_visa: Sequence[bool | None]  # the traveller leaves on a work visa (None: not known; a record: None)
 
 
 def traveller_fields(travellers: Sequence[Traveller]) -> ComparedFields:
@@ -73,8 +53,6 @@ def traveller_fields(travellers: Sequence[Traveller]) -> ComparedFields:
         sex=[t.sex for t in travellers],
         passport_number=[t.passport_number for t in travellers],
         nik=[t.nik for t in travellers],
-        country=[t.final_destination or t.destination for t in travellers],  # a hub is not the journey's end
-        work_visa=[None if not t.visa_type else t.visa_type in WORK_VISAS for t in travellers],
     )
 
 
@@ -85,8 +63,6 @@ def record_fields(registry: Registry, rows: Sequence[int] | np.ndarray) -> Compa
         sex=registry.values("sex", rows),
         passport_number=registry.values("passport_number", rows),
         nik=registry.values("nik", rows),
-        country=registry.values("destination_country", rows),
-        work_visa=[None] * len(rows),
     )
 
 
@@ -98,17 +74,10 @@ class FieldOutcomes:
     sex: np.ndarray
     passport_number: np.ndarray
     nik: np.ndarray
-    placement_trip: np.ndarray
 
     def at(self, pairs: np.ndarray) -> FieldOutcomes:
         """The outcomes of these pairs only."""
-        return FieldOutcomes(
-            self.date_of_birth[pairs],
-            self.sex[pairs],
-            self.passport_number[pairs],
-            self.nik[pairs],
-            self.placement_trip[pairs],
-        )
+        return FieldOutcomes(self.date_of_birth[pairs], self.sex[pairs], self.passport_number[pairs], self.nik[pairs])
 
     def evidence(self, at: int, name: float | None) -> Evidence:
         """The `Evidence` of pair `at`, with its name similarity (None: no name was compared)."""
@@ -155,7 +124,7 @@ def field_outcomes(
 ) -> FieldOutcomes:
     """The field outcomes of every pair (ours[people[i]], theirs[places[i]]): each text gets one id, shared
     by both sides, then the pairs are compared as numpy codes."""
-    texts: dict[str, dict[str, int]] = {"sex": {}, "nik": {}, "passport": {}, "key": {}, "country": {}}
+    texts: dict[str, dict[str, int]] = {"sex": {}, "nik": {}, "passport": {}, "key": {}}
 
     def ids(values: Iterable[str | None], table: str) -> np.ndarray:
         known = texts[table]
@@ -174,11 +143,6 @@ def field_outcomes(
             keys(theirs.passport_number)[places],
         ),
         nik=_same_levels(ids(ours.nik, "nik")[people], ids(theirs.nik, "nik")[places]),
-        placement_trip=_trip_levels(
-            ids(ours.country, "country")[people],
-            ids(theirs.country, "country")[places],
-            np.array([-1 if work is None else int(work) for work in ours.work_visa], dtype=np.int64)[people],
-        ),
     )
 
 
@@ -215,13 +179,6 @@ def dates_within_one_slip(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _same_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """agree/exact (0), disagree/different (1) or missing (2) for ids of texts (-1: none)."""
     return np.asarray(np.select([(a < 0) | (b < 0), a == b], [2, 0], default=1))
-
-
-def _trip_levels(going: np.ndarray, placed: np.ndarray, work: np.ndarray) -> np.ndarray:
-    """The trip outcome, as codes into TRIP_LEVELS, for ids of the traveller's and the record's countries (-1:
-    none) and whether the traveller leaves on a work visa (1, 0; -1: no visa type given)."""
-    placement = (going == placed) & (work == 1)
-    return np.asarray(np.select([(going < 0) | (placed < 0) | (work < 0), placement], [2, 0], default=1))
 
 
 def _document_levels(a: np.ndarray, b: np.ndarray, a_key: np.ndarray, b_key: np.ndarray) -> np.ndarray:

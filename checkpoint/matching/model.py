@@ -124,8 +124,7 @@ class MatchingModel:
         tables = self.weights.tables
         documents = tables["passport_number"][outcomes.passport_number] + tables["nik"][outcomes.nik]
         person = tables["date_of_birth"][outcomes.date_of_birth] + tables["sex"][outcomes.sex]
-        trip = tables["placement_trip"][outcomes.placement_trip]
-        return np.asarray(((self.weights.prior + documents) + person) + trip)
+        return np.asarray((self.weights.prior + documents) + person)
 
     def pair_weights(self, fields: np.ndarray, similarity: np.ndarray, rarity: np.ndarray) -> np.ndarray:
         """Each pair's weight: its `field_weights` plus its name similarity's weight and, where the name agrees,

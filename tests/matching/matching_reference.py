@@ -27,7 +27,6 @@ class Pair:
     sex: str = "agree"
     passport_number: str = "missing"
     nik: str = "missing"
-    placement_trip: str = "missing"
 
 
 def through(points: tuple[tuple[float, float], ...], x: float) -> float:
@@ -56,7 +55,6 @@ def weight(model: MatchingModel, pair: Pair) -> float:
     total = model.weights.prior
     total += outcomes["passport_number"][pair.passport_number] + outcomes["nik"][pair.nik]
     total += outcomes["date_of_birth"][pair.date_of_birth] + outcomes["sex"][pair.sex]
-    total += outcomes["placement_trip"][pair.placement_trip]
     if pair.name is not None:
         total += name_weight(model, pair.name)
         if pair.name >= model.weights.name_agrees:

@@ -22,20 +22,16 @@ MODEL = default_model()
     st.sampled_from(["different", "missing"]),
     st.floats(min_value=0.0, max_value=1.0),
     st.floats(min_value=-15.0, max_value=5.0),
-    st.sampled_from(["placement", "other", "missing"]),
-    st.booleans(),
 )
 def test_the_best_case_bounds_every_pair_without_an_agreeing_document(
-    dob: str, sex: str, passport: str, nik: str, name: float, rarity: float, trip: str, work_visa: bool
+    dob: str, sex: str, passport: str, nik: str, name: float, rarity: float
 ) -> None:
-    if trip == "placement" and not work_visa:  # only a traveller on a work visa makes a placement trip
-        trip = "other"
-    pair = Pair(name, rarity, dob, sex, passport, nik, trip)
+    pair = Pair(name, rarity, dob, sex, passport, nik)
     actual = vectorised_weights(MODEL, [pair])[0]
-    bound = best_case_weights(MODEL, np.array([DATE_LEVELS.index(dob)]), np.array([rarity]), np.array([work_visa]))[0]
+    bound = best_case_weights(MODEL, np.array([DATE_LEVELS.index(dob)]), np.array([rarity]))[0]
     assert actual <= bound + 1e-9
     # … and so is the bound the matcher takes once the fields are compared: their weight plus the best name
-    unnamed = vectorised_weights(MODEL, [Pair(None, rarity, dob, sex, passport, nik, trip)])[0]
+    unnamed = vectorised_weights(MODEL, [Pair(None, rarity, dob, sex, passport, nik)])[0]
     assert actual <= unnamed + best_name_gains(MODEL, np.array([rarity]))[0] + 1e-9
 
 

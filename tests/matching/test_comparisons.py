@@ -9,10 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint.engine import default_pack_path, load_pack
 from checkpoint.matching.comparisons import (
-    TRIP_LEVELS,
-    WORK_VISAS,
     ComparedFields,
     Evidence,
     dates_equal_or_swapped,
@@ -35,8 +32,6 @@ def compared(entries: list[Fields]) -> ComparedFields:
         sex=[sex for _, sex, _, _ in entries],
         passport_number=[passport for _, _, passport, _ in entries],
         nik=[nik for *_, nik in entries],
-        country=[None] * len(entries),
-        work_visa=[None] * len(entries),
     )
 
 
@@ -126,27 +121,3 @@ def test_date_slip_predicates() -> None:
     b = np.array([19900517, 19910517, 19900715, 19910615, 19900703, 19900517])
     assert dates_within_one_slip(a, b).tolist() == [True, True, False, False, True, False]
     assert dates_equal_or_swapped(a, b).tolist() == [True, False, False, False, True, False]
-
-
-def test_trip_levels() -> None:
-    """A placement trip is a work visa to the record's placement country; a visa or a country known to differ
-    is another trip; without a visa type or a country nothing is known."""
-    travellers = ComparedFields(
-        born=np.full(5, -1, dtype=np.int64),
-        sex=[None] * 5,
-        passport_number=[None] * 5,
-        nik=[None] * 5,
-        country=["MYS", "MYS", "SAU", None, "MYS"],
-        work_visa=[True, False, True, True, None],
-    )
-    record = ComparedFields(np.full(1, -1, dtype=np.int64), [None], [None], [None], ["MYS"], [None])
-    people = np.arange(5)
-    codes = field_outcomes(travellers, record, people, np.zeros(5, dtype=np.int64)).placement_trip
-    assert [TRIP_LEVELS[code] for code in codes] == ["placement", "other", "other", "missing", "missing"]
-
-
-def test_the_work_visas_are_the_rule_packs() -> None:
-    """The matcher's work visas are the shipped pack's `work_visas` list: a trip the rules call procedural is
-    the one the matcher takes as the record's placement trip."""
-    work_visas = load_pack(default_pack_path()).lists["work_visas"]
-    assert {value for entry in work_visas.entries for value in entry.values} == WORK_VISAS

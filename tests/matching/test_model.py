@@ -33,7 +33,6 @@ PAIRS = st.builds(
     sex=st.sampled_from(LEVELS["sex"]),
     passport_number=st.sampled_from(LEVELS["passport_number"]),
     nik=st.sampled_from(LEVELS["nik"]),
-    placement_trip=st.sampled_from(LEVELS["placement_trip"]),
 )
 
 

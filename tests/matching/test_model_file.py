@@ -37,7 +37,7 @@ def test_the_shipped_model_is_the_default_and_carries_its_versions() -> None:
 
 def test_every_value_says_whether_it_was_fitted_or_set_by_hand_and_every_floor_what_protects_it() -> None:
     found = entries(SHIPPED)
-    assert len(found) == 39  # every weight, threshold and floor the matcher uses
+    assert len(found) == 36  # every weight, threshold and floor the matcher uses
     for section, name, entry in found:
         assert entry["set"] in ("fitted", "hand"), name
         assert entry["set"] == "fitted" or entry["why"], name
