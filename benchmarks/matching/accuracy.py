@@ -2,7 +2,7 @@
 
     python benchmarks/matching/accuracy.py [--sizes 20000,200000,1000000] [--travellers 2000] [--seed 11]
         [--before /work/venv-end/bin/python] [--data DIR] [--markdown out.md]
-        [--decoy-trips placement] [--trip-weights 0,0.75,1.0]
+        [--decoy-trips placement]
 
 A labelled set comes from `checkpoint synth` for each size, with the same traveller mix: registered travellers
 under every name variation (with birth-date slips and renewed passports), hard decoys (same common name,
@@ -21,10 +21,10 @@ is one record id or none. For every matcher:
 - recall per name variation, birth-date variation, passport variation, layout and scenario.
 
 `--decoy-trips placement` puts every decoy on a work visa to the placement country of the record it resembles
-and every stranger on a work visa to the placement country it goes to (the same people otherwise): the case the
-placement-trip evidence could err on. `--trip-weights` also runs this installation's matcher with the model's
-`weights.placement_trip.placement` set to each of these numbers (nothing else changed), on the same files, and
-lists the wrong-person matches each makes that the weight-0 model does not.
+and every stranger on a work visa to the placement country it goes to (the same people otherwise): the stress
+set for any evidence drawn from the journey, which an unregistered worker on a work visa (DOMAIN.md §3) shares
+with the registered person she resembles. With `--before`, the wrong-person matches this installation makes
+that the other does not are listed.
 
 Baselines: (1) rapidfuzz `token_sort_ratio` >= 85 over all registry names plus an equal date of birth (brute
 force: run up to `--brute-force-up-to` records); (2) exact date-of-birth blocking plus Jaro-Winkler >= 0.9 on the
@@ -52,8 +52,6 @@ from rapidfuzz.distance import JaroWinkler
 
 from checkpoint.manifests import read_manifest, travellers_from_table
 from checkpoint.matching import EvidenceMatcher
-from checkpoint.matching.model import MatchingModel
-from checkpoint.matching.model_file import model_from_tree, model_path, read_tree
 from checkpoint.models import Traveller
 from checkpoint.registry import Registry
 from checkpoint.registry.store import load_registry_file
@@ -197,19 +195,12 @@ def read_set(folder: Path) -> tuple[Registry, list[Traveller], pd.DataFrame]:
     return registry, travellers, labels
 
 
-def trip_model(weight: float) -> MatchingModel:
-    """The shipped model with only `weights.placement_trip.placement` set to `weight`."""
-    tree = read_tree(model_path())
-    tree["weights"]["placement_trip"]["placement"]["value"] = weight
-    return model_from_tree(tree, f"model.json with placement_trip {weight}")
-
-
-def predict_outcomes(folder: Path, model: MatchingModel | None = None) -> dict[str, object]:
+def predict_outcomes(folder: Path) -> dict[str, object]:
     """This installation's matcher on a set: each traveller's claimed record id ("" for none), its candidates'
     record ids, and the seconds the matching took (the registry loaded)."""
     registry, travellers, _ = read_set(folder)
     started = time.perf_counter()
-    outcomes = EvidenceMatcher(model).match(registry, travellers)
+    outcomes = EvidenceMatcher().match(registry, travellers)
     return {
         "match": [o.match.record_id if o.match else "" for o in outcomes],
         "candidates": [[c.record_id for c in o.candidates] for o in outcomes],
@@ -268,30 +259,24 @@ def why_not_listed(
     return pd.Series(reasons, dtype=object).value_counts()
 
 
-def trip_label(weight: float) -> str:
-    return f"checkpoint trip {weight:g}"
-
-
 def new_wrong_person(
     folder: Path,
     travellers: Sequence[Traveller],
     labels: pd.DataFrame,
     predictions: dict[str, pd.Series],
-    weights: Sequence[float],
 ) -> list[str]:
-    """The wrong-person matches each matcher makes that the trip-weight-0 matcher does not, one line each:
+    """The wrong-person matches this installation makes that `--before`'s does not, one line each:
     the traveller's scenario and layout, its synthetic name and birth date beside the claimed record's, and
     whether the claimed record is the one the traveller was made to resemble."""
-    base = predictions.get(trip_label(0.0))
+    base = predictions.get("checkpoint before")
     if base is None:
         return []
     frame = pd.read_parquet(folder / "registry.parquet", columns=["record_id", "full_name", "date_of_birth"])
     records = frame.astype(str).set_index("record_id")
     truth = labels["true_record_id"]
-    lines = ["", "### Wrong-person matches the trip weight-0 matcher does not make", ""]
+    lines = ["", "### Wrong-person matches checkpoint makes that checkpoint before does not", ""]
     rows = []
-    names = ["checkpoint", *(trip_label(w) for w in weights if w)]
-    for name in names:
+    for name in ["checkpoint"]:
         predicted = predictions[name]
         new = (predicted != "") & (predicted != truth) & (predicted != base)
         for at in np.flatnonzero(new.to_numpy()).tolist():
@@ -317,7 +302,6 @@ def size_report(
     before: str | None,
     brute_force_up_to: int,
     skip_baselines: bool,
-    trip_weights: Sequence[float] = (),
 ) -> list[str]:
     """Every matcher on one set, and the tables for it."""
     registry, travellers, labels = read_set(folder)
@@ -326,8 +310,6 @@ def size_report(
     if before:
         runs["checkpoint before"] = predict_before(folder, before)
     runs["checkpoint"] = predict_outcomes(folder)
-    for weight in trip_weights:
-        runs[trip_label(weight)] = predict_outcomes(folder, trip_model(weight))
     if not skip_baselines:
         for name, predict in MATCHERS.items():
             if name == "checkpoint" or (name == BRUTE_FORCE and records > brute_force_up_to):
@@ -370,7 +352,7 @@ def size_report(
     why = why_not_listed(registry, travellers, truth, runs["checkpoint"])
     lost = ", ".join(f"{reason} {count}" for reason, count in why.items()) or "none"
     lines += ["", f"checkpoint: {len(wrong)} wrong-person matches; missed without their record listed: {lost}"]
-    return lines + new_wrong_person(folder, travellers, labels, predictions, trip_weights)
+    return lines + new_wrong_person(folder, travellers, labels, predictions)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -397,11 +379,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="none",
         help="placement: decoys and strangers on work visas to placement countries (default none)",
     )
-    parser.add_argument(
-        "--trip-weights",
-        default="",
-        help="also run the matcher with weights.placement_trip.placement set to each of these (e.g. 0,0.75,1.0)",
-    )
     parser.add_argument("--markdown", type=Path, help="also write the results as Markdown to this file")
     parser.add_argument("--predict", nargs=2, type=Path, metavar=("SET", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -411,7 +388,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     sizes = [args.records] if args.records else [int(size) for size in args.sizes.split(",")]
-    weights = [float(weight) for weight in args.trip_weights.split(",") if weight.strip()]
     lines = [
         f"# Matching accuracy: {', '.join(f'{size:,}' for size in sizes)} records, seed {args.seed}, "
         f"decoy trips {args.decoy_trips}"
@@ -424,9 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_set(folder, records, args.travellers, args.seed, args.decoy_trips)
             lines += [
                 "",
-                *size_report(
-                    folder, records, args.seed, args.before, args.brute_force_up_to, args.skip_baselines, weights
-                ),
+                *size_report(folder, records, args.seed, args.before, args.brute_force_up_to, args.skip_baselines),
             ]
             print("\n".join(lines), file=sys.stderr)
     text = "\n".join(lines)
