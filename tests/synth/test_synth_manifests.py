@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from checkpoint.errors import ConfigError
-from checkpoint.matching.comparisons import WORK_VISAS
+from checkpoint.engine.load import default_pack_path, load_pack
 from checkpoint.synth import (
     LABEL_COLUMNS,
     NAME_VARIATIONS,
@@ -349,7 +349,10 @@ def test_decoy_trips_put_only_the_unregistered_on_work_visas_to_placement_countr
     pd.testing.assert_frame_equal(stressed[~unregistered], manifest[~unregistered])
     others = [column for column in manifest.columns if column not in trip_columns]
     pd.testing.assert_frame_equal(stressed[others], manifest[others])
-    assert (stressed.loc[unregistered, "visa_type"] == "work").all() and "work" in WORK_VISAS
+    work_visas = {
+        value for entry in load_pack(default_pack_path()).lists["work_visas"].entries for value in entry.values
+    }
+    assert (stressed.loc[unregistered, "visa_type"] == "work").all() and "work" in work_visas  # as the rules read it
     assert not (manifest.loc[unregistered, "visa_type"] == "work").any()
     placed = synth_registry.set_index("record_id")["destination_country"]
     decoys = unregistered & (labels["related_record_id"] != "").to_numpy()
