@@ -8,8 +8,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from checkpoint.errors import ConfigError
 from checkpoint.engine.load import default_pack_path, load_pack
+from checkpoint.errors import ConfigError
 from checkpoint.synth import (
     LABEL_COLUMNS,
     NAME_VARIATIONS,
