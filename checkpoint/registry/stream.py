@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from checkpoint.columns import header_key
 from checkpoint.errors import InputDataError
+from checkpoint.gcpause import cycle_collection_paused
 from checkpoint.i18n import text
 from checkpoint.progress import SILENT, Progress
 from checkpoint.registry.batch import NameCache, TokenCounts, derive_batch
@@ -65,11 +66,16 @@ def prepare_export(
     progress: Progress = SILENT,
     rows: int = BATCH_ROWS,
 ) -> PreparedExport:
-    """Read and prepare an export `rows` rows at a time (see the module docstring)."""
-    try:
-        return _prepare(read_batches(path, rows=rows), path, today, exported_at, progress)
-    except ReadWhole:  # a stray quote the strict reading cannot place: read as lenient readers read it
-        return _prepare(read_batches(path, rows=rows, whole=True), path, today, exported_at, progress)
+    """Read and prepare an export `rows` rows at a time (see the module docstring).
+
+    The cycle collector is paused meanwhile (`gcpause`): the name cache keeps a few hundred thousand small
+    objects alive for the whole import, and every full collection would walk them again; nothing here makes
+    reference cycles (`benchmarks/registry/results.md`)."""
+    with cycle_collection_paused():
+        try:
+            return _prepare(read_batches(path, rows=rows), path, today, exported_at, progress)
+        except ReadWhole:  # a stray quote the strict reading cannot place: read as lenient readers read it
+            return _prepare(read_batches(path, rows=rows, whole=True), path, today, exported_at, progress)
 
 
 @dataclass
