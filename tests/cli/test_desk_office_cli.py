@@ -105,17 +105,22 @@ def test_a_presented_recommendation_is_checked_against_the_store(tmp_path: Path,
     assert [[hit["rule"] for hit in item["hits"]] for item in objects] == [[], ["PO-006"]]
 
 
-def test_the_panel_at_the_passport_office_speaks_of_the_applicant(tmp_path: Path) -> None:
+def panels_of_both_workers(home: Path, lang: str) -> str:
+    """The desk's panels for the unregistered and the registered worker, typed one after the other."""
     piped = "\n".join([UNREGISTERED_WORKER, REGISTERED_WORKER, "exit"])
     done = subprocess.run(
-        [sys.executable, *command("--format", "table", "--lang", "en")],
+        [sys.executable, *command("--format", "table", "--lang", lang)],
         input=piped + "\n",
         capture_output=True,
         text=True,
-        env={**os.environ, "CHECKPOINT_HOME": str(tmp_path / "home"), "COLUMNS": "110", "NO_COLOR": "1"},
+        env={**os.environ, "CHECKPOINT_HOME": str(home), "COLUMNS": "110", "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stderr
-    panels = done.stdout
+    return done.stdout
+
+
+def test_the_panel_at_the_passport_office_speaks_of_the_applicant(tmp_path: Path) -> None:
+    panels = panels_of_both_workers(tmp_path / "home", "en")
     assert "recommend postponing the passport pending verification" in panels
     assert "postponing departure" not in panels and "traveller" not in panels.lower()
     assert "No placement record is claimed as this applicant." in panels
@@ -124,16 +129,8 @@ def test_the_panel_at_the_passport_office_speaks_of_the_applicant(tmp_path: Path
 
 
 def test_the_panel_words_the_sex_as_officers_read_it(tmp_path: Path) -> None:
-    piped = "\n".join([UNREGISTERED_WORKER, REGISTERED_WORKER, "exit"])
-    done = subprocess.run(
-        [sys.executable, *command("--format", "table", "--lang", "id")],
-        input=piped + "\n",
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CHECKPOINT_HOME": str(tmp_path / "home"), "COLUMNS": "110", "NO_COLOR": "1"},
-    )
-    assert done.returncode == 0, done.stderr
-    assert "jenis kelamin laki-laki" in done.stdout  # the applicant with no record: one line of her own fields
-    beside = [line for line in done.stdout.splitlines() if "jenis kelamin" in line and "✓" in line]
+    panels = panels_of_both_workers(tmp_path / "home", "id")
+    assert "jenis kelamin laki-laki" in panels  # the applicant with no record: one line of his own fields
+    beside = [line for line in panels.splitlines() if "jenis kelamin" in line and "✓" in line]
     assert beside and beside[0].count("perempuan") == 2  # the application beside her placement record
-    assert " F " not in done.stdout and " M " not in done.stdout
+    assert " F " not in panels and " M " not in panels
