@@ -45,6 +45,8 @@ LAYER_KEY = b"checkpoint.layer"
 SUFFIX, INDEX_SUFFIX, KEYS_SUFFIX, DEAD_SUFFIX = ".arrow", ".index.arrow", ".keys.arrow", ".dead.arrow"
 #: The files beside a snapshot's records file that are part of it (checked with it).
 PIECE_SUFFIXES = (INDEX_SUFFIX, KEYS_SUFFIX, DEAD_SUFFIX)
+#: Every file a snapshot may have in a folder, the records file first (what pruning removes together).
+SNAPSHOT_SUFFIXES = (SUFFIX, *PIECE_SUFFIXES, ".checksums.json", ".rejects.csv", ".parquet")
 
 
 class DamagedSnapshotError(ConfigError):

@@ -17,7 +17,7 @@ from checkpoint.matching.candidates import candidate_pairs
 from checkpoint.matching.model import confidences
 from checkpoint.models import MatchOutcome, Traveller
 from checkpoint.registry import Registry
-from checkpoint.registry.store import load_registry_file
+from checkpoint.registry.exports import load_registry_file
 from checkpoint.sources import RawTable
 from checkpoint.synth import generate_matching_set, generate_registry
 
