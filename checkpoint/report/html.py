@@ -23,6 +23,7 @@ from checkpoint.i18n import current_language, text
 from checkpoint.models import ScreeningResult, Subject, Verdict
 from checkpoint.report.charts import Bar, Segment, bar_chart
 from checkpoint.report.interface import Batch, as_batch
+from checkpoint.report.page import page_style
 from checkpoint.report.record_fields import record_lines
 from checkpoint.report.records import result_warnings
 from checkpoint.report.subject import document_number, subject_text
@@ -45,42 +46,26 @@ _CHART_BARS = 10
 _CHUNK = 200  # travellers per table: the unit the browser may skip painting while off screen
 _RECORD_SHOWN = ("status", "scheme", "agency", "destination_country", "planned_departure")
 
-_STYLE = """
-:root{--hold:#c62828;--refer:#f9a825;--clear:#2e7d32;--ink:#1d2430;--muted:#5b6474;--line:#d9dde3;--bg:#f6f7f9}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:var(--ink);
-background:var(--bg)}
-main{max-width:1180px;margin:0 auto;padding:24px 28px 40px;background:#fff}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 10px;padding-bottom:4px;border-bottom:2px solid
-var(--line)}h3{font-size:16px;margin:18px 0 6px}
-.context{color:var(--muted);margin:0 0 18px}
-.cards{display:flex;gap:12px;flex-wrap:wrap}
-.card{flex:1 1 160px;border-radius:8px;padding:12px 16px;background:var(--bg);border-left:8px solid var(--line)}
-.card .n{font-size:30px;font-weight:700;display:block}.card.hold{border-color:var(--hold)}
-.card.refer{border-color:var(--refer)}.card.clear{border-color:var(--clear)}
-.charts{display:flex;flex-wrap:wrap;gap:18px 28px}.charts figure{margin:0}
-figcaption{font-weight:600;margin-bottom:4px}.legend{margin:2px 0 0 290px}
-svg.chart text{font:13px system-ui,Arial,sans-serif;fill:var(--ink)}svg.chart .value{fill:var(--muted)}
+_STYLE = page_style(
+    """
+h3{font-size:16px;margin:18px 0 6px}
+.legend{margin:2px 0 0 290px}
 svg.chart .hold{fill:var(--hold)}svg.chart .refer{fill:var(--refer)}svg.chart .clear{fill:var(--clear)}
 svg.chart .rule{fill:#3f5f8f}
-table{border-collapse:collapse;width:100%;margin:6px 0 12px}
 table.people{table-layout:fixed;margin:0}col.c1{width:92px}col.c2{width:24%}col.c3{width:24%}
 .chunk{content-visibility:auto;contain-intrinsic-size:auto 24000px}table.members{width:auto;min-width:60%}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
-th{background:var(--bg);font-size:13px;color:var(--muted);font-weight:600}
 tr.hold td:first-child{border-left:6px solid var(--hold)}tr.refer td:first-child{border-left:6px solid var(--refer)}
 tr.clear td:first-child{border-left:6px solid var(--clear)}
 .badge{display:inline-block;padding:1px 8px;border-radius:4px;font-weight:700;font-size:13px;letter-spacing:.03em}
 .badge.hold{background:var(--hold);color:#fff}.badge.refer{background:var(--refer);color:#000}
 .badge.clear{background:var(--clear);color:#fff}
-.muted{color:var(--muted)}.small{font-size:13px}.name{font-weight:600}
+.small{font-size:13px}.name{font-weight:600}
 ul.reasons{margin:0;padding-left:18px}ul.reasons li{margin-bottom:4px}
 .rule-id{font-weight:700}.ask{color:var(--muted);font-size:13px}
 .doubt{color:#8a4b00;font-size:13px}
-ul.plain{margin:0;padding-left:18px}
-footer{margin-top:36px;color:var(--muted);font-size:13px}
-@media print{body{background:#fff}main{padding:0}h2{break-after:avoid}tr{break-inside:avoid}}
 """
+)
 
 
 def _e(value: object) -> str:
