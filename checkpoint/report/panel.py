@@ -22,7 +22,7 @@ from checkpoint.engine.labels import field_label as fact_label
 from checkpoint.i18n import text
 from checkpoint.i18n.language import has_text
 from checkpoint.models import Candidate, Hit, ScreeningResult, Subject, Traveller, Verdict
-from checkpoint.report.record_fields import record_lines
+from checkpoint.report.record_fields import coded_in_words, record_lines
 from checkpoint.report.records import result_warnings
 from checkpoint.report.subject import subject_text
 from checkpoint.report.table import VERDICT_MEANINGS, hits_by_severity, verdict_badge
@@ -271,8 +271,7 @@ def _warnings(result: ScreeningResult) -> list[RenderableType]:
 
 def _sex(value: object) -> str:
     """M or F in the run's words (*laki-laki*, *perempuan*): officers do not read the MRZ's letters as words."""
-    code = str(value or "").strip().lower()
-    return text(f"registry.value.sex.{code}") if code in ("m", "f") else _value(value)
+    return coded_in_words("sex", value) or _value(value)
 
 
 def _value(value: object) -> str:

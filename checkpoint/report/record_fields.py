@@ -87,6 +87,12 @@ def record_lines(record: Mapping[str, object], *, today: date, fields: Sequence[
     return lines
 
 
+def coded_in_words(name: str, value: object) -> str | None:
+    """A coded value of `name` (sex M/F, sector) in the run's words, or None when it is not one of its codes."""
+    code = str(value or "").strip().lower()
+    return text(f"registry.value.{name}.{code}") if code in _WORDS.get(name, ()) else None
+
+
 def _worded(name: str, value: object, today: date) -> str:
     """A recorded value in words."""
     if name == "date_of_birth" and isinstance(value, date):
@@ -96,8 +102,9 @@ def _worded(name: str, value: object, today: date) -> str:
     if name in RECORD_BOOLEANS:
         return text(f"registry.value.{name}.{'true' if value else 'false'}")
     code = str(value)
-    if code.lower() in _WORDS.get(name, ()):
-        return text(f"registry.value.{name}.{code.lower()}")
+    worded = coded_in_words(name, code)
+    if worded is not None:
+        return worded
     if code.lower() in _EXPLAINED.get(name, ()):
         return f"{code} ({text(f'registry.value.{name}.{code.lower()}')})"
     return code
