@@ -276,22 +276,20 @@ def new_wrong_person(
     truth = labels["true_record_id"]
     lines = ["", "### Wrong-person matches checkpoint makes that checkpoint before does not", ""]
     rows = []
-    for name in ["checkpoint"]:
-        predicted = predictions[name]
-        new = (predicted != "") & (predicted != truth) & (predicted != base)
-        for at in np.flatnonzero(new.to_numpy()).tolist():
-            claimed = records.loc[predicted[at]]
-            label, traveller = labels.iloc[at], travellers[at]
-            rows.append(
-                {
-                    "matcher": name,
-                    "scenario": label["scenario"],
-                    "layout": label["layout"],
-                    "traveller": f"{traveller.full_name} {traveller.date_of_birth}",
-                    "claimed record": f"{claimed['full_name']} {claimed['date_of_birth']}",
-                    "the record it resembles": predicted[at] == label["related_record_id"],
-                }
-            )
+    predicted = predictions["checkpoint"]
+    new = (predicted != "") & (predicted != truth) & (predicted != base)
+    for at in np.flatnonzero(new.to_numpy()).tolist():
+        claimed = records.loc[predicted[at]]
+        label, traveller = labels.iloc[at], travellers[at]
+        rows.append(
+            {
+                "scenario": label["scenario"],
+                "layout": label["layout"],
+                "traveller": f"{traveller.full_name} {traveller.date_of_birth}",
+                "claimed record": f"{claimed['full_name']} {claimed['date_of_birth']}",
+                "the record it resembles": predicted[at] == label["related_record_id"],
+            }
+        )
     return [*lines, pd.DataFrame(rows).to_markdown(index=False) if rows else "none"]
 
 
