@@ -54,7 +54,7 @@ from checkpoint.manifests import read_manifest, travellers_from_table
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.models import Traveller
 from checkpoint.registry import Registry
-from checkpoint.registry.exports import load_registry_file
+from checkpoint.registry.store import load_registry_file  # where --before installations have it too
 from checkpoint.sources import RawTable
 from checkpoint.synth import generate_matching_set, generate_registry
 
