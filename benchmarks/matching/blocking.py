@@ -37,6 +37,7 @@ KIND_LABELS = (
     ("D", "date of birth (or its swap) + an initial"),
     ("S", "name token + date, one digit blanked"),
     ("J", "whole name run together + year of birth"),
+    ("K", "name's consonants run together + date, one digit blanked"),
 )
 
 

@@ -33,6 +33,7 @@ from checkpoint.names import normalise_name, phonetic_key
 from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry.keys import (
     SLIP_POSITIONS,
+    initials,
     key_hashes,
     name_signature,
     skeleton_of,
@@ -54,7 +55,7 @@ class _NameParts(NamedTuple):
     phonetic: str
     low: int
     high: int
-    initials: str  # the distinct first letters of its tokens' phonetic keys, in order (`keys.initials`)
+    initials: str  # the distinct first letters of its tokens, sounded and written, in order (`keys.initials`)
     slip_states: tuple[int, ...]  # state after `S{key}|` for each distinct phonetic key of a token of 2+ letters
     joined_state: int | None  # state after `J{whole name's key}|`, when it has 2+ letters
     skeleton_state: int | None  # state after `K{the name's skeleton}|`, when it has one (`keys.name_skeleton`)
@@ -84,7 +85,7 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
     out once. The names and whole-name keys of an import are worked out without their functions' caches: each
     comes once, and would only push out of them the tokens and the travellers' names that come again."""
     normalise, whole_key = normalise_name.__wrapped__, phonetic_key.__wrapped__
-    found: list[tuple[NormalisedName, str, list[str], int, int, bool, bool]] = []
+    found: list[tuple[NormalisedName, str, str, int, int, bool, bool]] = []
     prefixes: list[str] = []
     for full in full_names:
         name = normalise(full)
@@ -99,13 +100,14 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
         joins = [f"J{joined}|"] if len(joined) > 1 else []
         skeleton = skeleton_of(joined) if tokens else ""
         skeletons = [f"K{skeleton}|"] if skeleton else []
-        found.append((name, phonetic, keys, len(prefixes), len(slips), bool(joins), bool(skeletons)))
+        starts = "".join(initials(tokens))
+        found.append((name, phonetic, starts, len(prefixes), len(slips), bool(joins), bool(skeletons)))
         prefixes += [f"S{key}|" for key in slips]
         prefixes += joins
         prefixes += skeletons
     states = key_hashes(prefixes).tolist() if prefixes else []
     parts = []
-    for name, phonetic, keys, start, slip_count, has_joined, has_skeleton in found:
+    for name, phonetic, starts, start, slip_count, has_joined, has_skeleton in found:
         low, high = name_signature(phonetic.split())
         parts.append(
             _NameParts(
@@ -114,7 +116,7 @@ def _name_parts(full_names: list[str]) -> list[_NameParts]:
                 phonetic=phonetic,
                 low=low,
                 high=high,
-                initials="".join(sorted({key[0] for key in keys})),  # `keys.initials`: the tokens are not empty
+                initials=starts,
                 slip_states=tuple(states[start : start + slip_count]),
                 joined_state=states[start + slip_count] if has_joined else None,
                 skeleton_state=states[start + slip_count + has_joined] if has_skeleton else None,

@@ -3,10 +3,10 @@
 A record is filed under several keys, each a short text with a one-letter kind:
 
     P  passport number, OCR-tolerant (`document_key`)        N  NIK
-    D  date of birth YYYYMMDD (and its day/month swap) + the first letter of a name token's phonetic key:
-       finds the record whose name shares no token with the traveller's (NURHAYATI / NUR HAYATI, a
-       mistyped mononym) but still begins a word with the same sound; a million-record registry has
-       ~70 people per birth date, a few per date and initial
+    D  date of birth YYYYMMDD (and its day/month swap) + the first letter of a name token, as its phonetic
+       key begins and as it is written: finds the record whose name shares no token with the traveller's
+       (NURHAYATI / NUR HAYATI, a mistyped mononym: EEUIS / EUIS) but still begins a word alike; a
+       million-record registry has ~70 people per birth date, a few per date and initial
     S  a name token's phonetic key + the date of birth with one digit blanked, once for each of the six
        digits a keying slip plausibly hits (year tens and units, both month and both day digits): two
        dates one digit apart share exactly one such key, so a record whose date of birth slipped is
@@ -115,8 +115,9 @@ def record_keys(passport: str | None, nik: str | None, born: date | None, name_t
 
 
 _VOWELS = str.maketrans("", "", "AEIOUY")
-#: Consonants a skeleton needs to be worth a key: fewer (ANI, EKO) would file unrelated names together.
-SKELETON_LENGTH = 4
+#: Consonants a skeleton needs to be worth a key: fewer (ANI, EKO, ENOK) would file unrelated names together;
+#: three (MARYATI, DIAN RAHAYU, LALU SALEH) keep a block of a few records with the date one digit blanked.
+SKELETON_LENGTH = 3
 
 
 def name_skeleton(tokens: Sequence[str]) -> str:
@@ -159,8 +160,9 @@ def _document_keys(passport: str | None, nik: str | None) -> list[str]:
 
 
 def initials(tokens: Iterable[str]) -> list[str]:
-    """The distinct first letters of the tokens' phonetic keys (DJOKO and JOKO both begin with Y)."""
-    return sorted({phonetic_key(token)[0] for token in tokens if token})
+    """The distinct first letters of the tokens' phonetic keys (DJOKO and JOKO both begin with Y) and of the
+    tokens as written: a slip in a name's first letters can change its sound's (EEUIS sounds I, EUIS E)."""
+    return sorted({letter for token in tokens if token for letter in (phonetic_key(token)[0], token[0])})
 
 
 def traveller_keys(passport: str | None, nik: str | None, born: date | None, full_name: str | None) -> list[str]:
