@@ -33,6 +33,14 @@ def _particle_keys() -> frozenset[str]:
 
 
 @cache
+def _distinct_names() -> frozenset[tuple[str, str]]:
+    """Pairs of given names that are different names however alike they look (tables/distinct_given.csv), as
+    phonetic keys, both ways round: the one written is a name in its own right, not a slip of the other."""
+    pairs = ((phonetic_key(row["name"]), phonetic_key(row["other"])) for row in table("distinct_given.csv"))
+    return frozenset(pair for a, b in pairs for pair in ((a, b), (b, a)))
+
+
+@cache
 def _keyboard_neighbours() -> frozenset[tuple[str, str]]:
     """Letter pairs side by side on a keyboard row (tables/keyboard.csv), both ways round."""
     pairs = (pair for row in table("keyboard.csv") for pair in itertools.pairwise(row["keys"]))
@@ -41,7 +49,8 @@ def _keyboard_neighbours() -> frozenset[tuple[str, str]]:
 
 @lru_cache(maxsize=500_000)  # names share tokens (SITI, MUHAMMAD): most token pairs recur
 def _token_score(a: str, b: str, a_last: bool, b_last: bool) -> float:
-    """Similarity of two written tokens: equal keys 1.0; a truncated last token 0.9; else edit similarity.
+    """Similarity of two written tokens: equal keys 1.0; two distinct names 0; a truncated last token 0.9; else
+    edit similarity.
 
     `a_last` / `b_last`: the token ends a name long enough to have been cut by a field limit (`may_be_cut`).
 
@@ -51,6 +60,8 @@ def _token_score(a: str, b: str, a_last: bool, b_last: bool) -> float:
     key_a, key_b = phonetic_key(a), phonetic_key(b)
     if key_a == key_b:
         return 1.0
+    if (key_a, key_b) in _distinct_names():
+        return 0.0
     # A truncated field (MRZ 39, PAXLST 35 characters) leaves a prefix of the written last token.
     if (a_last and len(a) >= 2 and b.startswith(a)) or (b_last and len(b) >= 2 and a.startswith(b)):
         return 0.9

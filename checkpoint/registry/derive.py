@@ -58,7 +58,7 @@ _PROBE_DATES = (date(1990, 5, 17), date(2001, 12, 3), date(1985, 2, 1))
 
 
 #: Name tables that only the similarity reads, at screening time: not part of what a snapshot holds.
-SCREENING_ONLY_TABLES = frozenset({"keyboard.csv"})
+SCREENING_ONLY_TABLES = frozenset({"keyboard.csv", "distinct_given.csv"})
 
 
 @cache

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from importlib import resources
+
 import pytest
 
 from checkpoint.names import name_similarity, normalise_name
@@ -113,3 +116,15 @@ def test_a_balinese_abbreviation_agrees_with_the_word(abbreviated: str, register
 def test_different_birth_order_words_do_not_agree() -> None:
     # the second-born and the third-born of a family share the given name's parents, not the person
     assert similarity("I MD SUPARTA", "I NYOMAN SUPARTA") < 0.85
+
+
+def _distinct_pairs() -> list[tuple[str, str]]:
+    with resources.files("checkpoint.names").joinpath("tables/distinct_given.csv").open(encoding="utf-8") as file:
+        return [(row["name"], row["other"]) for row in csv.DictReader(file)]
+
+
+@pytest.mark.parametrize(("name", "other"), _distinct_pairs())
+def test_two_distinct_given_names_do_not_agree_however_alike_they_look(name: str, other: str) -> None:
+    # a twin sister or a namesake with the same family name and birth date: one given name tells them apart
+    assert similarity(f"{name} AMINAH", f"{other} AMINAH") < 0.85
+    assert similarity(f"{name} AMINAH", f"{name} AMINAH") == 1.0
