@@ -25,7 +25,8 @@ from checkpoint.matching.comparisons import (
 )
 from checkpoint.matching.model import MatchingModel, confidences
 from checkpoint.models import Traveller
-from checkpoint.names import name_similarity
+from checkpoint.names import name_similarity, phonetic_key
+from checkpoint.names.normalise import NormalisedName
 from checkpoint.registry import Registry
 
 
@@ -38,11 +39,25 @@ class ScoredPairs:
     places: np.ndarray  # the record's position in `rows`
     outcomes: FieldOutcomes  # every field's outcome but the name's
     similarity: np.ndarray  # the name similarity; NaN: no name was compared (the traveller has none)
-    rarity: np.ndarray  # the rarity of the record's name in this registry
+    rarity: np.ndarray  # the rarity of the name both show in this registry (`name_rarities`)
     weights: np.ndarray  # log-odds
     confidences: np.ndarray
     rows: np.ndarray  # the registry rows compared, ascending
     record_ids: list[str]  # each row's record id
+
+
+def traveller_rarities(registry: Registry, names: Sequence[NormalisedName], model: MatchingModel) -> np.ndarray:
+    """The rarity of each traveller's name in this registry, counted as a record's is (`MatchingModel.rarities`).
+
+    A pair's name weighs by the rarer of the record's and the traveller's names only when both show the same
+    name. When the traveller shows less of it (`MUHAMMAD RIZKI` for the record's `MUHAMMAD RIZKI MAULANA`), the
+    evidence is the part shown, which every `MUHAMMAD RIZKI …` of the registry shares: the pair takes the
+    commoner of the two rarities.
+    """
+    keys = [[phonetic_key(token) for token in name.tokens] for name in names]
+    counts = registry.key_counts([key for name in keys for key in name])
+    offsets = np.cumsum([0, *map(len, keys)])
+    return model.rarities(counts, offsets, registry.size)
 
 
 def score_pairs(registry: Registry, travellers: Sequence[Traveller], model: MatchingModel) -> ScoredPairs:
@@ -78,7 +93,7 @@ def score_candidates(
         name_similarity(names[person], record_names[at])
         for person, at in zip(people[compared].tolist(), places[compared].tolist(), strict=True)
     ]
-    pair_rarity = rarity[places]
+    pair_rarity = np.minimum(rarity[places], traveller_rarities(registry, names, model)[people])
     weights = model.pair_weights(fields, similarity, pair_rarity)
     return ScoredPairs(
         people=people,

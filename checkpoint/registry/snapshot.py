@@ -11,7 +11,7 @@ columns included, stay inside `checkpoint.registry`:
 - `record(record_id)`: one record by its id, for an officer who looks it up by hand: a scan of the id column,
   which screening never needs, so nothing is built or stored for it (`benchmarks/registry/results-lookup.md`);
 - the fields prepared once per snapshot: `birth_numbers`, `name_signatures`, `phonetic_names`,
-  `token_counts`, `names` (the normalised names).
+  `token_counts`, `names` (the normalised names); and `key_counts`, the records carrying a name key.
 """
 
 from __future__ import annotations
@@ -232,6 +232,19 @@ class Registry:
         another, and offsets from 0 with one more entry than rows (Arrow's list layout)."""
         ids, offsets = lists_at(self.table.column("_key_ids"), self.table_rows(rows), np.int32)
         return self.keys.counts[ids], offsets
+
+    def key_counts(self, keys: Sequence[str]) -> np.ndarray:
+        """How many records carry each of these phonetic name keys (0: none does), for a name that is not a
+        record's: a traveller's, whose rarity screening weighs beside the record's."""
+        positions = np.array([self._key_positions.get(key, -1) for key in keys], dtype=np.int64)
+        counts = np.zeros(len(positions), dtype=np.int32)
+        known = positions >= 0
+        counts[known] = self.keys.counts[positions[known]]
+        return counts
+
+    @cached_property
+    def _key_positions(self) -> dict[str, int]:
+        return {key: position for position, key in enumerate(self.keys.keys.to_pylist())}
 
     def names(self, rows: Rows) -> list[NormalisedName]:
         """These rows' normalised names (`names.normalise_name` of the registry's full names, stored)."""

@@ -126,3 +126,32 @@ def test_screening_from_the_command_line_matches_the_abbreviated_and_the_married
     assert result.exit_code in (0, 1), result.stderr
     matched = {row["pax_id"]: (row["match"] or {}).get("record_id") for row in json.loads(result.stdout)}
     assert matched == {"1": "SP2MI-0000001", "2": "SP2MI-0000002"}
+
+
+def test_a_name_that_shows_less_than_the_record_weighs_as_common_as_the_part_shown(
+    tmp_path: Path, today: date
+) -> None:
+    # Hundreds of records begin MUHAMMAD RIZKI; one of them is MUHAMMAD RIZKI MAULANA. A traveller written MUHAMMAD
+    # RIZKI with that record's birth date and another passport may be any MUHAMMAD RIZKI: not claimed, shown.
+    namesakes = [
+        f"SP2MI-0001{at:03d},MUHAMMAD RIZKI {last},M,19{80 + at % 20}-0{1 + at % 9}-2{at % 8},MYS,,A2000{at:03d},READY"
+        for at, last in enumerate(("PRATAMA", "SAPUTRA", "HIDAYAT", "RAMADHAN", "FIRMANSYAH", "NUGROHO") * 50)
+    ]
+    registry = registry_of(
+        tmp_path, today, "SP2MI-0000001,MUHAMMAD RIZKI MAULANA,M,2005-06-29,MYS,,A1111111,READY", *namesakes
+    )
+    shown = match_one(
+        registry, today, full_name="MUHAMMAD RIZKI", date_of_birth="2005-06-29", sex="M", passport_number="C9999999"
+    )
+    assert shown.match is None
+    assert [candidate.record_id for candidate in shown.candidates] == ["SP2MI-0000001"]
+    # the whole name, rare, is claimed on the same evidence
+    whole = match_one(
+        registry,
+        today,
+        full_name="MUHAMMAD RIZKI MAULANA",
+        date_of_birth="2005-06-29",
+        sex="M",
+        passport_number="C9999999",
+    )
+    assert whole.match is not None and whole.match.record_id == "SP2MI-0000001"
