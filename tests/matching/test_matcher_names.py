@@ -128,9 +128,7 @@ def test_screening_from_the_command_line_matches_the_abbreviated_and_the_married
     assert matched == {"1": "SP2MI-0000001", "2": "SP2MI-0000002"}
 
 
-def test_a_name_that_shows_less_than_the_record_weighs_as_common_as_the_part_shown(
-    tmp_path: Path, today: date
-) -> None:
+def test_a_name_that_shows_less_than_the_record_weighs_as_common_as_the_part_shown(tmp_path: Path, today: date) -> None:
     # Hundreds of records begin MUHAMMAD RIZKI; one of them is MUHAMMAD RIZKI MAULANA. A traveller written MUHAMMAD
     # RIZKI with that record's birth date and another passport may be any MUHAMMAD RIZKI: not claimed, shown.
     namesakes = [
