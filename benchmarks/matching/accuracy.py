@@ -293,6 +293,16 @@ def new_wrong_person(
     return [*lines, pd.DataFrame(rows).to_markdown(index=False) if rows else "none"]
 
 
+def _per_value(labels: pd.DataFrame, predictions: dict[str, pd.Series], column: str) -> pd.DataFrame:
+    """Recall of every matcher per value of a label column, with the registered travellers counted."""
+    labels = labels.reset_index(drop=True)
+    found = {
+        name: breakdown(labels, predicted.reset_index(drop=True), column) for name, predicted in predictions.items()
+    }
+    counts = labels[labels["true_record_id"] != ""].groupby(column).size().rename("registered")
+    return pd.DataFrame(found).join(counts).sort_values("checkpoint")
+
+
 def size_report(
     folder: Path,
     records: int,
@@ -341,10 +351,18 @@ def size_report(
         table.to_markdown(floatfmt=".4f"),
     ]
     for column in ("name_variation", "dob_variation", "passport_variation", "layout", "scenario"):
-        per = pd.DataFrame({name: breakdown(labels, predicted, column) for name, predicted in predictions.items()})
-        counts = labels[truth != ""].groupby(column).size().rename("registered")
-        per = per.join(counts).sort_values("checkpoint")
-        lines += ["", f"### Recall by {column}", "", per.to_markdown(floatfmt=".3f")]
+        lines += [
+            "",
+            f"### Recall by {column}",
+            "",
+            _per_value(labels, predictions, column).to_markdown(floatfmt=".3f"),
+        ]
+    # The name's own part: the same, among travellers whose birth date is as registered (no slip to weigh).
+    dated = (labels["dob_variation"] == "exact").to_numpy()
+    per = _per_value(
+        labels[dated], {name: predicted[dated] for name, predicted in predictions.items()}, "name_variation"
+    )
+    lines += ["", "### Recall by name_variation, the birth date as registered", "", per.to_markdown(floatfmt=".3f")]
     mine = predictions["checkpoint"]
     wrong = labels[(mine != "") & (mine != truth)]
     why = why_not_listed(registry, travellers, truth, runs["checkpoint"])
