@@ -136,7 +136,7 @@ def desk_command(
 
 
 def _waiting(seconds: float) -> None:
-    typer.echo(text("desk.waiting_for_log", seconds=f"{seconds:.0f}"), err=True)
+    typer.echo(text("desk.waiting_for_log", seconds=seconds), err=True)
 
 
 class _Session:
@@ -161,10 +161,10 @@ class _Session:
         self.screen.print(
             text(
                 "desk.ready",
-                records=f"{desk.registry.size:,}",
+                records=desk.registry.size,
                 snapshot=desk.registry.info.snapshot_id,
                 pack=f"{desk.pack.name} {desk.pack.version}",
-                seconds=f"{seconds:.1f}",
+                seconds=seconds,
             )
         )
         for note in desk.registry.notes:

@@ -54,8 +54,7 @@ class TerminalProgress:
         else:
             yield lambda done: None
         if self.verbose:
-            seconds = f"{time.perf_counter() - started:.2f}"
-            typer.echo(text("progress.took", phase=description, seconds=seconds), err=True)
+            typer.echo(text("progress.took", phase=description, seconds=time.perf_counter() - started), err=True)
 
 
 @contextmanager
@@ -68,7 +67,7 @@ def terminal_progress(*, quiet: bool, verbose: bool, stream: TextIO | None = Non
     started = time.perf_counter()
     yield TerminalProgress(out, show=not quiet and _is_terminal(out), verbose=verbose)
     if verbose:
-        typer.echo(text("progress.total", seconds=f"{time.perf_counter() - started:.2f}"), err=True)
+        typer.echo(text("progress.total", seconds=time.perf_counter() - started), err=True)
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -91,12 +91,12 @@ def reconcile_command(
     typer.echo(
         text(
             "reconcile.done",
-            files=f"{done.tally.files:,}",
-            departures=f"{int(counts['departures']):,}",
+            files=done.tally.files,
+            departures=int(counts["departures"]),
             start=period.start,
             end=period.end,
-            registered=f"{int(counts['registered']):,}",
-            unregistered=f"{int(counts['unregistered']):,}",
+            registered=int(counts["registered"]),
+            unregistered=int(counts["unregistered"]),
             out=out,
         )
     )

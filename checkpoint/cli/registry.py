@@ -15,7 +15,7 @@ import typer
 from checkpoint.cli.options import LangOption, QuietOption, VerboseOption, help_text, parse_today
 from checkpoint.errors import InputDataError, UsageError
 from checkpoint.home import registry_store_dir
-from checkpoint.i18n import text
+from checkpoint.i18n import number, text
 
 if TYPE_CHECKING:
     from checkpoint.matching import Search
@@ -204,8 +204,8 @@ def info_command(
     rows = [
         ("registry.info.snapshot", info.snapshot_id),
         ("registry.info.source", _source(info)),
-        ("registry.info.records", str(info.rows)),
-        ("registry.info.rejected", str(info.rejected)),
+        ("registry.info.records", number(info.rows)),
+        ("registry.info.rejected", number(info.rejected)),
         ("registry.info.exported", _exported_cell(info, when)),
         ("registry.info.imported", info.created),
         ("registry.info.recommendations", _recommendations_cell(held)),
@@ -424,8 +424,8 @@ def _search_lines(store: Registry, found: Search, today: date) -> list[str]:
     if outcome.match is not None:
         listed.append((outcome.match, "registry.search.match", outcome.record))
     listed += [(candidate, "registry.search.candidate", candidate.record) for candidate in outcome.candidates]
-    for number, (entry, standing, record) in enumerate(listed, start=1):
-        head = f"{number:>2}. {_safe(entry.record_id)}  {text(standing, confidence=f'{entry.confidence:.2f}')}"
+    for place, (entry, standing, record) in enumerate(listed, start=1):
+        head = f"{place:>2}. {_safe(entry.record_id)}  {text(standing, confidence=f'{entry.confidence:.2f}')}"
         lines += ["", head]
         lines += [f"    {sentence}" for sentence in field_outcomes(entry.fields).sentences()]
         for group in MAIN_FIELDS:

@@ -51,7 +51,32 @@ class Catalog:
             count = params.get("count")
             form = "one" if count == 1 and "one" in found else "other"
             found = found[form]
-        return found.format(**params) if params else found
+        return _Numbers(language).vformat(found, (), params) if params else found
+
+
+#: How each language groups digits and marks decimals, where the English form is `1,234.5`.
+_SEPARATORS = {"id": str.maketrans(",.", ".,")}
+
+
+def grouped(value: float, language: str, spec: str = ",") -> str:
+    """A number written with `spec` (Python's format: `,` groups thousands) as `language` writes it:
+    6,000 in English is 6.000 in Indonesian, where 6,000 reads as six."""
+    return format(value, spec).translate(_SEPARATORS.get(language, {}))
+
+
+class _Numbers(string.Formatter):
+    """Fills an entry's placeholders; a number whose placeholder asks for grouping (`{count:,}`) is written as
+    the text's language writes it (`grouped`)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "," not in format_spec:
+            return super().format_field(value, format_spec)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return grouped(value, self.language, format_spec)
+        return super().format_field(value, "")  # not a number (written already): as it is
 
 
 def load_catalog(names: Iterable[str] | None = None, *, cache: Path | None = None) -> Catalog:

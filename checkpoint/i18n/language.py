@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from checkpoint.i18n.catalog_file import Catalog, load_catalog
+from checkpoint.i18n.catalog_file import Catalog, grouped, load_catalog
 
 ENV_VAR = "CHECKPOINT_LANG"
 
@@ -57,6 +57,12 @@ def text(key: str, /, **params: Any) -> str:
 def text_in(language: Language | str, key: str, /, **params: Any) -> str:
     """The catalog entry `key` in `language`, whatever the current one."""
     return _catalog().render(key, Language(language).value, params)
+
+
+def number(value: int) -> str:
+    """A count with its thousands grouped as the current language groups them (6.000 in Indonesian), for a
+    figure that stands outside a sentence (a table cell); inside one, the entry writes `{count:,}`."""
+    return grouped(value, _current[0].value)
 
 
 @cache

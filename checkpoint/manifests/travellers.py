@@ -73,7 +73,7 @@ def _without_overlong(cells: Mapping[str, object], warnings: list[str]) -> Mappi
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS and len(value.strip()) > MAX_CELL_CHARS
     }
     for name, length in overlong.items():
-        warnings.append(text("manifest.overlong", field=field_label(name), length=f"{length:,}", limit=MAX_CELL_CHARS))
+        warnings.append(text("manifest.overlong", field=field_label(name), length=length, limit=MAX_CELL_CHARS))
     return {**cells, **dict.fromkeys(overlong)} if overlong else cells
 
 

@@ -91,7 +91,7 @@ def reconcile(
             from checkpoint.reconcile.spark import screen_with_spark
 
             (work / "departures").mkdir()
-            with progress.phase(text("reconcile.progress.reading", files=f"{len(files):,}")):
+            with progress.phase(text("reconcile.progress.reading", files=len(files))):
                 for part in _parts(files, 1):
                     tally = _merged(tally, share.stage(part))
             with progress.phase(text("reconcile.progress.spark", master=spark_master)):
@@ -110,11 +110,11 @@ def reconcile(
             parts = _parts(files, count if can_fork() else 1)
             shares = Shares(share.screen, parts, min(count, len(parts)) - 1 if can_fork() else 0)
             # The progress display starts once the workers are forked: a child never inherits its drawing thread.
-            with shares, progress.phase(text("reconcile.progress.screening", files=f"{len(files):,}")):
+            with shares, progress.phase(text("reconcile.progress.screening", files=len(files))):
                 for each in shares.finish():
                     tally = _merged(tally, each)
         if tally.unreadable and not tally.files:
-            unread = f"{len(tally.unreadable):,}"
+            unread = len(tally.unreadable)
             raise InputDataError(text("reconcile.none_readable", count=unread, reason=tally.unreadable[0]))
         facts = {
             "period_start": period.start,
@@ -127,7 +127,7 @@ def reconcile(
             "snapshot_id": opened.info.snapshot_id,
             "rule_pack": f"{pack.name}@{pack.version}",
         }
-        with progress.phase(text("reconcile.progress.tables", departures=f"{tally.kept:,}")):
+        with progress.phase(text("reconcile.progress.tables", departures=tally.kept)):
             records = work / "records.parquet"
             write_records(opened, records)
             _empty_part_if_none(work / "screened")
@@ -144,16 +144,16 @@ def reconcile(
     read_notes = list(dict.fromkeys(tally.notes))
     notes = read_notes[:FILE_NOTES_SHOWN]
     if len(read_notes) > FILE_NOTES_SHOWN:
-        notes.append(text("reconcile.more_notes", count=f"{len(read_notes) - FILE_NOTES_SHOWN:,}"))
+        notes.append(text("reconcile.more_notes", count=len(read_notes) - FILE_NOTES_SHOWN))
     if tally.outside:
-        notes.insert(0, text("reconcile.outside", count=f"{tally.outside:,}", start=period.start, end=period.end))
+        notes.insert(0, text("reconcile.outside", count=tally.outside, start=period.start, end=period.end))
     if tally.undated:
-        notes.insert(0, text("reconcile.undated", count=f"{tally.undated:,}"))
+        notes.insert(0, text("reconcile.undated", count=tally.undated))
     if tally.unreadable:  # first: the period is not whole until these files are mended and read again
         reasons = tally.unreadable[:FILE_NOTES_SHOWN]
         if len(tally.unreadable) > FILE_NOTES_SHOWN:
-            reasons.append(text("reconcile.more_unreadable", count=f"{len(tally.unreadable) - FILE_NOTES_SHOWN:,}"))
-        notes[:0] = [text("reconcile.unreadable", count=f"{len(tally.unreadable):,}"), *reasons]
+            reasons.append(text("reconcile.more_unreadable", count=len(tally.unreadable) - FILE_NOTES_SHOWN))
+        notes[:0] = [text("reconcile.unreadable", count=len(tally.unreadable)), *reasons]
     return Reconciliation(
         out=out,
         tables=tuple(out / name for name in TABLES),

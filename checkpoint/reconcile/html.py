@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from checkpoint import __version__
 from checkpoint.durable import write_atomically
-from checkpoint.i18n import current_language, text
+from checkpoint.i18n import current_language, number, text
 from checkpoint.pipeline.reconciliation import Reconciliation
 from checkpoint.reconcile.tables import BY_DESTINATION, BY_PORT, BY_WEEK, PLACEMENTS
 from checkpoint.report.charts import Bar, Segment, bar_chart
@@ -100,7 +100,7 @@ def _header(done: Reconciliation, title: str) -> str:
         "reconcile.html.context",
         start=done.period.start.isoformat(),
         end=done.period.end.isoformat(),
-        files=f"{done.tally.files:,}",
+        files=done.tally.files,
         pack=f"{done.pack_name}@{done.pack_version}",
         snapshot=done.snapshot_id,
     )
@@ -112,7 +112,7 @@ def _share(value: object) -> str:
 
 
 def _number(value: object) -> str:
-    return f"{int(value or 0):,}"  # type: ignore[call-overload]
+    return number(int(value or 0))  # type: ignore[call-overload]
 
 
 def _cards(counts: Mapping[str, Any]) -> str:
@@ -208,7 +208,7 @@ def _table(title: str, first: str, key: str, rows: list[dict[str, Any]]) -> str:
         for row in shown[:_SHOWN]
     )
     more = (
-        f'<p class="muted">{_e(text("reconcile.html.more", shown=_SHOWN, count=f"{len(rows):,}"))}</p>'
+        f'<p class="muted">{_e(text("reconcile.html.more", shown=_SHOWN, count=len(rows)))}</p>'
         if len(rows) > _SHOWN
         else ""
     )

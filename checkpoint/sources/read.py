@@ -118,9 +118,7 @@ def _unpacked_bytes(path: Path, head: bytes) -> int | None:
 
 def _size(count: int) -> str:
     return (
-        text("source.size.mb", count=f"{count / _MIB:,.0f}")
-        if count >= _MIB
-        else text("source.size.bytes", count=f"{count:,}")
+        text("source.size.mb", count=round(count / _MIB)) if count >= _MIB else text("source.size.bytes", count=count)
     )
 
 

@@ -64,7 +64,7 @@ DECISIONS = [
 def test_ten_passports_at_the_desk_in_bahasa_indonesia(tmp_path: Path) -> None:
     home = tmp_path / "home"
     session = desk(home, "--destination", "KUL", "--flight", "GA820", "--port", "CGK", "--lang", "id")
-    session.expect("Siap: 20,000 data penempatan")
+    session.expect("Siap: 20.000 data penempatan")
     session.expect("Tujuan MYS · penerbangan/kapal GA820 · pelabuhan CGK")
     for number, (line1, line2) in enumerate(passports(), start=1):
         if number == 6:  # the next flight: another destination, set with a short command

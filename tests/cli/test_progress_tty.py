@@ -68,19 +68,19 @@ def test_an_import_shows_its_phases_on_a_terminal_and_nothing_of_them_elsewhere(
     for phase in (
         "Comparing siskop2mi_2026-11-27.csv with the snapshots kept",
         "Reading, checking and normalising siskop2mi_2026-11-27.csv",
-        "Writing the snapshot (2000 placement records)",
+        "Writing the snapshot (2,000 placement records)",
     ):
         assert f"{phase} " in shown
-    assert "imported 2000 records from siskop2mi_2026-11-27.csv" in shown
+    assert "imported 2,000 records from siskop2mi_2026-11-27.csv" in shown
 
     done = piped(tmp_path / "pipe", "registry", "import", str(registry), *TODAY)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and "\x1b" not in done.stdout  # no progress, no note: the file names its date
-    assert done.stdout.startswith("imported 2000 records")
+    assert done.stdout.startswith("imported 2,000 records")
 
     quiet, code = on_a_terminal(tmp_path / "quiet", "registry", "import", str(registry), *TODAY, "--quiet")
     assert code == 0 and DRAWN not in quiet and "Reading" not in quiet
-    assert quiet.strip().startswith("imported 2000 records") and "store:" not in quiet
+    assert quiet.strip().startswith("imported 2,000 records") and "store:" not in quiet
 
 
 def test_verbose_times_each_phase_on_a_terminal_or_not(tmp_path: Path) -> None:
@@ -167,7 +167,7 @@ def test_the_desk_shows_the_preparation_of_an_export_then_opens(tmp_path: Path) 
         dimensions=(40, 110),
     )
     child.expect("Membaca, memeriksa dan menormalkan registry.csv")
-    child.expect("Siap: 1,000 data penempatan")
+    child.expect("Siap: 1.000 data penempatan")
     child.expect("Paspor berikutnya")
     child.sendeof()
     child.expect(pexpect.EOF)

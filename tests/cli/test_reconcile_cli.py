@@ -107,7 +107,7 @@ def test_an_unreadable_file_is_left_out_said_and_the_others_reconciled(tmp_path:
         "--out", str(out), *registry,
     )  # fmt: skip
     assert result.exit_code == 3, result.output  # SPEC §2: an unreadable file; the period is not whole
-    assert "1 departure files could not be read and were left out" in result.stderr
+    assert "1 departure file could not be read and was left out" in result.stderr
     assert "ferry_broken.csv" in result.stderr and "Traceback" not in result.stderr
     assert "2 files read" in result.stdout
     period = pq.read_table(out / "period.parquet").to_pylist()[0]

@@ -46,9 +46,9 @@ def test_a_days_changes_from_synth_are_applied_with_a_summary(tmp_path: Path) ->
     assert imported.exit_code == 0, imported.stderr
     applied = runner.invoke(app, ["registry", "import", "--changes", str(data / "changes.csv"), *TODAY])
     assert applied.exit_code == 0, applied.stderr
-    assert "60 records updated, 30 new, 10 deleted, 0 rows rejected; 3020 records now" in applied.stdout
+    assert "60 records updated, 30 new, 10 deleted, 0 rows rejected; 3,020 records now" in applied.stdout
     info = runner.invoke(app, ["registry", "info"])
-    assert "changes.csv" in info.stdout and "3020" in info.stdout
+    assert "changes.csv" in info.stdout and "3,020" in info.stdout
     again = runner.invoke(app, ["registry", "import", "--changes", str(data / "changes.csv"), "--lang", "id", *TODAY])
     assert again.exit_code == 0
     assert "perubahan tidak diterapkan dua kali" in again.stdout
@@ -71,7 +71,7 @@ def test_the_registry_commands_and_screening_answer_from_a_layered_snapshot(tmp_
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout)["record"]["status"] == updated["status"]
     gone = runner.invoke(app, ["registry", "show", deleted["record_id"]])
-    assert gone.exit_code == 3 and "3020" in gone.stderr
+    assert gone.exit_code == 3 and "3,020" in gone.stderr
     found = runner.invoke(
         app,
         ["registry", "search", "--name", added["full_name"], "--dob", added["date_of_birth"], "--format", "json"],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checkpoint.i18n import Language, choose_language, load_catalog, set_language, text, text_in
+from checkpoint.i18n import Language, choose_language, load_catalog, number, set_language, text, text_in
 from checkpoint.i18n.catalog_file import REQUIRED
 
 PACKAGE = Path(__import__("checkpoint").__file__).resolve().parent
@@ -73,6 +73,24 @@ def test_text_follows_the_current_language() -> None:
         assert text("verdict.meaning.clear.traveller") == "nothing found that needs action"
     finally:
         set_language(Language.EN)
+
+
+def test_counts_are_grouped_as_each_language_groups_them() -> None:
+    # 6,000 files read as six in Indonesian, where a comma marks decimals: Indonesian groups with points
+    done = {"start": "2026-11-01", "end": "2026-11-30", "out": "out", "registered": 1_000, "unregistered": 5}
+    assert text_in("id", "reconcile.done", files=6_000, departures=1_234_567, **done).startswith(
+        "6.000 berkas dibaca: 1.234.567 keberangkatan"
+    )
+    assert text_in("en", "reconcile.done", files=6_000, departures=1_234_567, **done).startswith(
+        "6,000 files read: 1,234,567 departures"
+    )
+    assert text_in("en", "reconcile.unreadable", count=1).startswith("1 departure file could not be read and was")
+    try:
+        set_language("id")
+        assert number(1_000_000) == "1.000.000"
+    finally:
+        set_language(Language.EN)
+    assert number(1_000_000) == "1,000,000"
 
 
 def test_the_checked_catalog_is_kept_and_read_back_while_its_files_are_unchanged(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ class TestDateColumns:
         assert not any(t.warnings for t in travellers)
         assert manifest.notes == (
             "pax.csv: column 'passport_expiry' holds no readable date (e.g. 'soon'); passport_expiry treated "
-            "as missing on 1000 rows. Export that column again as dates.",
+            "as missing on 1,000 rows. Export that column again as dates.",
         )
 
     def test_day_first_evidence_keeps_day_first_and_its_row_warnings(self) -> None:
