@@ -59,10 +59,11 @@ def text_in(language: Language | str, key: str, /, **params: Any) -> str:
     return _catalog().render(key, Language(language).value, params)
 
 
-def number(value: int) -> str:
-    """A count with its thousands grouped as the current language groups them (6.000 in Indonesian), for a
-    figure that stands outside a sentence (a table cell); inside one, the entry writes `{count:,}`."""
-    return grouped(value, _current[0].value)
+def number(value: float, spec: str = ",") -> str:
+    """A number written with `spec` (`,` groups thousands, `,.1f` one decimal) as the current language writes it
+    (6.000 and 12,5 in Indonesian), for a figure outside a sentence (a table cell, a card); inside one, the entry
+    writes `{count:,}`."""
+    return grouped(value, _current[0].value, spec)
 
 
 @cache

@@ -108,7 +108,7 @@ def _header(done: Reconciliation, title: str) -> str:
 
 
 def _share(value: object) -> str:
-    return "–" if value is None else f"{float(value) * 100:.1f} %"  # type: ignore[arg-type]
+    return "–" if value is None else f"{number(float(value) * 100, ',.1f')} %"  # type: ignore[arg-type]
 
 
 def _number(value: object) -> str:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from checkpoint.i18n import number
+
 _LABEL_WIDTH = 290  # px of label column; longer labels are shortened, in full in the label's title
 _LABEL_CHARACTERS = 36
 _BAR_HEIGHT = 22
@@ -66,14 +68,15 @@ def bar_chart(title: str, bars: Sequence[Bar], *, width: int = 540) -> str:
             if segment.value <= 0:
                 continue
             length = max(room * segment.value / largest, 1.0)
-            tip = escape(f"{bar.label} · {segment.name}: {segment.value}")
+            tip = escape(f"{bar.label} · {segment.name}: {number(segment.value)}")
             parts.append(
                 f'<rect class="{escape(segment.css_class)}" x="{left:.1f}" y="{top}" width="{length:.1f}" '
                 f'height="{_BAR_HEIGHT}" rx="3"><title>{tip}</title></rect>'
             )
             left += length
         parts.append(
-            f'<text class="value" x="{left + 6:.1f}" y="{middle:.1f}" dominant-baseline="middle">{bar.total}</text>'
+            f'<text class="value" x="{left + 6:.1f}" y="{middle:.1f}" dominant-baseline="middle">'
+            f"{number(bar.total)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

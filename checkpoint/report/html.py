@@ -19,7 +19,7 @@ from html import escape
 from typing import TextIO
 
 from checkpoint import __version__
-from checkpoint.i18n import current_language, text
+from checkpoint.i18n import current_language, number, text
 from checkpoint.models import ScreeningResult, Subject, Verdict
 from checkpoint.report.charts import Bar, Segment, bar_chart
 from checkpoint.report.interface import Batch, as_batch
@@ -122,7 +122,7 @@ def _header(batch: Batch) -> str:
 
 def _cards(summary: Summary) -> str:
     cards = [
-        f'<div class="card {verdict.value}"><span class="n">{summary.counts[verdict]}</span>'
+        f'<div class="card {verdict.value}"><span class="n">{number(summary.counts[verdict])}</span>'
         f"{_e(verdict_name(verdict))}</div>"
         for verdict in VERDICTS_GRAVEST_FIRST
     ]
