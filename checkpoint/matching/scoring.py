@@ -39,7 +39,7 @@ class ScoredPairs:
     places: np.ndarray  # the record's position in `rows`
     outcomes: FieldOutcomes  # every field's outcome but the name's
     similarity: np.ndarray  # the name similarity; NaN: no name was compared (the traveller has none)
-    rarity: np.ndarray  # the rarity of the name both show in this registry (`name_rarities`)
+    rarity: np.ndarray  # the rarity of the name both show in this registry (`traveller_rarities`)
     weights: np.ndarray  # log-odds
     confidences: np.ndarray
     rows: np.ndarray  # the registry rows compared, ascending
@@ -49,10 +49,10 @@ class ScoredPairs:
 def traveller_rarities(registry: Registry, names: Sequence[NormalisedName], model: MatchingModel) -> np.ndarray:
     """The rarity of each traveller's name in this registry, counted as a record's is (`MatchingModel.rarities`).
 
-    A pair's name weighs by the rarer of the record's and the traveller's names only when both show the same
-    name. When the traveller shows less of it (`MUHAMMAD RIZKI` for the record's `MUHAMMAD RIZKI MAULANA`), the
-    evidence is the part shown, which every `MUHAMMAD RIZKI …` of the registry shares: the pair takes the
-    commoner of the two rarities.
+    A pair's name weighs by the commoner of the two names' rarities: the evidence is the part of the name both
+    show. Where both show the whole name, the two rarities are one; where the traveller shows less of it
+    (`MUHAMMAD RIZKI` for the record's `MUHAMMAD RIZKI MAULANA`), every `MUHAMMAD RIZKI …` of the registry agrees
+    with the traveller as well, and the record's rarity alone would count a word nobody showed.
     """
     keys = [[phonetic_key(token) for token in name.tokens] for name in names]
     counts = registry.key_counts([key for name in keys for key in name])
