@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,13 +22,19 @@ class Manifest:
     notes: tuple[str, ...] = ()
 
 
-def open_manifest(path: Path, *, today: date) -> ManifestRows:
+def open_manifest(path: Path, *, today: date, label: str | None = None) -> ManifestRows:
     """A manifest file's rows, ready to become travellers; InputDataError when the file is unreadable, too
-    large, has no name or passport column, or has no traveller rows."""
+    large, has no name or passport column, or has no traveller rows.
+
+    `label`: how the notes on its columns and rows name the file (default: its name). A period's departures
+    name each by its path: a month of day folders has the same file names every day.
+    """
     raw = read_table(path)  # the default limit, sources.read.MANIFEST_MAX_BYTES, is the manifest's
+    if label is not None:
+        raw = replace(raw, source=label)
     rows = ManifestRows(raw, today=today)
     if not len(rows):
-        raise InputDataError(text("manifest.no_rows", file=path.name))
+        raise InputDataError(text("manifest.no_rows", file=raw.source))
     return rows
 
 

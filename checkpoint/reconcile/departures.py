@@ -100,7 +100,7 @@ def read_departures(files: Iterable[Path], period: Period, tally: Tally) -> Iter
     order; `tally` counts what was read and set aside, the files that could not be read among them."""
     for path in files:
         try:
-            rows = open_manifest(path, today=period.end)
+            rows = open_manifest(path, today=period.end, label=str(path))  # as the `file` column names it
             travellers = rows.travellers(range(len(rows)))
         except InputDataError as error:
             tally.unreadable.append(str(error))

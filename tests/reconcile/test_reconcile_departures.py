@@ -50,3 +50,20 @@ def test_a_departures_transit_and_final_destination_are_the_travellers_own_readi
     (table,) = read_departures([manifest], Period(date(2026, 11, 1), date(2026, 11, 30)), Tally())
     assert table.column("transit").to_pylist() == ["KUL", None]
     assert table.column("final_destination").to_pylist() == ["KHM", None]  # the country read as alpha-3
+
+
+def test_a_note_names_the_file_by_its_path_where_day_folders_repeat_a_name(tmp_path: Path) -> None:
+    # the same ferry's list every day, its dates readable day-first or month-first: one note per file, each
+    # naming the file by its path (as the departures table does), not twice the same name
+    paths = []
+    for day, written in (("2026-11-06", "06/11/2026"), ("2026-11-09", "09/11/2026")):
+        folder = tmp_path / day
+        folder.mkdir()
+        path = folder / "BTH-MV_SEGARA_EXPRESS_3.csv"
+        rows = [f"PASSENGER {n},1990-01-0{n},B100000{n},{written}" for n in range(1, 4)]
+        path.write_text("full_name,date_of_birth,passport_number,departure_date\n" + "\n".join(rows) + "\n")
+        paths.append(path)
+    tally = Tally()
+    list(read_departures(paths, Period(date(2026, 11, 1), date(2026, 11, 30)), tally))
+    about = [[note for note in tally.notes if note.startswith(f"{path}: ")] for path in paths]
+    assert all(len(notes) == 1 and "departure_date" in notes[0] for notes in about), tally.notes
