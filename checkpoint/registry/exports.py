@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -76,14 +76,11 @@ def build(path: Path, *, today: date, sha256: str | None, exported_at: date | No
     prepared = prepare_export(path, today=today, exported_at=exported_at, progress=progress)
     sha = sha256 or file_sha256(path)
     exported = prepared.exported
-    created = datetime.now(UTC).replace(microsecond=0)
-    info = SnapshotInfo(
-        snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",
-        source_name=path.name,
-        source_sha256=sha,
+    info = SnapshotInfo.made_now(
+        path.name,
+        sha,
         rows=prepared.table.num_rows,
         rejected=len(prepared.rejects),
-        created=created.isoformat(),
         exported_at=exported.day.isoformat() if exported.source is not ExportedFrom.IMPORT else None,
         exported_from=exported.source.value,
     )

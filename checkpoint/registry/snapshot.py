@@ -51,6 +51,24 @@ class SnapshotInfo:
     exported_at: str | None = None
     exported_from: str | None = None
 
+    @classmethod
+    def made_now(
+        cls, source_name: str, sha256: str, rows: int, rejected: int, exported_at: str | None, exported_from: str | None
+    ) -> SnapshotInfo:
+        """The info of a snapshot made now from a file with this checksum: its id is the time, to the second,
+        and the checksum's first eight digits."""
+        created = datetime.now(UTC).replace(microsecond=0)
+        return cls(
+            snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha256[:8]}",
+            source_name=source_name,
+            source_sha256=sha256,
+            rows=rows,
+            rejected=rejected,
+            created=created.isoformat(),
+            exported_at=exported_at,
+            exported_from=exported_from,
+        )
+
     def age_days(self, now: datetime | None = None) -> float:
         created = datetime.fromisoformat(self.created)
         return ((now or datetime.now(UTC)) - created).total_seconds() / 86400

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -242,14 +242,11 @@ def _import_changes(
         notes = (*notes, text("registry.changes.no_export_date", file=source.name))
     else:
         day, where = exported.day.isoformat(), exported.source.value
-    created = datetime.now(UTC).replace(microsecond=0)
-    info = SnapshotInfo(
-        snapshot_id=f"{created:%Y%m%dT%H%M%SZ}-{sha[:8]}",
-        source_name=source.name,
-        source_sha256=sha,
+    info = SnapshotInfo.made_now(
+        source.name,
+        sha,
         rows=applied.changed.size,
         rejected=applied.counts.rejected,
-        created=created.isoformat(),
         exported_at=day,
         exported_from=where,
     )
