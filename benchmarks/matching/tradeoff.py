@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from accuracy import read_set
+from accuracy import breakdown, read_set, scores
 
 from checkpoint.matching import EvidenceMatcher
 from checkpoint.matching.decision import decide
@@ -35,31 +35,24 @@ def sweep(folder: Path, thresholds: Sequence[float], leads: Sequence[float]) -> 
     matcher = EvidenceMatcher()
     scored = matcher.scored_pairs(registry, travellers)
     truth = labels["true_record_id"]
-    registered = truth != ""
     rows = []
     for lead in leads:
         for threshold in thresholds:
             decision = replace(matcher.model.decision, match_threshold=threshold, lead=lead)
             model = replace(matcher.model, decision=decision)
-            claimed = pd.Series(
-                [
-                    outcome.match.record_id if outcome.match else ""
-                    for outcome, _, _ in decide(scored, len(travellers), model)
-                ]
-            )
-            right = claimed == truth
-            wrong = (claimed != "") & ~right
+            outcomes = decide(scored, len(travellers), model)
+            claimed = pd.Series([outcome.match.record_id if outcome.match else "" for outcome, _, _ in outcomes])
+            found = scores(truth, claimed)
             row = {
                 "threshold": threshold,
                 "lead": lead,
-                "recall": round(float((right & registered).sum() / registered.sum()), 4),
-                "wrong": int(wrong.sum()),
-                "wrong_person_rate": f"{100 * wrong.sum() / len(truth):.3f} %",
+                "recall": round(found["recall"], 4),
+                "wrong": found["wrong"],
+                "wrong_person_rate": f"{100 * found['wrong_person_rate']:.3f} %",
             }
             for column, value in WATCHED:
-                chosen = labels[column] == value
-                row[value] = round(float((right & chosen).sum() / max(int(chosen.sum()), 1)), 3)
-            per_name = (right & registered).groupby(labels["name_variation"][registered]).mean()
+                row[value] = round(float(breakdown(labels, claimed, column)[value]), 3)
+            per_name = breakdown(labels, claimed, "name_variation")
             row["lowest name variation"] = f"{per_name.idxmin()} {per_name.min():.3f}"
             rows.append(row)
     return pd.DataFrame(rows)
