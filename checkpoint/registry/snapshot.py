@@ -254,15 +254,7 @@ class Registry:
     def key_counts(self, keys: Sequence[str]) -> np.ndarray:
         """How many records carry each of these phonetic name keys (0: none does), for a name that is not a
         record's: a traveller's, whose rarity screening weighs beside the record's."""
-        positions = np.array([self._key_positions.get(key, -1) for key in keys], dtype=np.int64)
-        counts = np.zeros(len(positions), dtype=np.int32)
-        known = positions >= 0
-        counts[known] = self.keys.counts[positions[known]]
-        return counts
-
-    @cached_property
-    def _key_positions(self) -> dict[str, int]:
-        return {key: position for position, key in enumerate(self.keys.keys.to_pylist())}
+        return self.keys.of_keys(keys)
 
     def names(self, rows: Rows) -> list[NormalisedName]:
         """These rows' normalised names (`names.normalise_name` of the registry's full names, stored)."""

@@ -8,7 +8,9 @@ vocabulary of every snapshot layered on it (`changes.py`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +24,18 @@ class KeyCounts:
 
     keys: pa.Array  # string
     counts: np.ndarray  # int32, one per key
+
+    def of_keys(self, keys: Sequence[str]) -> np.ndarray:
+        """How many live records carry each of these keys (0 for a key the vocabulary does not hold)."""
+        positions = np.array([self._positions.get(key, -1) for key in keys], dtype=np.int64)
+        counts = np.zeros(len(positions), dtype=np.int32)
+        known = positions >= 0
+        counts[known] = self.counts[positions[known]]
+        return counts
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:  # built on the first question: screening a manifest asks once
+        return {key: position for position, key in enumerate(self.keys.to_pylist())}
 
     def to_table(self) -> pa.Table:
         return pa.table({"key": self.keys, "count": pa.array(self.counts, type=pa.int32())})
