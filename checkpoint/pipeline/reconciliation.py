@@ -11,6 +11,7 @@ screening runs on Spark's executors (`reconcile/spark.py`). The tables are built
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -129,12 +130,12 @@ def reconcile(
         }
         with progress.phase(text("reconcile.progress.tables", departures=tally.kept)):
             records = work / "records.parquet"
-            write_records(opened, records)
-            _empty_part_if_none(work / "screened")
             try:
+                write_records(opened, records)
+                _empty_part_if_none(work / "screened")
                 build_tables(work / "screened", records, out, work, facts=facts)
             except OSError as error:
-                raise OutputError(text("reconcile.cannot_write", out=out, reason=error.strerror or error)) from None
+                raise _cannot_write(out, error) from None
         counts = pq.read_table(out / PERIOD).to_pylist()[0]
         counts["cleared"] = _cleared(out)
     finally:
@@ -179,6 +180,11 @@ class _ShareOfFiles:
     rules: Path | None
     snapshot_id: str
 
+    @property
+    def out(self) -> Path:
+        """The folder the tables go to: the work folder is made inside it."""
+        return self.work.parent
+
     def screen(self, part: range) -> list[Tally]:
         """Read, screen and write the files of `part` as one Parquet file of results."""
         from checkpoint.reconcile.batches import RESULT_SCHEMA
@@ -195,7 +201,7 @@ class _ShareOfFiles:
             language=current_language(),
             snapshot_id=self.snapshot_id,
         )
-        _write_part(self.work / "screened" / f"part-{part.start:07d}.parquet", RESULT_SCHEMA, screened)
+        _write_part(self.work / "screened" / f"part-{part.start:07d}.parquet", RESULT_SCHEMA, screened, self.out)
         return [tally]
 
     def stage(self, part: range) -> Tally:
@@ -203,17 +209,28 @@ class _ShareOfFiles:
         tally = Tally()
         tables = read_departures((self.files[at] for at in part), self.period, tally)
         batches = (batch for table in tables for batch in table.to_batches())
-        _write_part(self.work / "departures" / f"part-{part.start:07d}.parquet", DEPARTURE_SCHEMA, batches)
+        _write_part(self.work / "departures" / f"part-{part.start:07d}.parquet", DEPARTURE_SCHEMA, batches, self.out)
         return tally
 
 
-def _write_part(path: Path, schema: pa.Schema, batches: object) -> None:
-    """Batches into a Parquet file, written under a temporary name and renamed when whole."""
+def _write_part(path: Path, schema: pa.Schema, batches: object, out: Path) -> None:
+    """Batches into a Parquet file, written under a temporary name and renamed when whole; an OutputError
+    naming `out` when it cannot be written (a full disk)."""
     temporary = path.with_name(f".{path.name}.tmp")
-    with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
-        for batch in batches:  # type: ignore[attr-defined]
-            writer.write_batch(batch)
-    temporary.replace(path)
+    try:
+        with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+            for batch in batches:  # type: ignore[attr-defined]
+                writer.write_batch(batch)
+        temporary.replace(path)
+    except OSError as error:
+        raise _cannot_write(out, error) from None
+
+
+def _cannot_write(out: Path, error: OSError) -> OutputError:
+    """The error for tables that cannot be written into `out`, with the system's reason (pyarrow's errors carry
+    the errno under a longer text)."""
+    reason = os.strerror(error.errno) if error.errno else (error.strerror or str(error))
+    return OutputError(text("reconcile.cannot_write", out=out, reason=reason))
 
 
 def _parts(files: Sequence[Path], workers: int) -> list[range]:
@@ -271,4 +288,4 @@ def _prepare_out(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(text("reconcile.cannot_write", out=out, reason=error.strerror or error)) from None
+        raise _cannot_write(out, error) from None

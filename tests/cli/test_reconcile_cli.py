@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from checkpoint.cli.app import app
 from checkpoint.reconcile.tables import TABLES
 
+from support.faults import mounted_tmpfs
+
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 SAMPLES = [str(SAMPLE / name) for name in ("flight_cgk_kul.csv", "ferry_batam.csv", "umrah_jeddah.csv")]
 runner = CliRunner()
@@ -181,3 +183,17 @@ def test_a_layered_snapshot_reconciles_as_a_full_import_of_the_same_records(tmp_
 
 def _period(out: Path) -> list[str]:
     return ["--departures", *SAMPLES, "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_full_disk_is_said_in_one_sentence_and_leaves_nothing(tmp_path: Path, workers: str) -> None:
+    # a real filesystem that fills up while the screened departures are written (in a worker, or in this process)
+    with mounted_tmpfs(tmp_path / "small", "64k") as small:
+        out = small / "out"
+        registry = ["--registry", str(SAMPLE / "registry.parquet"), "--workers", workers]
+        result = reconcile(
+            "--departures", *SAMPLES, "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out), *registry
+        )
+        assert result.exit_code == 73, result.stderr  # OutputError, not an internal error
+        assert f"The tables cannot be written to {out}: No space left on device." in result.stderr
+        assert list(out.iterdir()) == []  # neither tables nor the work folder are left
