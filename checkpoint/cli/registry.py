@@ -267,7 +267,7 @@ def _listed(snapshot: KeptSnapshot) -> tuple[str, ...]:
     if info is None:
         return ("*" if snapshot.current else "", snapshot.snapshot_id, "?", "?", "?", "?", "?", integrity)
     exported = info.exported_at or "?"
-    described = (info.source_name, str(info.rows), str(info.rejected), exported, info.created)
+    described = (info.source_name, number(info.rows), number(info.rejected), exported, info.created)
     return ("*" if snapshot.current else "", snapshot.snapshot_id, *described, integrity)
 
 
